@@ -1,0 +1,171 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "formats/archive_layout.h"
+#include "formats/archive_verify.h"
+#include "formats/archive_writer.h"
+#include "formats/file_io.h"
+#include "formats/memory_io.h"
+#include "gtest/gtest.h"
+#include "tests/status_matchers.h"
+
+namespace pgark::formats {
+namespace {
+
+using ::pgark::testing::IsOk;
+using ::pgark::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class ArchiveTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    static int counter = 0;
+    dir_ = ::testing::TempDir() + "/archive_" + std::to_string(::getpid()) + "_" +
+           std::to_string(counter++);
+    ASSERT_THAT(EnsurePrivateDirectory(dir_), IsOk());
+    path_ = JoinPath(dir_, GetParam() ? "a.sql.gz" : "a.sql");
+  }
+
+  // Writes header + one data member + trailer and returns the manifest describing them.
+  Manifest WriteArchive(const std::string& rows) {
+    auto writer = ArchiveWriter::Open(path_, {.compress = GetParam()});
+    EXPECT_THAT(writer, IsOk());
+    Manifest m;
+    m.backup_file = "a.sql.gz";
+    m.compressed = GetParam();
+    auto header = (*writer)->WriteMember("SET client_encoding = 'UTF8';\n");
+    EXPECT_THAT(header, IsOk());
+    header->section = "pre-data";
+    header->kind = "HEADER";
+    m.members.push_back(*header);
+    const std::string copy = "COPY public.t (a) FROM stdin;\n";
+    auto sink = (*writer)->BeginMember();
+    EXPECT_THAT(sink, IsOk());
+    EXPECT_THAT((*sink)->Append(copy), IsOk());
+    EXPECT_THAT((*sink)->Append(rows), IsOk());
+    EXPECT_THAT((*sink)->Append("\\.\n"), IsOk());
+    auto data = (*writer)->EndMember();
+    EXPECT_THAT(data, IsOk());
+    data->section = "data";
+    data->kind = "TABLE DATA";
+    data->schema = "public";
+    data->name = "t";
+    data->copy_header_bytes = copy.size();
+    m.members.push_back(*data);
+    auto summary = (*writer)->Close();
+    EXPECT_THAT(summary, IsOk());
+    m.size = summary->size_bytes;
+    m.checksum = summary->sha256;
+    return m;
+  }
+
+  std::string ReadFile() {
+    std::ifstream in(path_, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  void WriteFile(const std::string& bytes) {
+    ::unlink(path_.c_str());
+    std::ofstream out(path_, std::ios::binary);
+    out << bytes;
+  }
+
+  std::string dir_;
+  std::string path_;
+};
+
+TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
+  std::string rows;
+  for (int i = 0; i < 50000; ++i) rows += std::to_string(i) + "\tsome text\\twith tab\n";
+  Manifest m = WriteArchive(rows);
+  ASSERT_EQ(m.members.size(), 2u);
+  EXPECT_EQ(m.members[1].offset, m.members[0].stored_bytes);
+  EXPECT_EQ(m.members[0].stored_bytes + m.members[1].stored_bytes, m.size);
+  EXPECT_THAT(VerifyArchive(path_, m, {}), IsOk());
+  EXPECT_THAT(VerifyArchive(path_, m, {.inflate = false}), IsOk());
+
+  // Seek straight to the data member and strip its COPY framing.
+  StringSink out;
+  TrimSink trim(m.members[1].copy_header_bytes, "\\.\n");
+  trim.set_downstream(&out);
+  trim.set_close_downstream(false);
+  ASSERT_THAT(ReadMember(path_, m.members[1], GetParam(), trim), IsOk());
+  ASSERT_THAT(trim.Close(), IsOk());
+  EXPECT_TRUE(out.data() == rows);
+}
+
+TEST_P(ArchiveTest, WholeFileIsOneValidStream) {
+  if (!GetParam()) GTEST_SKIP() << "gzip interop applies to compressed archives";
+  Manifest m = WriteArchive("1\n2\n");
+  FILE* p = popen(("gzip -dc " + path_).c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  size_t n = std::fread(buf, 1, sizeof(buf), p);
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_EQ(std::string(buf, n),
+            "SET client_encoding = 'UTF8';\nCOPY public.t (a) FROM stdin;\n1\n2\n\\.\n");
+}
+
+TEST_P(ArchiveTest, FlippedByteNamesTheDamagedMember) {
+  std::string rows;
+  for (int i = 0; i < 2000; ++i) rows += std::to_string(i * 31) + "\n";
+  Manifest m = WriteArchive(rows);
+  std::string bytes = ReadFile();
+  size_t pos = m.members[1].offset + m.members[1].stored_bytes / 2;
+  bytes[pos] = static_cast<char>(bytes[pos] ^ 0x01);
+  WriteFile(bytes);
+  EXPECT_THAT(VerifyArchive(path_, m, {}),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("TABLE DATA \"public.t\"")));
+  EXPECT_THAT(VerifyArchive(path_, m, {.inflate = false}),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("TABLE DATA \"public.t\"")));
+  NullSink null;
+  EXPECT_THAT(ReadMember(path_, m.members[1], GetParam(), null),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST_P(ArchiveTest, TruncationIsDetected) {
+  Manifest m = WriteArchive("1\n2\n3\n");
+  std::string bytes = ReadFile();
+  WriteFile(bytes.substr(0, bytes.size() - 3));
+  EXPECT_THAT(VerifyArchive(path_, m, {}),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  NullSink null;
+  EXPECT_THAT(ReadMember(path_, m.members[1], GetParam(), null),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST_P(ArchiveTest, DestroyedWriterLeavesNoFile) {
+  {
+    auto writer = ArchiveWriter::Open(path_, {.compress = GetParam()});
+    ASSERT_THAT(writer, IsOk());
+    ASSERT_THAT((*writer)->WriteMember("partial"), IsOk());
+  }
+  EXPECT_NE(::access(path_.c_str(), F_OK), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(CompressedAndPlain, ArchiveTest, ::testing::Bool());
+
+TEST(TrimSinkTest, StripsPrefixAndSuffixAcrossChunkBoundaries) {
+  const std::string framed = "HEAD\nrow1\nrow2\n\\.\n";
+  for (size_t chunk : {1, 2, 3, 5, 100}) {
+    StringSink out;
+    TrimSink trim(5, "\\.\n");
+    trim.set_downstream(&out);
+    StringSource src(framed, chunk);
+    ASSERT_THAT(Pump(src, trim), IsOk());
+    ASSERT_THAT(trim.Close(), IsOk());
+    EXPECT_EQ(out.data(), "row1\nrow2\n") << "chunk " << chunk;
+  }
+  StringSink out;
+  TrimSink trim(5, "\\.\n");
+  trim.set_downstream(&out);
+  ASSERT_THAT(trim.Append("HEAD\nrow1\n"), IsOk());
+  EXPECT_THAT(trim.Close(), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+}  // namespace
+}  // namespace pgark::formats

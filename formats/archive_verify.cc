@@ -1,0 +1,98 @@
+#include "formats/archive_verify.h"
+
+#include "absl/strings/str_cat.h"
+#include "formats/archive_writer.h"
+#include "formats/byte_counter.h"
+#include "formats/file_io.h"
+#include "formats/sha256.h"
+#include "formats/status_macros.h"
+
+namespace pgark::formats {
+namespace {
+
+// Stored digest of one member without inflating it.
+absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry) {
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
+                         FileSource::Open(path, entry.offset, entry.stored_bytes));
+  Sha256Tap sha;
+  NullSink null;
+  sha.set_downstream(&null);
+  PGARK_RETURN_IF_ERROR(Pump(*source, sha).status());
+  PGARK_RETURN_IF_ERROR(sha.Close());
+  if (sha.HexDigest() != entry.stored_sha256) {
+    return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
+                                            ": stored sha256 does not match the manifest"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
+                                                      const Manifest& manifest,
+                                                      const VerifyOptions& options) {
+  std::vector<std::string> problems;
+  PGARK_ASSIGN_OR_RETURN(uint64_t size, FileSize(path));
+  if (size != manifest.size) {
+    problems.push_back(absl::StrCat("file is ", size, " bytes, manifest says ", manifest.size,
+                                    size < manifest.size ? " (truncated)" : ""));
+  }
+  uint64_t expected_offset = 0;
+  for (const MemberEntry& entry : manifest.members) {
+    if (entry.offset != expected_offset) {
+      problems.push_back(absl::StrCat("member index is inconsistent at ", DescribeMember(entry)));
+      break;
+    }
+    expected_offset += entry.stored_bytes;
+    if (expected_offset > size) {
+      problems.push_back(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
+                                      ": missing from the file (truncated)"));
+      break;
+    }
+    absl::Status s;
+    if (options.inflate) {
+      NullSink null;
+      s = ReadMember(path, entry, manifest.compressed, null);
+    } else {
+      s = CheckStoredDigest(path, entry);
+    }
+    if (absl::IsDataLoss(s)) {
+      problems.push_back(std::string(s.message()));
+    } else if (!s.ok()) {
+      return s;
+    }
+  }
+  // Whole-file digest last: a damaged member already explains a mismatch, and naming the
+  // member is more useful than the file-level digest.
+  {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
+    Sha256Tap sha;
+    NullSink null;
+    sha.set_downstream(&null);
+    PGARK_RETURN_IF_ERROR(Pump(*source, sha).status());
+    PGARK_RETURN_IF_ERROR(sha.Close());
+    if (sha.HexDigest() != manifest.checksum && problems.empty()) {
+      problems.push_back(absl::StrCat("sha256 of the file ", sha.HexDigest(),
+                                      " does not match the manifest checksum ",
+                                      manifest.checksum));
+    }
+  }
+  if (problems.empty() && expected_offset != size) {
+    problems.push_back(absl::StrCat("member index covers ", expected_offset, " of ", size,
+                                    " bytes"));
+  }
+  return problems;
+}
+
+absl::Status VerifyArchive(const std::string& path, const Manifest& manifest,
+                           const VerifyOptions& options) {
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> problems,
+                         CheckArchive(path, manifest, options));
+  if (problems.empty()) return absl::OkStatus();
+  std::string more =
+      problems.size() > 1 ? absl::StrCat(" (and ", problems.size() - 1, " more problems)") : "";
+  return absl::DataLossError(absl::StrCat("backup \"", manifest.backup_file,
+                                          "\" is damaged: ", problems.front(), more));
+}
+
+}  // namespace pgark::formats

@@ -1,0 +1,33 @@
+// Integrity checks of an archive against its manifest, without a database: file size, the
+// SHA-256 of the whole file, the member index covering the file exactly, and each member's
+// stored digest; with `inflate`, every member is also decompressed and its raw size and digest
+// checked. Problems name the damaged member ("TABLE DATA \"public.books\" at offset ...").
+#ifndef PGARK_FORMATS_ARCHIVE_VERIFY_H_
+#define PGARK_FORMATS_ARCHIVE_VERIFY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "formats/manifest.h"
+
+namespace pgark::formats {
+
+struct VerifyOptions {
+  bool inflate = true;  // decompress every member and check its raw digest (slower)
+};
+
+// Returns the list of integrity problems found (empty: the archive is intact). A non-OK status
+// means the check itself could not run (kNotFound for a missing file, kPermissionDenied, ...).
+absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
+                                                      const Manifest& manifest,
+                                                      const VerifyOptions& options);
+
+// CheckArchive folded into one Status: kDataLoss carrying the first problem (and how many more
+// there are) when the archive is damaged.
+absl::Status VerifyArchive(const std::string& path, const Manifest& manifest,
+                           const VerifyOptions& options);
+
+}  // namespace pgark::formats
+
+#endif  // PGARK_FORMATS_ARCHIVE_VERIFY_H_

@@ -1,0 +1,150 @@
+#include "formats/archive_writer.h"
+
+#include "absl/strings/str_cat.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::formats {
+
+struct ArchiveWriter::Member {
+  FilterChain chain;
+  Sha256Tap* raw_sha = nullptr;
+  ByteCounter* raw_bytes = nullptr;
+  Sha256Tap* stored_sha = nullptr;
+  ByteCounter* stored_bytes = nullptr;
+  uint64_t offset = 0;
+};
+
+absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
+    const std::string& path, const ArchiveOptions& options) {
+  if (options.compress) PGARK_RETURN_IF_ERROR(ValidateGzipOptions(options.gzip));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
+  std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
+  writer->file_sha_ = writer->file_chain_.Add<Sha256Tap>();
+  writer->file_bytes_ = writer->file_chain_.Add<ByteCounter>();
+  PGARK_RETURN_IF_ERROR(writer->file_chain_.Open(std::move(file)));
+  return writer;
+}
+
+ArchiveWriter::ArchiveWriter(const ArchiveOptions& options) : options_(options) {}
+ArchiveWriter::~ArchiveWriter() = default;
+
+absl::StatusOr<Sink*> ArchiveWriter::BeginMember() {
+  PGARK_CHECK(member_ == nullptr);
+  member_ = std::make_unique<Member>();
+  Member& m = *member_;
+  m.offset = file_bytes_->bytes();
+  m.raw_sha = m.chain.Add<Sha256Tap>();
+  m.raw_bytes = m.chain.Add<ByteCounter>();
+  if (options_.compress) m.chain.Add<GzipCompressor>(options_.gzip);
+  m.stored_sha = m.chain.Add<Sha256Tap>();
+  m.stored_bytes = m.chain.Add<ByteCounter>();
+  PGARK_RETURN_IF_ERROR(m.chain.Open(&file_chain_, /*close_terminal=*/false));
+  return &m.chain;
+}
+
+absl::StatusOr<MemberEntry> ArchiveWriter::EndMember() {
+  PGARK_CHECK(member_ != nullptr);
+  std::unique_ptr<Member> m = std::move(member_);
+  PGARK_RETURN_IF_ERROR(m->chain.Close());
+  MemberEntry entry;
+  entry.offset = m->offset;
+  entry.stored_bytes = m->stored_bytes->bytes();
+  entry.raw_bytes = m->raw_bytes->bytes();
+  entry.stored_sha256 = m->stored_sha->HexDigest();
+  entry.raw_sha256 = m->raw_sha->HexDigest();
+  return entry;
+}
+
+absl::StatusOr<MemberEntry> ArchiveWriter::WriteMember(absl::string_view data) {
+  PGARK_ASSIGN_OR_RETURN(Sink * sink, BeginMember());
+  absl::Status s = sink->Append(data);
+  absl::StatusOr<MemberEntry> entry = EndMember();
+  PGARK_RETURN_IF_ERROR(s);
+  return entry;
+}
+
+absl::StatusOr<ArchiveSummary> ArchiveWriter::Close() {
+  PGARK_CHECK(member_ == nullptr);
+  PGARK_RETURN_IF_ERROR(file_chain_.Close());
+  return ArchiveSummary{file_bytes_->bytes(), file_sha_->HexDigest()};
+}
+
+absl::Status TrimSink::Transform(absl::string_view data) {
+  if (prefix_left_ > 0) {
+    size_t skip = static_cast<size_t>(std::min<uint64_t>(prefix_left_, data.size()));
+    prefix_left_ -= skip;
+    data.remove_prefix(skip);
+  }
+  if (data.empty()) return absl::OkStatus();
+  // Hold back the last suffix_.size() bytes of everything seen; forward the rest.
+  if (data.size() >= suffix_.size()) {
+    if (!held_.empty()) PGARK_RETURN_IF_ERROR(Forward(held_));
+    PGARK_RETURN_IF_ERROR(Forward(data.substr(0, data.size() - suffix_.size())));
+    absl::string_view tail = data.substr(data.size() - suffix_.size());
+    held_.assign(tail.data(), tail.size());
+    return absl::OkStatus();
+  }
+  held_.append(data.data(), data.size());
+  if (held_.size() > suffix_.size()) {
+    size_t extra = held_.size() - suffix_.size();
+    PGARK_RETURN_IF_ERROR(Forward(absl::string_view(held_).substr(0, extra)));
+    held_.erase(0, extra);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TrimSink::Finish() {
+  if (prefix_left_ > 0 || held_ != suffix_) {
+    return absl::DataLossError("member does not have the expected framing");
+  }
+  return absl::OkStatus();
+}
+
+std::string DescribeMember(const MemberEntry& e) {
+  if (e.schema.empty() && e.name.empty()) return e.kind;
+  std::string object = e.schema.empty() ? e.name : absl::StrCat(e.schema, ".", e.name);
+  if (!e.table.empty() && e.kind != "TABLE DATA") {
+    return absl::StrCat(e.kind, " \"", object, "\" on \"", e.table, "\"");
+  }
+  return absl::StrCat(e.kind, " \"", object, "\"");
+}
+
+absl::Status ReadMember(const std::string& path, const MemberEntry& entry, bool compressed,
+                        Sink& out) {
+  auto fail = [&](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
+                                            ": ", what));
+  };
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
+                         FileSource::Open(path, entry.offset, entry.stored_bytes));
+  FilterChain chain;
+  Sha256Tap* stored_sha = chain.Add<Sha256Tap>();
+  if (compressed) chain.Add<GzipDecompressor>();
+  Sha256Tap* raw_sha = chain.Add<Sha256Tap>();
+  ByteCounter* raw_bytes = chain.Add<ByteCounter>();
+  PGARK_RETURN_IF_ERROR(chain.Open(&out, /*close_terminal=*/false));
+  absl::Status s = Pump(*source, chain).status();
+  if (s.ok()) s = chain.Close();
+  if (!s.ok()) {
+    if (absl::IsDataLoss(s)) return fail(s.message());
+    return s;
+  }
+  if (stored_sha->HexDigest() != entry.stored_sha256) {
+    return fail(absl::StrCat("stored sha256 ", stored_sha->HexDigest().substr(0, 12),
+                             "... does not match manifest ", entry.stored_sha256.substr(0, 12),
+                             "..."));
+  }
+  if (raw_bytes->bytes() != entry.raw_bytes) {
+    return fail(absl::StrCat("decompressed to ", raw_bytes->bytes(), " bytes, manifest says ",
+                             entry.raw_bytes));
+  }
+  if (raw_sha->HexDigest() != entry.raw_sha256) {
+    return fail(absl::StrCat("sha256 of decompressed data ", raw_sha->HexDigest().substr(0, 12),
+                             "... does not match manifest ", entry.raw_sha256.substr(0, 12),
+                             "..."));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pgark::formats

@@ -1,0 +1,100 @@
+// `ArchiveWriter` writes a pgark archive: one file made of consecutive members, each a complete
+// gzip member (or a plain byte range when uncompressed), and records the member index that goes
+// into the manifest. Concatenated, the members decompress to one plain SQL script.
+//
+//   auto writer = ArchiveWriter::Open(path, options);
+//   Sink* member = writer->BeginMember();  ... member->Append(...) ...
+//   MemberEntry entry = writer->EndMember();   // offset, sizes, both SHA-256 digests
+//   ArchiveSummary summary = writer->Close();  // whole-file size and SHA-256; file in place
+//
+// Destroying the writer before `Close()` removes the partial file. Not thread-safe.
+#ifndef PGARK_FORMATS_ARCHIVE_WRITER_H_
+#define PGARK_FORMATS_ARCHIVE_WRITER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "formats/byte_counter.h"
+#include "formats/filter_chain.h"
+#include "formats/gzip.h"
+#include "formats/manifest.h"
+#include "formats/sha256.h"
+
+namespace pgark::formats {
+
+struct ArchiveOptions {
+  bool compress = true;  // gzip each member; false writes a plain .sql file
+  GzipOptions gzip;      // used when `compress`
+};
+
+struct ArchiveSummary {
+  uint64_t size_bytes = 0;
+  std::string sha256;
+};
+
+class ArchiveWriter {
+ public:
+  // Creates the temporary file beside `path`. kAlreadyExists if `path` exists; see FileSink.
+  static absl::StatusOr<std::unique_ptr<ArchiveWriter>> Open(const std::string& path,
+                                                             const ArchiveOptions& options);
+  ~ArchiveWriter();
+  ArchiveWriter(const ArchiveWriter&) = delete;
+  ArchiveWriter& operator=(const ArchiveWriter&) = delete;
+
+  // Starts a member and returns the sink for its raw (uncompressed) bytes, valid until
+  // `EndMember`. REQUIRES: no member is open.
+  absl::StatusOr<Sink*> BeginMember();
+  // Finishes the member. The returned entry has offset, sizes and digests set; the caller
+  // fills in section, kind and names.
+  absl::StatusOr<MemberEntry> EndMember();
+  // BeginMember + Append(`data`) + EndMember.
+  absl::StatusOr<MemberEntry> WriteMember(absl::string_view data);
+
+  // Flushes, fsyncs and moves the file into place.
+  absl::StatusOr<ArchiveSummary> Close();
+
+ private:
+  explicit ArchiveWriter(const ArchiveOptions& options);
+
+  ArchiveOptions options_;
+  FilterChain file_chain_;  // whole-file taps in front of the FileSink
+  Sha256Tap* file_sha_ = nullptr;
+  ByteCounter* file_bytes_ = nullptr;
+
+  struct Member;
+  std::unique_ptr<Member> member_;
+};
+
+// A filter that drops the first `prefix_bytes` bytes of its stream and checks that it ends with
+// `suffix`, which it also drops. Used to turn a "COPY ...;\n<rows>\\.\n" member back into the
+// bare rows that `COPY FROM STDIN` takes. kDataLoss if the stream is shorter than the prefix or
+// does not end with `suffix`.
+class TrimSink : public ForwardingSink {
+ public:
+  TrimSink(uint64_t prefix_bytes, std::string suffix)
+      : prefix_left_(prefix_bytes), suffix_(std::move(suffix)) {}
+
+ protected:
+  absl::Status Transform(absl::string_view data) override;
+  absl::Status Finish() override;
+
+ private:
+  uint64_t prefix_left_;
+  std::string suffix_;
+  std::string held_;  // the last suffix_.size() bytes seen, not yet forwarded
+};
+
+// Streams the raw bytes of member `entry` of the archive at `path` into `out` (which is not
+// closed), checking the stored digest, the decompressed digest and both sizes against the
+// entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt gzip; `out` may
+// by then have received bytes, so the caller must discard them (e.g. abort its COPY).
+absl::Status ReadMember(const std::string& path, const MemberEntry& entry, bool compressed,
+                        Sink& out);
+
+// A human name for a member in messages: `TABLE DATA "public.books"`.
+std::string DescribeMember(const MemberEntry& entry);
+
+}  // namespace pgark::formats
+
+#endif  // PGARK_FORMATS_ARCHIVE_WRITER_H_

@@ -1,0 +1,185 @@
+#include "formats/manifest.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "formats/status_macros.h"
+
+namespace pgark::formats {
+namespace {
+
+using Json = nlohmann::json;
+
+// Typed field access that reports the field by name instead of throwing.
+class Reader {
+ public:
+  explicit Reader(const Json& object, std::string where) : j_(object), where_(std::move(where)) {}
+
+  template <typename T>
+  absl::Status Get(const char* key, T& out, bool required = true) {
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) {
+      if (!required) return absl::OkStatus();
+      return absl::DataLossError(absl::StrCat("manifest ", where_, " is missing \"", key, "\""));
+    }
+    if (!Matches<T>(*it)) {
+      return absl::DataLossError(
+          absl::StrCat("manifest ", where_, " field \"", key, "\" has the wrong type"));
+    }
+    out = it->get<T>();
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename T>
+  static bool Matches(const Json& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      return v.is_boolean();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      return v.is_string();
+    } else if constexpr (std::is_unsigned_v<T>) {
+      return v.is_number_unsigned();
+    } else if constexpr (std::is_integral_v<T>) {
+      return v.is_number_integer();
+    } else {
+      return v.is_array();
+    }
+  }
+
+  const Json& j_;
+  std::string where_;
+};
+
+Json EncodeMember(const MemberEntry& m) {
+  Json j = {{"section", m.section},          {"kind", m.kind},
+            {"schema", m.schema},            {"name", m.name},
+            {"table", m.table},              {"offset", m.offset},
+            {"storedBytes", m.stored_bytes}, {"rawBytes", m.raw_bytes},
+            {"storedSha256", m.stored_sha256}, {"rawSha256", m.raw_sha256}};
+  if (m.section == "data") {
+    j["rows"] = m.rows;
+    j["copyHeaderBytes"] = m.copy_header_bytes;
+  }
+  return j;
+}
+
+absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
+  if (!j.is_object()) return absl::DataLossError("manifest member is not an object");
+  Reader r(j, absl::StrCat("member ", index));
+  PGARK_RETURN_IF_ERROR(r.Get("section", m.section));
+  PGARK_RETURN_IF_ERROR(r.Get("kind", m.kind));
+  PGARK_RETURN_IF_ERROR(r.Get("schema", m.schema));
+  PGARK_RETURN_IF_ERROR(r.Get("name", m.name));
+  PGARK_RETURN_IF_ERROR(r.Get("table", m.table));
+  PGARK_RETURN_IF_ERROR(r.Get("offset", m.offset));
+  PGARK_RETURN_IF_ERROR(r.Get("storedBytes", m.stored_bytes));
+  PGARK_RETURN_IF_ERROR(r.Get("rawBytes", m.raw_bytes));
+  PGARK_RETURN_IF_ERROR(r.Get("storedSha256", m.stored_sha256));
+  PGARK_RETURN_IF_ERROR(r.Get("rawSha256", m.raw_sha256));
+  if (m.section == "data") {
+    PGARK_RETURN_IF_ERROR(r.Get("rows", m.rows));
+    PGARK_RETURN_IF_ERROR(r.Get("copyHeaderBytes", m.copy_header_bytes));
+  } else if (m.section != "pre-data" && m.section != "post-data") {
+    return absl::DataLossError(
+        absl::StrCat("manifest member ", index, " has unknown section \"", m.section, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string EncodeManifest(const Manifest& m) {
+  Json tables = Json::array();
+  for (const TableEntry& t : m.tables) {
+    tables.push_back({{"name", t.name},
+                      {"schema", t.schema},
+                      {"table", t.table},
+                      {"recordCount", t.record_count}});
+  }
+  Json members = Json::array();
+  for (const MemberEntry& e : m.members) members.push_back(EncodeMember(e));
+  Json j = {{"formatVersion", m.format_version},
+            {"backupId", m.backup_id},
+            {"backupFile", m.backup_file},
+            {"type", m.type},
+            {"content", m.content},
+            {"timestamp", m.timestamp},
+            {"database", m.database},
+            {"postgresVersion", m.postgres_version},
+            {"serverVersionNum", m.server_version_num},
+            {"schemaVersion", m.schema_version},
+            {"encoding", m.encoding},
+            {"copyFormat", m.copy_format},
+            {"toolVersion", m.tool_version},
+            {"tables", tables},
+            {"totalRecordCount", m.total_record_count},
+            {"size", m.size},
+            {"compressed", m.compressed},
+            {"checksum", m.checksum},
+            {"dependencies", m.dependencies},
+            {"members", members}};
+  // Invalid UTF-8 in names (impossible from a UTF8 connection) is replaced, never thrown.
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::DataLossError("manifest is not valid JSON");
+  }
+  Manifest m;
+  Reader r(j, "");
+  PGARK_RETURN_IF_ERROR(r.Get("formatVersion", m.format_version));
+  if (m.format_version > kManifestFormatVersion || m.format_version < 1) {
+    return absl::UnimplementedError(
+        absl::StrCat("manifest formatVersion ", m.format_version,
+                     " is not supported by this pgark (understands up to ",
+                     kManifestFormatVersion, "); upgrade pgark"));
+  }
+  PGARK_RETURN_IF_ERROR(r.Get("backupId", m.backup_id));
+  PGARK_RETURN_IF_ERROR(r.Get("backupFile", m.backup_file));
+  PGARK_RETURN_IF_ERROR(r.Get("type", m.type));
+  PGARK_RETURN_IF_ERROR(r.Get("content", m.content));
+  PGARK_RETURN_IF_ERROR(r.Get("timestamp", m.timestamp));
+  PGARK_RETURN_IF_ERROR(r.Get("database", m.database));
+  PGARK_RETURN_IF_ERROR(r.Get("postgresVersion", m.postgres_version));
+  PGARK_RETURN_IF_ERROR(r.Get("serverVersionNum", m.server_version_num));
+  PGARK_RETURN_IF_ERROR(r.Get("schemaVersion", m.schema_version, false));
+  PGARK_RETURN_IF_ERROR(r.Get("encoding", m.encoding));
+  PGARK_RETURN_IF_ERROR(r.Get("copyFormat", m.copy_format));
+  PGARK_RETURN_IF_ERROR(r.Get("toolVersion", m.tool_version, false));
+  PGARK_RETURN_IF_ERROR(r.Get("totalRecordCount", m.total_record_count));
+  PGARK_RETURN_IF_ERROR(r.Get("size", m.size));
+  PGARK_RETURN_IF_ERROR(r.Get("compressed", m.compressed));
+  PGARK_RETURN_IF_ERROR(r.Get("checksum", m.checksum));
+  Json deps, tables, members;
+  PGARK_RETURN_IF_ERROR(r.Get("dependencies", deps));
+  PGARK_RETURN_IF_ERROR(r.Get("tables", tables));
+  PGARK_RETURN_IF_ERROR(r.Get("members", members));
+  for (const Json& d : deps) {
+    if (!d.is_string()) return absl::DataLossError("manifest dependency is not a string");
+    m.dependencies.push_back(d.get<std::string>());
+  }
+  for (const Json& t : tables) {
+    if (!t.is_object()) return absl::DataLossError("manifest table entry is not an object");
+    TableEntry e;
+    Reader tr(t, "table entry");
+    PGARK_RETURN_IF_ERROR(tr.Get("name", e.name));
+    PGARK_RETURN_IF_ERROR(tr.Get("schema", e.schema));
+    PGARK_RETURN_IF_ERROR(tr.Get("table", e.table));
+    PGARK_RETURN_IF_ERROR(tr.Get("recordCount", e.record_count));
+    m.tables.push_back(std::move(e));
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    MemberEntry e;
+    PGARK_RETURN_IF_ERROR(DecodeMember(members[i], i, e));
+    m.members.push_back(std::move(e));
+  }
+  if (m.copy_format != "text") {
+    return absl::UnimplementedError(
+        absl::StrCat("archive COPY format \"", m.copy_format, "\" is not supported"));
+  }
+  return m;
+}
+
+}  // namespace pgark::formats

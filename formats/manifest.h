@@ -1,0 +1,75 @@
+// The backup manifest: the JSON file written beside every archive, last, so that its presence
+// means the backup is complete. It carries the seed tool set's fields (backupId, type, tables,
+// checksum, ...) plus the member index that makes an archive seekable: one entry per gzip
+// member with its offset, sizes and both digests. See formats/README.md for the grammar.
+#ifndef PGARK_FORMATS_MANIFEST_H_
+#define PGARK_FORMATS_MANIFEST_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace pgark::formats {
+
+// Bumped whenever the archive grammar or the manifest's meaning changes.
+inline constexpr int kManifestFormatVersion = 1;
+
+// One gzip member (or, uncompressed, one byte range) of the archive.
+struct MemberEntry {
+  std::string section;  // "pre-data", "data" or "post-data"
+  std::string kind;     // "HEADER", "TABLE", "SEQUENCE", "TABLE DATA", "CONSTRAINT", ...
+  std::string schema;   // object's schema; empty for database-wide entries
+  std::string name;     // object's name (for a constraint or index, its own name)
+  std::string table;    // owning table's name for table-bound objects, else empty
+  uint64_t offset = 0;        // byte offset of the member in the archive file
+  uint64_t stored_bytes = 0;  // bytes on disk (compressed)
+  uint64_t raw_bytes = 0;     // bytes after decompression
+  std::string stored_sha256;
+  std::string raw_sha256;
+  int64_t rows = -1;              // TABLE DATA only: rows in the COPY block
+  uint64_t copy_header_bytes = 0;  // TABLE DATA only: length of the "COPY ... FROM stdin;\n" line
+};
+
+struct TableEntry {
+  std::string name;    // display name: "table" in schema public, else "schema.table"
+  std::string schema;  // authoritative identity
+  std::string table;
+  int64_t record_count = 0;
+};
+
+struct Manifest {
+  int format_version = kManifestFormatVersion;
+  std::string backup_id;    // archive file name without ".sql.gz"/".sql"
+  std::string backup_file;  // archive file name
+  std::string type;         // "full", "table" or "incremental"
+  std::string content;      // "schema+data", "schema-only" or "data-only"
+  std::string timestamp;    // ISO 8601 UTC with milliseconds
+  std::string database;
+  std::string postgres_version;  // e.g. "15.18"
+  int server_version_num = 0;    // e.g. 150018
+  std::string schema_version = "1.0";
+  std::string encoding = "UTF8";
+  std::string copy_format = "text";
+  std::string tool_version;
+  std::vector<TableEntry> tables;
+  int64_t total_record_count = 0;
+  uint64_t size = 0;  // archive file size in bytes
+  bool compressed = true;
+  std::string checksum;  // SHA-256 of the whole archive file
+  std::vector<std::string> dependencies;
+  std::vector<MemberEntry> members;
+};
+
+// Serialises to pretty-printed JSON (keys as in the seed: backupId, recordCount, ...).
+std::string EncodeManifest(const Manifest& manifest);
+
+// Parses and checks a manifest. kDataLoss if it is not valid JSON or a field is missing or of
+// the wrong type; kUnimplemented if its formatVersion is newer than this build understands.
+absl::StatusOr<Manifest> DecodeManifest(absl::string_view json);
+
+}  // namespace pgark::formats
+
+#endif  // PGARK_FORMATS_MANIFEST_H_

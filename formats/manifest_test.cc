@@ -1,0 +1,84 @@
+#include "formats/manifest.h"
+
+#include "gtest/gtest.h"
+#include "tests/status_matchers.h"
+
+namespace pgark::formats {
+namespace {
+
+using ::pgark::testing::IsOk;
+using ::pgark::testing::StatusIs;
+using ::testing::HasSubstr;
+
+Manifest Sample() {
+  Manifest m;
+  m.backup_id = "backup-table-books-20261125-120000";
+  m.backup_file = m.backup_id + ".sql.gz";
+  m.type = "table";
+  m.content = "schema+data";
+  m.timestamp = "2026-11-25T12:00:00.000Z";
+  m.database = "writing";
+  m.postgres_version = "15.18";
+  m.server_version_num = 150018;
+  m.tool_version = "0.1.0";
+  m.tables.push_back({"books", "public", "books", 380});
+  m.total_record_count = 380;
+  m.size = 1234;
+  m.checksum = std::string(64, 'a');
+  MemberEntry data;
+  data.section = "data";
+  data.kind = "TABLE DATA";
+  data.schema = "public";
+  data.name = "books";
+  data.offset = 100;
+  data.stored_bytes = 1000;
+  data.raw_bytes = 5000;
+  data.stored_sha256 = std::string(64, 'b');
+  data.raw_sha256 = std::string(64, 'c');
+  data.rows = 380;
+  data.copy_header_bytes = 42;
+  m.members.push_back(data);
+  return m;
+}
+
+TEST(ManifestTest, RoundTrips) {
+  Manifest m = Sample();
+  std::string json = EncodeManifest(m);
+  EXPECT_THAT(json, HasSubstr("\"backupId\": \"backup-table-books-20261125-120000\""));
+  EXPECT_THAT(json, HasSubstr("\"recordCount\": 380"));
+  auto back = DecodeManifest(json);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->backup_id, m.backup_id);
+  EXPECT_EQ(back->tables.size(), 1u);
+  EXPECT_EQ(back->tables[0].record_count, 380);
+  ASSERT_EQ(back->members.size(), 1u);
+  EXPECT_EQ(back->members[0].rows, 380);
+  EXPECT_EQ(back->members[0].copy_header_bytes, 42u);
+  EXPECT_EQ(EncodeManifest(*back), json);
+}
+
+TEST(ManifestTest, RejectsDamage) {
+  EXPECT_THAT(DecodeManifest("{not json"), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeManifest("[]"), StatusIs(absl::StatusCode::kDataLoss));
+  std::string json = EncodeManifest(Sample());
+  std::string no_checksum = json;
+  no_checksum.replace(no_checksum.find("\"checksum\""), 10, "\"chekcsum\"");
+  EXPECT_THAT(DecodeManifest(no_checksum),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("\"checksum\"")));
+  std::string wrong_type = json;
+  wrong_type.replace(wrong_type.find("\"size\": 1234"), 12, "\"size\": \"1234\"");
+  EXPECT_THAT(DecodeManifest(wrong_type),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("wrong type")));
+  EXPECT_THAT(DecodeManifest(json.substr(0, json.size() / 2)),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST(ManifestTest, NewerFormatIsUnimplemented) {
+  Manifest m = Sample();
+  m.format_version = kManifestFormatVersion + 1;
+  EXPECT_THAT(DecodeManifest(EncodeManifest(m)),
+              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("upgrade pgark")));
+}
+
+}  // namespace
+}  // namespace pgark::formats
