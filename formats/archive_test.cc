@@ -99,9 +99,8 @@ TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
 }
 
 TEST_P(ArchiveTest, WholeFileIsOneValidStream) {
-  if (!GetParam()) GTEST_SKIP() << "gzip interop applies to compressed archives";
   Manifest m = WriteArchive("1\n2\n");
-  FILE* p = popen(("gzip -dc " + path_).c_str(), "r");
+  FILE* p = popen(((GetParam() ? "gzip -dc " : "cat ") + path_).c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[4096];
   size_t n = std::fread(buf, 1, sizeof(buf), p);

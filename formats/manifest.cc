@@ -59,6 +59,7 @@ Json EncodeMember(const MemberEntry& m) {
   if (m.section == "data") {
     j["rows"] = m.rows;
     j["copyHeaderBytes"] = m.copy_header_bytes;
+    j["columns"] = m.columns;
   }
   return j;
 }
@@ -79,6 +80,12 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   if (m.section == "data") {
     PGARK_RETURN_IF_ERROR(r.Get("rows", m.rows));
     PGARK_RETURN_IF_ERROR(r.Get("copyHeaderBytes", m.copy_header_bytes));
+    Json columns;
+    PGARK_RETURN_IF_ERROR(r.Get("columns", columns));
+    for (const Json& c : columns) {
+      if (!c.is_string()) return absl::DataLossError("manifest column name is not a string");
+      m.columns.push_back(c.get<std::string>());
+    }
   } else if (m.section != "pre-data" && m.section != "post-data") {
     return absl::DataLossError(
         absl::StrCat("manifest member ", index, " has unknown section \"", m.section, "\""));

@@ -31,6 +31,7 @@ struct MemberEntry {
   std::string raw_sha256;
   int64_t rows = -1;              // TABLE DATA only: rows in the COPY block
   uint64_t copy_header_bytes = 0;  // TABLE DATA only: length of the "COPY ... FROM stdin;\n" line
+  std::vector<std::string> columns;  // TABLE DATA only: the COPY's column list, in order
 };
 
 struct TableEntry {

@@ -1,0 +1,242 @@
+#include "engine/catalog.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/sql_text.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+constexpr char kServerInfoSql[] =
+    "SELECT pg_catalog.current_setting('server_version'), "
+    "pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()";
+
+// User tables: regular and partitioned, outside system schemas, not extension members.
+constexpr char kTablesSelect[] =
+    "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint "
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('r', 'p') "
+    "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e') ";
+
+constexpr char kColumnsSql[] =
+    "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+    "CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN "
+    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END "
+    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "ORDER BY a.attnum";
+
+// Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied).
+constexpr char kConstraintsSql[] =
+    "SELECT conname, contype, pg_catalog.pg_get_constraintdef(oid), convalidated "
+    "FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.oid "
+    "AND contype IN ('p', 'u', 'c', 'f', 'x') AND conislocal AND conparentid = 0 "
+    "ORDER BY CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 "
+    "ELSE 4 END, conname";
+
+// Indexes that no constraint owns (those come with their constraint).
+constexpr char kIndexesSql[] =
+    "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid) "
+    "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+    "WHERE i.indrelid = $1::pg_catalog.oid AND NOT EXISTS (SELECT 1 FROM "
+    "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) "
+    "ORDER BY c.relname";
+
+// Sequences owned by a column of the table: 'a' (serial, OWNED BY) or 'i' (identity).
+constexpr char kSequencesSql[] =
+    "SELECT n.nspname, s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
+    "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, a.attname, d.deptype = 'i' "
+    "FROM pg_catalog.pg_depend d "
+    "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace "
+    "JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+    "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    "AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    "AND d.refobjid = $1::pg_catalog.oid AND d.deptype IN ('a', 'i') ORDER BY s.relname";
+
+constexpr char kParseIdentSql[] = "SELECT pg_catalog.parse_ident($1, true)";
+
+}  // namespace
+
+std::string TableRef::DisplayName() const {
+  return schema == "public" ? name : absl::StrCat(schema, ".", name);
+}
+
+std::vector<std::string> TableDef::CopyColumns() const {
+  std::vector<std::string> out;
+  for (const ColumnDef& c : columns) {
+    if (c.generated == 0) out.push_back(c.name);
+  }
+  return out;
+}
+
+const ConstraintDef* TableDef::PrimaryKey() const {
+  for (const ConstraintDef& c : constraints) {
+    if (c.type == 'p') return &c;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<ServerInfo> Catalog::GetServerInfo() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kServerInfoSql));
+  ServerInfo info;
+  info.version = r.String(0, 0);
+  // "15.18 (Debian 15.18-0+deb12u1)" -> "15.18"
+  info.version = info.version.substr(0, info.version.find(' '));
+  info.version_num = static_cast<int>(r.Int(0, 1));
+  info.database = r.String(0, 2);
+  return info;
+}
+
+absl::StatusOr<std::vector<TableRef>> Catalog::QueryTables(
+    absl::string_view sql, const std::vector<std::string>& params) {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.ExecParams(sql, params));
+  std::vector<TableRef> tables;
+  for (int i = 0; i < r.rows(); ++i) {
+    TableRef t;
+    t.oid = static_cast<uint32_t>(r.Int(i, 0));
+    t.schema = r.String(i, 1);
+    t.name = r.String(i, 2);
+    t.relkind = r.Text(i, 3).empty() ? 'r' : r.Text(i, 3)[0];
+    t.estimated_rows = r.Int(i, 4);
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+absl::StatusOr<std::vector<TableRef>> Catalog::ListTables() {
+  return QueryTables(absl::StrCat(kTablesSelect, "ORDER BY n.nspname, c.relname"), {});
+}
+
+absl::StatusOr<TableRef> Catalog::FindTable(absl::string_view schema, absl::string_view name) {
+  PGARK_ASSIGN_OR_RETURN(
+      std::vector<TableRef> found,
+      QueryTables(absl::StrCat(kTablesSelect, "AND n.nspname = $1 AND c.relname = $2"),
+                  {std::string(schema), std::string(name)}));
+  if (found.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("table \"", schema, ".", name, "\" does not exist"));
+  }
+  return found.front();
+}
+
+absl::StatusOr<TableRef> Catalog::ResolveTable(absl::string_view user_name) {
+  if (user_name.empty()) return absl::InvalidArgumentError("table name is empty");
+  PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> found,
+                         QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 "
+                                                                 "ORDER BY n.nspname"),
+                                     {std::string(user_name)}));
+  if (found.empty()) {
+    // Identifier syntax: public.books, "Mixed Case", s."T". parse_ident(.., strict=true)
+    // rejects trailing junk; an error here just means "not that syntax".
+    absl::StatusOr<PgResult> parsed = conn_.ExecParams(kParseIdentSql, {std::string(user_name)});
+    if (parsed.ok() && parsed->rows() == 1 && !parsed->IsNull(0, 0)) {
+      PGARK_ASSIGN_OR_RETURN(
+          PgResult parts,
+          conn_.ExecParams("SELECT x FROM pg_catalog.unnest($1::text[]) x", {parsed->String(0, 0)}));
+      if (parts.rows() == 2) {
+        absl::StatusOr<TableRef> t = FindTable(parts.Text(0, 0), parts.Text(1, 0));
+        if (t.ok() || !absl::IsNotFound(t.status())) return t;
+      } else if (parts.rows() == 1 && parts.Text(0, 0) != user_name) {
+        PGARK_ASSIGN_OR_RETURN(
+            found, QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 "
+                                                           "ORDER BY n.nspname"),
+                               {parts.String(0, 0)}));
+      }
+    }
+  }
+  if (found.size() > 1) {
+    std::vector<std::string> names;
+    for (const TableRef& t : found) names.push_back(absl::StrCat(t.schema, ".", t.name));
+    return absl::InvalidArgumentError(
+        absl::StrCat("table name \"", user_name, "\" is ambiguous: it exists as ",
+                     absl::StrJoin(names, ", "), "; qualify it with its schema"));
+  }
+  if (found.empty()) {
+    PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> all, ListTables());
+    std::vector<std::string> names;
+    for (size_t i = 0; i < all.size() && i < 20; ++i) names.push_back(all[i].DisplayName());
+    std::string hint = all.empty() ? "the database has no tables"
+                                   : absl::StrCat("existing tables: ", absl::StrJoin(names, ", "),
+                                                  all.size() > 20 ? ", ..." : "");
+    return absl::NotFoundError(
+        absl::StrCat("table \"", user_name, "\" does not exist (", hint, ")"));
+  }
+  return found.front();
+}
+
+absl::Status Catalog::ReadSequenceValue(SequenceDef& seq) {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.Exec(absl::StrCat("SELECT last_value, is_called FROM ",
+                                          QualifiedName(seq.schema, seq.name))));
+  seq.last_value = r.Int(0, 0);
+  seq.is_called = r.Bool(0, 1);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
+  TableDef def;
+  def.ref = table;
+  const std::vector<std::string> oid = {std::to_string(table.oid)};
+  PGARK_ASSIGN_OR_RETURN(PgResult persistence,
+                         conn_.ExecParams("SELECT relpersistence FROM pg_catalog.pg_class "
+                                          "WHERE oid = $1::pg_catalog.oid",
+                                          oid));
+  if (persistence.rows() != 1) {
+    return absl::NotFoundError(
+        absl::StrCat("table \"", table.DisplayName(), "\" was dropped during the backup"));
+  }
+  def.unlogged = persistence.Text(0, 0) == "u";
+
+  PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.ExecParams(kColumnsSql, oid));
+  for (int i = 0; i < cols.rows(); ++i) {
+    ColumnDef c;
+    c.name = cols.String(i, 0);
+    c.type = cols.String(i, 1);
+    c.not_null = cols.Bool(i, 2);
+    if (!cols.IsNull(i, 3)) c.default_expr = cols.String(i, 3);
+    if (!cols.Text(i, 4).empty()) c.identity = cols.Text(i, 4)[0];
+    if (!cols.Text(i, 5).empty()) c.generated = cols.Text(i, 5)[0];
+    if (!cols.IsNull(i, 6)) c.collation = cols.String(i, 6);
+    def.columns.push_back(std::move(c));
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult cons, conn_.ExecParams(kConstraintsSql, oid));
+  for (int i = 0; i < cons.rows(); ++i) {
+    def.constraints.push_back(
+        {cons.String(i, 0), cons.Text(i, 1)[0], cons.String(i, 2), cons.Bool(i, 3)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, oid));
+  for (int i = 0; i < idx.rows(); ++i) def.indexes.push_back({idx.String(i, 0), idx.String(i, 1)});
+
+  PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.ExecParams(kSequencesSql, oid));
+  for (int i = 0; i < seqs.rows(); ++i) {
+    SequenceDef s;
+    s.schema = seqs.String(i, 0);
+    s.name = seqs.String(i, 1);
+    s.type = seqs.String(i, 2);
+    s.start = seqs.Int(i, 3);
+    s.increment = seqs.Int(i, 4);
+    s.min = seqs.Int(i, 5);
+    s.max = seqs.Int(i, 6);
+    s.cache = seqs.Int(i, 7);
+    s.cycle = seqs.Bool(i, 8);
+    s.owned_by_column = seqs.String(i, 9);
+    s.identity = seqs.Bool(i, 10);
+    PGARK_RETURN_IF_ERROR(ReadSequenceValue(s));
+    def.sequences.push_back(std::move(s));
+  }
+  return def;
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,294 @@
+#include "engine/dumper.h"
+
+#include <unistd.h>
+
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "engine/catalog.h"
+#include "engine/copy_stream.h"
+#include "engine/pg_connection.h"
+#include "engine/schema_sql.h"
+#include "engine/sql_text.h"
+#include "formats/archive_layout.h"
+#include "formats/archive_writer.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+#include "engine/version.h"
+
+namespace pgark::engine {
+namespace {
+
+using formats::ArchiveWriter;
+using formats::Manifest;
+using formats::MemberEntry;
+
+ProgressListener& DefaultListener() {
+  static ProgressListener listener;
+  return listener;
+}
+
+absl::Status CheckCancelled(ProgressListener& listener) {
+  if (listener.Cancelled()) return absl::CancelledError("backup cancelled; nothing was written");
+  return absl::OkStatus();
+}
+
+bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// Writes the members of one archive in pre-data, data, post-data order.
+class Dumper {
+ public:
+  Dumper(PgConnection& conn, const BackupOptions& options, ProgressListener& listener)
+      : conn_(conn), options_(options), listener_(listener) {}
+
+  absl::StatusOr<Manifest> Run(BackupType type);
+
+ private:
+  absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
+  absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
+                   absl::string_view name, absl::string_view table, absl::string_view sql);
+  absl::Status PreData(const std::vector<TableDef>& tables);
+  absl::Status Data(const TableDef& table);
+  absl::Status PostData(const std::vector<TableDef>& tables);
+  std::string ChooseBackupId(BackupType type, absl::Time now);
+
+  PgConnection& conn_;
+  const BackupOptions& options_;
+  ProgressListener& listener_;
+  std::unique_ptr<ArchiveWriter> writer_;
+  Manifest manifest_;
+};
+
+absl::Status Dumper::Sql(absl::string_view section, absl::string_view kind,
+                         absl::string_view schema, absl::string_view name,
+                         absl::string_view table, absl::string_view sql) {
+  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->WriteMember(sql));
+  entry.section = std::string(section);
+  entry.kind = std::string(kind);
+  entry.schema = std::string(schema);
+  entry.name = std::string(name);
+  entry.table = std::string(table);
+  manifest_.members.push_back(std::move(entry));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
+  Catalog catalog(conn_);
+  if (type == BackupType::kFull) return catalog.ListTables();
+  std::vector<TableRef> tables;
+  std::set<uint32_t> seen;
+  for (const std::string& name : options_.tables) {
+    PGARK_ASSIGN_OR_RETURN(TableRef t, catalog.ResolveTable(name));
+    if (seen.insert(t.oid).second) tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+absl::Status Dumper::PreData(const std::vector<TableDef>& tables) {
+  std::set<std::string> schemas;
+  for (const TableDef& t : tables) {
+    if (t.ref.schema != "public" && schemas.insert(t.ref.schema).second) {
+      PGARK_RETURN_IF_ERROR(
+          Sql("pre-data", "SCHEMA", "", t.ref.schema, "", CreateSchemaSql(t.ref.schema)));
+    }
+  }
+  for (const TableDef& t : tables) {
+    for (const SequenceDef& s : t.sequences) {
+      if (s.identity) continue;  // created by CREATE TABLE
+      PGARK_RETURN_IF_ERROR(
+          Sql("pre-data", "SEQUENCE", s.schema, s.name, t.ref.name, CreateSequenceSql(s)));
+    }
+    PGARK_RETURN_IF_ERROR(
+        Sql("pre-data", "TABLE", t.ref.schema, t.ref.name, t.ref.name, CreateTableSql(t)));
+    for (const SequenceDef& s : t.sequences) {
+      if (s.identity) continue;
+      PGARK_RETURN_IF_ERROR(Sql("pre-data", "SEQUENCE OWNED BY", s.schema, s.name, t.ref.name,
+                                SequenceOwnedBySql(s, t.ref)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::Data(const TableDef& t) {
+  PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
+  const std::string display = t.ref.DisplayName();
+  listener_.OnTableBegin(display);
+  const std::string copy_line = CopyFromStdinLine(t);
+  PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+  absl::Status s = member->Append(copy_line);
+  int64_t rows = 0;
+  if (s.ok()) {
+    absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
+        CopyOutSource::Open(conn_, CopyToStdoutSql(t));
+    s = copy.status();
+    if (s.ok()) s = formats::Pump(**copy, *member).status();
+    if (s.ok()) rows = (*copy)->rows();
+  }
+  if (s.ok()) s = member->Append(kCopyTrailer);
+  absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+  PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
+  PGARK_RETURN_IF_ERROR(entry);
+  entry->section = "data";
+  entry->kind = "TABLE DATA";
+  entry->schema = t.ref.schema;
+  entry->name = t.ref.name;
+  entry->table = t.ref.name;
+  entry->rows = rows;
+  entry->copy_header_bytes = copy_line.size();
+  entry->columns = t.CopyColumns();
+  listener_.OnTableEnd(display, rows, entry->raw_bytes);
+  manifest_.members.push_back(*std::move(entry));
+  manifest_.tables.push_back({display, t.ref.schema, t.ref.name, rows});
+  manifest_.total_record_count += rows;
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::PostData(const std::vector<TableDef>& tables) {
+  const bool schema = options_.content != Content::kDataOnly;
+  if (schema) {
+    for (const TableDef& t : tables) {
+      for (const ConstraintDef& c : t.constraints) {
+        if (c.type == 'f' || IsInlineConstraint(c)) continue;
+        PGARK_RETURN_IF_ERROR(Sql("post-data", "CONSTRAINT", t.ref.schema, c.name, t.ref.name,
+                                  AddConstraintSql(t.ref, c)));
+      }
+      for (const IndexDef& i : t.indexes) {
+        PGARK_RETURN_IF_ERROR(
+            Sql("post-data", "INDEX", t.ref.schema, i.name, t.ref.name, IndexSql(i)));
+      }
+    }
+    // Foreign keys last: every referenced table and key exists by then.
+    for (const TableDef& t : tables) {
+      for (const ConstraintDef& c : t.constraints) {
+        if (c.type != 'f') continue;
+        PGARK_RETURN_IF_ERROR(Sql("post-data", "FK CONSTRAINT", t.ref.schema, c.name, t.ref.name,
+                                  AddConstraintSql(t.ref, c)));
+      }
+    }
+  }
+  if (options_.content != Content::kSchemaOnly) {
+    for (const TableDef& t : tables) {
+      for (const SequenceDef& s : t.sequences) {
+        PGARK_RETURN_IF_ERROR(
+            Sql("post-data", "SEQUENCE SET", s.schema, s.name, t.ref.name, SetvalSql(s)));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Dumper::ChooseBackupId(BackupType type, absl::Time now) {
+  std::string label = options_.label;
+  if (label.empty() && type == BackupType::kTable) label = absl::StrJoin(options_.tables, "_");
+  const char* type_name = type == BackupType::kFull ? "full" : "table";
+  for (int seq = 0;; ++seq) {
+    std::string id = formats::BackupId(type_name, label, now, seq);
+    std::string archive = formats::ArchiveFileName(id, options_.compress);
+    if (!Exists(formats::JoinPath(options_.backup_dir, archive)) &&
+        !Exists(formats::JoinPath(options_.backup_dir, id + "-manifest.json"))) {
+      return id;
+    }
+  }
+}
+
+absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
+  const absl::Time now = absl::Now();
+  PGARK_RETURN_IF_ERROR(
+      conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  PGARK_ASSIGN_OR_RETURN(ServerInfo server, Catalog(conn_).GetServerInfo());
+  PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> refs, SelectTables(type));
+  int64_t estimated_rows = 0;
+  for (const TableRef& t : refs) {
+    // Held to the end of the transaction: no table can be dropped or altered under the dump.
+    PGARK_RETURN_IF_ERROR(conn_.Exec(absl::StrCat(
+        "LOCK TABLE ", QualifiedName(t.schema, t.name), " IN ACCESS SHARE MODE")));
+    estimated_rows += t.estimated_rows;
+  }
+  std::vector<TableDef> tables;
+  Catalog catalog(conn_);
+  for (const TableRef& t : refs) {
+    PGARK_ASSIGN_OR_RETURN(TableDef def, catalog.DescribeTable(t));
+    tables.push_back(std::move(def));
+  }
+  listener_.OnStart(static_cast<int>(tables.size()), estimated_rows);
+
+  manifest_.backup_id = ChooseBackupId(type, now);
+  manifest_.backup_file = formats::ArchiveFileName(manifest_.backup_id, options_.compress);
+  manifest_.type = type == BackupType::kFull ? "full" : "table";
+  manifest_.content = options_.content == Content::kSchemaOnly ? "schema-only"
+                      : options_.content == Content::kDataOnly ? "data-only"
+                                                               : "schema+data";
+  manifest_.timestamp = formats::IsoTimestamp(now);
+  manifest_.database = server.database;
+  manifest_.postgres_version = server.version;
+  manifest_.server_version_num = server.version_num;
+  manifest_.tool_version = kPgarkVersion;
+  manifest_.compressed = options_.compress;
+
+  const std::string archive_path = formats::JoinPath(options_.backup_dir, manifest_.backup_file);
+  PGARK_ASSIGN_OR_RETURN(
+      writer_, ArchiveWriter::Open(archive_path, {.compress = options_.compress,
+                                                  .gzip = {.level = options_.gzip_level}}));
+  PGARK_RETURN_IF_ERROR(
+      Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
+  if (options_.content != Content::kDataOnly) PGARK_RETURN_IF_ERROR(PreData(tables));
+  for (const TableDef& t : tables) {
+    if (options_.content == Content::kSchemaOnly) {
+      manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, 0});
+    } else {
+      PGARK_RETURN_IF_ERROR(Data(t));
+    }
+  }
+  PGARK_RETURN_IF_ERROR(PostData(tables));
+  PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
+  PGARK_ASSIGN_OR_RETURN(formats::ArchiveSummary summary, writer_->Close());
+  manifest_.size = summary.size_bytes;
+  manifest_.checksum = summary.sha256;
+  PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));
+
+  // The manifest goes last: its presence means the backup is complete.
+  const std::string manifest_path =
+      formats::JoinPath(options_.backup_dir, manifest_.backup_id + "-manifest.json");
+  absl::Status s = [&]() -> absl::Status {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
+                           formats::FileSink::Open(manifest_path));
+    PGARK_RETURN_IF_ERROR(sink->Append(formats::EncodeManifest(manifest_)));
+    return sink->Close();
+  }();
+  if (!s.ok()) {
+    ::unlink(archive_path.c_str());  // an archive without a manifest is not a backup
+    return s;
+  }
+  return manifest_;
+}
+
+absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
+  if (options.backup_dir.empty()) return absl::InvalidArgumentError("no backup directory given");
+  if (type == BackupType::kTable && options.tables.empty()) {
+    return absl::InvalidArgumentError("a table backup needs at least one table name");
+  }
+  if (options.gzip_level < 1 || options.gzip_level > 9) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("compression level ", options.gzip_level, " is out of range 1-9"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupOptions& options,
+                                    BackupType type, ProgressListener* listener) {
+  const absl::Time start = absl::Now();
+  PGARK_RETURN_IF_ERROR(ValidateOptions(options, type));
+  PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
+  Dumper dumper(conn, options, listener != nullptr ? *listener : DefaultListener());
+  PGARK_ASSIGN_OR_RETURN(Manifest manifest, dumper.Run(type));
+  return BackupResult{std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start)};
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,32 @@
+// `Backup` writes a table or full backup: an archive of gzip members plus its manifest in the
+// backup directory (DESIGN.md, "The archive"). All tables are read in one REPEATABLE READ READ
+// ONLY snapshot after taking ACCESS SHARE locks, so the backup is consistent and no table can
+// be dropped under it. On any failure nothing is left in the directory.
+#ifndef PGARK_ENGINE_DUMPER_H_
+#define PGARK_ENGINE_DUMPER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/options.h"
+#include "engine/progress.h"
+#include "formats/manifest.h"
+
+namespace pgark::engine {
+
+enum class BackupType { kFull, kTable };
+
+struct BackupResult {
+  formats::Manifest manifest;
+  int64_t duration_ms = 0;
+};
+
+// kInvalidArgument for bad options, kNotFound for an unknown table, kUnavailable /
+// kUnauthenticated for connection problems, kPermissionDenied / kResourceExhausted for an
+// unwritable or full backup directory, kCancelled if `listener` asked to stop.
+absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupOptions& options,
+                                    BackupType type, ProgressListener* listener);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_DUMPER_H_

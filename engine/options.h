@@ -1,0 +1,44 @@
+// Options of the engine's entry points. Libraries never read flags or the environment directly
+// except where a field says so; tools/ and protocol/ fill these structs.
+#ifndef PGARK_ENGINE_OPTIONS_H_
+#define PGARK_ENGINE_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace pgark::engine {
+
+struct ConnectOptions {
+  // A conninfo string ("host=... dbname=...") or URI ("postgresql://..."). Empty: libpq's
+  // PG* environment variables and defaults. Never logged: it may hold a password.
+  std::string conninfo;
+  // Overrides the database named by `conninfo` (restore --target-db).
+  std::string dbname;
+  std::string application_name = "pgark";
+};
+
+enum class Content { kSchemaAndData, kSchemaOnly, kDataOnly };
+
+struct BackupOptions {
+  std::string backup_dir;           // must exist or be creatable (mode 0700)
+  std::vector<std::string> tables;  // table backups: names as the user typed them
+  Content content = Content::kSchemaAndData;
+  bool compress = true;
+  int gzip_level = 6;  // 1-9
+  std::string label;   // optional, sanitised into the file name
+};
+
+enum class OnConflict { kError, kSkip, kUpdate };
+
+struct RestoreOptions {
+  std::string backup_dir;
+  std::string backup_file;  // a plain name inside backup_dir
+  // Restore only these tables of the archive (names as typed); empty: all.
+  std::vector<std::string> tables;
+  OnConflict on_conflict = OnConflict::kError;
+  bool drop_existing = false;  // drop the archive's tables that exist before restoring them
+};
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_OPTIONS_H_

@@ -1,0 +1,78 @@
+#include "engine/schema_sql.h"
+
+#include "engine/sql_text.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace pgark::engine {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(SqlTextTest, QuotesIdentifiersAndLiterals) {
+  EXPECT_EQ(QuoteIdent("books"), "\"books\"");
+  EXPECT_EQ(QuoteIdent("we\"ird"), "\"we\"\"ird\"");
+  EXPECT_EQ(QualifiedName("My Schema", "t"), "\"My Schema\".\"t\"");
+  EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
+  EXPECT_EQ(QuoteLiteral("back\\slash"), "'back\\slash'");  // standard_conforming_strings
+  EXPECT_EQ(QuoteIdentList({"a", "B c"}), "\"a\", \"B c\"");
+}
+
+TableDef Sample() {
+  TableDef t;
+  t.ref = {1, "public", "Books \"X\"", 'r', 0};
+  t.columns = {
+      {"id", "bigint", true, "", 'a', 0, ""},
+      {"title", "text", true, "'untitled'::text", 0, 0, "\"C\""},
+      {"upper_title", "text", false, "upper(title)", 0, 's', ""},
+  };
+  t.constraints = {{"books_pkey", 'p', "PRIMARY KEY (id)", true},
+                   {"title_len", 'c', "CHECK ((length(title) > 0))", true},
+                   {"later", 'c', "CHECK ((id > 0)) NOT VALID", false}};
+  SequenceDef s;
+  s.schema = "public";
+  s.name = "books_id_seq";
+  s.type = "bigint";
+  s.max = 9223372036854775807;
+  s.owned_by_column = "id";
+  s.identity = true;
+  s.last_value = 42;
+  s.is_called = true;
+  t.sequences.push_back(s);
+  return t;
+}
+
+TEST(SchemaSqlTest, CreateTableCarriesColumnsAndInlineChecks) {
+  std::string sql = CreateTableSql(Sample());
+  EXPECT_THAT(sql, HasSubstr("CREATE TABLE \"public\".\"Books \"\"X\"\"\" ("));
+  EXPECT_THAT(sql, HasSubstr("\"id\" bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
+                             "\"public\".\"books_id_seq\" START WITH 1"));
+  EXPECT_THAT(sql, HasSubstr("\"title\" text COLLATE \"C\" DEFAULT 'untitled'::text NOT NULL"));
+  EXPECT_THAT(sql, HasSubstr("\"upper_title\" text GENERATED ALWAYS AS (upper(title)) STORED"));
+  EXPECT_THAT(sql, HasSubstr("CONSTRAINT \"title_len\" CHECK ((length(title) > 0))"));
+  EXPECT_THAT(sql, Not(HasSubstr("NOT VALID")));  // goes after the data
+  EXPECT_THAT(sql, Not(HasSubstr("PRIMARY KEY")));
+}
+
+TEST(SchemaSqlTest, CopyLinesLeaveOutGeneratedColumns) {
+  TableDef t = Sample();
+  EXPECT_EQ(CopyFromStdinLine(t), "COPY \"public\".\"Books \"\"X\"\"\" (\"id\", \"title\") FROM stdin;\n");
+  EXPECT_EQ(CopyToStdoutSql(t), "COPY \"public\".\"Books \"\"X\"\"\" (\"id\", \"title\") TO STDOUT");
+  t.columns.clear();
+  EXPECT_EQ(CopyToStdoutSql(t), "COPY \"public\".\"Books \"\"X\"\"\" TO STDOUT");
+}
+
+TEST(SchemaSqlTest, PostDataStatements) {
+  TableDef t = Sample();
+  EXPECT_EQ(AddConstraintSql(t.ref, t.constraints[0]),
+            "ALTER TABLE ONLY \"public\".\"Books \"\"X\"\"\" ADD CONSTRAINT \"books_pkey\" "
+            "PRIMARY KEY (id);\n\n");
+  EXPECT_EQ(SetvalSql(t.sequences[0]),
+            "SELECT pg_catalog.setval('\"public\".\"books_id_seq\"', 42, true);\n\n");
+  EXPECT_TRUE(IsInlineConstraint(t.constraints[1]));
+  EXPECT_FALSE(IsInlineConstraint(t.constraints[2]));
+}
+
+}  // namespace
+}  // namespace pgark::engine
