@@ -1,5 +1,8 @@
 #include "engine/catalog.h"
 
+#include <map>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql_text.h"
@@ -63,7 +66,10 @@ constexpr char kSequencesSql[] =
     "AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
     "AND d.refobjid = $1::pg_catalog.oid AND d.deptype IN ('a', 'i') ORDER BY s.relname";
 
-constexpr char kParseIdentSql[] = "SELECT pg_catalog.parse_ident($1, true)";
+// Foreign keys between tables: (referencing table, referenced table).
+constexpr char kForeignKeyEdgesSql[] =
+    "SELECT conrelid, confrelid FROM pg_catalog.pg_constraint WHERE contype = 'f' "
+    "AND conrelid <> confrelid";
 
 }  // namespace
 
@@ -136,22 +142,15 @@ absl::StatusOr<TableRef> Catalog::ResolveTable(absl::string_view user_name) {
                                                                  "ORDER BY n.nspname"),
                                      {std::string(user_name)}));
   if (found.empty()) {
-    // Identifier syntax: public.books, "Mixed Case", s."T". parse_ident(.., strict=true)
-    // rejects trailing junk; an error here just means "not that syntax".
-    absl::StatusOr<PgResult> parsed = conn_.ExecParams(kParseIdentSql, {std::string(user_name)});
-    if (parsed.ok() && parsed->rows() == 1 && !parsed->IsNull(0, 0)) {
+    // Identifier syntax: public.books, "Mixed Case", s."T".
+    std::optional<std::vector<std::string>> parts = ParseQualifiedName(user_name);
+    if (parts && parts->size() == 2) {
+      absl::StatusOr<TableRef> t = FindTable((*parts)[0], (*parts)[1]);
+      if (t.ok() || !absl::IsNotFound(t.status())) return t;
+    } else if (parts && parts->size() == 1 && (*parts)[0] != user_name) {
       PGARK_ASSIGN_OR_RETURN(
-          PgResult parts,
-          conn_.ExecParams("SELECT x FROM pg_catalog.unnest($1::text[]) x", {parsed->String(0, 0)}));
-      if (parts.rows() == 2) {
-        absl::StatusOr<TableRef> t = FindTable(parts.Text(0, 0), parts.Text(1, 0));
-        if (t.ok() || !absl::IsNotFound(t.status())) return t;
-      } else if (parts.rows() == 1 && parts.Text(0, 0) != user_name) {
-        PGARK_ASSIGN_OR_RETURN(
-            found, QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 "
-                                                           "ORDER BY n.nspname"),
-                               {parts.String(0, 0)}));
-      }
+          found, QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 ORDER BY n.nspname"),
+                             {(*parts)[0]}));
     }
   }
   if (found.size() > 1) {
@@ -172,6 +171,51 @@ absl::StatusOr<TableRef> Catalog::ResolveTable(absl::string_view user_name) {
         absl::StrCat("table \"", user_name, "\" does not exist (", hint, ")"));
   }
   return found.front();
+}
+
+absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> Catalog::ListForeignKeyEdges() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kForeignKeyEdgesSql));
+  std::vector<std::pair<uint32_t, uint32_t>> edges;
+  for (int i = 0; i < r.rows(); ++i) {
+    edges.emplace_back(static_cast<uint32_t>(r.Int(i, 0)), static_cast<uint32_t>(r.Int(i, 1)));
+  }
+  return edges;
+}
+
+std::vector<TableRef> OrderByForeignKeys(std::vector<TableRef> tables,
+                                         const std::vector<std::pair<uint32_t, uint32_t>>& edges) {
+  // Kahn's algorithm, always taking the earliest ready table so the order stays stable.
+  std::map<uint32_t, size_t> index;
+  for (size_t i = 0; i < tables.size(); ++i) index[tables[i].oid] = i;
+  std::vector<std::set<size_t>> parents(tables.size());
+  for (const auto& [child, parent] : edges) {
+    auto c = index.find(child);
+    auto p = index.find(parent);
+    if (c != index.end() && p != index.end()) parents[c->second].insert(p->second);
+  }
+  std::vector<TableRef> ordered;
+  std::vector<bool> done(tables.size(), false);
+  while (ordered.size() < tables.size()) {
+    size_t pick = tables.size();
+    for (size_t i = 0; i < tables.size() && pick == tables.size(); ++i) {
+      if (done[i]) continue;
+      bool ready = true;
+      for (size_t p : parents[i]) ready = ready && done[p];
+      if (ready) pick = i;
+    }
+    // A cycle: take the earliest remaining table; its foreign keys come after the data anyway.
+    if (pick == tables.size()) {
+      for (size_t i = 0; i < tables.size(); ++i) {
+        if (!done[i]) {
+          pick = i;
+          break;
+        }
+      }
+    }
+    done[pick] = true;
+    ordered.push_back(tables[pick]);
+  }
+  return ordered;
 }
 
 absl::Status Catalog::ReadSequenceValue(SequenceDef& seq) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -94,6 +95,9 @@ class Catalog {
   // The table with this exact schema and name, or kNotFound.
   absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name);
 
+  // Every foreign key between two different tables, as (referencing oid, referenced oid).
+  absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
+
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);
 
@@ -104,6 +108,12 @@ class Catalog {
 
   PgConnection& conn_;
 };
+
+// `tables` reordered so that referenced tables come before the tables that reference them
+// (so data-only restores load parents first); otherwise the input order is kept, and tables in
+// a foreign-key cycle keep their relative order.
+std::vector<TableRef> OrderByForeignKeys(std::vector<TableRef> tables,
+                                         const std::vector<std::pair<uint32_t, uint32_t>>& edges);
 
 }  // namespace pgark::engine
 

@@ -78,14 +78,18 @@ absl::Status Dumper::Sql(absl::string_view section, absl::string_view kind,
 
 absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   Catalog catalog(conn_);
-  if (type == BackupType::kFull) return catalog.ListTables();
   std::vector<TableRef> tables;
-  std::set<uint32_t> seen;
-  for (const std::string& name : options_.tables) {
-    PGARK_ASSIGN_OR_RETURN(TableRef t, catalog.ResolveTable(name));
-    if (seen.insert(t.oid).second) tables.push_back(std::move(t));
+  if (type == BackupType::kFull) {
+    PGARK_ASSIGN_OR_RETURN(tables, catalog.ListTables());
+  } else {
+    std::set<uint32_t> seen;
+    for (const std::string& name : options_.tables) {
+      PGARK_ASSIGN_OR_RETURN(TableRef t, catalog.ResolveTable(name));
+      if (seen.insert(t.oid).second) tables.push_back(std::move(t));
+    }
   }
-  return tables;
+  PGARK_ASSIGN_OR_RETURN(auto edges, catalog.ListForeignKeyEdges());
+  return OrderByForeignKeys(std::move(tables), edges);
 }
 
 absl::Status Dumper::PreData(const std::vector<TableDef>& tables) {

@@ -1,5 +1,7 @@
 #include "engine/schema_sql.h"
 
+#include "engine/catalog.h"
+
 #include "engine/sql_text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -72,6 +74,39 @@ TEST(SchemaSqlTest, PostDataStatements) {
             "SELECT pg_catalog.setval('\"public\".\"books_id_seq\"', 42, true);\n\n");
   EXPECT_TRUE(IsInlineConstraint(t.constraints[1]));
   EXPECT_FALSE(IsInlineConstraint(t.constraints[2]));
+}
+
+}  // namespace
+}  // namespace pgark::engine
+
+namespace pgark::engine {
+namespace {
+
+TEST(ParseQualifiedNameTest, FollowsPostgresRules) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ParseQualifiedName("books"), V{"books"});
+  EXPECT_EQ(ParseQualifiedName("Public.Books"), (V{"public", "books"}));
+  EXPECT_EQ(ParseQualifiedName("\"Odd Schema\".\"Mixed.Case \"\"T\"\"\""),
+            (V{"Odd Schema", "Mixed.Case \"T\""}));
+  EXPECT_EQ(ParseQualifiedName(" s . \"T\" "), (V{"s", "T"}));
+  EXPECT_EQ(ParseQualifiedName("ünï"), V{"ünï"});
+  for (const char* bad : {"", ".", "a.", ".a", "\"open", "\"\"", "a b", "x\"; DROP TABLE t; --"}) {
+    EXPECT_FALSE(ParseQualifiedName(bad).has_value()) << bad;
+  }
+}
+
+TEST(OrderByForeignKeysTest, ParentsFirstAndStable) {
+  auto t = [](uint32_t oid, const char* name) { return TableRef{oid, "public", name, 'r', 0}; };
+  std::vector<TableRef> tables = {t(1, "books"), t(2, "chapters"), t(3, "series"), t(4, "x")};
+  // books -> series, chapters -> books
+  auto ordered = OrderByForeignKeys(tables, {{1, 3}, {2, 1}, {9, 1}});
+  std::vector<std::string> names;
+  for (const auto& r : ordered) names.push_back(r.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"series", "books", "chapters", "x"}));
+  // A cycle keeps the input order.
+  auto cyclic = OrderByForeignKeys({t(1, "a"), t(2, "b")}, {{1, 2}, {2, 1}});
+  EXPECT_EQ(cyclic[0].name, "a");
+  EXPECT_EQ(cyclic[1].name, "b");
 }
 
 }  // namespace

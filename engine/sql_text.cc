@@ -35,4 +35,45 @@ std::string QuoteIdentList(const std::vector<std::string>& names) {
   });
 }
 
+std::optional<std::vector<std::string>> ParseQualifiedName(absl::string_view text) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  };
+  for (;;) {
+    skip_spaces();
+    std::string part;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      for (;;) {
+        if (i >= text.size()) return std::nullopt;  // unterminated quote
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            part.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        part.push_back(text[i++]);
+      }
+      if (part.empty()) return std::nullopt;
+    } else {
+      while (i < text.size() && text[i] != '.' && text[i] != '"' && text[i] != ' ' &&
+             text[i] != '\t') {
+        char c = text[i++];
+        part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      }
+      if (part.empty()) return std::nullopt;
+    }
+    parts.push_back(std::move(part));
+    skip_spaces();
+    if (i == text.size()) return parts;
+    if (text[i] != '.') return std::nullopt;
+    ++i;
+  }
+}
+
 }  // namespace pgark::engine

@@ -5,6 +5,7 @@
 #ifndef PGARK_ENGINE_SQL_TEXT_H_
 #define PGARK_ENGINE_SQL_TEXT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,11 @@ std::string QuoteLiteral(absl::string_view value);
 // "a", "b", "c".
 std::string QuoteIdentList(const std::vector<std::string>& names);
 
-// A table as the user names it: "books", "public.books", "\"Mixed Case\"", "s.\"T\"".
-struct TableName {
-  std::string schema;  // empty: not given
-  std::string name;
-};
+// Splits a possibly qualified SQL name as PostgreSQL reads it: parts separated by '.', each
+// either "quoted" (with "" for a quote, case kept) or unquoted (ASCII letters folded to lower
+// case). `s."T"` gives {"s", "T"}. Returns nullopt for text that is not such a name (unbalanced
+// quotes, empty parts, spaces inside unquoted parts).
+std::optional<std::vector<std::string>> ParseQualifiedName(absl::string_view text);
 
 }  // namespace pgark::engine
 

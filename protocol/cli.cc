@@ -1,0 +1,295 @@
+#include "protocol/cli.h"
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "engine/dumper.h"
+#include "engine/restorer.h"
+#include "engine/verifier.h"
+#include "engine/version.h"
+#include "protocol/results_json.h"
+
+namespace pgark::protocol {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
+    "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N] [--label L]\n"
+    "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
+    "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
+    "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
+    "                     [--target-db DB]\n"
+    "  validate FILE\n"
+    "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
+    "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n";
+
+const std::set<std::string> kValueFlags = {"db",    "backup-dir",     "on-conflict", "table",
+                                           "label", "compress-level", "target-db"};
+const std::set<std::string> kBoolFlags = {"json",        "quiet",         "schema-only",
+                                          "data-only",   "no-compress",   "drop-existing",
+                                          "help",        "version"};
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> values;
+  std::set<std::string> bools;
+
+  std::string Value(const std::string& name, std::string fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second.back();
+  }
+  bool Has(const std::string& name) const { return bools.count(name) > 0; }
+};
+
+absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
+  ParsedArgs parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 3 || a.compare(0, 2, "--") != 0) {
+      parsed.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    bool inline_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (kBoolFlags.count(name)) {
+      if (inline_value) return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+      parsed.bools.insert(name);
+    } else if (kValueFlags.count(name)) {
+      if (!inline_value) {
+        if (i + 1 >= args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        }
+        value = args[++i];
+      }
+      parsed.values[name].push_back(value);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name));
+    }
+  }
+  return parsed;
+}
+
+std::string Env(const char* name, std::string fallback = "") {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+absl::StatusOr<engine::Content> ContentOf(const ParsedArgs& a) {
+  if (a.Has("schema-only") && a.Has("data-only")) {
+    return absl::InvalidArgumentError("--schema-only and --data-only exclude each other");
+  }
+  if (a.Has("schema-only")) return engine::Content::kSchemaOnly;
+  if (a.Has("data-only")) return engine::Content::kDataOnly;
+  return engine::Content::kSchemaAndData;
+}
+
+absl::StatusOr<engine::OnConflict> OnConflictOf(const ParsedArgs& a) {
+  std::string v = a.Value("on-conflict", "error");
+  if (v == "error") return engine::OnConflict::kError;
+  if (v == "skip") return engine::OnConflict::kSkip;
+  if (v == "update") return engine::OnConflict::kUpdate;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--on-conflict must be error, skip or update, not \"", v, "\""));
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", v, units[u]);
+}
+
+struct Context {
+  ParsedArgs args;
+  engine::ConnectOptions connect;
+  std::string backup_dir;
+  bool json = false;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
+  engine::BackupOptions o;
+  o.backup_dir = c.backup_dir;
+  o.tables = std::move(tables);
+  absl::StatusOr<engine::Content> content = ContentOf(c.args);
+  if (!content.ok()) return content.status();
+  o.content = *content;
+  o.compress = !c.args.Has("no-compress") &&
+               absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  o.label = c.args.Value("label");
+  if (std::string level = c.args.Value("compress-level"); !level.empty()) {
+    if (!absl::SimpleAtoi(level, &o.gzip_level)) {
+      return absl::InvalidArgumentError(absl::StrCat("--compress-level \"", level,
+                                                     "\" is not a number from 1 to 9"));
+    }
+  }
+  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, nullptr);
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << BackupResultJson(*r).dump() << "\n";
+  } else {
+    const formats::Manifest& m = r->manifest;
+    c.out << "backed up " << m.tables.size() << (m.tables.size() == 1 ? " table, " : " tables, ")
+          << m.total_record_count << " rows to " << m.backup_file << " (" << HumanBytes(m.size)
+          << ", sha256 " << m.checksum.substr(0, 16) << "...) in " << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::string> tables) {
+  engine::RestoreOptions o;
+  o.backup_dir = c.backup_dir;
+  o.backup_file = file;
+  o.tables = std::move(tables);
+  o.drop_existing = c.args.Has("drop-existing");
+  absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
+  if (!on_conflict.ok()) return on_conflict.status();
+  o.on_conflict = *on_conflict;
+  engine::ConnectOptions connect = c.connect;
+  connect.dbname = c.args.Value("target-db");
+  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, nullptr);
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << RestoreResultJson(*r).dump() << "\n";
+  } else {
+    for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
+    c.out << "restored " << r->restored_tables.size()
+          << (r->restored_tables.size() == 1 ? " table, " : " tables, ") << r->record_count
+          << " rows from " << r->backup_file;
+    if (r->skipped_records > 0) c.out << " (" << r->skipped_records << " existing rows skipped)";
+    c.out << " in " << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunValidate(Context& c, const std::string& file) {
+  absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(c.backup_dir, file);
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << ValidationJson(*r).dump() << "\n";
+  } else if (r->valid) {
+    c.out << file << " is valid (" << r->file_type << " backup, " << HumanBytes(r->file_size)
+          << ")\n";
+  }
+  if (!r->valid) {
+    return absl::DataLossError(absl::StrCat("backup \"", file, "\" is not valid: ",
+                                            absl::StrJoin(r->errors, "; ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dispatch(Context& c) {
+  const std::vector<std::string>& p = c.args.positional;
+  auto need = [&](size_t n, const char* what) -> absl::Status {
+    if (p.size() < n) return absl::InvalidArgumentError(absl::StrCat(what, "\n", kUsage));
+    return absl::OkStatus();
+  };
+  if (p.empty()) return absl::InvalidArgumentError(absl::StrCat("no command given\n", kUsage));
+  const std::string& cmd = p[0];
+  const std::string sub = p.size() > 1 ? p[1] : "";
+  if (cmd == "backup" && sub == "full") {
+    if (p.size() > 2) return absl::InvalidArgumentError("backup full takes no table names");
+    return RunBackup(c, engine::BackupType::kFull, {});
+  }
+  if (cmd == "backup" && sub == "table") {
+    if (absl::Status s = need(3, "backup table needs at least one table name"); !s.ok()) return s;
+    return RunBackup(c, engine::BackupType::kTable, {p.begin() + 2, p.end()});
+  }
+  if (cmd == "restore" && (sub == "full" || sub == "table")) {
+    if (absl::Status s = need(3, "restore needs a backup FILE name"); !s.ok()) return s;
+    if (p.size() > 3) {
+      return absl::InvalidArgumentError("restore takes one FILE; name tables with --table");
+    }
+    auto it = c.args.values.find("table");
+    std::vector<std::string> tables;
+    if (it != c.args.values.end()) tables = it->second;
+    return RunRestore(c, p[2], tables);
+  }
+  if (cmd == "validate") {
+    if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
+    return RunValidate(c, p[1]);
+  }
+  static const std::set<std::string> kPlanned = {"export", "import", "list",     "delete",
+                                                 "prune",  "schedule", "mcp", "decrypt"};
+  if (kPlanned.count(cmd)) {
+    return absl::UnimplementedError(
+        absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));
+}
+
+}  // namespace
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+      return kExitUsage;
+    case absl::StatusCode::kDataLoss:
+      return kExitIntegrity;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnauthenticated:
+      return kExitConnection;
+    case absl::StatusCode::kNotFound:
+      return kExitNotFound;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+      return kExitConflict;
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kPermissionDenied:
+      return kExitStorage;
+    default:
+      return kExitFailed;
+  }
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed = Parse(args);
+  if (!parsed.ok()) {
+    err << "pgark: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->Has("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->Has("version")) {
+    out << "pgark " << engine::kPgarkVersion << "\n";
+    return kExitOk;
+  }
+  Context c{*std::move(parsed), {}, "", false, out, err};
+  c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
+  c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
+  c.json = c.args.Has("json");
+  absl::Status s = Dispatch(c);
+  if (!s.ok()) {
+    // One line, unless it is a usage error that carries the usage text.
+    err << "pgark: error: " << s.message() << "\n";
+    if (c.json) {
+      err << Json{{"success", false}, {"error", std::string(s.message())}}.dump() << "\n";
+    }
+  }
+  return ExitCodeFor(s);
+}
+
+}  // namespace pgark::protocol

@@ -1,0 +1,40 @@
+// The `pgark` command line: parses arguments into engine options, runs the command, and prints
+// a one-line summary (or, with --json, the same result object the MCP tool returns) on stdout
+// and errors as one line on stderr. tools/pgark.cc is only a main() around `RunCli`.
+//
+// Exit codes (README "Exit codes"): 0 ok, 1 failed, 2 usage, 3 integrity (checksum, truncated
+// or damaged file, invalid backup), 4 cannot connect or log in, 5 not found (table, backup),
+// 6 conflict (object exists, duplicate key, precondition), 7 backup directory not writable or
+// disk full.
+#ifndef PGARK_PROTOCOL_CLI_H_
+#define PGARK_PROTOCOL_CLI_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace pgark::protocol {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailed = 1,
+  kExitUsage = 2,
+  kExitIntegrity = 3,
+  kExitConnection = 4,
+  kExitNotFound = 5,
+  kExitConflict = 6,
+  kExitStorage = 7,
+};
+
+// The exit code for a failed status (kExitOk for OK).
+int ExitCodeFor(const absl::Status& status);
+
+// Runs `pgark <args...>` (args excludes the program name). Reads DATABASE_URL, BACKUP_DIR and
+// BACKUP_COMPRESSION from the environment; flags take precedence.
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_CLI_H_

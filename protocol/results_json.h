@@ -1,0 +1,27 @@
+// JSON forms of engine results, with the field names of the seed tool set (SEED-SPEC.md):
+// the CLI's --json output and the MCP tools' structuredContent are the same objects.
+#ifndef PGARK_PROTOCOL_RESULTS_JSON_H_
+#define PGARK_PROTOCOL_RESULTS_JSON_H_
+
+#include <nlohmann/json.hpp>
+
+#include "engine/dumper.h"
+#include "engine/restorer.h"
+#include "engine/verifier.h"
+
+namespace pgark::protocol {
+
+using Json = nlohmann::json;
+
+// db_backup_full / db_backup_table: success, backupFile, size, tables, recordCount, duration,
+// compressed, checksum (+ table for a table backup, backupId, manifestFile).
+Json BackupResultJson(const engine::BackupResult& result);
+// db_restore_full / db_restore_table: success, backupFile, restoredTables, recordCount,
+// skippedRecords, duration, warnings.
+Json RestoreResultJson(const engine::RestoreResult& result);
+// db_validate_backup: success, valid, fileSize, fileType, hasManifest, errors, warnings.
+Json ValidationJson(const engine::ValidationReport& report);
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_RESULTS_JSON_H_

@@ -1,0 +1,217 @@
+// The pgark binary as a user meets it: exit codes, one-line errors, --json output, and bad
+// input (wrong password, unreachable server, unknown table, path tricks, damaged files, a full
+// or read-only backup directory) that must fail cleanly and leave nothing behind.
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration_util.h"
+
+namespace pgark {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public testing::IntegrationTest {
+ protected:
+  // Runs pgark with `args` (shell words, already quoted where needed).
+  RunResult Pgark(const std::string& args, const std::string& env = "") {
+    const char* bin = std::getenv("PGARK_BIN");
+    std::string err_file = absl::StrCat(backup_dir_, ".stderr");
+    std::string cmd = absl::StrCat(env, " ", bin != nullptr ? bin : "pgark", " --backup-dir ",
+                                   backup_dir_, " ", args, " 2>", err_file);
+    RunResult r;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+    int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream in(err_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    r.err = ss.str();
+    return r;
+  }
+
+  std::string Db(const std::string& db) { return absl::StrCat("--db '", cluster().ConnInfo(db), "'"); }
+
+  std::vector<std::string> ListBackupDir() {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(backup_dir_.c_str());
+    if (d == nullptr) return names;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    ::closedir(d);
+    return names;
+  }
+
+  // Error output must be one line (plus nothing else) and never contain a password.
+  void ExpectOneLineError(const RunResult& r, const std::string& fragment) {
+    EXPECT_THAT(r.err, HasSubstr(fragment));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("wrong-password")));
+  }
+};
+
+TEST_F(CliTest, BackupValidateRestoreWithJson) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  RunResult backup = Pgark(absl::StrCat(Db(src), " --json backup table books"));
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  nlohmann::json j = nlohmann::json::parse(backup.out);
+  EXPECT_EQ(j["success"], true);
+  EXPECT_EQ(j["table"], "books");
+  EXPECT_EQ(j["recordCount"], 12);
+  EXPECT_EQ(j["compressed"], true);
+  EXPECT_EQ(j["checksum"].get<std::string>().size(), 64u);
+  std::string file = j["backupFile"];
+  EXPECT_THAT(file, ::testing::MatchesRegex("backup-table-books-[0-9]{8}-[0-9]{6}\\.sql\\.gz"));
+  struct stat st;
+  ASSERT_EQ(::stat(absl::StrCat(backup_dir_, "/", file).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(backup_dir_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+
+  RunResult valid = Pgark(absl::StrCat("validate ", file));
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_THAT(valid.out, HasSubstr("is valid"));
+
+  std::string dst = NewDatabase("dst");
+  Exec(dst, "CREATE TABLE series (id int PRIMARY KEY)");
+  RunResult restore = Pgark(absl::StrCat(Db(dst), " --json restore table ", file));
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  nlohmann::json rj = nlohmann::json::parse(restore.out);
+  EXPECT_EQ(rj["restoredTables"], nlohmann::json::array({"books"}));
+  EXPECT_EQ(rj["recordCount"], 12);
+  EXPECT_EQ(TableDigest(dst, "public.books"), TableDigest(src, "public.books"));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Pgark("").exit_code, 2);
+  EXPECT_EQ(Pgark("frobnicate").exit_code, 2);
+  EXPECT_EQ(Pgark("backup table").exit_code, 2);
+  EXPECT_EQ(Pgark("--bogus backup full").exit_code, 2);
+  EXPECT_EQ(Pgark("restore full x.sql.gz --on-conflict sometimes").exit_code, 2);
+  EXPECT_EQ(Pgark("backup full --schema-only --data-only").exit_code, 2);
+  EXPECT_EQ(Pgark("backup full --compress-level 12").exit_code, 2);
+  RunResult help = Pgark("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("usage: pgark"));
+}
+
+TEST_F(CliTest, FileArgumentsArePlainNames) {
+  for (const char* bad : {"../../etc/passwd", "/etc/passwd", "a/../../b.sql.gz", ".hidden.sql.gz"}) {
+    RunResult r = Pgark(absl::StrCat("validate '", bad, "'"));
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    ExpectOneLineError(r, "not a plain file name");
+  }
+}
+
+TEST_F(CliTest, ConnectionFailures) {
+  std::string db = NewDatabase("db");
+  RunResult wrong = Pgark(absl::StrCat(
+      "--db 'postgresql://pgark_pw:wrong-password@/", db, "?host=", cluster().socket_dir(),
+      "&port=", cluster().port(), "' backup full"));
+  EXPECT_EQ(wrong.exit_code, 4);
+  ExpectOneLineError(wrong, "password authentication failed");
+
+  RunResult right = Pgark(absl::StrCat("backup full"),
+                          absl::StrCat("PGPASSWORD=right-password PGUSER=pgark_pw PGHOST=",
+                                       cluster().socket_dir(), " PGPORT=", cluster().port(),
+                                       " PGDATABASE=", db));
+  EXPECT_EQ(right.exit_code, 0) << right.err;
+
+  RunResult unreachable =
+      Pgark(absl::StrCat("--db 'host=", cluster().socket_dir(), " port=1 dbname=x' backup full"));
+  EXPECT_EQ(unreachable.exit_code, 4);
+  ExpectOneLineError(unreachable, "cannot connect to PostgreSQL");
+
+  RunResult no_db = Pgark(absl::StrCat("--db '", cluster().ConnInfo("no_such_database"),
+                                       "' backup full"));
+  EXPECT_EQ(no_db.exit_code, 4);
+  ExpectOneLineError(no_db, "no_such_database");
+}
+
+TEST_F(CliTest, UnknownTableNamesTheExistingOnes) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  RunResult r = Pgark(absl::StrCat(Db(src), " backup table bookz"));
+  EXPECT_EQ(r.exit_code, 5);
+  ExpectOneLineError(r, "table \"bookz\" does not exist (existing tables: books, chapters");
+  EXPECT_TRUE(ListBackupDir().empty() || ListBackupDir() == std::vector<std::string>{});
+  RunResult quote = Pgark(absl::StrCat(Db(src), " backup table 'x\"; DROP TABLE books; --'"));
+  EXPECT_EQ(quote.exit_code, 5);
+  EXPECT_EQ(Query(src, "SELECT count(*) FROM books"), "12");
+}
+
+TEST_F(CliTest, DamagedAndForeignFilesExitThree) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  RunResult backup = Pgark(absl::StrCat(Db(src), " --json backup full"));
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  std::string file = nlohmann::json::parse(backup.out)["backupFile"];
+  std::string path = absl::StrCat(backup_dir_, "/", file);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(600);
+    f.put('\x7f');
+  }
+  RunResult validate = Pgark(absl::StrCat("validate ", file));
+  EXPECT_EQ(validate.exit_code, 3);
+  ExpectOneLineError(validate, "is not valid");
+  std::string dst = NewDatabase("dst");
+  RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file));
+  EXPECT_EQ(restore.exit_code, 3);
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"),
+            "0");
+  std::ofstream(absl::StrCat(backup_dir_, "/random.sql.gz")) << "garbage";
+  EXPECT_EQ(Pgark(absl::StrCat(Db(dst), " restore full random.sql.gz")).exit_code, 3);
+  EXPECT_EQ(Pgark("validate missing.sql.gz").exit_code, 5);
+}
+
+TEST_F(CliTest, FullOrReadOnlyBackupDirectoryLeavesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a tiny tmpfs needs root";
+  std::string src = NewDatabase("src");
+  // About 4 MB of incompressible data: far more than the 512 KiB file system holds.
+  Exec(src, "CREATE TABLE blobs (id int PRIMARY KEY, b bytea)");
+  Exec(src, "INSERT INTO blobs SELECT g, decode(string_agg(md5(g::text || x::text), ''), 'hex') "
+            "FROM generate_series(1, 1000) g, generate_series(1, 256) x GROUP BY g");
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
+  ASSERT_EQ(::mount("tmpfs", backup_dir_.c_str(), "tmpfs", 0, "size=512k,mode=0700"), 0);
+  RunResult full = Pgark(absl::StrCat(Db(src), " backup table blobs"));
+  EXPECT_EQ(full.exit_code, 7);
+  ExpectOneLineError(full, "No space left on device");
+  EXPECT_TRUE(ListBackupDir().empty()) << ::testing::PrintToString(ListBackupDir());
+
+  ASSERT_EQ(::mount("tmpfs", backup_dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY,
+                    "size=512k,mode=0700"),
+            0);
+  RunResult readonly = Pgark(absl::StrCat(Db(src), " backup full"));
+  EXPECT_EQ(readonly.exit_code, 7);
+  ExpectOneLineError(readonly, "Read-only file system");
+  ::umount(backup_dir_.c_str());
+}
+
+}  // namespace
+}  // namespace pgark

@@ -1,0 +1,163 @@
+// Damaged archives are refused before the database is touched, and a damage that only shows
+// when a member is inflated is caught before COMMIT: either way the target stays as it was.
+#include <fstream>
+#include <sstream>
+
+#include "engine/dumper.h"
+#include "engine/restorer.h"
+#include "engine/verifier.h"
+#include "formats/archive_layout.h"
+#include "formats/manifest.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration_util.h"
+#include "tests/status_matchers.h"
+
+namespace pgark {
+namespace {
+
+using ::pgark::testing::IsOk;
+using ::pgark::testing::StatusIs;
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+class CorruptionTest : public testing::IntegrationTest {
+ protected:
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    src_ = NewDatabase("src");
+    LoadSql(src_, testing::SourcePath("tools/demo/writing.sql"));
+    engine::BackupOptions o;
+    o.backup_dir = backup_dir_;
+    o.tables = {"chapters", "books"};
+    auto r = engine::Backup(Connect(src_), o, engine::BackupType::kTable, nullptr);
+    ASSERT_THAT(r, IsOk());
+    manifest_ = r->manifest;
+    path_ = formats::JoinPath(backup_dir_, manifest_.backup_file);
+    manifest_path_ = formats::JoinPath(backup_dir_, manifest_.backup_id + "-manifest.json");
+  }
+
+  const formats::MemberEntry& DataMember(const std::string& table) {
+    for (const auto& m : manifest_.members) {
+      if (m.section == "data" && m.name == table) return m;
+    }
+    ADD_FAILURE() << "no data member for " << table;
+    return manifest_.members.front();
+  }
+
+  absl::Status RestoreInto(const std::string& db) {
+    engine::RestoreOptions o;
+    o.backup_dir = backup_dir_;
+    o.backup_file = manifest_.backup_file;
+    return engine::Restore(Connect(db), o, nullptr).status();
+  }
+
+  // The target database must be exactly as before: here, without any table.
+  void ExpectUntouched(const std::string& db) {
+    EXPECT_EQ(Query(db, "SELECT count(*) FROM pg_class WHERE relnamespace = "
+                        "'public'::regnamespace"),
+              "0");
+  }
+
+  std::string src_;
+  formats::Manifest manifest_;
+  std::string path_;
+  std::string manifest_path_;
+};
+
+TEST_F(CorruptionTest, FlippedByteInADataMemberIsRefusedAndNamed) {
+  const auto& member = DataMember("chapters");
+  std::string bytes = ReadFile(path_);
+  bytes[member.offset + member.stored_bytes / 2] ^= 0x20;
+  WriteFile(path_, bytes);
+  std::string dst = NewDatabase("dst");
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss,
+                                         HasSubstr("TABLE DATA \"public.chapters\"")));
+  ExpectUntouched(dst);
+  auto report = engine::ValidateBackup(backup_dir_, manifest_.backup_file);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_FALSE(report->valid);
+  EXPECT_THAT(::testing::PrintToString(report->errors), HasSubstr("public.chapters"));
+}
+
+TEST_F(CorruptionTest, TruncatedFileIsRefused) {
+  std::string bytes = ReadFile(path_);
+  WriteFile(path_, bytes.substr(0, bytes.size() - 100));
+  std::string dst = NewDatabase("dst");
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  ExpectUntouched(dst);
+}
+
+TEST_F(CorruptionTest, DamageSeenOnlyAfterInflatingIsCaughtBeforeCommit) {
+  // Make the manifest's decompressed digest disagree while the stored bytes still match: the
+  // up-front checks pass, the data streams into COPY, and the restore must still roll back.
+  formats::Manifest m = manifest_;
+  for (auto& e : m.members) {
+    if (e.section == "data" && e.name == "chapters") e.raw_sha256 = std::string(64, '0');
+  }
+  std::remove(manifest_path_.c_str());
+  WriteFile(manifest_path_, formats::EncodeManifest(m));
+  std::string dst = NewDatabase("dst");
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss,
+                                         HasSubstr("sha256 of decompressed data")));
+  ExpectUntouched(dst);
+}
+
+TEST_F(CorruptionTest, MissingOrBrokenManifestIsRefused) {
+  std::string json = ReadFile(manifest_path_);
+  std::string dst = NewDatabase("dst");
+  std::remove(manifest_path_.c_str());
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("no manifest")));
+  WriteFile(manifest_path_, json.substr(0, json.size() / 2));
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("JSON")));
+  ExpectUntouched(dst);
+}
+
+TEST_F(CorruptionTest, AFileThatIsNotAPgarkBackupIsRefused) {
+  std::string fake = formats::JoinPath(backup_dir_, "notes.sql.gz");
+  WriteFile(fake, "this is not gzip\n");
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = "notes.sql.gz";
+  std::string dst = NewDatabase("dst");
+  EXPECT_THAT(engine::Restore(Connect(dst), o, nullptr),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a pgark backup")));
+  ExpectUntouched(dst);
+}
+
+TEST_F(CorruptionTest, FailedRestoreLeavesExistingDataAsItWas) {
+  // A restore into a database that already holds the tables, damaged halfway through the
+  // second table: the first table's rows must not stay behind.
+  std::string dst = NewDatabase("dst");
+  LoadSql(dst, testing::SourcePath("tools/demo/writing.sql"));
+  Exec(dst, "DELETE FROM chapters WHERE id % 2 = 0");
+  const std::string before = DatabaseDigest(dst);
+  formats::Manifest m = manifest_;
+  for (auto& e : m.members) {
+    if (e.section == "data" && e.name == "books") e.raw_sha256 = std::string(64, '0');
+  }
+  std::remove(manifest_path_.c_str());
+  WriteFile(manifest_path_, formats::EncodeManifest(m));
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = manifest_.backup_file;
+  o.on_conflict = engine::OnConflict::kSkip;
+  EXPECT_THAT(engine::Restore(Connect(dst), o, nullptr),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_EQ(DatabaseDigest(dst), before);
+}
+
+}  // namespace
+}  // namespace pgark
