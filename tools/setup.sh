@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what pgark needs on Debian 12 (idempotent: only missing packages are installed),
+# then configures and builds it in ./build. Used by tools/demo.sh and tools/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ meson ninja-build pkg-config          # toolchain
+  libpq-dev zlib1g-dev libssl-dev           # libpq, zlib, OpenSSL libcrypto
+  libabsl-dev nlohmann-json3-dev            # Abseil (status, strings), JSON
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing packages: ${missing[*]} (run as root, or install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f build/build.ninja ]]; then
+  meson setup build --buildtype=debugoptimized >/dev/null
+fi
+ninja -C build >/dev/null
