@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<TableRef>> Catalog::QueryTables(
     t.oid = static_cast<uint32_t>(r.Int(i, 0));
     t.schema = r.String(i, 1);
     t.name = r.String(i, 2);
-    t.relkind = r.Text(i, 3).empty() ? 'r' : r.Text(i, 3)[0];
+    t.relkind = r.Char(i, 3);
     t.estimated_rows = r.Int(i, 4);
     tables.push_back(std::move(t));
   }
@@ -248,8 +248,8 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     c.type = cols.String(i, 1);
     c.not_null = cols.Bool(i, 2);
     if (!cols.IsNull(i, 3)) c.default_expr = cols.String(i, 3);
-    if (!cols.Text(i, 4).empty()) c.identity = cols.Text(i, 4)[0];
-    if (!cols.Text(i, 5).empty()) c.generated = cols.Text(i, 5)[0];
+    c.identity = cols.Char(i, 4);
+    c.generated = cols.Char(i, 5);
     if (!cols.IsNull(i, 6)) c.collation = cols.String(i, 6);
     def.columns.push_back(std::move(c));
   }
@@ -257,7 +257,7 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   PGARK_ASSIGN_OR_RETURN(PgResult cons, conn_.ExecParams(kConstraintsSql, oid));
   for (int i = 0; i < cons.rows(); ++i) {
     def.constraints.push_back(
-        {cons.String(i, 0), cons.Text(i, 1)[0], cons.String(i, 2), cons.Bool(i, 3)});
+        {cons.String(i, 0), cons.Char(i, 1), cons.String(i, 2), cons.Bool(i, 3)});
   }
 
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, oid));

@@ -30,6 +30,11 @@ class PgResult {
     return std::strtoll(PQgetvalue(result_.get(), row, col), nullptr, 10);
   }
   bool Bool(int row, int col) const { return Text(row, col) == "t"; }
+  // First byte of a "char" column, or 0 when empty (attidentity, relkind, contype, ...).
+  char Char(int row, int col) const {
+    absl::string_view t = Text(row, col);
+    return t.empty() ? 0 : t[0];
+  }
   // Rows affected by an INSERT/UPDATE/DELETE/COPY ("COPY 42" -> 42).
   int64_t AffectedRows() const {
     return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10);

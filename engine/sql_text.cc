@@ -5,29 +5,29 @@
 
 namespace pgark::engine {
 
-std::string QuoteIdent(absl::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
+namespace {
+
+// `text` between two `quote`s, with each `quote` inside doubled: SQL's rule for both
+// identifiers and (standard-conforming) string literals.
+std::string Enclose(absl::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out.push_back(quote);
     out.push_back(c);
   }
-  out.push_back('"');
+  out.push_back(quote);
   return out;
 }
+
+}  // namespace
+
+std::string QuoteIdent(absl::string_view name) { return Enclose(name, '"'); }
 
 std::string QualifiedName(absl::string_view schema, absl::string_view name) {
   return absl::StrCat(QuoteIdent(schema), ".", QuoteIdent(name));
 }
 
-std::string QuoteLiteral(absl::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
+std::string QuoteLiteral(absl::string_view value) { return Enclose(value, '\''); }
 
 std::string QuoteIdentList(const std::vector<std::string>& names) {
   return absl::StrJoin(names, ", ", [](std::string* out, const std::string& n) {
