@@ -33,7 +33,7 @@ ProgressListener& DefaultListener() {
 }
 
 absl::Status CheckCancelled(ProgressListener& listener) {
-  if (listener.Cancelled()) return absl::CancelledError("backup cancelled; nothing was written");
+  if (listener.Cancelled()) return absl::CancelledError("cancelled");
   return absl::OkStatus();
 }
 
@@ -129,7 +129,9 @@ absl::Status Dumper::Data(const TableDef& t) {
     absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
         CopyOutSource::Open(conn_, CopyToStdoutSql(t));
     s = copy.status();
-    if (s.ok()) s = formats::Pump(**copy, *member).status();
+    CancellationTap cancel(listener_);
+    cancel.set_downstream(member);
+    if (s.ok()) s = formats::Pump(**copy, cancel).status();
     if (s.ok()) rows = (*copy)->rows();
   }
   if (s.ok()) s = member->Append(kCopyTrailer);
@@ -291,8 +293,12 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   Dumper dumper(conn, options, listener != nullptr ? *listener : DefaultListener());
-  PGARK_ASSIGN_OR_RETURN(Manifest manifest, dumper.Run(type));
-  return BackupResult{std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start)};
+  absl::StatusOr<Manifest> manifest = dumper.Run(type);
+  if (absl::IsCancelled(manifest.status())) {
+    return absl::CancelledError("backup cancelled; nothing was written");
+  }
+  PGARK_RETURN_IF_ERROR(manifest);
+  return BackupResult{*std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start)};
 }
 
 }  // namespace pgark::engine

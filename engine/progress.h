@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/sink.h"
+
 namespace pgark::engine {
 
 class ProgressListener {
@@ -20,6 +22,30 @@ class ProgressListener {
   // True when the caller asked to stop (MCP cancellation, SIGTERM): the operation then
   // fails with kCancelled at its next checkpoint and leaves nothing behind.
   virtual bool Cancelled() { return false; }
+};
+
+// A tap that fails a stream with kCancelled once `listener` reports cancellation, checked every
+// `check_every_bytes`, so a long COPY stops promptly and the caller unwinds (temporary files
+// removed, transaction rolled back).
+class CancellationTap : public formats::ForwardingSink {
+ public:
+  explicit CancellationTap(ProgressListener& listener, uint64_t check_every_bytes = 1 << 20)
+      : listener_(listener), check_every_bytes_(check_every_bytes) {}
+
+ protected:
+  absl::Status Transform(absl::string_view data) override {
+    since_check_ += data.size();
+    if (since_check_ >= check_every_bytes_) {
+      since_check_ = 0;
+      if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    }
+    return Forward(data);
+  }
+
+ private:
+  ProgressListener& listener_;
+  uint64_t check_every_bytes_;
+  uint64_t since_check_ = 0;
 };
 
 }  // namespace pgark::engine

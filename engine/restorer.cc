@@ -102,8 +102,11 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
       std::unique_ptr<CopyInSink> copy,
       CopyInSink::Open(conn_, absl::StrCat("COPY ", target, " (",
                                            QuoteIdentList(data.columns), ") FROM STDIN")));
+  CancellationTap cancel(listener_);
+  cancel.set_downstream(copy.get());
+  cancel.set_close_downstream(false);
   formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
-  trim.set_downstream(copy.get());
+  trim.set_downstream(&cancel);
   trim.set_close_downstream(false);
   absl::Status s =
       formats::ReadMember(backup_.archive_path, data, backup_.manifest.compressed, trim);
@@ -212,7 +215,7 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
   PGARK_RETURN_IF_ERROR(ExecMember(manifest.members.front()));  // the HEADER: session settings
   std::set<std::string> fresh;  // tables created by this restore
   for (const formats::TableEntry& t : tables) {
-    if (listener_.Cancelled()) return absl::CancelledError("restore cancelled; rolled back");
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     bool existed = Catalog(conn_).FindTable(t.schema, t.table).ok() && !options_.drop_existing;
     PGARK_RETURN_IF_ERROR(RestoreTable(t));
     if (!existed) fresh.insert(t.name);
@@ -299,6 +302,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
     // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
     // and the server rolls back on its own.
     if (PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
+    if (absl::IsCancelled(s)) return absl::CancelledError("restore cancelled; rolled back");
     return s;
   }
   result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);

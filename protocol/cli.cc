@@ -115,6 +115,16 @@ std::string HumanBytes(uint64_t bytes) {
   return u == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", v, units[u]);
 }
 
+// Engine progress for the command line: for now only cancellation by signal.
+class CliListener : public engine::ProgressListener {
+ public:
+  explicit CliListener(const std::atomic<bool>* interrupted) : interrupted_(interrupted) {}
+  bool Cancelled() override { return interrupted_ != nullptr && interrupted_->load(); }
+
+ private:
+  const std::atomic<bool>* interrupted_;
+};
+
 struct Context {
   ParsedArgs args;
   engine::ConnectOptions connect;
@@ -122,6 +132,7 @@ struct Context {
   bool json = false;
   std::ostream& out;
   std::ostream& err;
+  CliListener listener;
 };
 
 absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
@@ -140,7 +151,7 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
                                                      "\" is not a number from 1 to 9"));
     }
   }
-  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, nullptr);
+  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.listener);
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << BackupResultJson(*r).dump() << "\n";
@@ -164,7 +175,7 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.on_conflict = *on_conflict;
   engine::ConnectOptions connect = c.connect;
   connect.dbname = c.args.Value("target-db");
-  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, nullptr);
+  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.listener);
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << RestoreResultJson(*r).dump() << "\n";
@@ -258,12 +269,15 @@ int ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kResourceExhausted:
     case absl::StatusCode::kPermissionDenied:
       return kExitStorage;
+    case absl::StatusCode::kCancelled:
+      return kExitInterrupted;
     default:
       return kExitFailed;
   }
 }
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const std::atomic<bool>* interrupted) {
   absl::StatusOr<ParsedArgs> parsed = Parse(args);
   if (!parsed.ok()) {
     err << "pgark: " << parsed.status().message() << "\n" << kUsage;
@@ -277,7 +291,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << "pgark " << engine::kPgarkVersion << "\n";
     return kExitOk;
   }
-  Context c{*std::move(parsed), {}, "", false, out, err};
+  Context c{*std::move(parsed), {}, "", false, out, err, CliListener(interrupted)};
   c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
   c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
   c.json = c.args.Has("json");

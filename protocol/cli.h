@@ -5,10 +5,11 @@
 // Exit codes (README "Exit codes"): 0 ok, 1 failed, 2 usage, 3 integrity (checksum, truncated
 // or damaged file, invalid backup), 4 cannot connect or log in, 5 not found (table, backup),
 // 6 conflict (object exists, duplicate key, precondition), 7 backup directory not writable or
-// disk full.
+// disk full, 130 interrupted (SIGINT/SIGTERM; nothing left behind).
 #ifndef PGARK_PROTOCOL_CLI_H_
 #define PGARK_PROTOCOL_CLI_H_
 
+#include <atomic>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,14 +27,17 @@ enum ExitCode : int {
   kExitNotFound = 5,
   kExitConflict = 6,
   kExitStorage = 7,
+  kExitInterrupted = 130,
 };
 
 // The exit code for a failed status (kExitOk for OK).
 int ExitCodeFor(const absl::Status& status);
 
 // Runs `pgark <args...>` (args excludes the program name). Reads DATABASE_URL, BACKUP_DIR and
-// BACKUP_COMPRESSION from the environment; flags take precedence.
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// BACKUP_COMPRESSION from the environment; flags take precedence. When `*interrupted` becomes
+// true (a signal handler sets it), the running command stops, cleans up and exits 130.
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const std::atomic<bool>* interrupted = nullptr);
 
 }  // namespace pgark::protocol
 

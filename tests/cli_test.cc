@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ class CliTest : public testing::IntegrationTest {
 
   std::string Db(const std::string& db) { return absl::StrCat("--db '", cluster().ConnInfo(db), "'"); }
 
+  // Every entry of the backup directory, hidden temporary files included.
   std::vector<std::string> ListBackupDir() {
     std::vector<std::string> names;
     DIR* d = ::opendir(backup_dir_.c_str());
@@ -211,6 +213,38 @@ TEST_F(CliTest, FullOrReadOnlyBackupDirectoryLeavesNothing) {
   EXPECT_EQ(readonly.exit_code, 7);
   ExpectOneLineError(readonly, "Read-only file system");
   ::umount(backup_dir_.c_str());
+}
+
+TEST_F(CliTest, SigtermMidBackupLeavesNothingBehind) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS t "
+            "FROM generate_series(1, 1000000) g");
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    const char* bin = std::getenv("PGARK_BIN");
+    std::string db = cluster().ConnInfo(src);
+    ::execl(bin, bin, "--db", db.c_str(), "--backup-dir", backup_dir_.c_str(), "--quiet",
+            "backup", "table", "big", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the temporary archive holds some data, then interrupt.
+  bool writing = false;
+  for (int i = 0; i < 3000 && !writing; ++i) {
+    ::usleep(2000);
+    for (const std::string& name : ListBackupDir()) {
+      struct stat st;
+      std::string path = absl::StrCat(backup_dir_, "/", name);
+      if (::stat(path.c_str(), &st) == 0 && st.st_size > (1 << 20)) writing = true;
+    }
+  }
+  ASSERT_TRUE(writing) << "the backup never started writing";
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(ListBackupDir().empty()) << ::testing::PrintToString(ListBackupDir());
 }
 
 }  // namespace
