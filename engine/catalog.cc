@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "engine/sql_text.h"
 #include "formats/status_macros.h"
 
@@ -24,13 +25,32 @@ constexpr char kTablesSelect[] =
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
     "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e') ";
 
+constexpr char kTableSql[] =
+    "SELECT c.relpersistence, pg_catalog.array_to_string(c.reloptions, ', '), "
+    "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
+    "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "
+    "  pg_catalog.quote_ident(p.relname) FROM pg_catalog.pg_inherits i "
+    "  JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+    "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) END, "
+    "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, "
+    "CASE WHEN NOT c.relispartition THEN (SELECT pg_catalog.string_agg("
+    "  pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname), "
+    "  pg_catalog.chr(1) "
+    "  ORDER BY i.inhseqno) FROM pg_catalog.pg_inherits i "
+    "  JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+    "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) END, "
+    "c.relrowsecurity, c.relforcerowsecurity, "
+    "CASE WHEN c.relispartition THEN (SELECT i.inhparent FROM pg_catalog.pg_inherits i "
+    "  WHERE i.inhrelid = c.oid) END "
+    "FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
+
 constexpr char kColumnsSql[] =
     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
     "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
     "CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, a.attnum, a.attislocal "
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
@@ -38,7 +58,7 @@ constexpr char kColumnsSql[] =
 
 // Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied).
 constexpr char kConstraintsSql[] =
-    "SELECT conname, contype, pg_catalog.pg_get_constraintdef(oid), convalidated "
+    "SELECT conname, contype, pg_catalog.pg_get_constraintdef(oid), convalidated, oid "
     "FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.oid "
     "AND contype IN ('p', 'u', 'c', 'f', 'x') AND conislocal AND conparentid = 0 "
     "ORDER BY CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 "
@@ -46,7 +66,7 @@ constexpr char kConstraintsSql[] =
 
 // Indexes that no constraint owns (those come with their constraint).
 constexpr char kIndexesSql[] =
-    "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid) "
+    "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), i.indexrelid "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "WHERE i.indrelid = $1::pg_catalog.oid AND NOT EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
@@ -54,6 +74,32 @@ constexpr char kIndexesSql[] =
     "ORDER BY c.relname";
 
 // Sequences owned by a column of the table: 'a' (serial, OWNED BY) or 'i' (identity).
+// User triggers; on PostgreSQL 13+ also not the clones a partition inherits from its parent.
+constexpr char kTriggersSql[] =
+    "SELECT t.oid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled "
+    "FROM pg_catalog.pg_trigger t WHERE t.tgrelid = $1::pg_catalog.oid AND NOT t.tgisinternal ";
+constexpr char kTriggersSince13[] = "AND t.tgparentid = 0 ";
+
+constexpr char kPoliciesSql[] =
+    "SELECT p.oid, p.polname, p.polcmd, p.polpermissive, "
+    "CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT pg_catalog.string_agg("
+    "  pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_catalog.pg_roles r "
+    "  WHERE r.oid = ANY (p.polroles)) END, "
+    "pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
+    "FROM pg_catalog.pg_policy p WHERE p.polrelid = $1::pg_catalog.oid ORDER BY p.polname";
+
+// Comments on the table, its columns, constraints, indexes, triggers and policies.
+constexpr char kTableCommentsSql[] =
+    "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d "
+    "WHERE (d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (d.objoid = $1::pg_catalog.oid "
+    "  OR d.objoid IN (SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = $1::pg_catalog.oid))) "
+    "OR (d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objoid IN "
+    "  (SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.oid)) "
+    "OR (d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objoid IN "
+    "  (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = $1::pg_catalog.oid)) "
+    "OR (d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid IN "
+    "  (SELECT oid FROM pg_catalog.pg_policy WHERE polrelid = $1::pg_catalog.oid))";
+
 constexpr char kSequencesSql[] =
     "SELECT n.nspname, s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
     "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, a.attname, d.deptype = 'i' "
@@ -231,15 +277,20 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   TableDef def;
   def.ref = table;
   const std::vector<std::string> oid = {std::to_string(table.oid)};
-  PGARK_ASSIGN_OR_RETURN(PgResult persistence,
-                         conn_.ExecParams("SELECT relpersistence FROM pg_catalog.pg_class "
-                                          "WHERE oid = $1::pg_catalog.oid",
-                                          oid));
-  if (persistence.rows() != 1) {
+  PGARK_ASSIGN_OR_RETURN(PgResult rel, conn_.ExecParams(kTableSql, oid));
+  if (rel.rows() != 1) {
     return absl::NotFoundError(
         absl::StrCat("table \"", table.DisplayName(), "\" was dropped during the backup"));
   }
-  def.unlogged = persistence.Text(0, 0) == "u";
+  def.unlogged = rel.Text(0, 0) == "u";
+  def.reloptions = rel.String(0, 1);
+  def.partition_key = rel.String(0, 2);
+  def.partition_of = rel.String(0, 3);
+  def.partition_bound = rel.String(0, 4);
+  if (!rel.IsNull(0, 5)) def.inherits = absl::StrSplit(rel.Text(0, 5), '\x01');
+  def.row_security = rel.Bool(0, 6);
+  def.force_row_security = rel.Bool(0, 7);
+  def.partition_parent_oid = static_cast<uint32_t>(rel.Int(0, 8));
 
   PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.ExecParams(kColumnsSql, oid));
   for (int i = 0; i < cols.rows(); ++i) {
@@ -251,17 +302,46 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     c.identity = cols.Char(i, 4);
     c.generated = cols.Char(i, 5);
     if (!cols.IsNull(i, 6)) c.collation = cols.String(i, 6);
+    c.attnum = static_cast<int>(cols.Int(i, 7));
+    c.local = cols.Bool(i, 8);
     def.columns.push_back(std::move(c));
   }
 
   PGARK_ASSIGN_OR_RETURN(PgResult cons, conn_.ExecParams(kConstraintsSql, oid));
   for (int i = 0; i < cons.rows(); ++i) {
-    def.constraints.push_back(
-        {cons.String(i, 0), cons.Char(i, 1), cons.String(i, 2), cons.Bool(i, 3)});
+    def.constraints.push_back({static_cast<uint32_t>(cons.Int(i, 4)), cons.String(i, 0),
+                               cons.Char(i, 1), cons.String(i, 2), cons.Bool(i, 3)});
   }
 
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, oid));
-  for (int i = 0; i < idx.rows(); ++i) def.indexes.push_back({idx.String(i, 0), idx.String(i, 1)});
+  for (int i = 0; i < idx.rows(); ++i) {
+    def.indexes.push_back(
+        {static_cast<uint32_t>(idx.Int(i, 2)), idx.String(i, 0), idx.String(i, 1)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult trg,
+      conn_.ExecParams(absl::StrCat(kTriggersSql,
+                                    conn_.server_version_num() >= 130000 ? kTriggersSince13 : "",
+                                    "ORDER BY t.tgname"),
+                       oid));
+  for (int i = 0; i < trg.rows(); ++i) {
+    def.triggers.push_back({static_cast<uint32_t>(trg.Int(i, 0)), trg.String(i, 1),
+                            trg.String(i, 2), trg.Char(i, 3)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult pol, conn_.ExecParams(kPoliciesSql, oid));
+  for (int i = 0; i < pol.rows(); ++i) {
+    def.policies.push_back({static_cast<uint32_t>(pol.Int(i, 0)), pol.String(i, 1),
+                            pol.Char(i, 2), pol.Bool(i, 3), pol.String(i, 4), pol.String(i, 5),
+                            pol.String(i, 6)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult com, conn_.ExecParams(kTableCommentsSql, oid));
+  for (int i = 0; i < com.rows(); ++i) {
+    def.comments[{static_cast<uint32_t>(com.Int(i, 0)), static_cast<uint32_t>(com.Int(i, 1)),
+                  static_cast<int>(com.Int(i, 2))}] = com.String(i, 3);
+  }
 
   PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.ExecParams(kSequencesSql, oid));
   for (int i = 0; i < seqs.rows(); ++i) {

@@ -5,7 +5,10 @@
 #define PGARK_ENGINE_CATALOG_H_
 
 #include <cstdint>
+#include <compare>
+#include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -13,6 +16,27 @@
 #include "engine/pg_connection.h"
 
 namespace pgark::engine {
+
+// OIDs of the system catalogs as they appear in pg_depend.classid and pg_description.classoid
+// (fixed by PostgreSQL's bootstrap catalog data).
+inline constexpr uint32_t kPgClass = 1259;
+inline constexpr uint32_t kPgType = 1247;
+inline constexpr uint32_t kPgProc = 1255;
+inline constexpr uint32_t kPgNamespace = 2615;
+inline constexpr uint32_t kPgConstraint = 2606;
+inline constexpr uint32_t kPgTrigger = 2620;
+inline constexpr uint32_t kPgPolicy = 3256;
+inline constexpr uint32_t kPgExtension = 3079;
+
+// A catalog object: which catalog it lives in, and its OID there.
+struct ObjectId {
+  uint32_t classid = 0;
+  uint32_t oid = 0;
+  auto operator<=>(const ObjectId&) const = default;
+};
+
+// pg_description, keyed by (catalog, object, column number or 0).
+using CommentMap = std::map<std::tuple<uint32_t, uint32_t, int>, std::string>;
 
 struct ServerInfo {
   std::string version;  // "15.18"
@@ -31,6 +55,7 @@ struct TableRef {
 };
 
 struct ColumnDef {
+  int attnum = 0;
   std::string name;
   std::string type;  // format_type(): typmods included, user types schema-qualified
   bool not_null = false;
@@ -38,9 +63,11 @@ struct ColumnDef {
   char identity = 0;         // 'a' ALWAYS, 'd' BY DEFAULT, 0 none
   char generated = 0;        // 's' STORED generated column, 0 none
   std::string collation;     // qualified, quoted collation when not the type's default
+  bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
 };
 
 struct ConstraintDef {
+  uint32_t oid = 0;
   std::string name;
   char type = 0;  // 'p' primary key, 'u' unique, 'c' check, 'f' foreign key, 'x' exclusion
   std::string definition;  // pg_get_constraintdef(): "PRIMARY KEY (id)", "... NOT VALID"
@@ -48,6 +75,7 @@ struct ConstraintDef {
 };
 
 struct IndexDef {
+  uint32_t oid = 0;
   std::string name;
   std::string definition;  // pg_get_indexdef(): a complete CREATE INDEX statement
 };
@@ -64,9 +92,38 @@ struct SequenceDef {
   bool is_called = false;
 };
 
+struct TriggerDef {
+  uint32_t oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_triggerdef(): a complete CREATE TRIGGER statement
+  char enabled = 'O';      // 'O' origin (default), 'D' disabled, 'R' replica, 'A' always
+};
+
+struct PolicyDef {
+  uint32_t oid = 0;
+  std::string name;
+  char command = '*';  // 'r' SELECT, 'a' INSERT, 'w' UPDATE, 'd' DELETE, '*' ALL
+  bool permissive = true;
+  std::string roles;  // "PUBLIC" or quoted role names, comma separated
+  std::string using_expr;
+  std::string check_expr;
+};
+
 struct TableDef {
   TableRef ref;
   bool unlogged = false;
+  std::string reloptions;          // "fillfactor=90, autovacuum_enabled=false"
+  std::string partition_key;       // partitioned table: pg_get_partkeydef()
+  std::string partition_of;        // partition: its parent, qualified and quoted
+  uint32_t partition_parent_oid = 0;
+  std::string partition_bound;     // partition: "FOR VALUES ..." or "DEFAULT"
+  std::vector<std::string> inherits;  // INHERITS parents, qualified and quoted, in order
+  bool row_security = false;
+  bool force_row_security = false;
+  std::vector<TriggerDef> triggers;
+  std::vector<PolicyDef> policies;
+  CommentMap comments;  // the table's, its columns', constraints', indexes', triggers', policies'
+  ObjectId id() const { return {kPgClass, ref.oid}; }
   std::vector<ColumnDef> columns;
   std::vector<ConstraintDef> constraints;
   std::vector<IndexDef> indexes;
@@ -76,6 +133,31 @@ struct TableDef {
   std::vector<std::string> CopyColumns() const;
   // Primary key constraint, or null.
   const ConstraintDef* PrimaryKey() const;
+};
+
+// A pre-data object that is not a table: schema, extension, type, domain, function,
+// procedure, standalone sequence, view or materialized view.
+struct SchemaObjectDef {
+  ObjectId id;
+  std::string kind;  // "SCHEMA", "EXTENSION", "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE",
+                     // "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+  std::string schema;
+  std::string name;
+  std::string identity;  // FUNCTION / PROCEDURE: identity arguments ("integer, text")
+  std::string comment;
+  // Kind-specific parts.
+  std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
+                            // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
+  std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
+                                   // range "SUBTYPE = x" options; domain CHECK constraints
+  std::vector<std::string> not_valid_checks;  // DOMAIN: "CONSTRAINT n CHECK (...) NOT VALID"
+  std::string collation;    // DOMAIN
+  std::string default_expr; // DOMAIN
+  bool not_null = false;    // DOMAIN
+  std::string reloptions;   // VIEW / MATERIALIZED VIEW
+  bool populated = true;    // MATERIALIZED VIEW
+  SequenceDef sequence;     // SEQUENCE
+  std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
 };
 
 class Catalog {
@@ -95,6 +177,16 @@ class Catalog {
   // The table with this exact schema and name, or kNotFound.
   absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name);
 
+  // Everything that is not a table or part of one, see SchemaObjectDef. Excludes system
+  // schemas and extension members.
+  absl::StatusOr<std::vector<SchemaObjectDef>> ListSchemaObjects();
+
+  // Dependencies between user objects (OID >= 16384) from pg_depend, each side mapped to the
+  // object that is dumped: a view's rewrite rule to the view, a column default or constraint to
+  // its table or domain, a table's row type to the table, an array type to its element, an
+  // extension member to its extension. Pairs are (dependent, referenced).
+  absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> ListDependencies();
+
   // Every foreign key between two different tables, as (referencing oid, referenced oid).
   absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
 
@@ -105,6 +197,10 @@ class Catalog {
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
   absl::Status ReadSequenceValue(SequenceDef& seq);
+  absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
+  absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
+  absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
+  absl::Status AddViews(std::vector<SchemaObjectDef>& out);
 
   PgConnection& conn_;
 };

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "engine/catalog.h"
 #include "engine/copy_stream.h"
+#include "engine/dump_plan.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
 #include "engine/sql_text.h"
@@ -50,10 +52,9 @@ class Dumper {
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
   absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
-                   absl::string_view name, absl::string_view table, absl::string_view sql);
-  absl::Status PreData(const std::vector<TableDef>& tables);
+                   absl::string_view name, absl::string_view table, absl::string_view sql,
+                   absl::string_view identity = "");
   absl::Status Data(const TableDef& table);
-  absl::Status PostData(const std::vector<TableDef>& tables);
   std::string ChooseBackupId(BackupType type, absl::Time now);
 
   PgConnection& conn_;
@@ -61,17 +62,20 @@ class Dumper {
   ProgressListener& listener_;
   std::unique_ptr<ArchiveWriter> writer_;
   Manifest manifest_;
+  std::map<uint32_t, int64_t> rows_;  // by table oid
 };
 
 absl::Status Dumper::Sql(absl::string_view section, absl::string_view kind,
                          absl::string_view schema, absl::string_view name,
-                         absl::string_view table, absl::string_view sql) {
+                         absl::string_view table, absl::string_view sql,
+                         absl::string_view identity) {
   PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->WriteMember(sql));
   entry.section = std::string(section);
   entry.kind = std::string(kind);
   entry.schema = std::string(schema);
   entry.name = std::string(name);
   entry.table = std::string(table);
+  entry.identity = std::string(identity);
   manifest_.members.push_back(std::move(entry));
   return absl::OkStatus();
 }
@@ -90,31 +94,6 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   }
   PGARK_ASSIGN_OR_RETURN(auto edges, catalog.ListForeignKeyEdges());
   return OrderByForeignKeys(std::move(tables), edges);
-}
-
-absl::Status Dumper::PreData(const std::vector<TableDef>& tables) {
-  std::set<std::string> schemas;
-  for (const TableDef& t : tables) {
-    if (t.ref.schema != "public" && schemas.insert(t.ref.schema).second) {
-      PGARK_RETURN_IF_ERROR(
-          Sql("pre-data", "SCHEMA", "", t.ref.schema, "", CreateSchemaSql(t.ref.schema)));
-    }
-  }
-  for (const TableDef& t : tables) {
-    for (const SequenceDef& s : t.sequences) {
-      if (s.identity) continue;  // created by CREATE TABLE
-      PGARK_RETURN_IF_ERROR(
-          Sql("pre-data", "SEQUENCE", s.schema, s.name, t.ref.name, CreateSequenceSql(s)));
-    }
-    PGARK_RETURN_IF_ERROR(
-        Sql("pre-data", "TABLE", t.ref.schema, t.ref.name, t.ref.name, CreateTableSql(t)));
-    for (const SequenceDef& s : t.sequences) {
-      if (s.identity) continue;
-      PGARK_RETURN_IF_ERROR(Sql("pre-data", "SEQUENCE OWNED BY", s.schema, s.name, t.ref.name,
-                                SequenceOwnedBySql(s, t.ref)));
-    }
-  }
-  return absl::OkStatus();
 }
 
 absl::Status Dumper::Data(const TableDef& t) {
@@ -148,42 +127,8 @@ absl::Status Dumper::Data(const TableDef& t) {
   entry->columns = t.CopyColumns();
   listener_.OnTableEnd(display, rows, entry->raw_bytes);
   manifest_.members.push_back(*std::move(entry));
-  manifest_.tables.push_back({display, t.ref.schema, t.ref.name, rows});
+  rows_[t.ref.oid] = rows;
   manifest_.total_record_count += rows;
-  return absl::OkStatus();
-}
-
-absl::Status Dumper::PostData(const std::vector<TableDef>& tables) {
-  const bool schema = options_.content != Content::kDataOnly;
-  if (schema) {
-    for (const TableDef& t : tables) {
-      for (const ConstraintDef& c : t.constraints) {
-        if (c.type == 'f' || IsInlineConstraint(c)) continue;
-        PGARK_RETURN_IF_ERROR(Sql("post-data", "CONSTRAINT", t.ref.schema, c.name, t.ref.name,
-                                  AddConstraintSql(t.ref, c)));
-      }
-      for (const IndexDef& i : t.indexes) {
-        PGARK_RETURN_IF_ERROR(
-            Sql("post-data", "INDEX", t.ref.schema, i.name, t.ref.name, IndexSql(i)));
-      }
-    }
-    // Foreign keys last: every referenced table and key exists by then.
-    for (const TableDef& t : tables) {
-      for (const ConstraintDef& c : t.constraints) {
-        if (c.type != 'f') continue;
-        PGARK_RETURN_IF_ERROR(Sql("post-data", "FK CONSTRAINT", t.ref.schema, c.name, t.ref.name,
-                                  AddConstraintSql(t.ref, c)));
-      }
-    }
-  }
-  if (options_.content != Content::kSchemaOnly) {
-    for (const TableDef& t : tables) {
-      for (const SequenceDef& s : t.sequences) {
-        PGARK_RETURN_IF_ERROR(
-            Sql("post-data", "SEQUENCE SET", s.schema, s.name, t.ref.name, SetvalSql(s)));
-      }
-    }
-  }
   return absl::OkStatus();
 }
 
@@ -220,6 +165,14 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(TableDef def, catalog.DescribeTable(t));
     tables.push_back(std::move(def));
   }
+  // A full backup carries every schema object; a table backup only its tables' own parts.
+  std::vector<SchemaObjectDef> objects;
+  std::vector<std::pair<ObjectId, ObjectId>> deps;
+  if (type == BackupType::kFull) {
+    PGARK_ASSIGN_OR_RETURN(objects, catalog.ListSchemaObjects());
+    PGARK_ASSIGN_OR_RETURN(deps, catalog.ListDependencies());
+  }
+  const std::vector<PlannedMember> plan = PlanArchive(tables, objects, deps, options_.content);
   listener_.OnStart(static_cast<int>(tables.size()), estimated_rows);
 
   manifest_.backup_id = ChooseBackupId(type, now);
@@ -241,15 +194,26 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                                                   .gzip = {.level = options_.gzip_level}}));
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
-  if (options_.content != Content::kDataOnly) PGARK_RETURN_IF_ERROR(PreData(tables));
-  for (const TableDef& t : tables) {
-    if (options_.content == Content::kSchemaOnly) {
-      manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, 0});
-    } else {
-      PGARK_RETURN_IF_ERROR(Data(t));
+  if (type == BackupType::kTable && options_.content != Content::kDataOnly) {
+    // A table backup does not own its schema: create it only if it is missing.
+    std::set<std::string> schemas;
+    for (const TableDef& t : tables) {
+      if (t.ref.schema != "public" && schemas.insert(t.ref.schema).second) {
+        PGARK_RETURN_IF_ERROR(Sql("pre-data", "SCHEMA", "", t.ref.schema, t.ref.schema,
+                                  CreateSchemaSql(t.ref.schema)));
+      }
     }
   }
-  PGARK_RETURN_IF_ERROR(PostData(tables));
+  for (const PlannedMember& m : plan) {
+    if (m.data != nullptr) {
+      PGARK_RETURN_IF_ERROR(Data(*m.data));
+    } else {
+      PGARK_RETURN_IF_ERROR(Sql(m.section, m.kind, m.schema, m.name, m.table, m.sql, m.identity));
+    }
+  }
+  for (const TableDef& t : tables) {
+    manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
+  }
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   PGARK_ASSIGN_OR_RETURN(formats::ArchiveSummary summary, writer_->Close());
   manifest_.size = summary.size_bytes;

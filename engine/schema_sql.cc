@@ -1,5 +1,6 @@
 #include "engine/schema_sql.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql_text.h"
@@ -70,16 +71,43 @@ std::string CreateSequenceSql(const SequenceDef& s) {
 bool IsInlineConstraint(const ConstraintDef& c) { return c.type == 'c' && c.validated; }
 
 std::string CreateTableSql(const TableDef& table) {
+  const bool partition = !table.partition_of.empty();
   std::vector<std::string> items;
-  for (const ColumnDef& c : table.columns) items.push_back(ColumnSql(table, c));
+  if (!partition) {
+    // Columns inherited from an INHERITS parent come with it; listing them would mark them
+    // local and change the table's definition.
+    for (const ColumnDef& c : table.columns) {
+      if (c.local) items.push_back(ColumnSql(table, c));
+    }
+  }
   for (const ConstraintDef& c : table.constraints) {
     if (IsInlineConstraint(c)) {
       items.push_back(absl::StrCat("    CONSTRAINT ", QuoteIdent(c.name), " ", c.definition));
     }
   }
-  return absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", "TABLE ",
-                      QualifiedName(table.ref.schema, table.ref.name), " (\n",
-                      absl::StrJoin(items, ",\n"), "\n);\n\n");
+  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+  std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", "TABLE ", name);
+  if (partition) {
+    absl::StrAppend(&sql, " PARTITION OF ", table.partition_of);
+    if (!items.empty()) absl::StrAppend(&sql, " (\n", absl::StrJoin(items, ",\n"), "\n)");
+    absl::StrAppend(&sql, "\n", table.partition_bound);
+  } else {
+    absl::StrAppend(&sql, " (\n", absl::StrJoin(items, ",\n"), "\n)");
+    if (!table.inherits.empty()) {
+      absl::StrAppend(&sql, "\nINHERITS (", absl::StrJoin(table.inherits, ", "), ")");
+    }
+  }
+  if (!table.partition_key.empty()) absl::StrAppend(&sql, "\nPARTITION BY ", table.partition_key);
+  if (!table.reloptions.empty()) absl::StrAppend(&sql, "\nWITH (", table.reloptions, ")");
+  absl::StrAppend(&sql, ";\n\n");
+  absl::StrAppend(&sql, CommentSql(absl::StrCat("TABLE ", name),
+                                   CommentOf(table.comments, kPgClass, table.ref.oid)));
+  for (const ColumnDef& c : table.columns) {
+    absl::StrAppend(&sql,
+                    CommentSql(absl::StrCat("COLUMN ", name, ".", QuoteIdent(c.name)),
+                               CommentOf(table.comments, kPgClass, table.ref.oid, c.attnum)));
+  }
+  return sql;
 }
 
 std::string SequenceOwnedBySql(const SequenceDef& s, const TableRef& table) {
@@ -89,8 +117,10 @@ std::string SequenceOwnedBySql(const SequenceDef& s, const TableRef& table) {
 }
 
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& c) {
-  return absl::StrCat("ALTER TABLE ONLY ", QualifiedName(table.schema, table.name),
-                      " ADD CONSTRAINT ", QuoteIdent(c.name), " ", c.definition, ";\n\n");
+  // On a partitioned table the constraint must reach the partitions too: no ONLY.
+  return absl::StrCat("ALTER TABLE ", table.relkind == 'p' ? "" : "ONLY ",
+                      QualifiedName(table.schema, table.name), " ADD CONSTRAINT ",
+                      QuoteIdent(c.name), " ", c.definition, ";\n\n");
 }
 
 std::string IndexSql(const IndexDef& index) { return absl::StrCat(index.definition, ";\n\n"); }
@@ -120,6 +150,138 @@ std::string CopyFromStdinLine(const TableDef& table) {
 
 std::string CopyToStdoutSql(const TableDef& table) {
   return absl::StrCat(CopyTarget(table), " TO STDOUT");
+}
+
+std::string CommentSql(absl::string_view what, absl::string_view comment) {
+  if (comment.empty()) return "";
+  return absl::StrCat("COMMENT ON ", what, " IS ", QuoteLiteral(comment), ";\n\n");
+}
+
+std::string CommentOf(const CommentMap& comments, uint32_t classid, uint32_t oid, int column) {
+  auto it = comments.find({classid, oid, column});
+  return it == comments.end() ? "" : it->second;
+}
+
+namespace {
+
+std::string StripTrailingSemicolon(absl::string_view text) {
+  while (!text.empty() && (text.back() == ';' || text.back() == '\n' || text.back() == ' ')) {
+    text.remove_suffix(1);
+  }
+  return std::string(text);
+}
+
+std::string WithOptions(absl::string_view reloptions) {
+  return reloptions.empty() ? "" : absl::StrCat(" WITH (", reloptions, ")");
+}
+
+}  // namespace
+
+std::string CreateObjectSql(const SchemaObjectDef& o) {
+  const std::string name = QualifiedName(o.schema, o.name);
+  std::string sql;
+  std::string comment_target = absl::StrCat(o.kind, " ", name);
+  if (o.kind == "SCHEMA") {
+    sql = CreateSchemaSql(o.name);
+    comment_target = absl::StrCat("SCHEMA ", QuoteIdent(o.name));
+  } else if (o.kind == "EXTENSION") {
+    return absl::StrCat("CREATE EXTENSION IF NOT EXISTS ", QuoteIdent(o.name), " WITH SCHEMA ",
+                        QuoteIdent(o.schema), ";\n\n");
+  } else if (o.kind == "TYPE" && o.definition == "ENUM") {
+    std::vector<std::string> labels;
+    for (const std::string& l : o.items) labels.push_back(QuoteLiteral(l));
+    sql = absl::StrCat("CREATE TYPE ", name, " AS ENUM (\n    ", absl::StrJoin(labels, ",\n    "),
+                       "\n);\n\n");
+  } else if (o.kind == "TYPE" && o.definition == "COMPOSITE") {
+    sql = absl::StrCat("CREATE TYPE ", name, " AS (\n    ", absl::StrJoin(o.items, ",\n    "),
+                       "\n);\n\n");
+  } else if (o.kind == "TYPE" && o.definition == "RANGE") {
+    sql = absl::StrCat("CREATE TYPE ", name, " AS RANGE (\n    ",
+                       absl::StrJoin(o.items, ",\n    "), "\n);\n\n");
+  } else if (o.kind == "DOMAIN") {
+    sql = absl::StrCat("CREATE DOMAIN ", name, " AS ", o.definition);
+    if (!o.collation.empty()) absl::StrAppend(&sql, " COLLATE ", o.collation);
+    if (!o.default_expr.empty()) absl::StrAppend(&sql, " DEFAULT ", o.default_expr);
+    if (o.not_null) absl::StrAppend(&sql, " NOT NULL");
+    for (const std::string& check : o.items) absl::StrAppend(&sql, "\n    ", check);
+    absl::StrAppend(&sql, ";\n\n");
+  } else if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
+    // Plain CREATE, not OR REPLACE: restoring over an existing function is reported, not done
+    // silently.
+    absl::string_view def = o.definition;
+    if (absl::StartsWith(def, "CREATE OR REPLACE ")) def.remove_prefix(18);
+    sql = absl::StrCat("CREATE ", StripTrailingSemicolon(def), ";\n\n");
+    comment_target = absl::StrCat(o.kind, " ", name, "(", o.identity, ")");
+  } else if (o.kind == "SEQUENCE") {
+    sql = CreateSequenceSql(o.sequence);
+  } else if (o.kind == "VIEW") {
+    sql = absl::StrCat("CREATE VIEW ", name, WithOptions(o.reloptions), " AS\n",
+                       StripTrailingSemicolon(o.definition), ";\n\n");
+  } else if (o.kind == "MATERIALIZED VIEW") {
+    sql = absl::StrCat("CREATE MATERIALIZED VIEW ", name, WithOptions(o.reloptions), " AS\n",
+                       StripTrailingSemicolon(o.definition), "\n  WITH NO DATA;\n\n");
+  }
+  return absl::StrCat(sql, CommentSql(comment_target, o.comment));
+}
+
+std::string RefreshSql(const SchemaObjectDef& o) {
+  if (!o.populated) return "";
+  return absl::StrCat("REFRESH MATERIALIZED VIEW ", QualifiedName(o.schema, o.name), ";\n\n");
+}
+
+std::string DomainNotValidSql(const SchemaObjectDef& o) {
+  std::string sql;
+  for (const std::string& check : o.not_valid_checks) {
+    absl::StrAppend(&sql, "ALTER DOMAIN ", QualifiedName(o.schema, o.name), " ADD ", check,
+                    ";\n\n");
+  }
+  return sql;
+}
+
+std::string PartitionedIndexSql(const IndexDef& index) {
+  std::string sql = index.definition;
+  size_t on_only = sql.find(" ON ONLY ");
+  if (on_only != std::string::npos) sql.replace(on_only, 9, " ON ");
+  return absl::StrCat(sql, ";\n\n");
+}
+
+std::string TriggerSql(const TableDef& table, const TriggerDef& t) {
+  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+  std::string sql = absl::StrCat(t.definition, ";\n\n");
+  const char* state = t.enabled == 'D' ? "DISABLE" : t.enabled == 'R' ? "ENABLE REPLICA"
+                      : t.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
+  if (state != nullptr) {
+    absl::StrAppend(&sql, "ALTER TABLE ", name, " ", state, " TRIGGER ", QuoteIdent(t.name),
+                    ";\n\n");
+  }
+  absl::StrAppend(&sql, CommentSql(absl::StrCat("TRIGGER ", QuoteIdent(t.name), " ON ", name),
+                                   CommentOf(table.comments, kPgTrigger, t.oid)));
+  return sql;
+}
+
+std::string RowSecuritySql(const TableDef& table) {
+  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+  std::string sql;
+  if (table.row_security) absl::StrAppend(&sql, "ALTER TABLE ", name, " ENABLE ROW LEVEL SECURITY;\n\n");
+  if (table.force_row_security) {
+    absl::StrAppend(&sql, "ALTER TABLE ", name, " FORCE ROW LEVEL SECURITY;\n\n");
+  }
+  return sql;
+}
+
+std::string PolicySql(const TableDef& table, const PolicyDef& p) {
+  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+  const char* command = p.command == 'r' ? "SELECT" : p.command == 'a' ? "INSERT"
+                        : p.command == 'w' ? "UPDATE" : p.command == 'd' ? "DELETE" : "ALL";
+  std::string sql = absl::StrCat("CREATE POLICY ", QuoteIdent(p.name), " ON ", name, " AS ",
+                                 p.permissive ? "PERMISSIVE" : "RESTRICTIVE", " FOR ", command,
+                                 " TO ", p.roles);
+  if (!p.using_expr.empty()) absl::StrAppend(&sql, " USING (", p.using_expr, ")");
+  if (!p.check_expr.empty()) absl::StrAppend(&sql, " WITH CHECK (", p.check_expr, ")");
+  absl::StrAppend(&sql, ";\n\n",
+                  CommentSql(absl::StrCat("POLICY ", QuoteIdent(p.name), " ON ", name),
+                             CommentOf(table.comments, kPgPolicy, p.oid)));
+  return sql;
 }
 
 }  // namespace pgark::engine

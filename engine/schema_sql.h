@@ -26,6 +26,23 @@ std::string IndexSql(const IndexDef& index);
 std::string SetvalSql(const SequenceDef& seq);
 std::string DropTableSql(const TableRef& table);
 
+// CREATE statement (with its comment) of a schema object that is not a table.
+std::string CreateObjectSql(const SchemaObjectDef& object);
+// "REFRESH MATERIALIZED VIEW ...;" for a populated materialized view, else empty.
+std::string RefreshSql(const SchemaObjectDef& matview);
+// "ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID;" statements of a domain, or empty.
+std::string DomainNotValidSql(const SchemaObjectDef& domain);
+// The index statement, with "ON ONLY" turned into "ON" for a partitioned table so that the
+// index is built on every partition too.
+std::string PartitionedIndexSql(const IndexDef& index);
+std::string TriggerSql(const TableDef& table, const TriggerDef& trigger);
+std::string RowSecuritySql(const TableDef& table);
+std::string PolicySql(const TableDef& table, const PolicyDef& policy);
+// "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
+std::string CommentSql(absl::string_view what, absl::string_view comment);
+// The comment of (catalog, oid, column) from `comments`, or empty.
+std::string CommentOf(const CommentMap& comments, uint32_t classid, uint32_t oid, int column = 0);
+
 // True for constraints that go inline in CREATE TABLE (validated CHECKs).
 bool IsInlineConstraint(const ConstraintDef& constraint);
 

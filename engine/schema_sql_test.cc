@@ -1,6 +1,7 @@
 #include "engine/schema_sql.h"
 
 #include "engine/catalog.h"
+#include "engine/dump_plan.h"
 
 #include "engine/sql_text.h"
 #include "gmock/gmock.h"
@@ -25,13 +26,18 @@ TableDef Sample() {
   TableDef t;
   t.ref = {1, "public", "Books \"X\"", 'r', 0};
   t.columns = {
-      {"id", "bigint", true, "", 'a', 0, ""},
-      {"title", "text", true, "'untitled'::text", 0, 0, "\"C\""},
-      {"upper_title", "text", false, "upper(title)", 0, 's', ""},
+      {.attnum = 1, .name = "id", .type = "bigint", .not_null = true, .identity = 'a'},
+      {.attnum = 2, .name = "title", .type = "text", .not_null = true,
+       .default_expr = "'untitled'::text", .collation = "\"C\""},
+      {.attnum = 3, .name = "upper_title", .type = "text", .default_expr = "upper(title)",
+       .generated = 's'},
   };
-  t.constraints = {{"books_pkey", 'p', "PRIMARY KEY (id)", true},
-                   {"title_len", 'c', "CHECK ((length(title) > 0))", true},
-                   {"later", 'c', "CHECK ((id > 0)) NOT VALID", false}};
+  t.constraints = {{.name = "books_pkey", .type = 'p', .definition = "PRIMARY KEY (id)"},
+                   {.name = "title_len", .type = 'c', .definition = "CHECK ((length(title) > 0))"},
+                   {.name = "later", .type = 'c', .definition = "CHECK ((id > 0)) NOT VALID",
+                    .validated = false}};
+  t.comments[{kPgClass, 1, 0}] = "it's a table";
+  t.comments[{kPgClass, 1, 2}] = "the title";
   SequenceDef s;
   s.schema = "public";
   s.name = "books_id_seq";
@@ -55,6 +61,42 @@ TEST(SchemaSqlTest, CreateTableCarriesColumnsAndInlineChecks) {
   EXPECT_THAT(sql, HasSubstr("CONSTRAINT \"title_len\" CHECK ((length(title) > 0))"));
   EXPECT_THAT(sql, Not(HasSubstr("NOT VALID")));  // goes after the data
   EXPECT_THAT(sql, Not(HasSubstr("PRIMARY KEY")));
+  EXPECT_THAT(sql, HasSubstr("COMMENT ON TABLE \"public\".\"Books \"\"X\"\"\" IS 'it''s a table';"));
+  EXPECT_THAT(sql, HasSubstr("COMMENT ON COLUMN \"public\".\"Books \"\"X\"\"\".\"title\" IS 'the title';"));
+}
+
+TEST(SchemaSqlTest, PartitionsAndInheritance) {
+  TableDef p = Sample();
+  p.partition_of = "app.parent";
+  p.partition_bound = "FOR VALUES IN (1)";
+  std::string sql = CreateTableSql(p);
+  EXPECT_THAT(sql, HasSubstr("PARTITION OF app.parent (\n    CONSTRAINT \"title_len\""));
+  EXPECT_THAT(sql, HasSubstr("\nFOR VALUES IN (1);"));
+  EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  TableDef child = Sample();
+  child.columns[0].local = false;
+  child.inherits = {"app.a", "app.b"};
+  sql = CreateTableSql(child);
+  EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  EXPECT_THAT(sql, HasSubstr("\nINHERITS (app.a, app.b);"));
+}
+
+TEST(SchemaSqlTest, OtherObjects) {
+  SchemaObjectDef e{.kind = "TYPE", .schema = "app", .name = "mood", .comment = "feel",
+                    .definition = "ENUM", .items = {"sad", "it's"}};
+  EXPECT_EQ(CreateObjectSql(e),
+            "CREATE TYPE \"app\".\"mood\" AS ENUM (\n    'sad',\n    'it''s'\n);\n\n"
+            "COMMENT ON TYPE \"app\".\"mood\" IS 'feel';\n\n");
+  SchemaObjectDef f{.kind = "FUNCTION", .schema = "app", .name = "f", .identity = "integer",
+                    .definition = "CREATE OR REPLACE FUNCTION app.f(i integer)\n AS $$x$$\n"};
+  EXPECT_EQ(CreateObjectSql(f), "CREATE FUNCTION app.f(i integer)\n AS $$x$$;\n\n");
+  SchemaObjectDef m{.kind = "MATERIALIZED VIEW", .schema = "s", .name = "m",
+                    .definition = " SELECT 1;", .populated = false};
+  EXPECT_EQ(CreateObjectSql(m),
+            "CREATE MATERIALIZED VIEW \"s\".\"m\" AS\n SELECT 1\n  WITH NO DATA;\n\n");
+  EXPECT_EQ(RefreshSql(m), "");
+  EXPECT_EQ(PartitionedIndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
+            "CREATE INDEX i ON s.t USING btree (v);\n\n");
 }
 
 TEST(SchemaSqlTest, CopyLinesLeaveOutGeneratedColumns) {
@@ -93,6 +135,15 @@ TEST(ParseQualifiedNameTest, FollowsPostgresRules) {
   for (const char* bad : {"", ".", "a.", ".a", "\"open", "\"\"", "a b", "x\"; DROP TABLE t; --"}) {
     EXPECT_FALSE(ParseQualifiedName(bad).has_value()) << bad;
   }
+}
+
+TEST(TopologicalOrderTest, DependenciesFirstThenPriority) {
+  // 0 view (prio 6) -> 2 table; 1 function (prio 3); 2 table (prio 5) -> 1 function.
+  EXPECT_EQ(TopologicalOrder(3, {{0, 2}, {2, 1}}, {6, 3, 5}), (std::vector<size_t>{1, 2, 0}));
+  // Without edges, priority decides; ties keep the input order.
+  EXPECT_EQ(TopologicalOrder(3, {}, {5, 3, 5}), (std::vector<size_t>{1, 0, 2}));
+  // A cycle is broken, every node still comes out once.
+  EXPECT_EQ(TopologicalOrder(2, {{0, 1}, {1, 0}}, {1, 1}).size(), 2u);
 }
 
 TEST(OrderByForeignKeysTest, ParentsFirstAndStable) {

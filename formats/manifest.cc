@@ -56,6 +56,7 @@ Json EncodeMember(const MemberEntry& m) {
             {"table", m.table},              {"offset", m.offset},
             {"storedBytes", m.stored_bytes}, {"rawBytes", m.raw_bytes},
             {"storedSha256", m.stored_sha256}, {"rawSha256", m.raw_sha256}};
+  if (!m.identity.empty()) j["identity"] = m.identity;
   if (m.section == "data") {
     j["rows"] = m.rows;
     j["copyHeaderBytes"] = m.copy_header_bytes;
@@ -77,6 +78,7 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   PGARK_RETURN_IF_ERROR(r.Get("rawBytes", m.raw_bytes));
   PGARK_RETURN_IF_ERROR(r.Get("storedSha256", m.stored_sha256));
   PGARK_RETURN_IF_ERROR(r.Get("rawSha256", m.raw_sha256));
+  PGARK_RETURN_IF_ERROR(r.Get("identity", m.identity, /*required=*/false));
   if (m.section == "data") {
     PGARK_RETURN_IF_ERROR(r.Get("rows", m.rows));
     PGARK_RETURN_IF_ERROR(r.Get("copyHeaderBytes", m.copy_header_bytes));

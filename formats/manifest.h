@@ -23,7 +23,8 @@ struct MemberEntry {
   std::string kind;     // "HEADER", "TABLE", "SEQUENCE", "TABLE DATA", "CONSTRAINT", ...
   std::string schema;   // object's schema; empty for database-wide entries
   std::string name;     // object's name (for a constraint or index, its own name)
-  std::string table;    // owning table's name for table-bound objects, else empty
+  std::string table;    // the owning object's name: a table's for its parts, else its own
+  std::string identity;  // FUNCTION / PROCEDURE: argument types ("integer, text")
   uint64_t offset = 0;        // byte offset of the member in the archive file
   uint64_t stored_bytes = 0;  // bytes on disk (compressed)
   uint64_t raw_bytes = 0;     // bytes after decompression

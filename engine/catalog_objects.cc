@@ -1,0 +1,320 @@
+// Catalog queries for the objects that are not tables: schemas, extensions, types, domains,
+// functions, standalone sequences, views, materialized views, and the dependency graph that
+// orders them. Part of `Catalog` (see catalog.h); table queries live in catalog.cc.
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "engine/catalog.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+// Objects an extension created are the extension's business: never dumped on their own.
+// Nor are objects that exist as an internal part of another (a range type's constructor
+// functions, its multirange type).
+#define PGARK_NOT_EXTENSION_MEMBER(classname, oidexpr)                                      \
+  "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." classname \
+  "'::pg_catalog.regclass AND e.objid = " oidexpr " AND e.deptype IN ('e', 'i')) "
+
+#define PGARK_USER_SCHEMA(nsp) \
+  nsp ".nspname <> 'information_schema' AND " nsp ".nspname NOT LIKE 'pg\\_%' "
+
+#define PGARK_COMMENT(classname, oidexpr)                                                      \
+  "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog." \
+  classname "'::pg_catalog.regclass AND d.objoid = " oidexpr " AND d.objsubid = 0)"
+
+constexpr char kSchemasSql[] =
+    "SELECT n.oid, n.nspname, " PGARK_COMMENT("pg_namespace", "n.oid")
+    " FROM pg_catalog.pg_namespace n WHERE n.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY n.nspname";
+
+constexpr char kExtensionsSql[] =
+    "SELECT e.oid, e.extname, n.nspname FROM pg_catalog.pg_extension e "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.oid >= 16384 "
+    "ORDER BY e.extname";
+
+constexpr char kTypesSql[] =
+    "SELECT t.oid, t.typtype, n.nspname, t.typname, " PGARK_COMMENT("pg_type", "t.oid") ", "
+    "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, "
+    "t.typnotnull, t.typdefault, "
+    "CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN "
+    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END "
+    "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
+    "LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
+    "WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'r', 'd') "
+    "AND (t.typtype <> 'c' OR c.relkind = 'c') AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
+
+constexpr char kEnumLabelsSql[] =
+    "SELECT enumtypid, enumlabel FROM pg_catalog.pg_enum WHERE enumtypid >= 16384 "
+    "ORDER BY enumtypid, enumsortorder";
+
+constexpr char kCompositeItemsSql[] =
+    "SELECT t.oid, pg_catalog.quote_ident(a.attname) || ' ' || "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod) || "
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || "
+    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END "
+    "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid "
+    "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
+    "WHERE t.oid >= 16384 AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped "
+    "ORDER BY t.oid, a.attnum";
+
+// Range options; MULTIRANGE_TYPE_NAME exists from PostgreSQL 14 on.
+constexpr char kRangeOptionsSql[] =
+    "SELECT r.rngtypid, 'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL), "
+    "CASE WHEN NOT opc.opcdefault THEN 'SUBTYPE_OPCLASS = ' || "
+    "  pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END, "
+    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'COLLATION = ' || "
+    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) END, "
+    "'CANONICAL = ' || NULLIF(r.rngcanonical, 0)::pg_catalog.regproc::text, "
+    "'SUBTYPE_DIFF = ' || NULLIF(r.rngsubdiff, 0)::pg_catalog.regproc::text, ";
+constexpr char kRangeMultirange14[] =
+    "'MULTIRANGE_TYPE_NAME = ' || pg_catalog.format_type(r.rngmultitypid, NULL) ";
+constexpr char kRangeFrom[] =
+    "FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
+    "JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc "
+    "JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace WHERE r.rngtypid >= 16384";
+
+constexpr char kDomainChecksSql[] =
+    "SELECT contypid, 'CONSTRAINT ' || pg_catalog.quote_ident(conname) || ' ' || "
+    "pg_catalog.pg_get_constraintdef(oid), convalidated FROM pg_catalog.pg_constraint "
+    "WHERE contypid >= 16384 AND contype = 'c' ORDER BY contypid, conname";
+
+constexpr char kFunctionsSql[] =
+    "SELECT p.oid, p.prokind, n.nspname, p.proname, "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid), pg_catalog.pg_get_functiondef(p.oid), "
+    PGARK_COMMENT("pg_proc", "p.oid")
+    " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p', 'w') AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
+    "ORDER BY n.nspname, p.proname, p.oid";
+
+// Sequences not owned by a column (those are dumped with their table).
+constexpr char kSequencesSql[] =
+    "SELECT c.oid, n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
+    "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, " PGARK_COMMENT("pg_class", "c.oid")
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'S' AND " PGARK_USER_SCHEMA("n")
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype IN "
+    "('a', 'i', 'e')) ORDER BY n.nspname, c.relname";
+
+constexpr char kViewsSql[] =
+    "SELECT c.oid, c.relkind, n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
+    "pg_catalog.array_to_string(c.reloptions, ', '), c.relispopulated, "
+    PGARK_COMMENT("pg_class", "c.oid")
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
+
+constexpr char kMatviewIndexesSql[] =
+    "SELECT i.indrelid, c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), i.indexrelid "
+    "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+    "JOIN pg_catalog.pg_class m ON m.oid = i.indrelid WHERE m.relkind = 'm' ORDER BY c.relname";
+
+// The object that owns each sub-object, so that dependencies can be stated between objects
+// that are dumped: rules (views), column defaults and constraints (tables, domains), table row
+// types (tables), array types (their element, or the element's table), extension members.
+constexpr char kDependenciesSql[] =
+    "WITH owner(classid, objid, oclassid, ooid) AS ("
+    " SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass::oid, oid, "
+    "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, ev_class FROM pg_catalog.pg_rewrite "
+    " UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass::oid, oid, "
+    "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, adrelid FROM pg_catalog.pg_attrdef "
+    " UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::oid, oid, "
+    "  CASE WHEN conrelid <> 0 THEN 'pg_catalog.pg_class'::pg_catalog.regclass::oid "
+    "  ELSE 'pg_catalog.pg_type'::pg_catalog.regclass::oid END, "
+    "  CASE WHEN conrelid <> 0 THEN conrelid ELSE contypid END FROM pg_catalog.pg_constraint "
+    " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, "
+    "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, t.typrelid FROM pg_catalog.pg_type t "
+    "  JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE c.relkind <> 'c' "
+    " UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::oid, c.oid, "
+    "  'pg_catalog.pg_type'::pg_catalog.regclass::oid, c.reltype FROM pg_catalog.pg_class c "
+    "  WHERE c.relkind = 'c' "
+    " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, a.oid, "
+    "  CASE WHEN ec.relkind IS NOT NULL AND ec.relkind <> 'c' "
+    "  THEN 'pg_catalog.pg_class'::pg_catalog.regclass::oid "
+    "  ELSE 'pg_catalog.pg_type'::pg_catalog.regclass::oid END, "
+    "  CASE WHEN ec.relkind IS NOT NULL AND ec.relkind <> 'c' THEN ec.oid ELSE e.oid END "
+    "  FROM pg_catalog.pg_type a JOIN pg_catalog.pg_type e ON e.oid = a.typelem "
+    "  LEFT JOIN pg_catalog.pg_class ec ON ec.oid = e.typrelid "
+    "  WHERE a.typcategory = 'A' AND a.oid >= 16384 "
+    " UNION ALL SELECT classid, objid, refclassid, refobjid FROM pg_catalog.pg_depend "
+    "  WHERE deptype = 'e')"
+    "SELECT DISTINCT COALESCE(a.oclassid, d.classid), COALESCE(a.ooid, d.objid), "
+    "COALESCE(b.oclassid, d.refclassid), COALESCE(b.ooid, d.refobjid) "
+    "FROM pg_catalog.pg_depend d "
+    "LEFT JOIN owner a ON a.classid = d.classid AND a.objid = d.objid "
+    "LEFT JOIN owner b ON b.classid = d.refclassid AND b.objid = d.refobjid "
+    "WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384";
+
+uint32_t Oid(const PgResult& r, int row, int col) { return static_cast<uint32_t>(r.Int(row, col)); }
+
+}  // namespace
+
+absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
+  std::vector<SchemaObjectDef> out;
+  PGARK_ASSIGN_OR_RETURN(PgResult schemas, conn_.Exec(kSchemasSql));
+  for (int i = 0; i < schemas.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgNamespace, Oid(schemas, i, 0)};
+    o.kind = "SCHEMA";
+    o.name = schemas.String(i, 1);
+    o.comment = schemas.String(i, 2);
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult exts, conn_.Exec(kExtensionsSql));
+  for (int i = 0; i < exts.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgExtension, Oid(exts, i, 0)};
+    o.kind = "EXTENSION";
+    o.name = exts.String(i, 1);
+    o.schema = exts.String(i, 2);
+    out.push_back(std::move(o));
+  }
+  PGARK_RETURN_IF_ERROR(AddTypes(out));
+  PGARK_RETURN_IF_ERROR(AddFunctions(out));
+  PGARK_RETURN_IF_ERROR(AddSequences(out));
+  PGARK_RETURN_IF_ERROR(AddViews(out));
+  return out;
+}
+
+absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult types, conn_.Exec(kTypesSql));
+  std::map<uint32_t, size_t> index;
+  for (int i = 0; i < types.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgType, Oid(types, i, 0)};
+    char typtype = types.Char(i, 1);
+    o.kind = typtype == 'd' ? "DOMAIN" : "TYPE";
+    o.definition = typtype == 'e' ? "ENUM" : typtype == 'c' ? "COMPOSITE"
+                   : typtype == 'r' ? "RANGE" : types.String(i, 5);
+    o.schema = types.String(i, 2);
+    o.name = types.String(i, 3);
+    o.comment = types.String(i, 4);
+    o.not_null = types.Bool(i, 6);
+    o.default_expr = types.String(i, 7);
+    o.collation = types.String(i, 8);
+    index[o.id.oid] = out.size();
+    out.push_back(std::move(o));
+  }
+  auto add_items = [&](const PgResult& r, int value_col) {
+    for (int i = 0; i < r.rows(); ++i) {
+      auto it = index.find(Oid(r, i, 0));
+      if (it != index.end() && !r.IsNull(i, value_col)) {
+        out[it->second].items.push_back(r.String(i, value_col));
+      }
+    }
+  };
+  PGARK_ASSIGN_OR_RETURN(PgResult labels, conn_.Exec(kEnumLabelsSql));
+  add_items(labels, 1);
+  PGARK_ASSIGN_OR_RETURN(PgResult attrs, conn_.Exec(kCompositeItemsSql));
+  add_items(attrs, 1);
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult ranges,
+      conn_.Exec(absl::StrCat(kRangeOptionsSql,
+                              conn_.server_version_num() >= 140000 ? kRangeMultirange14 : "NULL ",
+                              kRangeFrom)));
+  for (int col = 1; col <= 6; ++col) add_items(ranges, col);
+  PGARK_ASSIGN_OR_RETURN(PgResult checks, conn_.Exec(kDomainChecksSql));
+  for (int i = 0; i < checks.rows(); ++i) {
+    auto it = index.find(Oid(checks, i, 0));
+    if (it == index.end()) continue;
+    SchemaObjectDef& d = out[it->second];
+    if (checks.Bool(i, 2)) {
+      d.items.push_back(checks.String(i, 1));
+    } else {
+      d.not_valid_checks.push_back(checks.String(i, 1));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult fns, conn_.Exec(kFunctionsSql));
+  for (int i = 0; i < fns.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgProc, Oid(fns, i, 0)};
+    o.kind = fns.Char(i, 1) == 'p' ? "PROCEDURE" : "FUNCTION";
+    o.schema = fns.String(i, 2);
+    o.name = fns.String(i, 3);
+    o.identity = fns.String(i, 4);
+    o.definition = fns.String(i, 5);
+    o.comment = fns.String(i, 6);
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.Exec(kSequencesSql));
+  for (int i = 0; i < seqs.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgClass, Oid(seqs, i, 0)};
+    o.kind = "SEQUENCE";
+    o.schema = seqs.String(i, 1);
+    o.name = seqs.String(i, 2);
+    SequenceDef& s = o.sequence;
+    s.schema = o.schema;
+    s.name = o.name;
+    s.type = seqs.String(i, 3);
+    s.start = seqs.Int(i, 4);
+    s.increment = seqs.Int(i, 5);
+    s.min = seqs.Int(i, 6);
+    s.max = seqs.Int(i, 7);
+    s.cache = seqs.Int(i, 8);
+    s.cycle = seqs.Bool(i, 9);
+    o.comment = seqs.String(i, 10);
+    PGARK_RETURN_IF_ERROR(ReadSequenceValue(s));
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult views, conn_.Exec(kViewsSql));
+  std::map<uint32_t, size_t> index;
+  for (int i = 0; i < views.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgClass, Oid(views, i, 0)};
+    o.kind = views.Char(i, 1) == 'm' ? "MATERIALIZED VIEW" : "VIEW";
+    o.schema = views.String(i, 2);
+    o.name = views.String(i, 3);
+    o.definition = views.String(i, 4);
+    o.reloptions = views.String(i, 5);
+    o.populated = views.Bool(i, 6);
+    o.comment = views.String(i, 7);
+    index[o.id.oid] = out.size();
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.Exec(kMatviewIndexesSql));
+  for (int i = 0; i < idx.rows(); ++i) {
+    auto it = index.find(Oid(idx, i, 0));
+    if (it == index.end()) continue;
+    out[it->second].indexes.push_back({Oid(idx, i, 3), idx.String(i, 1), idx.String(i, 2)});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> Catalog::ListDependencies() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kDependenciesSql));
+  std::vector<std::pair<ObjectId, ObjectId>> edges;
+  edges.reserve(static_cast<size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    ObjectId from{Oid(r, i, 0), Oid(r, i, 1)};
+    ObjectId to{Oid(r, i, 2), Oid(r, i, 3)};
+    if (from != to) edges.emplace_back(from, to);
+  }
+  return edges;
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,213 @@
+#include "engine/dump_plan.h"
+
+#include <map>
+#include <queue>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "engine/schema_sql.h"
+#include "engine/sql_text.h"
+
+namespace pgark::engine {
+namespace {
+
+int KindPriority(absl::string_view kind) {
+  if (kind == "SCHEMA") return 0;
+  if (kind == "EXTENSION") return 1;
+  if (kind == "TYPE" || kind == "DOMAIN") return 2;
+  if (kind == "FUNCTION" || kind == "PROCEDURE") return 3;
+  if (kind == "SEQUENCE") return 4;
+  if (kind == "TABLE") return 5;
+  if (kind == "VIEW") return 6;
+  return 7;  // MATERIALIZED VIEW
+}
+
+// Collects members in order; `Sql` skips empty statements.
+class Builder {
+ public:
+  explicit Builder(std::vector<PlannedMember>& out) : out_(out) {}
+  void Sql(const char* section, const std::string& kind, const std::string& schema,
+           const std::string& name, const std::string& owner, std::string sql,
+           std::string identity = "") {
+    if (sql.empty()) return;
+    out_.push_back({section, kind, schema, name, owner, std::move(identity), std::move(sql)});
+  }
+
+ private:
+  std::vector<PlannedMember>& out_;
+};
+
+void TablePreData(Builder& b, const TableDef& t) {
+  for (const SequenceDef& s : t.sequences) {
+    if (!s.identity) b.Sql("pre-data", "SEQUENCE", s.schema, s.name, t.ref.name, CreateSequenceSql(s));
+  }
+  b.Sql("pre-data", "TABLE", t.ref.schema, t.ref.name, t.ref.name, CreateTableSql(t));
+  for (const SequenceDef& s : t.sequences) {
+    if (!s.identity) {
+      b.Sql("pre-data", "SEQUENCE OWNED BY", s.schema, s.name, t.ref.name,
+            SequenceOwnedBySql(s, t.ref));
+    }
+  }
+}
+
+std::string ConstraintComment(const TableDef& t, const ConstraintDef& c) {
+  return CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(c.name), " ON ",
+                                 QualifiedName(t.ref.schema, t.ref.name)),
+                    CommentOf(t.comments, kPgConstraint, c.oid));
+}
+
+std::string IndexComment(const TableDef& t, const IndexDef& i) {
+  return CommentSql(absl::StrCat("INDEX ", QualifiedName(t.ref.schema, i.name)),
+                    CommentOf(t.comments, kPgClass, i.oid));
+}
+
+}  // namespace
+
+std::vector<size_t> TopologicalOrder(size_t count,
+                                     const std::vector<std::pair<size_t, size_t>>& edges,
+                                     const std::vector<int>& priority) {
+  std::vector<std::set<size_t>> dependents(count);
+  std::vector<size_t> waiting(count, 0);
+  for (const auto& [dependent, referenced] : edges) {
+    if (dependent == referenced) continue;
+    if (dependents[referenced].insert(dependent).second) ++waiting[dependent];
+  }
+  using Entry = std::pair<int, size_t>;  // (priority, index), smallest first
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
+  for (size_t i = 0; i < count; ++i) {
+    if (waiting[i] == 0) ready.push({priority[i], i});
+  }
+  std::vector<size_t> order;
+  std::vector<bool> done(count, false);
+  while (order.size() < count) {
+    if (ready.empty()) {
+      // A cycle: release its first node by (priority, index).
+      Entry best{INT32_MAX, count};
+      for (size_t i = 0; i < count; ++i) {
+        if (!done[i]) best = std::min(best, Entry{priority[i], i});
+      }
+      waiting[best.second] = 0;
+      ready.push(best);
+    }
+    size_t n = ready.top().second;
+    ready.pop();
+    if (done[n]) continue;
+    done[n] = true;
+    order.push_back(n);
+    for (size_t d : dependents[n]) {
+      if (!done[d] && waiting[d] > 0 && --waiting[d] == 0) ready.push({priority[d], d});
+    }
+  }
+  return order;
+}
+
+std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
+                                       const std::vector<SchemaObjectDef>& objects,
+                                       const std::vector<std::pair<ObjectId, ObjectId>>& deps,
+                                       Content content) {
+  std::vector<PlannedMember> out;
+  Builder b(out);
+  const bool schema = content != Content::kDataOnly;
+
+  // Pre-data nodes: the objects, then the tables.
+  std::map<ObjectId, size_t> node;
+  std::vector<int> priority;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    node[objects[i].id] = i;
+    priority.push_back(KindPriority(objects[i].kind));
+  }
+  for (size_t i = 0; i < tables.size(); ++i) {
+    node[tables[i].id()] = objects.size() + i;
+    priority.push_back(KindPriority("TABLE"));
+  }
+  std::vector<std::pair<size_t, size_t>> edges;
+  for (const auto& [from, to] : deps) {
+    auto f = node.find(from);
+    auto t = node.find(to);
+    if (f != node.end() && t != node.end()) edges.emplace_back(f->second, t->second);
+  }
+  for (size_t i = 0; i < tables.size(); ++i) {  // a partition needs its parent
+    auto p = node.find({kPgClass, tables[i].partition_parent_oid});
+    if (tables[i].partition_parent_oid != 0 && p != node.end()) {
+      edges.emplace_back(objects.size() + i, p->second);
+    }
+  }
+  std::vector<size_t> order = TopologicalOrder(priority.size(), edges, priority);
+
+  if (schema) {
+    for (size_t n : order) {
+      if (n >= objects.size()) {
+        TablePreData(b, tables[n - objects.size()]);
+      } else {
+        const SchemaObjectDef& o = objects[n];
+        b.Sql("pre-data", o.kind, o.schema, o.name, o.name, CreateObjectSql(o), o.identity);
+      }
+    }
+  }
+  if (content != Content::kSchemaOnly) {
+    for (const TableDef& t : tables) {
+      if (t.ref.relkind == 'p') continue;  // partitioned: the rows live in the partitions
+      out.push_back({"data", "TABLE DATA", t.ref.schema, t.ref.name, t.ref.name, "", "", &t});
+    }
+  }
+  if (schema) {
+    for (const TableDef& t : tables) {
+      for (const ConstraintDef& c : t.constraints) {
+        if (c.type == 'f' || IsInlineConstraint(c)) continue;
+        b.Sql("post-data", "CONSTRAINT", t.ref.schema, c.name, t.ref.name,
+              AddConstraintSql(t.ref, c) + ConstraintComment(t, c));
+      }
+      for (const IndexDef& i : t.indexes) {
+        b.Sql("post-data", "INDEX", t.ref.schema, i.name, t.ref.name,
+              PartitionedIndexSql(i) + IndexComment(t, i));
+      }
+    }
+    for (const SchemaObjectDef& o : objects) {
+      for (const IndexDef& i : o.indexes) {
+        b.Sql("post-data", "INDEX", o.schema, i.name, o.name, IndexSql(i));
+      }
+      if (o.kind == "DOMAIN") {
+        b.Sql("post-data", "CONSTRAINT", o.schema, o.name, o.name, DomainNotValidSql(o));
+      }
+    }
+    // Foreign keys once every key they reference exists; triggers and row security after
+    // all data, so the load neither fires nor is filtered by them.
+    for (const TableDef& t : tables) {
+      for (const ConstraintDef& c : t.constraints) {
+        if (c.type != 'f') continue;
+        b.Sql("post-data", "FK CONSTRAINT", t.ref.schema, c.name, t.ref.name,
+              AddConstraintSql(t.ref, c) + ConstraintComment(t, c));
+      }
+    }
+    for (const TableDef& t : tables) {
+      for (const TriggerDef& tr : t.triggers) {
+        b.Sql("post-data", "TRIGGER", t.ref.schema, tr.name, t.ref.name, TriggerSql(t, tr));
+      }
+      b.Sql("post-data", "ROW SECURITY", t.ref.schema, t.ref.name, t.ref.name, RowSecuritySql(t));
+      for (const PolicyDef& p : t.policies) {
+        b.Sql("post-data", "POLICY", t.ref.schema, p.name, t.ref.name, PolicySql(t, p));
+      }
+    }
+    for (size_t n : order) {
+      if (n < objects.size() && objects[n].kind == "MATERIALIZED VIEW") {
+        const SchemaObjectDef& o = objects[n];
+        b.Sql("post-data", "MATERIALIZED VIEW DATA", o.schema, o.name, o.name, RefreshSql(o));
+      }
+    }
+  }
+  if (content != Content::kSchemaOnly) {
+    for (const TableDef& t : tables) {
+      for (const SequenceDef& s : t.sequences) {
+        b.Sql("post-data", "SEQUENCE SET", s.schema, s.name, t.ref.name, SetvalSql(s));
+      }
+    }
+    for (const SchemaObjectDef& o : objects) {
+      if (o.kind == "SEQUENCE") {
+        b.Sql("post-data", "SEQUENCE SET", o.schema, o.name, o.name, SetvalSql(o.sequence));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pgark::engine

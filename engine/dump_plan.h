@@ -1,0 +1,46 @@
+// `PlanArchive` decides what an archive holds and in which order: the pre-data objects sorted
+// by their pg_depend dependencies (kinds in a fixed order where dependencies leave a choice),
+// then one data member per table with storage (parents before the tables that reference them),
+// then post-data: keys and indexes, foreign keys, triggers, row level security, materialized
+// view contents and sequence values, so that nothing fires or is checked twice during the
+// load. Pure: no connection needed.
+#ifndef PGARK_ENGINE_DUMP_PLAN_H_
+#define PGARK_ENGINE_DUMP_PLAN_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/options.h"
+
+namespace pgark::engine {
+
+struct PlannedMember {
+  std::string section;   // "pre-data", "data", "post-data"
+  std::string kind;      // as in the manifest
+  std::string schema;
+  std::string name;
+  std::string table;     // the owning object's name: a table's, or the object's own
+  std::string identity;  // FUNCTION / PROCEDURE argument types
+  std::string sql;       // SQL members
+  const TableDef* data = nullptr;  // TABLE DATA members: the table to copy
+};
+
+// REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
+// point into `tables`.
+std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
+                                       const std::vector<SchemaObjectDef>& objects,
+                                       const std::vector<std::pair<ObjectId, ObjectId>>& deps,
+                                       Content content);
+
+// Topological order of `count` nodes given (dependent, referenced) edges: a referenced node
+// always comes before its dependents; among ready nodes the lowest `priority`, then the lowest
+// index, goes first; a cycle is broken at its lowest (priority, index) node.
+std::vector<size_t> TopologicalOrder(size_t count,
+                                     const std::vector<std::pair<size_t, size_t>>& edges,
+                                     const std::vector<int>& priority);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_DUMP_PLAN_H_
