@@ -33,7 +33,7 @@ absl::StatusCode CodeForSqlState(absl::string_view s) {
   if (s == "3F000" || s == "42P01" || s == "3D000" || s == "42883" || s == "42704") {
     return absl::StatusCode::kNotFound;
   }
-  if (s == "42P07" || s == "42710" || s == "42P06" || s == "23505") {
+  if (s == "42P07" || s == "42710" || s == "42P06" || s == "42723" || s == "23505") {
     return absl::StatusCode::kAlreadyExists;
   }
   if (s == "40001" || s == "40P01") return absl::StatusCode::kAborted;
@@ -93,6 +93,11 @@ absl::Status StatusFromConnection(PGconn* conn) {
     return absl::UnauthenticatedError(absl::StrCat(
         "cannot log in to PostgreSQL: ", message,
         " (check the user and password in --db / DATABASE_URL / PGPASSWORD)"));
+  }
+  if (absl::StrContains(message, "database \"") && absl::StrContains(message, "does not exist")) {
+    return absl::NotFoundError(absl::StrCat("cannot connect to PostgreSQL: ", message,
+                                            " (create it first, or pick another with --db / "
+                                            "--target-db)"));
   }
   return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", message));
 }

@@ -17,7 +17,8 @@ inline constexpr char kSqlStatePayloadUrl[] = "pgark/sqlstate";
 
 // The canonical code for a SQLSTATE (STYLE.md B7): class 08 and 57 kUnavailable (57014
 // kCancelled), 28 kUnauthenticated, 42501 kPermissionDenied, undefined objects (3D000, 3F000,
-// 42P01, 42704, 42883) kNotFound, duplicates (23505, 42P06, 42P07, 42710) kAlreadyExists,
+// 42P01, 42704, 42883) kNotFound, duplicates (23505, 42P06, 42P07, 42710, 42723)
+// kAlreadyExists,
 // 40001/40P01 kAborted, class 22 kInvalidArgument, other 23/42/55/0A kFailedPrecondition,
 // 53 kResourceExhausted, anything else kInternal.
 absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
@@ -27,7 +28,7 @@ absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
 absl::Status StatusFromResult(const PGresult* result, PGconn* conn, absl::string_view sql);
 
 // Status for a failed connection attempt: kUnauthenticated for authentication failures,
-// kUnavailable otherwise. The message is libpq's first line; it never contains the password.
+// kNotFound when the database does not exist, kUnavailable otherwise. The message is libpq's first line; it never contains the password.
 absl::Status StatusFromConnection(PGconn* conn);
 
 // The SQLSTATE payload of `status`, if any.

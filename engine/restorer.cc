@@ -28,7 +28,33 @@ ProgressListener& DefaultListener() {
   return listener;
 }
 
-// Restores the selected tables of one verified archive inside one transaction.
+// "schema\x01name": the key of an owning object (a table, view, sequence, type, ...).
+std::string OwnerKey(absl::string_view schema, absl::string_view name) {
+  return absl::StrCat(schema, "\x01", name);
+}
+std::string OwnerOf(const MemberEntry& m) { return OwnerKey(m.schema, m.table); }
+
+bool IsOwnedSequencePart(const MemberEntry& m) {
+  return absl::StartsWith(m.kind, "SEQUENCE") && m.table != m.name;
+}
+
+// Kinds whose CREATE makes an object that later members (data, post-data) belong to.
+bool IsOwnerKind(absl::string_view kind) {
+  return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
+         kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
+         kind == "PROCEDURE";
+}
+
+// DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
+// extensions, the parts of a table).
+std::string DropSql(const MemberEntry& m) {
+  if (!IsOwnerKind(m.kind) || (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) return "";
+  std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
+  if (m.kind == "FUNCTION" || m.kind == "PROCEDURE") absl::StrAppend(&sql, "(", m.identity, ")");
+  return absl::StrCat(sql, " CASCADE");
+}
+
+// Restores the selected objects of one verified archive inside one transaction.
 class Restorer {
  public:
   Restorer(PgConnection& conn, const LoadedBackup& backup, const RestoreOptions& options,
@@ -38,14 +64,12 @@ class Restorer {
   absl::Status Run(const std::vector<formats::TableEntry>& tables);
 
  private:
-  // Members that belong to `table` in `section` (kinds filtered by `kind` when not empty).
-  std::vector<const MemberEntry*> MembersOf(const formats::TableEntry& table,
-                                            absl::string_view section,
-                                            absl::string_view kind = "") const;
+  bool Selected(const MemberEntry& m) const;
   absl::StatusOr<std::string> MemberText(const MemberEntry& entry);
   absl::Status ExecMember(const MemberEntry& entry);
-  absl::Status ExecMemberInSavepoint(const MemberEntry& entry);
-  absl::Status RestoreTable(const formats::TableEntry& table);
+  // Runs `entry` in a savepoint. An object that already exists is kept: the member is undone,
+  // a warning recorded, and false returned. Other errors fail the restore unless `tolerate`.
+  absl::StatusOr<bool> ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate);
   absl::Status LoadData(const formats::TableEntry& table, const MemberEntry& data, bool direct);
   absl::StatusOr<int64_t> CopyMember(const MemberEntry& data, const std::string& target);
 
@@ -54,24 +78,18 @@ class Restorer {
   const RestoreOptions& options_;
   ProgressListener& listener_;
   RestoreResult& result_;
-  std::set<std::string> created_schemas_;
+  std::set<std::string> selected_owners_;   // OwnerKey of the selected tables
+  std::set<std::string> selected_tables_;   // their names, for sequences in other schemas
+  std::set<std::string> selected_schemas_;
+  std::set<std::string> created_;           // OwnerKey of objects this restore created
   int stage_counter_ = 0;
 };
 
-std::vector<const MemberEntry*> Restorer::MembersOf(const formats::TableEntry& table,
-                                                    absl::string_view section,
-                                                    absl::string_view kind) const {
-  std::vector<const MemberEntry*> out;
-  for (const MemberEntry& m : backup_.manifest.members) {
-    if (m.section != section || m.table != table.table) continue;
-    if (!kind.empty() && m.kind != kind) continue;
-    // Sequences may live in another schema than their table; everything else is matched on
-    // the table's schema.
-    bool sequence = absl::StartsWith(m.kind, "SEQUENCE");
-    if (!sequence && m.schema != table.schema) continue;
-    out.push_back(&m);
-  }
-  return out;
+bool Restorer::Selected(const MemberEntry& m) const {
+  if (options_.tables.empty()) return true;
+  if (m.kind == "SCHEMA") return selected_schemas_.count(m.name) > 0;
+  if (IsOwnedSequencePart(m)) return selected_tables_.count(m.table) > 0;
+  return selected_owners_.count(OwnerOf(m)) > 0;
 }
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
@@ -87,14 +105,22 @@ absl::Status Restorer::ExecMember(const MemberEntry& entry) {
                   absl::StrCat("restoring ", formats::DescribeMember(entry)));
 }
 
-absl::Status Restorer::ExecMemberInSavepoint(const MemberEntry& entry) {
+absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate) {
   PGARK_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT pgark_member"));
   absl::Status s = ExecMember(entry);
-  if (s.ok()) return conn_.Exec("RELEASE SAVEPOINT pgark_member").status();
-  if (absl::IsDataLoss(s)) return s;
+  if (s.ok()) {
+    PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+    return true;
+  }
+  if (absl::IsDataLoss(s) || absl::IsUnavailable(s) || absl::IsCancelled(s)) return s;
+  if (!absl::IsAlreadyExists(s) && !tolerate) return s;
   PGARK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT pgark_member"));
-  result_.warnings.push_back(absl::StrCat(s.message(), " (skipped)"));
-  return absl::OkStatus();
+  PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+  result_.warnings.push_back(absl::IsAlreadyExists(s)
+                                 ? absl::StrCat(formats::DescribeMember(entry),
+                                                " already exists; kept the existing one")
+                                 : absl::StrCat(s.message(), " (skipped)"));
+  return false;
 }
 
 absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std::string& target) {
@@ -174,71 +200,75 @@ absl::Status Restorer::LoadData(const formats::TableEntry& table, const MemberEn
   return absl::OkStatus();
 }
 
-absl::Status Restorer::RestoreTable(const formats::TableEntry& table) {
-  listener_.OnTableBegin(table.name);
-  bool exists = Catalog(conn_).FindTable(table.schema, table.table).ok();
-  if (exists && options_.drop_existing) {
-    PGARK_RETURN_IF_ERROR(
-        conn_.Exec(DropTableSql(TableRef{0, table.schema, table.table, 'r', 0})));
-    exists = false;
-  }
-  const bool has_schema = backup_.manifest.content != "data-only";
-  if (exists) {
-    if (has_schema) {
-      result_.warnings.push_back(
-          absl::StrCat("table \"", table.name, "\" already exists; kept its definition"));
-    }
-  } else {
-    if (!has_schema) {
-      return absl::NotFoundError(absl::StrCat("table \"", table.name,
-                                              "\" does not exist and this data-only backup "
-                                              "cannot create it; restore its schema first"));
-    }
-    for (const MemberEntry& m : backup_.manifest.members) {
-      if (m.kind == "SCHEMA" && m.name == table.schema && created_schemas_.insert(m.name).second) {
-        PGARK_RETURN_IF_ERROR(ExecMember(m));
-      }
-    }
-    for (const MemberEntry* m : MembersOf(table, "pre-data")) PGARK_RETURN_IF_ERROR(ExecMember(*m));
-  }
-  for (const MemberEntry* m : MembersOf(table, "data", "TABLE DATA")) {
-    const bool direct = !exists || options_.on_conflict == OnConflict::kError;
-    PGARK_RETURN_IF_ERROR(Annotate(LoadData(table, *m, direct),
-                                   absl::StrCat("restoring table \"", table.name, "\"")));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
   const formats::Manifest& manifest = backup_.manifest;
+  for (const formats::TableEntry& t : tables) {
+    selected_owners_.insert(OwnerKey(t.schema, t.table));
+    selected_tables_.insert(t.table);
+    selected_schemas_.insert(t.schema);
+  }
+  std::vector<const MemberEntry*> pre, data, post;
+  for (const MemberEntry& m : manifest.members) {
+    if (m.kind == "HEADER" || !Selected(m)) continue;
+    (m.section == "pre-data" ? pre : m.section == "data" ? data : post).push_back(&m);
+  }
   PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   PGARK_RETURN_IF_ERROR(ExecMember(manifest.members.front()));  // the HEADER: session settings
-  std::set<std::string> fresh;  // tables created by this restore
-  for (const formats::TableEntry& t : tables) {
-    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    bool existed = Catalog(conn_).FindTable(t.schema, t.table).ok() && !options_.drop_existing;
-    PGARK_RETURN_IF_ERROR(RestoreTable(t));
-    if (!existed) fresh.insert(t.name);
-    result_.restored_tables.push_back(t.name);
-    listener_.OnTableEnd(t.name, 0, 0);
+
+  if (options_.drop_existing) {
+    for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
+      if (std::string drop = DropSql(**it); !drop.empty()) {
+        PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
+      }
+    }
   }
+  // Pre-data: objects that exist are kept (warning); the parts of a kept table are skipped.
+  for (const MemberEntry* m : pre) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    const bool owner_kind = IsOwnerKind(m->kind) && !IsOwnedSequencePart(*m);
+    if (!owner_kind && m->kind != "SCHEMA" && m->kind != "EXTENSION" &&
+        !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
+      continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
+    }
+    PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
+    if (created && owner_kind) created_.insert(OwnerOf(*m));
+  }
+  if (manifest.content == "data-only") {
+    for (const formats::TableEntry& t : tables) {
+      if (!Catalog(conn_).FindTable(t.schema, t.table).ok()) {
+        return absl::NotFoundError(absl::StrCat(
+            "table \"", t.name, "\" does not exist and this data-only backup cannot create it; "
+            "restore its schema first"));
+      }
+    }
+  }
+  for (const MemberEntry* m : data) {
+    const formats::TableEntry* table = nullptr;
+    for (const formats::TableEntry& t : tables) {
+      if (t.schema == m->schema && t.table == m->table) table = &t;
+    }
+    if (table == nullptr) continue;
+    listener_.OnTableBegin(table->name);
+    const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
+    PGARK_RETURN_IF_ERROR(Annotate(LoadData(*table, *m, direct),
+                                   absl::StrCat("restoring table \"", table->name, "\"")));
+  }
+  for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
+
   // Post-data after all data: keys and indexes are built once, triggers never see the load.
-  // A table backup restored alone may reference tables that are not there: its foreign keys
+  // It applies to the objects this restore created (and sequence values of a data-only
+  // backup). A table restored alone may reference tables that are not there: its foreign keys
   // are then skipped with a warning instead of failing the restore.
   const bool partial = manifest.type == "table" || !options_.tables.empty();
-  for (const char* kind : {"CONSTRAINT", "INDEX", "FK CONSTRAINT", "SEQUENCE SET"}) {
-    for (const formats::TableEntry& t : tables) {
-      const bool apply = fresh.count(t.name) ||
-                         (absl::string_view(kind) == "SEQUENCE SET" &&
-                          manifest.content == "data-only");
-      if (!apply) continue;
-      for (const MemberEntry* m : MembersOf(t, "post-data", kind)) {
-        if (partial && absl::string_view(kind) == "FK CONSTRAINT") {
-          PGARK_RETURN_IF_ERROR(ExecMemberInSavepoint(*m));
-        } else {
-          PGARK_RETURN_IF_ERROR(ExecMember(*m));
-        }
-      }
+  for (const MemberEntry* m : post) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    const bool applies = created_.count(OwnerOf(*m)) ||
+                         (m->kind == "SEQUENCE SET" && manifest.content == "data-only");
+    if (!applies) continue;
+    if (partial && m->kind == "FK CONSTRAINT") {
+      PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
+    } else {
+      PGARK_RETURN_IF_ERROR(ExecMember(*m));
     }
   }
   return conn_.Exec("COMMIT").status();
@@ -291,9 +321,11 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   RestoreResult result;
   result.backup_file = options.backup_file;
   if (manifest.server_version_num / 10000 > conn.server_version_num() / 10000) {
-    result.warnings.push_back(absl::StrCat(
-        "backup made with PostgreSQL ", manifest.postgres_version, ", target is ",
-        conn.server_version_num() / 10000, ": newer syntax may not load"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", options.backup_file, "\" was made with PostgreSQL ",
+        manifest.postgres_version, " and cannot be restored into the older PostgreSQL ",
+        conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
+        manifest.server_version_num / 10000, " or newer"));
   }
   Restorer restorer(conn, backup, options, listener != nullptr ? *listener : DefaultListener(),
                     result);

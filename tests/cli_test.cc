@@ -151,7 +151,7 @@ TEST_F(CliTest, ConnectionFailures) {
 
   RunResult no_db = Pgark(absl::StrCat("--db '", cluster().ConnInfo("no_such_database"),
                                        "' backup full"));
-  EXPECT_EQ(no_db.exit_code, 4);
+  EXPECT_EQ(no_db.exit_code, 5);
   ExpectOneLineError(no_db, "no_such_database");
 }
 

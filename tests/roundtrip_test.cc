@@ -106,6 +106,52 @@ TEST_F(RoundTripTest, FullBackupOfTheDemoDatabase) {
   EXPECT_EQ(SchemaDump(via_psql), SchemaDump(src));
 }
 
+TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tests/fixtures/everything.sql"));
+  auto backup = BackupOrDie(src, engine::BackupType::kFull);
+  std::string via_pgark = NewDatabase("pgark");
+  auto restored = RestoreInto(via_pgark, backup.manifest.backup_file);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_TRUE(restored->warnings.empty()) << ::testing::PrintToString(restored->warnings);
+  std::string via_psql = NewDatabase("psql");
+  ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
+
+  const std::string schema = SchemaDump(src);
+  EXPECT_THAT(schema, HasSubstr("CREATE MATERIALIZED VIEW app.empty_summary"));
+  EXPECT_EQ(SchemaDump(via_pgark), schema);
+  EXPECT_EQ(SchemaDump(via_psql), schema);
+  const std::string data = DatabaseDigest(src);
+  EXPECT_EQ(DatabaseDigest(via_pgark), data);
+  EXPECT_EQ(DatabaseDigest(via_psql), data);
+  for (const std::string& db : {via_pgark, via_psql}) {
+    // The counting trigger did not fire during the load; the unpopulated view stayed so.
+    EXPECT_EQ(Query(db, "SELECT sum(hits) FROM app.counters"), "200");
+    EXPECT_EQ(Query(db, "SELECT relispopulated::text FROM pg_class WHERE relname = "
+                        "'empty_summary'"),
+              "false");
+    EXPECT_EQ(Query(db, "SELECT count(*) FROM app.mood_summary"), "4");
+  }
+
+  // Restoring again over it keeps every existing object and reports each one.
+  auto again = RestoreInto(via_pgark, backup.manifest.backup_file, engine::OnConflict::kSkip,
+                           {"app.counters"});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(again->warnings, Contains(HasSubstr("already exists; kept")));
+  EXPECT_EQ(again->skipped_records, 5);
+  EXPECT_EQ(SchemaDump(via_pgark), schema);
+
+  // --drop-existing replaces everything with the backup's version.
+  Exec(via_pgark, "UPDATE app.books SET title = 'changed'");
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = backup.manifest.backup_file;
+  o.drop_existing = true;
+  ASSERT_THAT(engine::Restore(Connect(via_pgark), o, nullptr), IsOk());
+  EXPECT_EQ(DatabaseDigest(via_pgark), data);
+  EXPECT_EQ(SchemaDump(via_pgark), schema);
+}
+
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
