@@ -18,7 +18,8 @@ constexpr char kServerInfoSql[] =
 
 // User tables: regular and partitioned, outside system schemas, not extension members.
 constexpr char kTablesSelect[] =
-    "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint "
+    "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint, "
+    "pg_catalog.pg_table_size(c.oid) "
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind IN ('r', 'p') "
     "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
@@ -160,6 +161,7 @@ absl::StatusOr<std::vector<TableRef>> Catalog::QueryTables(
     t.name = r.String(i, 2);
     t.relkind = r.Char(i, 3);
     t.estimated_rows = r.Int(i, 4);
+    t.estimated_bytes = static_cast<uint64_t>(r.Int(i, 5));
     tables.push_back(std::move(t));
   }
   return tables;

@@ -50,6 +50,7 @@ struct TableRef {
   std::string name;
   char relkind = 'r';  // 'r' table, 'p' partitioned table
   int64_t estimated_rows = 0;
+  uint64_t estimated_bytes = 0;  // pg_table_size(): heap and TOAST on disk
   // "name" for schema public, else "schema.name": the seed's table naming.
   std::string DisplayName() const;
 };

@@ -108,9 +108,11 @@ absl::Status Dumper::Data(const TableDef& t) {
     absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
         CopyOutSource::Open(conn_, CopyToStdoutSql(t));
     s = copy.status();
-    CancellationTap cancel(listener_);
-    cancel.set_downstream(member);
-    if (s.ok()) s = formats::Pump(**copy, cancel).status();
+    ProgressTap progress(listener_);
+    progress.set_downstream(member);
+    progress.set_close_downstream(false);  // the member is ended by EndMember
+    if (s.ok()) s = formats::Pump(**copy, progress).status();
+    if (s.ok()) s = progress.Close();
     if (s.ok()) rows = (*copy)->rows();
   }
   if (s.ok()) s = member->Append(kCopyTrailer);
@@ -152,12 +154,12 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
       conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
   PGARK_ASSIGN_OR_RETURN(ServerInfo server, Catalog(conn_).GetServerInfo());
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> refs, SelectTables(type));
-  int64_t estimated_rows = 0;
+  uint64_t estimated_bytes = 0;
   for (const TableRef& t : refs) {
     // Held to the end of the transaction: no table can be dropped or altered under the dump.
     PGARK_RETURN_IF_ERROR(conn_.Exec(absl::StrCat(
         "LOCK TABLE ", QualifiedName(t.schema, t.name), " IN ACCESS SHARE MODE")));
-    estimated_rows += t.estimated_rows;
+    estimated_bytes += t.estimated_bytes;
   }
   std::vector<TableDef> tables;
   Catalog catalog(conn_);
@@ -173,7 +175,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(deps, catalog.ListDependencies());
   }
   const std::vector<PlannedMember> plan = PlanArchive(tables, objects, deps, options_.content);
-  listener_.OnStart(static_cast<int>(tables.size()), estimated_rows);
+  listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type, now);
   manifest_.backup_file = formats::ArchiveFileName(manifest_.backup_id, options_.compress);

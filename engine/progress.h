@@ -14,32 +14,41 @@ namespace pgark::engine {
 class ProgressListener {
  public:
   virtual ~ProgressListener() = default;
-  // `total_tables` tables will be processed; `estimated_rows` from the planner's statistics.
-  virtual void OnStart(int /*total_tables*/, int64_t /*estimated_rows*/) {}
+  // `total_tables` tables will be processed, about `estimated_bytes` of table data (the
+  // catalog's size estimate for a backup, the exact size for a restore).
+  virtual void OnStart(int /*total_tables*/, uint64_t /*estimated_bytes*/) {}
   virtual void OnTableBegin(const std::string& /*table*/) {}
   virtual void OnTableEnd(const std::string& /*table*/, int64_t /*rows*/,
                           uint64_t /*raw_bytes*/) {}
+  // `raw_bytes` more bytes of table data were moved (called about once per MiB).
+  virtual void OnBytes(uint64_t /*raw_bytes*/) {}
   // True when the caller asked to stop (MCP cancellation, SIGTERM): the operation then
   // fails with kCancelled at its next checkpoint and leaves nothing behind.
   virtual bool Cancelled() { return false; }
 };
 
-// A tap that fails a stream with kCancelled once `listener` reports cancellation, checked every
-// `check_every_bytes`, so a long COPY stops promptly and the caller unwinds (temporary files
-// removed, transaction rolled back).
-class CancellationTap : public formats::ForwardingSink {
+// A tap on a table's data stream that reports bytes to `listener` and fails the stream with
+// kCancelled once the listener asks to stop, both every `check_every_bytes`, so a long COPY
+// stops promptly and the caller unwinds (temporary files removed, transaction rolled back).
+class ProgressTap : public formats::ForwardingSink {
  public:
-  explicit CancellationTap(ProgressListener& listener, uint64_t check_every_bytes = 1 << 20)
+  explicit ProgressTap(ProgressListener& listener, uint64_t check_every_bytes = 1 << 20)
       : listener_(listener), check_every_bytes_(check_every_bytes) {}
 
  protected:
   absl::Status Transform(absl::string_view data) override {
     since_check_ += data.size();
     if (since_check_ >= check_every_bytes_) {
+      listener_.OnBytes(since_check_);
       since_check_ = 0;
       if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     }
     return Forward(data);
+  }
+  absl::Status Finish() override {
+    if (since_check_ > 0) listener_.OnBytes(since_check_);
+    since_check_ = 0;
+    return absl::OkStatus();
   }
 
  private:

@@ -124,16 +124,17 @@ absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entr
 }
 
 absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std::string& target) {
+  std::string columns =
+      data.columns.empty() ? "" : absl::StrCat(" (", QuoteIdentList(data.columns), ")");
   PGARK_ASSIGN_OR_RETURN(
       std::unique_ptr<CopyInSink> copy,
-      CopyInSink::Open(conn_, absl::StrCat("COPY ", target, " (",
-                                           QuoteIdentList(data.columns), ") FROM STDIN")));
-  CancellationTap cancel(listener_);
-  cancel.set_downstream(copy.get());
-  cancel.set_close_downstream(false);
+      CopyInSink::Open(conn_, absl::StrCat("COPY ", target, columns, " FROM STDIN")));
+  // member bytes -> trim the COPY framing -> progress and cancellation -> the server
+  ProgressTap progress(listener_);
+  progress.set_downstream(copy.get());
+  progress.set_close_downstream(false);  // the COPY is ended below, after the checks
   formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
-  trim.set_downstream(&cancel);
-  trim.set_close_downstream(false);
+  trim.set_downstream(&progress);
   absl::Status s =
       formats::ReadMember(backup_.archive_path, data, backup_.manifest.compressed, trim);
   if (s.ok()) s = trim.Close();
@@ -212,6 +213,9 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
     if (m.kind == "HEADER" || !Selected(m)) continue;
     (m.section == "pre-data" ? pre : m.section == "data" ? data : post).push_back(&m);
   }
+  uint64_t data_bytes = 0;
+  for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
+  listener_.OnStart(static_cast<int>(tables.size()), data_bytes);
   PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   PGARK_RETURN_IF_ERROR(ExecMember(manifest.members.front()));  // the HEADER: session settings
 
@@ -252,6 +256,7 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
     const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
     PGARK_RETURN_IF_ERROR(Annotate(LoadData(*table, *m, direct),
                                    absl::StrCat("restoring table \"", table->name, "\"")));
+    listener_.OnTableEnd(table->name, m->rows, m->raw_bytes);
   }
   for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
 

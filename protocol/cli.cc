@@ -13,6 +13,7 @@
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 #include "engine/version.h"
+#include "protocol/progress_bar.h"
 #include "protocol/results_json.h"
 
 namespace pgark::protocol {
@@ -115,16 +116,6 @@ std::string HumanBytes(uint64_t bytes) {
   return u == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", v, units[u]);
 }
 
-// Engine progress for the command line: for now only cancellation by signal.
-class CliListener : public engine::ProgressListener {
- public:
-  explicit CliListener(const std::atomic<bool>* interrupted) : interrupted_(interrupted) {}
-  bool Cancelled() override { return interrupted_ != nullptr && interrupted_->load(); }
-
- private:
-  const std::atomic<bool>* interrupted_;
-};
-
 struct Context {
   ParsedArgs args;
   engine::ConnectOptions connect;
@@ -132,7 +123,7 @@ struct Context {
   bool json = false;
   std::ostream& out;
   std::ostream& err;
-  CliListener listener;
+  ProgressBar& progress;
 };
 
 absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
@@ -151,7 +142,8 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
                                                      "\" is not a number from 1 to 9"));
     }
   }
-  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.listener);
+  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.progress);
+  c.progress.Clear();
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << BackupResultJson(*r).dump() << "\n";
@@ -175,7 +167,8 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.on_conflict = *on_conflict;
   engine::ConnectOptions connect = c.connect;
   connect.dbname = c.args.Value("target-db");
-  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.listener);
+  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.progress);
+  c.progress.Clear();
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << RestoreResultJson(*r).dump() << "\n";
@@ -277,7 +270,7 @@ int ExitCodeFor(const absl::Status& status) {
 }
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const std::atomic<bool>* interrupted) {
+           bool stderr_is_terminal, const std::atomic<bool>* interrupted) {
   absl::StatusOr<ParsedArgs> parsed = Parse(args);
   if (!parsed.ok()) {
     err << "pgark: " << parsed.status().message() << "\n" << kUsage;
@@ -291,7 +284,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << "pgark " << engine::kPgarkVersion << "\n";
     return kExitOk;
   }
-  Context c{*std::move(parsed), {}, "", false, out, err, CliListener(interrupted)};
+  // The bar only ever goes to a terminal: scripts and logs get the summary line alone.
+  ProgressBar progress(err, stderr_is_terminal && !parsed->Has("quiet"), interrupted);
+  Context c{*std::move(parsed), {}, "", false, out, err, progress};
   c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
   c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
   c.json = c.args.Has("json");

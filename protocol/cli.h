@@ -34,10 +34,11 @@ enum ExitCode : int {
 int ExitCodeFor(const absl::Status& status);
 
 // Runs `pgark <args...>` (args excludes the program name). Reads DATABASE_URL, BACKUP_DIR and
-// BACKUP_COMPRESSION from the environment; flags take precedence. When `*interrupted` becomes
-// true (a signal handler sets it), the running command stops, cleans up and exits 130.
+// BACKUP_COMPRESSION from the environment; flags take precedence. A progress bar is drawn on
+// `err` when `stderr_is_terminal` and --quiet is not given. When `*interrupted` becomes true
+// (a signal handler sets it), the running command stops, cleans up and exits 130.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const std::atomic<bool>* interrupted = nullptr);
+           bool stderr_is_terminal = false, const std::atomic<bool>* interrupted = nullptr);
 
 }  // namespace pgark::protocol
 

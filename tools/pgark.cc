@@ -1,6 +1,8 @@
 // pgark: PostgreSQL backup, restore, export and import through libpq alone.
 // All the work is behind protocol::RunCli; this is only the process entry point.
 #include <atomic>
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -23,5 +25,6 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   std::vector<std::string> args(argv + 1, argv + argc);
-  return pgark::protocol::RunCli(args, std::cout, std::cerr, &interrupted);
+  return pgark::protocol::RunCli(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1,
+                                 &interrupted);
 }
