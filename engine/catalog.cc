@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/catalog_internal.h"
 #include "engine/sql_text.h"
 #include "formats/status_macros.h"
 
@@ -42,8 +43,8 @@ constexpr char kTableSql[] =
     "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) END, "
     "c.relrowsecurity, c.relforcerowsecurity, "
     "CASE WHEN c.relispartition THEN (SELECT i.inhparent FROM pg_catalog.pg_inherits i "
-    "  WHERE i.inhrelid = c.oid) END "
-    "FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
+    "  WHERE i.inhrelid = c.oid) END, " PGARK_PRIVILEGES("c.relowner", "c.relacl")
+    " FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
 
 constexpr char kColumnsSql[] =
     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -183,6 +184,13 @@ absl::StatusOr<TableRef> Catalog::FindTable(absl::string_view schema, absl::stri
   return found.front();
 }
 
+absl::StatusOr<bool> Catalog::SchemaExists(absl::string_view name) {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.ExecParams("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
+                                   {std::string(name)}));
+  return r.rows() > 0;
+}
+
 absl::StatusOr<TableRef> Catalog::ResolveTable(absl::string_view user_name) {
   if (user_name.empty()) return absl::InvalidArgumentError("table name is empty");
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> found,
@@ -293,6 +301,7 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   def.row_security = rel.Bool(0, 6);
   def.force_row_security = rel.Bool(0, 7);
   def.partition_parent_oid = static_cast<uint32_t>(rel.Int(0, 8));
+  def.privileges = PrivilegesAt(rel, 0, 9);
 
   PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.ExecParams(kColumnsSql, oid));
   for (int i = 0; i < cols.rows(); ++i) {

@@ -35,6 +35,14 @@ struct ObjectId {
   auto operator<=>(const ObjectId&) const = default;
 };
 
+// An object's owner and privileges. `grants` holds "PRIVILEGES TO grantee[ WITH GRANT OPTION]"
+// clauses in the order of the ACL; `has_acl` is false while the ACL is the default (null).
+struct Privileges {
+  std::string owner;  // quoted role name
+  bool has_acl = false;
+  std::vector<std::string> grants;
+};
+
 // pg_description, keyed by (catalog, object, column number or 0).
 using CommentMap = std::map<std::tuple<uint32_t, uint32_t, int>, std::string>;
 
@@ -124,6 +132,7 @@ struct TableDef {
   std::vector<TriggerDef> triggers;
   std::vector<PolicyDef> policies;
   CommentMap comments;  // the table's, its columns', constraints', indexes', triggers', policies'
+  Privileges privileges;
   ObjectId id() const { return {kPgClass, ref.oid}; }
   std::vector<ColumnDef> columns;
   std::vector<ConstraintDef> constraints;
@@ -159,6 +168,7 @@ struct SchemaObjectDef {
   bool populated = true;    // MATERIALIZED VIEW
   SequenceDef sequence;     // SEQUENCE
   std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
+  Privileges privileges;    // not for EXTENSION
 };
 
 class Catalog {
@@ -175,6 +185,8 @@ class Catalog {
   // ("Mixed Case" works unquoted), then SQL identifier syntax (public.books, "S"."T").
   // kNotFound names up to 20 existing tables; kInvalidArgument if the name is ambiguous.
   absl::StatusOr<TableRef> ResolveTable(absl::string_view user_name);
+  // Whether a schema of this name exists.
+  absl::StatusOr<bool> SchemaExists(absl::string_view name);
   // The table with this exact schema and name, or kNotFound.
   absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name);
 

@@ -4,28 +4,17 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "engine/catalog.h"
+#include "engine/catalog_internal.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
 namespace {
 
-// Objects an extension created are the extension's business: never dumped on their own.
-// Nor are objects that exist as an internal part of another (a range type's constructor
-// functions, its multirange type).
-#define PGARK_NOT_EXTENSION_MEMBER(classname, oidexpr)                                      \
-  "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." classname \
-  "'::pg_catalog.regclass AND e.objid = " oidexpr " AND e.deptype IN ('e', 'i')) "
-
-#define PGARK_USER_SCHEMA(nsp) \
-  nsp ".nspname <> 'information_schema' AND " nsp ".nspname NOT LIKE 'pg\\_%' "
-
-#define PGARK_COMMENT(classname, oidexpr)                                                      \
-  "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog." \
-  classname "'::pg_catalog.regclass AND d.objoid = " oidexpr " AND d.objsubid = 0)"
-
 constexpr char kSchemasSql[] =
-    "SELECT n.oid, n.nspname, " PGARK_COMMENT("pg_namespace", "n.oid")
+    "SELECT n.oid, n.nspname, " PGARK_COMMENT("pg_namespace", "n.oid") ", "
+    PGARK_PRIVILEGES("n.nspowner", "n.nspacl")
     " FROM pg_catalog.pg_namespace n WHERE n.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY n.nspname";
 
@@ -41,8 +30,9 @@ constexpr char kTypesSql[] =
     "CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END "
-    "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END, "
+    PGARK_PRIVILEGES("t.typowner", "t.typacl")
+    " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
     "LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
     "WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'r', 'd') "
@@ -91,7 +81,7 @@ constexpr char kDomainChecksSql[] =
 constexpr char kFunctionsSql[] =
     "SELECT p.oid, p.prokind, n.nspname, p.proname, "
     "pg_catalog.pg_get_function_identity_arguments(p.oid), pg_catalog.pg_get_functiondef(p.oid), "
-    PGARK_COMMENT("pg_proc", "p.oid")
+    PGARK_COMMENT("pg_proc", "p.oid") ", " PGARK_PRIVILEGES("p.proowner", "p.proacl")
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p', 'w') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
@@ -101,6 +91,7 @@ constexpr char kFunctionsSql[] =
 constexpr char kSequencesSql[] =
     "SELECT c.oid, n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
     "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, " PGARK_COMMENT("pg_class", "c.oid")
+    ", " PGARK_PRIVILEGES("c.relowner", "c.relacl")
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind = 'S' AND " PGARK_USER_SCHEMA("n")
@@ -111,7 +102,7 @@ constexpr char kSequencesSql[] =
 constexpr char kViewsSql[] =
     "SELECT c.oid, c.relkind, n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
     "pg_catalog.array_to_string(c.reloptions, ', '), c.relispopulated, "
-    PGARK_COMMENT("pg_class", "c.oid")
+    PGARK_COMMENT("pg_class", "c.oid") ", " PGARK_PRIVILEGES("c.relowner", "c.relacl")
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
@@ -161,6 +152,18 @@ uint32_t Oid(const PgResult& r, int row, int col) { return static_cast<uint32_t>
 
 }  // namespace
 
+Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_internal.h
+  Privileges p;
+  p.owner = r.String(row, col);
+  p.has_acl = r.Bool(row, col + 1);
+  if (!r.IsNull(row, col + 2)) p.grants = absl::StrSplit(r.Text(row, col + 2), '\x01');
+  return p;
+}
+
+namespace {
+
+}  // namespace
+
 absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   std::vector<SchemaObjectDef> out;
   PGARK_ASSIGN_OR_RETURN(PgResult schemas, conn_.Exec(kSchemasSql));
@@ -170,6 +173,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
     o.kind = "SCHEMA";
     o.name = schemas.String(i, 1);
     o.comment = schemas.String(i, 2);
+    o.privileges = PrivilegesAt(schemas, i, 3);
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult exts, conn_.Exec(kExtensionsSql));
@@ -204,6 +208,7 @@ absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
     o.not_null = types.Bool(i, 6);
     o.default_expr = types.String(i, 7);
     o.collation = types.String(i, 8);
+    o.privileges = PrivilegesAt(types, i, 9);
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }
@@ -250,6 +255,7 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
     o.identity = fns.String(i, 4);
     o.definition = fns.String(i, 5);
     o.comment = fns.String(i, 6);
+    o.privileges = PrivilegesAt(fns, i, 7);
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -274,6 +280,7 @@ absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
     s.cache = seqs.Int(i, 8);
     s.cycle = seqs.Bool(i, 9);
     o.comment = seqs.String(i, 10);
+    o.privileges = PrivilegesAt(seqs, i, 11);
     PGARK_RETURN_IF_ERROR(ReadSequenceValue(s));
     out.push_back(std::move(o));
   }
@@ -293,6 +300,7 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     o.reloptions = views.String(i, 5);
     o.populated = views.Bool(i, 6);
     o.comment = views.String(i, 7);
+    o.privileges = PrivilegesAt(views, i, 8);
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }

@@ -61,6 +61,18 @@ std::string IndexComment(const TableDef& t, const IndexDef& i) {
                     CommentOf(t.comments, kPgClass, i.oid));
 }
 
+std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
+  if (o.kind == "EXTENSION") return "";
+  if (o.kind == "SCHEMA") return PrivilegesSql("SCHEMA", "SCHEMA", QuoteIdent(o.name), o.privileges);
+  std::string ref = QualifiedName(o.schema, o.name);
+  if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
+    return PrivilegesSql(o.kind, o.kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
+  }
+  const char* grant_kind = o.kind == "SEQUENCE" ? "SEQUENCE"
+                           : (o.kind == "TYPE" || o.kind == "DOMAIN") ? "TYPE" : "TABLE";
+  return PrivilegesSql(o.kind, grant_kind, ref, o.privileges);
+}
+
 }  // namespace
 
 std::vector<size_t> TopologicalOrder(size_t count,
@@ -104,7 +116,8 @@ std::vector<size_t> TopologicalOrder(size_t count,
 std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
                                        const std::vector<SchemaObjectDef>& objects,
                                        const std::vector<std::pair<ObjectId, ObjectId>>& deps,
-                                       Content content) {
+                                       const PlanOptions& options) {
+  const Content content = options.content;
   std::vector<PlannedMember> out;
   Builder b(out);
   const bool schema = content != Content::kDataOnly;
@@ -186,6 +199,19 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
       b.Sql("post-data", "ROW SECURITY", t.ref.schema, t.ref.name, t.ref.name, RowSecuritySql(t));
       for (const PolicyDef& p : t.policies) {
         b.Sql("post-data", "POLICY", t.ref.schema, p.name, t.ref.name, PolicySql(t, p));
+      }
+    }
+    if (options.with_owners) {
+      for (size_t n : order) {
+        if (n >= objects.size()) {
+          const TableDef& t = tables[n - objects.size()];
+          b.Sql("post-data", "ACL", t.ref.schema, t.ref.name, t.ref.name,
+                PrivilegesSql("TABLE", "TABLE", QualifiedName(t.ref.schema, t.ref.name),
+                              t.privileges));
+        } else {
+          const SchemaObjectDef& o = objects[n];
+          b.Sql("post-data", "ACL", o.schema, o.name, o.name, ObjectPrivilegesSql(o), o.identity);
+        }
       }
     }
     for (size_t n : order) {

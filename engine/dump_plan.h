@@ -27,12 +27,19 @@ struct PlannedMember {
   const TableDef* data = nullptr;  // TABLE DATA members: the table to copy
 };
 
+struct PlanOptions {
+  Content content = Content::kSchemaAndData;
+  // Owners and privileges as post-data "ACL" members (restored with a warning when a role
+  // is missing in the target).
+  bool with_owners = false;
+};
+
 // REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
 // point into `tables`.
 std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
                                        const std::vector<SchemaObjectDef>& objects,
                                        const std::vector<std::pair<ObjectId, ObjectId>>& deps,
-                                       Content content);
+                                       const PlanOptions& options);
 
 // Topological order of `count` nodes given (dependent, referenced) edges: a referenced node
 // always comes before its dependents; among ready nodes the lowest `priority`, then the lowest

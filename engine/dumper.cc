@@ -174,7 +174,8 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(objects, catalog.ListSchemaObjects());
     PGARK_ASSIGN_OR_RETURN(deps, catalog.ListDependencies());
   }
-  const std::vector<PlannedMember> plan = PlanArchive(tables, objects, deps, options_.content);
+  const std::vector<PlannedMember> plan =
+      PlanArchive(tables, objects, deps, {options_.content, options_.with_owners});
   listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type, now);

@@ -26,6 +26,7 @@ struct BackupOptions {
   bool compress = true;
   int gzip_level = 6;  // 1-9
   std::string label;   // optional, sanitised into the file name
+  bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
 };
 
 enum class OnConflict { kError, kSkip, kUpdate };

@@ -234,8 +234,14 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
         !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
       continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
     }
+    // CREATE SCHEMA IF NOT EXISTS cannot tell whether it created the schema: ask first.
+    bool new_schema = false;
+    if (m->kind == "SCHEMA") {
+      PGARK_ASSIGN_OR_RETURN(bool exists, Catalog(conn_).SchemaExists(m->name));
+      new_schema = !exists;
+    }
     PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
-    if (created && owner_kind) created_.insert(OwnerOf(*m));
+    if (created && (owner_kind || new_schema)) created_.insert(OwnerOf(*m));
   }
   if (manifest.content == "data-only") {
     for (const formats::TableEntry& t : tables) {
@@ -270,7 +276,8 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
     const bool applies = created_.count(OwnerOf(*m)) ||
                          (m->kind == "SEQUENCE SET" && manifest.content == "data-only");
     if (!applies) continue;
-    if (partial && m->kind == "FK CONSTRAINT") {
+    // A role that does not exist in the target must not sink the restore: warn and go on.
+    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL") {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else {
       PGARK_RETURN_IF_ERROR(ExecMember(*m));

@@ -152,6 +152,25 @@ std::string CopyToStdoutSql(const TableDef& table) {
   return absl::StrCat(CopyTarget(table), " TO STDOUT");
 }
 
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
+                          absl::string_view ref, const Privileges& p) {
+  std::string sql;
+  if (!p.owner.empty()) absl::StrAppend(&sql, "ALTER ", alter_kind, " ", ref, " OWNER TO ", p.owner, ";\n");
+  if (p.has_acl) {
+    absl::StrAppend(&sql, "REVOKE ALL ON ", grant_kind, " ", ref, " FROM PUBLIC;\n");
+    if (!p.owner.empty()) {
+      absl::StrAppend(&sql, "REVOKE ALL ON ", grant_kind, " ", ref, " FROM ", p.owner, ";\n");
+    }
+    for (const std::string& clause : p.grants) {
+      size_t to = clause.find(" TO ");
+      if (to == std::string::npos) continue;
+      absl::StrAppend(&sql, "GRANT ", clause.substr(0, to), " ON ", grant_kind, " ", ref,
+                      clause.substr(to), ";\n");
+    }
+  }
+  return sql.empty() ? sql : absl::StrCat(sql, "\n");
+}
+
 std::string CommentSql(absl::string_view what, absl::string_view comment) {
   if (comment.empty()) return "";
   return absl::StrCat("COMMENT ON ", what, " IS ", QuoteLiteral(comment), ";\n\n");

@@ -38,6 +38,12 @@ std::string PartitionedIndexSql(const IndexDef& index);
 std::string TriggerSql(const TableDef& table, const TriggerDef& trigger);
 std::string RowSecuritySql(const TableDef& table);
 std::string PolicySql(const TableDef& table, const PolicyDef& policy);
+// Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the
+// object has an ACL, REVOKE ALL from PUBLIC and the owner, then its GRANTs in ACL order, which
+// recreates the same ACL. `grant_kind` is the GRANT object keyword (TABLE, SEQUENCE, ...).
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
+                          absl::string_view ref, const Privileges& privileges);
+
 // "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
 std::string CommentSql(absl::string_view what, absl::string_view comment);
 // The comment of (catalog, oid, column) from `comments`, or empty.

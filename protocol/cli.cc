@@ -22,6 +22,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
     "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N] [--label L]\n"
+    "               [--with-owners]\n"
     "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
@@ -32,9 +33,9 @@ constexpr char kUsage[] =
 
 const std::set<std::string> kValueFlags = {"db",    "backup-dir",     "on-conflict", "table",
                                            "label", "compress-level", "target-db"};
-const std::set<std::string> kBoolFlags = {"json",        "quiet",         "schema-only",
-                                          "data-only",   "no-compress",   "drop-existing",
-                                          "help",        "version"};
+const std::set<std::string> kBoolFlags = {
+    "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
+    "help",          "version", "with-owners", "no-owner"};
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -136,6 +137,10 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   o.compress = !c.args.Has("no-compress") &&
                absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
   o.label = c.args.Value("label");
+  if (c.args.Has("with-owners") && c.args.Has("no-owner")) {
+    return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");
+  }
+  o.with_owners = c.args.Has("with-owners");
   if (std::string level = c.args.Value("compress-level"); !level.empty()) {
     if (!absl::SimpleAtoi(level, &o.gzip_level)) {
       return absl::InvalidArgumentError(absl::StrCat("--compress-level \"", level,

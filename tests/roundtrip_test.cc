@@ -152,6 +152,40 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_EQ(SchemaDump(via_pgark), schema);
 }
 
+TEST_F(RoundTripTest, WithOwnersCarriesOwnersAndPrivileges) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tests/fixtures/everything.sql"));
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE pgark_app_owner; EXCEPTION WHEN duplicate_object "
+                   "THEN NULL; END $$");
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE \"pgark Reader\"; EXCEPTION WHEN duplicate_object "
+                   "THEN NULL; END $$");
+  Exec(src, "ALTER TABLE app.books OWNER TO pgark_app_owner; "
+            "ALTER VIEW app.event_counts OWNER TO pgark_app_owner; "
+            "GRANT SELECT ON app.books TO \"pgark Reader\"; "
+            "GRANT SELECT, INSERT ON app.events TO \"pgark Reader\" WITH GRANT OPTION; "
+            "GRANT USAGE ON SCHEMA app TO \"pgark Reader\"; "
+            "REVOKE EXECUTE ON FUNCTION app.add_one(integer) FROM PUBLIC; "
+            "GRANT EXECUTE ON FUNCTION app.add_one(integer) TO \"pgark Reader\"; "
+            "GRANT USAGE ON SEQUENCE app.invoice_no TO \"pgark Reader\"; "
+            "GRANT USAGE ON TYPE app.mood TO \"pgark Reader\"");
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  o.with_owners = true;
+  auto backup = engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(backup, IsOk());
+  std::string via_pgark = NewDatabase("pgark");
+  auto restored = RestoreInto(via_pgark, backup->manifest.backup_file);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_TRUE(restored->warnings.empty()) << ::testing::PrintToString(restored->warnings);
+  std::string via_psql = NewDatabase("psql");
+  ASSERT_EQ(RestoreWithPsql(ArchivePath(*backup), via_psql), 0);
+  const std::string schema = SchemaDump(src);
+  EXPECT_THAT(schema, HasSubstr("GRANT USAGE ON SCHEMA app TO \"pgark Reader\";"));
+  EXPECT_THAT(schema, HasSubstr("OWNER TO pgark_app_owner"));
+  EXPECT_EQ(SchemaDump(via_pgark), schema);
+  EXPECT_EQ(SchemaDump(via_psql), schema);
+}
+
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

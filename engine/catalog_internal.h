@@ -1,0 +1,45 @@
+// SQL fragments shared by the catalog queries in catalog.cc and catalog_objects.cc, and the
+// reader of the columns PGARK_PRIVILEGES produces. Internal to the engine's catalog code.
+#ifndef PGARK_ENGINE_CATALOG_INTERNAL_H_
+#define PGARK_ENGINE_CATALOG_INTERNAL_H_
+
+#include "engine/catalog.h"
+#include "engine/pg_result.h"
+
+namespace pgark::engine {
+
+// Objects an extension created are the extension's business: never dumped on their own.
+// Nor are objects that exist as an internal part of another (a range type's constructor
+// functions, its multirange type).
+#define PGARK_NOT_EXTENSION_MEMBER(classname, oidexpr)                                      \
+  "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." classname \
+  "'::pg_catalog.regclass AND e.objid = " oidexpr " AND e.deptype IN ('e', 'i')) "
+
+#define PGARK_USER_SCHEMA(nsp) \
+  nsp ".nspname <> 'information_schema' AND " nsp ".nspname NOT LIKE 'pg\\_%' "
+
+#define PGARK_COMMENT(classname, oidexpr)                                                      \
+  "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog." \
+  classname "'::pg_catalog.regclass AND d.objoid = " oidexpr " AND d.objsubid = 0)"
+
+// Owner and ACL columns: the owner's quoted name, whether the ACL is set, and its grants as
+// "PRIVS TO grantee[ WITH GRANT OPTION]" joined by chr(1), in the ACL's own order.
+#define PGARK_PRIVILEGES(owner, acl)                                                           \
+  "(SELECT pg_catalog.quote_ident(ro.rolname) FROM pg_catalog.pg_roles ro WHERE ro.oid = "   \
+  owner "), " acl " IS NOT NULL, "                                                           \
+  "(SELECT pg_catalog.string_agg(g.clause, pg_catalog.chr(1) ORDER BY g.n) FROM (SELECT u.n, " \
+  "  pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) || ' TO ' || "   \
+  "  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE (SELECT pg_catalog.quote_ident(gr.rolname) " \
+  "  FROM pg_catalog.pg_roles gr WHERE gr.oid = a.grantee) END || "                           \
+  "  CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS clause "               \
+  "  FROM pg_catalog.unnest(" acl ") WITH ORDINALITY AS u(item, n), "                         \
+  "  LATERAL pg_catalog.aclexplode(ARRAY[u.item]) a "                                         \
+  "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
+
+
+// Reads the three columns of PGARK_PRIVILEGES starting at `col`.
+Privileges PrivilegesAt(const PgResult& r, int row, int col);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_CATALOG_INTERNAL_H_
