@@ -168,6 +168,7 @@ struct SchemaObjectDef {
   bool populated = true;    // MATERIALIZED VIEW
   SequenceDef sequence;     // SEQUENCE
   std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
+  std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
   Privileges privileges;    // not for EXTENSION
 };
 

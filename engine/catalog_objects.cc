@@ -112,6 +112,11 @@ constexpr char kMatviewIndexesSql[] =
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "JOIN pg_catalog.pg_class m ON m.oid = i.indrelid WHERE m.relkind = 'm' ORDER BY c.relname";
 
+constexpr char kViewTriggersSql[] =
+    "SELECT t.tgrelid, t.oid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled "
+    "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class v ON v.oid = t.tgrelid "
+    "WHERE v.relkind = 'v' AND NOT t.tgisinternal ORDER BY t.tgname";
+
 // The object that owns each sub-object, so that dependencies can be stated between objects
 // that are dumped: rules (views), column defaults and constraints (tables, domains), table row
 // types (tables), array types (their element, or the element's table), extension members.
@@ -309,6 +314,13 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     auto it = index.find(Oid(idx, i, 0));
     if (it == index.end()) continue;
     out[it->second].indexes.push_back({Oid(idx, i, 3), idx.String(i, 1), idx.String(i, 2)});
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
+  for (int i = 0; i < trg.rows(); ++i) {
+    auto it = index.find(Oid(trg, i, 0));
+    if (it == index.end()) continue;
+    out[it->second].triggers.push_back(
+        {Oid(trg, i, 1), trg.String(i, 2), trg.String(i, 3), trg.Char(i, 4)});
   }
   return absl::OkStatus();
 }

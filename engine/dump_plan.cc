@@ -194,11 +194,18 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
     }
     for (const TableDef& t : tables) {
       for (const TriggerDef& tr : t.triggers) {
-        b.Sql("post-data", "TRIGGER", t.ref.schema, tr.name, t.ref.name, TriggerSql(t, tr));
+        b.Sql("post-data", "TRIGGER", t.ref.schema, tr.name, t.ref.name,
+              TriggerSql(t.ref.schema, t.ref.name, tr, t.comments));
       }
       b.Sql("post-data", "ROW SECURITY", t.ref.schema, t.ref.name, t.ref.name, RowSecuritySql(t));
       for (const PolicyDef& p : t.policies) {
         b.Sql("post-data", "POLICY", t.ref.schema, p.name, t.ref.name, PolicySql(t, p));
+      }
+    }
+    for (const SchemaObjectDef& o : objects) {
+      for (const TriggerDef& tr : o.triggers) {
+        b.Sql("post-data", "TRIGGER", o.schema, tr.name, o.name,
+              TriggerSql(o.schema, o.name, tr, {}));
       }
     }
     if (options.with_owners) {

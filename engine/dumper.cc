@@ -157,8 +157,15 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   uint64_t estimated_bytes = 0;
   for (const TableRef& t : refs) {
     // Held to the end of the transaction: no table can be dropped or altered under the dump.
-    PGARK_RETURN_IF_ERROR(conn_.Exec(absl::StrCat(
-        "LOCK TABLE ", QualifiedName(t.schema, t.name), " IN ACCESS SHARE MODE")));
+    absl::Status locked = conn_.Exec(absl::StrCat("LOCK TABLE ", QualifiedName(t.schema, t.name),
+                                                  " IN ACCESS SHARE MODE"))
+                              .status();
+    if (absl::IsNotFound(locked)) {
+      return absl::AbortedError(absl::StrCat("table \"", t.DisplayName(),
+                                             "\" was dropped while the backup started; nothing "
+                                             "was written, run the backup again"));
+    }
+    PGARK_RETURN_IF_ERROR(locked);
     estimated_bytes += t.estimated_bytes;
   }
   std::vector<TableDef> tables;

@@ -264,8 +264,9 @@ std::string PartitionedIndexSql(const IndexDef& index) {
   return absl::StrCat(sql, ";\n\n");
 }
 
-std::string TriggerSql(const TableDef& table, const TriggerDef& t) {
-  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+std::string TriggerSql(absl::string_view schema, absl::string_view relation,
+                       const TriggerDef& t, const CommentMap& comments) {
+  const std::string name = QualifiedName(schema, relation);
   std::string sql = absl::StrCat(t.definition, ";\n\n");
   const char* state = t.enabled == 'D' ? "DISABLE" : t.enabled == 'R' ? "ENABLE REPLICA"
                       : t.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
@@ -274,7 +275,7 @@ std::string TriggerSql(const TableDef& table, const TriggerDef& t) {
                     ";\n\n");
   }
   absl::StrAppend(&sql, CommentSql(absl::StrCat("TRIGGER ", QuoteIdent(t.name), " ON ", name),
-                                   CommentOf(table.comments, kPgTrigger, t.oid)));
+                                   CommentOf(comments, kPgTrigger, t.oid)));
   return sql;
 }
 

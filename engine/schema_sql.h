@@ -35,7 +35,9 @@ std::string DomainNotValidSql(const SchemaObjectDef& domain);
 // The index statement, with "ON ONLY" turned into "ON" for a partitioned table so that the
 // index is built on every partition too.
 std::string PartitionedIndexSql(const IndexDef& index);
-std::string TriggerSql(const TableDef& table, const TriggerDef& trigger);
+// CREATE TRIGGER on the relation `schema`.`relation`, its enabled state and its comment.
+std::string TriggerSql(absl::string_view schema, absl::string_view relation,
+                       const TriggerDef& trigger, const CommentMap& comments);
 std::string RowSecuritySql(const TableDef& table);
 std::string PolicySql(const TableDef& table, const PolicyDef& policy);
 // Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the
