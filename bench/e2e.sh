@@ -12,16 +12,9 @@ dataset=${PGARK_BENCH_DATASET:-../shared/bench/prose_dataset.sql}
 bash tools/setup.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 pgark=$PWD/build/tools/pgark
-bindir=$(pg_config --bindir)
-dir=$(mktemp -d /tmp/pgark-bench-XXXXXX)
-as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() { as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-[[ $(id -u) -eq 0 ]] && chown postgres "$dir"
-as_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -w -D "$dir/data" -l "$dir/server.log" \
-  -o "-c listen_addresses='' -k $dir -p 5434 -c shared_buffers=1GB -c max_wal_size=4GB" start >/dev/null
-export PGHOST=$dir PGPORT=5434 PGUSER=postgres
+source tools/throwaway_cluster.sh
+start_throwaway_cluster pgark-bench 5434 "-c shared_buffers=1GB -c max_wal_size=4GB"
+dir=$cluster_dir
 out=$dir/out && mkdir -p "$out" && chmod 777 "$out"
 
 echo "loading $rows rows of the reference dataset..." >&2

@@ -103,8 +103,7 @@ constexpr char kTableCommentsSql[] =
     "  (SELECT oid FROM pg_catalog.pg_policy WHERE polrelid = $1::pg_catalog.oid))";
 
 constexpr char kSequencesSql[] =
-    "SELECT n.nspname, s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
-    "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, a.attname, d.deptype = 'i' "
+    "SELECT " PGARK_SEQUENCE_COLUMNS("n", "s", "q") ", a.attname, d.deptype = 'i' "
     "FROM pg_catalog.pg_depend d "
     "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
     "JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace "
@@ -356,16 +355,7 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
 
   PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.ExecParams(kSequencesSql, oid));
   for (int i = 0; i < seqs.rows(); ++i) {
-    SequenceDef s;
-    s.schema = seqs.String(i, 0);
-    s.name = seqs.String(i, 1);
-    s.type = seqs.String(i, 2);
-    s.start = seqs.Int(i, 3);
-    s.increment = seqs.Int(i, 4);
-    s.min = seqs.Int(i, 5);
-    s.max = seqs.Int(i, 6);
-    s.cache = seqs.Int(i, 7);
-    s.cycle = seqs.Bool(i, 8);
+    SequenceDef s = SequenceAt(seqs, i, 0);
     s.owned_by_column = seqs.String(i, 9);
     s.identity = seqs.Bool(i, 10);
     PGARK_RETURN_IF_ERROR(ReadSequenceValue(s));

@@ -37,6 +37,16 @@ namespace pgark::engine {
   "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
 
 
+// Sequence columns in this order: schema, name, format_type(seqtypid), seqstart, seqincrement,
+// seqmin, seqmax, seqcache, seqcycle.
+#define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                              \
+  nsp ".nspname, " rel ".relname, pg_catalog.format_type(" seq ".seqtypid, NULL), " seq   \
+  ".seqstart, " seq ".seqincrement, " seq ".seqmin, " seq ".seqmax, " seq ".seqcache, " seq \
+  ".seqcycle"
+
+// Reads the nine PGARK_SEQUENCE_COLUMNS starting at `col` (the value is read separately).
+SequenceDef SequenceAt(const PgResult& r, int row, int col);
+
 // Reads the three columns of PGARK_PRIVILEGES starting at `col`.
 Privileges PrivilegesAt(const PgResult& r, int row, int col);
 

@@ -89,8 +89,7 @@ constexpr char kFunctionsSql[] =
 
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
-    "SELECT c.oid, n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, "
-    "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, " PGARK_COMMENT("pg_class", "c.oid")
+    "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", " PGARK_COMMENT("pg_class", "c.oid")
     ", " PGARK_PRIVILEGES("c.relowner", "c.relacl")
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -156,6 +155,20 @@ constexpr char kDependenciesSql[] =
 uint32_t Oid(const PgResult& r, int row, int col) { return static_cast<uint32_t>(r.Int(row, col)); }
 
 }  // namespace
+
+SequenceDef SequenceAt(const PgResult& r, int row, int col) {  // see catalog_internal.h
+  SequenceDef s;
+  s.schema = r.String(row, col);
+  s.name = r.String(row, col + 1);
+  s.type = r.String(row, col + 2);
+  s.start = r.Int(row, col + 3);
+  s.increment = r.Int(row, col + 4);
+  s.min = r.Int(row, col + 5);
+  s.max = r.Int(row, col + 6);
+  s.cache = r.Int(row, col + 7);
+  s.cycle = r.Bool(row, col + 8);
+  return s;
+}
 
 Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_internal.h
   Privileges p;
@@ -272,21 +285,12 @@ absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o;
     o.id = {kPgClass, Oid(seqs, i, 0)};
     o.kind = "SEQUENCE";
-    o.schema = seqs.String(i, 1);
-    o.name = seqs.String(i, 2);
-    SequenceDef& s = o.sequence;
-    s.schema = o.schema;
-    s.name = o.name;
-    s.type = seqs.String(i, 3);
-    s.start = seqs.Int(i, 4);
-    s.increment = seqs.Int(i, 5);
-    s.min = seqs.Int(i, 6);
-    s.max = seqs.Int(i, 7);
-    s.cache = seqs.Int(i, 8);
-    s.cycle = seqs.Bool(i, 9);
+    o.sequence = SequenceAt(seqs, i, 1);
+    o.schema = o.sequence.schema;
+    o.name = o.sequence.name;
     o.comment = seqs.String(i, 10);
     o.privileges = PrivilegesAt(seqs, i, 11);
-    PGARK_RETURN_IF_ERROR(ReadSequenceValue(s));
+    PGARK_RETURN_IF_ERROR(ReadSequenceValue(o.sequence));
     out.push_back(std::move(o));
   }
   return absl::OkStatus();

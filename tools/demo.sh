@@ -21,18 +21,9 @@ if [[ -n "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]]; then
   exit 0
 fi
 
-bindir=$(pg_config --bindir)
-dir=$(mktemp -d /tmp/pgark-demo-XXXXXX)
-as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() { as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-[[ $(id -u) -eq 0 ]] && chown postgres "$dir"
-
-say "starting a throwaway PostgreSQL cluster in $dir (Unix socket only)"
-as_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -w -D "$dir/data" -l "$dir/server.log" \
-  -o "-c listen_addresses='' -k $dir -p 5433" start >/dev/null
-export PGHOST=$dir PGPORT=5433 PGUSER=postgres
+source tools/throwaway_cluster.sh
+say "starting a throwaway PostgreSQL cluster (Unix socket only)"
+start_throwaway_cluster pgark-demo 5433
 
 say "loading the demo database \"writing\" (series, books, chapters, characters, locations)"
 createdb writing
