@@ -1,5 +1,7 @@
 #include "protocol/cli.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -9,10 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "engine/dumper.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 #include "engine/version.h"
+#include "protocol/engine_tools.h"
+#include "protocol/mcp_server.h"
 #include "protocol/progress_bar.h"
 #include "protocol/results_json.h"
 
@@ -28,6 +34,7 @@ constexpr char kUsage[] =
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  validate FILE\n"
+    "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
     "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n";
 
@@ -125,7 +132,37 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   ProgressBar& progress;
+  const std::atomic<bool>* interrupted;
 };
+
+// `pgark mcp`: the MCP server on stdin/stdout. Only protocol messages go to stdout; this one
+// line of log goes to stderr.
+absl::Status RunMcp(Context& c) {
+  EngineToolsConfig config;
+  config.connect = c.connect;
+  config.backup_dir = c.backup_dir;
+  config.compress_by_default = absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  for (absl::string_view t : absl::StrSplit(Env("PGARK_ALLOWED_TABLES"), ',', absl::SkipWhitespace())) {
+    config.allowed_tables.push_back(std::string(absl::StripAsciiWhitespace(t)));
+  }
+  ToolRegistry registry;
+  RegisterEngineTools(registry, config);
+  ServerIdentity identity;
+  identity.title = "pgark: PostgreSQL backup and restore";
+  identity.version = engine::kPgarkVersion;
+  identity.instructions = absl::StrCat(
+      "Backs up, validates and restores the configured PostgreSQL database. Backups are files in "
+      "the backup directory (", c.backup_dir, "), named as db_list_backups shows them. "
+      "db_restore_full, db_restore_table, db_import_* and db_delete_backup are destructive; a "
+      "failed restore changes nothing. Full backups and restores of large databases can take "
+      "minutes and report progress.");
+  LineWriter writer(STDOUT_FILENO);
+  McpServer server(registry, identity, [&writer](const Json& m) { writer.Write(m); });
+  c.err << "pgark mcp " << engine::kPgarkVersion << ": serving MCP on stdin/stdout, backups in "
+        << c.backup_dir << "\n" << std::flush;
+  server.Serve(STDIN_FILENO, c.interrupted);
+  return absl::OkStatus();
+}
 
 absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
   engine::BackupOptions o;
@@ -235,8 +272,12 @@ absl::Status Dispatch(Context& c) {
     if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
     return RunValidate(c, p[1]);
   }
-  static const std::set<std::string> kPlanned = {"export", "import", "list",     "delete",
-                                                 "prune",  "schedule", "mcp", "decrypt"};
+  if (cmd == "mcp") {
+    if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
+    return RunMcp(c);
+  }
+  static const std::set<std::string> kPlanned = {"export", "import", "list",    "delete",
+                                                 "prune",  "schedule", "decrypt"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(
         absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));
@@ -291,7 +332,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   // The bar only ever goes to a terminal: scripts and logs get the summary line alone.
   ProgressBar progress(err, stderr_is_terminal && !parsed->Has("quiet"), interrupted);
-  Context c{*std::move(parsed), {}, "", false, out, err, progress};
+  Context c{*std::move(parsed), {}, "", false, out, err, progress, interrupted};
   c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
   c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
   c.json = c.args.Has("json");

@@ -1,0 +1,117 @@
+#include "engine/repository.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "engine/backup_files.h"
+#include "formats/archive_layout.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+bool IsArchiveName(const std::string& name) {
+  return absl::StartsWith(name, "backup-") &&
+         (absl::EndsWith(name, ".sql.gz") || absl::EndsWith(name, ".sql"));
+}
+
+absl::StatusOr<std::vector<std::string>> ArchiveNames(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return formats::ErrnoStatus("open backup directory", dir, errno);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (IsArchiveName(n)) names.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
+                                                    const ListOptions& options) {
+  if (!options.type.empty() && options.type != "full" && options.type != "table" &&
+      options.type != "incremental") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup type \"", options.type, "\" is not one of full, table, incremental"));
+  }
+  if (options.sort_by != "date" && options.sort_by != "size") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sort order \"", options.sort_by, "\" is not one of date, size"));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> names, ArchiveNames(backup_dir));
+  std::vector<BackupInfo> out;
+  for (const std::string& name : names) {
+    BackupInfo info;
+    info.filename = name;
+    absl::StatusOr<LoadedBackup> b = LoadBackup(backup_dir, name);
+    if (b.ok()) {
+      const formats::Manifest& m = b->manifest;
+      info.type = m.type;
+      info.size_bytes = m.size;
+      info.created = m.timestamp;
+      info.tables = static_cast<int>(m.tables.size());
+      info.record_count = m.total_record_count;
+      info.compressed = m.compressed;
+      info.dependencies = m.dependencies;
+    } else {
+      struct stat st;
+      if (::stat(formats::JoinPath(backup_dir, name).c_str(), &st) != 0) continue;
+      info.type = "incomplete";
+      info.size_bytes = static_cast<uint64_t>(st.st_size);
+      info.created = formats::IsoTimestamp(absl::FromTimeT(st.st_mtime));
+    }
+    if (!options.type.empty() && info.type != options.type) continue;
+    out.push_back(std::move(info));
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const BackupInfo& a, const BackupInfo& b) {
+    return options.sort_by == "size" ? a.size_bytes > b.size_bytes : a.created > b.created;
+  });
+  if (options.limit > 0 && out.size() > static_cast<size_t>(options.limit)) {
+    out.resize(static_cast<size_t>(options.limit));
+  }
+  return out;
+}
+
+absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
+                                          const std::string& backup_file) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
+  PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
+  const std::string archive = formats::JoinPath(backup_dir, backup_file);
+  absl::StatusOr<uint64_t> size = formats::FileSize(archive);
+  if (absl::IsNotFound(size.status())) {
+    return absl::NotFoundError(absl::StrCat("backup \"", backup_file, "\" not found in \"",
+                                            backup_dir, "\" (run `pgark list` to see backups)"));
+  }
+  PGARK_RETURN_IF_ERROR(size.status());
+  PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
+  for (const BackupInfo& other : all) {
+    if (std::find(other.dependencies.begin(), other.dependencies.end(), backup_file) !=
+        other.dependencies.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "backup \"", backup_file, "\" is needed by \"", other.filename, "\"; delete that first"));
+    }
+  }
+  DeleteResult result{backup_file, *size};
+  const std::string manifest = formats::JoinPath(backup_dir, manifest_name);
+  absl::StatusOr<uint64_t> manifest_size = formats::FileSize(manifest);
+  // The manifest goes first: without it the archive is merely incomplete, never half-valid.
+  if (manifest_size.ok()) {
+    if (::unlink(manifest.c_str()) != 0) return formats::ErrnoStatus("delete", manifest, errno);
+    result.freed_bytes += *manifest_size;
+  }
+  if (::unlink(archive.c_str()) != 0) return formats::ErrnoStatus("delete", archive, errno);
+  return result;
+}
+
+}  // namespace pgark::engine

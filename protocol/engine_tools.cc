@@ -1,0 +1,346 @@
+#include "protocol/engine_tools.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "engine/dumper.h"
+#include "engine/repository.h"
+#include "engine/restorer.h"
+#include "engine/verifier.h"
+#include "engine/version.h"
+#include "protocol/results_json.h"
+
+namespace pgark::protocol {
+namespace {
+
+Json Str(absl::string_view description) { return {{"type", "string"}, {"description", description}}; }
+Json Bool(absl::string_view description, bool fallback) {
+  return {{"type", "boolean"}, {"description", description}, {"default", fallback}};
+}
+Json FileArg(absl::string_view description) {
+  return {{"type", "string"}, {"minLength", 1}, {"maxLength", 255},
+          {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]*$"}, {"description", description}};
+}
+Json OnConflictArg() {
+  return {{"type", "string"}, {"enum", {"error", "skip", "update"}}, {"default", "error"},
+          {"description", "rows whose primary key exists: error (stop, change nothing), skip "
+                          "(keep the existing row) or update (overwrite it)"}};
+}
+
+Json Schema(Json properties, std::vector<std::string> required = {}) {
+  Json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+
+Json Output(Json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+}
+
+Json Annotations(bool read_only, bool destructive, bool idempotent) {
+  Json a = {{"readOnlyHint", read_only}, {"openWorldHint", false}};
+  if (!read_only) {
+    a["destructiveHint"] = destructive;
+    a["idempotentHint"] = idempotent;
+  }
+  return a;
+}
+
+const Json kStrings = {{"type", "array"}, {"items", {{"type", "string"}}}};
+
+Json BackupOutput(bool table) {
+  Json p = {{"success", {{"type", "boolean"}}},     {"backupFile", {{"type", "string"}}},
+            {"backupId", {{"type", "string"}}},     {"manifestFile", {{"type", "string"}}},
+            {"type", {{"type", "string"}}},         {"size", {{"type", "integer"}, {"minimum", 0}}},
+            {"tables", {{"type", "integer"}}},      {"recordCount", {{"type", "integer"}}},
+            {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
+            {"checksum", {{"type", "string"}}}};
+  if (table) p["table"] = {{"type", {"string", "array"}}};
+  return Output(p, {"success", "backupFile", "size", "recordCount", "duration", "compressed",
+                    "checksum"});
+}
+
+Json RestoreOutput() {
+  return Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},
+                 {"restoredTables", kStrings}, {"recordCount", {{"type", "integer"}}},
+                 {"skippedRecords", {{"type", "integer"}}}, {"duration", {{"type", "integer"}}},
+                 {"warnings", kStrings}},
+                {"success", "restoredTables", "recordCount", "duration", "warnings"});
+}
+
+// Engine progress -> MCP progress notifications, and MCP cancellation -> the engine.
+class ToolProgress : public engine::ProgressListener {
+ public:
+  explicit ToolProgress(ToolContext& ctx) : ctx_(ctx) {}
+  void OnStart(int total_tables, uint64_t) override {
+    total_tables_ = total_tables;
+    ctx_.progress(0.5, absl::StrCat("starting: ", total_tables, " tables"));
+  }
+  void OnTableEnd(const std::string& table, int64_t rows, uint64_t) override {
+    ++tables_done_;
+    ctx_.progress(static_cast<double>(bytes_ + 1), absl::StrCat("table ", table, " done (", tables_done_, "/",
+                                                  total_tables_, ", ", rows, " rows)"));
+  }
+  void OnBytes(uint64_t bytes) override {
+    bytes_ += bytes;
+    ctx_.progress(static_cast<double>(bytes_),
+                  absl::StrFormat("%.1f MB of table data", static_cast<double>(bytes_) / 1e6));
+  }
+  bool Cancelled() override { return ctx_.cancelled(); }
+
+ private:
+  ToolContext& ctx_;
+  int total_tables_ = 0;
+  int tables_done_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// The input schema has already limited onConflict to error, skip and update.
+engine::OnConflict OnConflict(const Json& args) {
+  std::string v = args.value("onConflict", "error");
+  if (v == "skip") return engine::OnConflict::kSkip;
+  if (v == "update") return engine::OnConflict::kUpdate;
+  return engine::OnConflict::kError;
+}
+
+absl::Status CheckAllowed(const EngineToolsConfig& config, const std::string& table) {
+  if (config.allowed_tables.empty()) return absl::OkStatus();
+  for (const std::string& allowed : config.allowed_tables) {
+    if (allowed == table || absl::StrCat("public.", table) == allowed ||
+        absl::StrCat("public.", allowed) == table) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "table \"", table, "\" is not in PGARK_ALLOWED_TABLES (allowed: ",
+      absl::StrJoin(config.allowed_tables, ", "), ")"));
+}
+
+ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
+  std::string message = absl::StrCat(tool, " is not built yet in pgark ", engine::kPgarkVersion,
+                                     "; nothing was done. ", instead);
+  return [message](const Json&, ToolContext&) -> absl::StatusOr<Json> {
+    return absl::UnimplementedError(message);
+  };
+}
+
+std::string HumanSize(uint64_t bytes) {
+  // The seed's form: 15728640 bytes -> "15.00 MB" (binary megabytes).
+  double v = static_cast<double>(bytes);
+  if (v >= 1 << 30) return absl::StrFormat("%.2f GB", v / (1 << 30));
+  if (v >= 1 << 20) return absl::StrFormat("%.2f MB", v / (1 << 20));
+  if (v >= 1 << 10) return absl::StrFormat("%.2f KB", v / (1 << 10));
+  return absl::StrCat(bytes, " B");
+}
+
+}  // namespace
+
+void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
+  const std::string where = absl::StrCat(" Backups live in the backup directory (",
+                                         config.backup_dir, "); file names are plain names "
+                                         "there, as db_list_backups shows them.");
+
+  auto backup = [config](engine::BackupType type, const Json& args,
+                         ToolContext& ctx) -> absl::StatusOr<Json> {
+    engine::BackupOptions o;
+    o.backup_dir = config.backup_dir;
+    o.compress = args.value("compress", config.compress_by_default);
+    if (args.value("schemaOnly", false) && args.value("dataOnly", false)) {
+      return absl::InvalidArgumentError("schemaOnly and dataOnly exclude each other");
+    }
+    if (args.value("schemaOnly", false)) o.content = engine::Content::kSchemaOnly;
+    if (args.value("dataOnly", false) || !args.value("includeSchema", true)) {
+      o.content = engine::Content::kDataOnly;
+    }
+    o.label = args.value("label", "");
+    if (type == engine::BackupType::kTable) {
+      std::string table = args["table"];
+      if (absl::Status s = CheckAllowed(config, table); !s.ok()) return s;
+      o.tables = {table};
+    }
+    ToolProgress progress(ctx);
+    absl::StatusOr<engine::BackupResult> result = engine::Backup(config.connect, o, type, &progress);
+    if (!result.ok()) return result.status();
+    return BackupResultJson(*result);
+  };
+
+  r.Register({"db_backup_full", "Full database backup",
+              "Back up the whole database (schema and data, one consistent snapshot) into a new "
+              "file in the backup directory, with a SHA-256 manifest. Does not modify the "
+              "database. Can take minutes on large databases; reports progress." + where,
+              Schema({{"compress", Bool("gzip the backup", true)},
+                      {"includeSchema", Bool("include the schema (false: data only)", true)},
+                      {"schemaOnly", Bool("only the schema, no rows", false)},
+                      {"dataOnly", Bool("only the rows, no schema", false)},
+                      {"label", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[A-Za-z0-9_.-]*$"},
+                                 {"description", "optional label put into the file name"}}}}),
+              BackupOutput(false), Annotations(false, false, false),
+              [backup](const Json& a, ToolContext& c) { return backup(engine::BackupType::kFull, a, c); }});
+  r.Register({"db_backup_table", "Table backup",
+              "Back up one table (its definition, keys, indexes, triggers and rows) into a new "
+              "file in the backup directory. Does not modify the database." + where,
+              Schema({{"table", {{"type", "string"}, {"minLength", 1},
+                                 {"description", "table name, e.g. books or app.\"Order Lines\""}}},
+                      {"compress", Bool("gzip the backup", true)},
+                      {"schemaOnly", Bool("only the definition", false)},
+                      {"dataOnly", Bool("only the rows", false)}},
+                     {"table"}),
+              BackupOutput(true), Annotations(false, false, false),
+              [backup](const Json& a, ToolContext& c) { return backup(engine::BackupType::kTable, a, c); }});
+  r.Register({"db_backup_incremental", "Incremental backup",
+              "Back up only what changed since a base backup. Not built yet in this version: the "
+              "call fails without doing anything; use db_backup_full.",
+              Schema({{"baseBackup", FileArg("base backup file; default: the newest")}}),
+              BackupOutput(false), Annotations(false, false, false),
+              NotBuilt("db_backup_incremental", "Use db_backup_full for now.")});
+  Json export_input = Schema({{"table", Str("table to export")},
+                              {"where", {{"type", "object"}, {"description", "column: value filters (AND)"}}},
+                              {"limit", {{"type", "integer"}, {"minimum", 1}}}},
+                             {"table"});
+  Json export_output = Output({{"success", {{"type", "boolean"}}}, {"exportFile", {{"type", "string"}}},
+                               {"format", {{"type", "string"}}}, {"recordCount", {{"type", "integer"}}},
+                               {"duration", {{"type", "integer"}}}},
+                              {"success", "exportFile", "format", "recordCount", "duration"});
+  r.Register({"db_export_json", "Export table as JSON",
+              "Export a table's rows to a JSON file in the backup directory. Not built yet in "
+              "this version: the call fails without doing anything.",
+              export_input, export_output, Annotations(false, false, false),
+              NotBuilt("db_export_json", "db_backup_table can copy a table meanwhile.")});
+  r.Register({"db_export_csv", "Export table as CSV",
+              "Export a table's rows to a CSV file in the backup directory. Not built yet in "
+              "this version: the call fails without doing anything.",
+              export_input, export_output, Annotations(false, false, false),
+              NotBuilt("db_export_csv", "db_backup_table can copy a table meanwhile.")});
+  r.Register({"db_restore_full", "Restore full backup",
+              "DESTRUCTIVE: restore a backup file into the database in one transaction. The file "
+              "is verified first; on any error nothing changes. Existing objects are kept (and "
+              "reported as warnings) unless dropExisting is true, which drops and replaces "
+              "them." + where,
+              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+                      {"dropExisting", Bool("drop the backup's objects that exist first", false)},
+                      {"onConflict", OnConflictArg()}},
+                     {"backupFile"}),
+              RestoreOutput(), Annotations(false, true, true),
+              [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
+                engine::RestoreOptions o;
+                o.backup_dir = config.backup_dir;
+                o.backup_file = a["backupFile"];
+                o.drop_existing = a.value("dropExisting", false);
+                o.on_conflict = OnConflict(a);
+                ToolProgress progress(ctx);
+                absl::StatusOr<engine::RestoreResult> result =
+                    engine::Restore(config.connect, o, &progress);
+                if (!result.ok()) return result.status();
+                return RestoreResultJson(*result);
+              }});
+  r.Register({"db_restore_table", "Restore one table",
+              "DESTRUCTIVE: restore one table from a table or full backup in one transaction, "
+              "seeking straight to its data. The file is verified first; on any error nothing "
+              "changes." + where,
+              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+                      {"table", Str("table to restore (default: every table in the file)")},
+                      {"onConflict", OnConflictArg()}},
+                     {"backupFile"}),
+              RestoreOutput(), Annotations(false, true, true),
+              [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
+                engine::RestoreOptions o;
+                o.backup_dir = config.backup_dir;
+                o.backup_file = a["backupFile"];
+                if (a.contains("table")) {
+                  std::string table = a["table"];
+                  if (absl::Status s = CheckAllowed(config, table); !s.ok()) return s;
+                  o.tables = {table};
+                }
+                o.on_conflict = OnConflict(a);
+                ToolProgress progress(ctx);
+                absl::StatusOr<engine::RestoreResult> result =
+                    engine::Restore(config.connect, o, &progress);
+                if (!result.ok()) return result.status();
+                return RestoreResultJson(*result);
+              }});
+  Json import_output = Output({{"success", {{"type", "boolean"}}}, {"importedRecords", {{"type", "integer"}}},
+                               {"skippedRows", {{"type", "integer"}}}, {"totalRecords", {{"type", "integer"}}},
+                               {"errors", kStrings}, {"duration", {{"type", "integer"}}}},
+                              {"success", "importedRecords", "errors", "duration"});
+  r.Register({"db_import_json", "Import JSON into a table",
+              "DESTRUCTIVE: import rows from a JSON file in the backup directory into a table. Not "
+              "built yet in this version: the call fails without doing anything.",
+              Schema({{"table", Str("target table")}, {"jsonFile", FileArg("JSON file name")},
+                      {"onConflict", OnConflictArg()}},
+                     {"table", "jsonFile"}),
+              import_output, Annotations(false, true, false),
+              NotBuilt("db_import_json", "db_restore_table restores rows from a table backup.")});
+  r.Register({"db_import_csv", "Import CSV into a table",
+              "DESTRUCTIVE: import rows from a CSV file in the backup directory into a table. Not "
+              "built yet in this version: the call fails without doing anything.",
+              Schema({{"table", Str("target table")}, {"csvFile", FileArg("CSV file name")},
+                      {"hasHeaders", Bool("first row holds column names", true)},
+                      {"onConflict", OnConflictArg()}},
+                     {"table", "csvFile"}),
+              import_output, Annotations(false, true, false),
+              NotBuilt("db_import_csv", "db_restore_table restores rows from a table backup.")});
+  r.Register({"db_list_backups", "List backups",
+              "List the backups in the backup directory with their type, size, creation time, "
+              "tables and row counts, newest first. Read-only.",
+              Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental"}}}},
+                      {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
+                      {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}),
+              Output({{"success", {{"type", "boolean"}}},
+                      {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}}},
+                     {"success", "backups"}),
+              Annotations(true, false, true),
+              [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+                engine::ListOptions o;
+                o.type = a.value("type", "");
+                o.sort_by = a.value("sortBy", "date");
+                o.limit = a.value("limit", 0);
+                absl::StatusOr<std::vector<engine::BackupInfo>> list =
+                    engine::ListBackups(config.backup_dir, o);
+                if (absl::IsNotFound(list.status())) list = std::vector<engine::BackupInfo>{};
+                if (!list.ok()) return list.status();
+                Json backups = Json::array();
+                for (const engine::BackupInfo& b : *list) {
+                  backups.push_back({{"filename", b.filename}, {"type", b.type},
+                                     {"size", HumanSize(b.size_bytes)}, {"sizeBytes", b.size_bytes},
+                                     {"created", b.created}, {"tables", b.tables},
+                                     {"recordCount", b.record_count}});
+                }
+                return Json{{"success", true}, {"backups", backups}};
+              }});
+  r.Register({"db_delete_backup", "Delete a backup",
+              "DESTRUCTIVE and permanent: delete a backup file and its manifest from the backup "
+              "directory. Refused for a backup that another backup depends on." + where,
+              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}}, {"backupFile"}),
+              Output({{"success", {{"type", "boolean"}}}, {"deletedFile", {{"type", "string"}}},
+                      {"freedSpace", {{"type", "integer"}}}},
+                     {"success", "deletedFile", "freedSpace"}),
+              Annotations(false, true, true),
+              [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+                absl::StatusOr<engine::DeleteResult> d =
+                    engine::DeleteBackup(config.backup_dir, a["backupFile"]);
+                if (!d.ok()) return d.status();
+                return Json{{"success", true}, {"deletedFile", d->deleted_file},
+                            {"freedSpace", d->freed_bytes}};
+              }});
+  r.Register({"db_validate_backup", "Validate a backup",
+              "Check a backup file without touching the database: manifest, size, SHA-256 of the "
+              "whole file and of every member, every member decompressed and its framing checked. "
+              "Read-only." + where,
+              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}}, {"backupFile"}),
+              Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},
+                      {"valid", {{"type", "boolean"}}}, {"fileSize", {{"type", "integer"}}},
+                      {"fileType", {{"type", "string"}}}, {"hasManifest", {{"type", "boolean"}}},
+                      {"errors", kStrings}, {"warnings", kStrings}},
+                     {"success", "valid", "fileSize", "hasManifest", "errors", "warnings"}),
+              Annotations(true, false, true),
+              [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+                absl::StatusOr<engine::ValidationReport> v =
+                    engine::ValidateBackup(config.backup_dir, a["backupFile"]);
+                if (!v.ok()) return v.status();
+                return ValidationJson(*v);
+              }});
+}
+
+}  // namespace pgark::protocol

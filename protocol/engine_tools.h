@@ -1,0 +1,28 @@
+// The twelve db_* tools of the seed tool set, registered over the engine: the only protocol/
+// file that calls engine entry points for MCP. Each handler turns validated arguments into
+// engine options, runs the engine, and returns the same result object the CLI prints with
+// --json. Tools whose engine part is not built yet say so in a tool error.
+#ifndef PGARK_PROTOCOL_ENGINE_TOOLS_H_
+#define PGARK_PROTOCOL_ENGINE_TOOLS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/options.h"
+#include "protocol/tool_registry.h"
+
+namespace pgark::protocol {
+
+struct EngineToolsConfig {
+  engine::ConnectOptions connect;
+  std::string backup_dir;
+  bool compress_by_default = true;
+  // PGARK_ALLOWED_TABLES: when not empty, tools refuse every other table.
+  std::vector<std::string> allowed_tables;
+};
+
+void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config);
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_ENGINE_TOOLS_H_
