@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# MCP conformance tests: installs the pinned SDK from the npm registry (once), starts a
+# throwaway PostgreSQL cluster with the demo database plus one larger table, and runs the Node
+# tests against `pgark mcp`. A JUnit report goes where GTEST_OUTPUT points (tools/test.sh).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd ../.. && pwd)
+if [[ ! -d node_modules/@modelcontextprotocol/sdk ]]; then
+  npm ci --no-audit --no-fund --silent
+fi
+source "$root/tools/throwaway_cluster.sh"
+start_throwaway_cluster pgark-mcp-test 5435
+createdb writing
+psql -X -q -v ON_ERROR_STOP=1 -d writing -f "$root/tools/demo/writing.sql" >/dev/null
+# Big enough (~40 MB of COPY text) for progress notifications and a cancellable restore.
+psql -X -q -v ON_ERROR_STOP=1 -d writing -c "CREATE TABLE big (id int PRIMARY KEY, t text);
+  INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 300000) g;" >/dev/null
+export PGARK_TEST_DB="host=$PGHOST port=$PGPORT user=postgres dbname=writing"
+export PGARK_BIN=${PGARK_BIN:-$root/build/tools/pgark}
+reporters=(--test-reporter=spec --test-reporter-destination=stdout)
+if [[ -n "${GTEST_OUTPUT:-}" ]]; then
+  reporters+=(--test-reporter=junit --test-reporter-destination="${GTEST_OUTPUT#xml:}mcp_test.xml")
+fi
+node --test --test-concurrency=1 "${reporters[@]}" raw-wire.test.mjs sdk.test.mjs

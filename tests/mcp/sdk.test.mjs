@@ -1,0 +1,169 @@
+// Layer 2 of the MCP tests: the official TypeScript SDK client, used as a host would. It
+// validates every structuredContent against the tool's outputSchema (listTools arms that), so
+// a call that returns a wrong shape throws.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+
+const EXPECTED = ['db_backup_full', 'db_backup_table', 'db_backup_incremental', 'db_export_json',
+  'db_export_csv', 'db_restore_full', 'db_restore_table', 'db_import_json', 'db_import_csv',
+  'db_list_backups', 'db_delete_backup', 'db_validate_backup'];
+const backupDir = mkdtempSync(join(tmpdir(), 'pgark-sdk-'));
+const errors = [];
+let client;
+let transport;
+
+function sql(query) {
+  return execFileSync('psql', ['-X', '-At', '-d', process.env.PGARK_TEST_DB, '-c', query]).toString().trim();
+}
+
+async function call(name, args, options = {}) {
+  return client.callTool({ name, arguments: args }, undefined,
+                         { timeout: 600000, resetTimeoutOnProgress: true, ...options });
+}
+
+before(async () => {
+  transport = new StdioClientTransport({
+    command: process.env.PGARK_BIN,
+    args: ['--db', process.env.PGARK_TEST_DB, '--backup-dir', backupDir, 'mcp'],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/root' },
+    stderr: 'pipe',
+  });
+  client = new Client({ name: 'pgark-tests', version: '0' }, { enforceStrictCapabilities: true });
+  client.onerror = (e) => errors.push(String(e));
+  await client.connect(transport);
+});
+
+after(async () => {
+  const pid = transport.pid;
+  await client.close();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.throws(() => process.kill(pid, 0), 'the server should have exited');
+});
+
+test('handshake', () => {
+  assert.equal(client.getServerVersion().name, 'pgark');
+  assert.ok(client.getServerCapabilities().tools);
+  assert.match(client.getInstructions(), /destructive/);
+  assert.deepEqual(errors, []);
+});
+
+test('tools/list: twelve tools with schemas and annotations, in a stable order', async () => {
+  const first = await client.listTools();
+  const second = await client.listTools();
+  assert.deepEqual(first.tools.map((t) => t.name), EXPECTED);
+  assert.deepEqual(first, second);
+  for (const t of first.tools) {
+    assert.ok(t.description.length > 20, t.name);
+    assert.equal(t.inputSchema.type, 'object');
+    assert.equal(t.outputSchema.type, 'object');
+    for (const v of Object.values(t.annotations)) assert.equal(typeof v, 'boolean');
+  }
+  const byName = Object.fromEntries(first.tools.map((t) => [t.name, t]));
+  assert.equal(byName.db_list_backups.annotations.readOnlyHint, true);
+  assert.equal(byName.db_restore_full.annotations.destructiveHint, true);
+  assert.equal(byName.db_delete_backup.annotations.destructiveHint, true);
+});
+
+test('every tool, end to end', async () => {
+  await client.listTools();  // arms the SDK's outputSchema validation
+  let r = await call('db_list_backups', {});
+  assert.deepEqual(r.structuredContent.backups, []);
+
+  const seen = [];
+  r = await call('db_backup_full', { compress: true }, { onprogress: (p) => seen.push(p) });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(r.content[0].type, 'text');
+  assert.deepEqual(JSON.parse(r.content[0].text), r.structuredContent);
+  const full = r.structuredContent.backupFile;
+  assert.match(full, /^backup-full-\d{8}-\d{6}\.sql\.gz$/);
+  assert.equal(r.structuredContent.tables, 6);
+  assert.ok(seen.length >= 1, 'progress notifications');
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].progress > seen[i - 1].progress);
+
+  r = await call('db_backup_table', { table: 'books' });
+  assert.equal(r.structuredContent.table, 'books');
+  assert.equal(r.structuredContent.recordCount, 12);
+  const tableBackup = r.structuredContent.backupFile;
+
+  r = await call('db_validate_backup', { backupFile: full });
+  assert.equal(r.structuredContent.valid, true);
+  assert.equal(r.structuredContent.fileType, 'full');
+
+  r = await call('db_list_backups', { type: 'table', sortBy: 'size', limit: 5 });
+  assert.deepEqual(r.structuredContent.backups.map((b) => b.filename), [tableBackup]);
+
+  sql("UPDATE books SET title = 'changed' WHERE id = 1");
+  r = await call('db_restore_table', { backupFile: tableBackup, table: 'books', onConflict: 'update' });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(r.structuredContent.recordCount, 12);
+  assert.equal(sql('SELECT title FROM books WHERE id = 1'), 'The Salt Roads: Book 1');
+
+  sql("DELETE FROM chapters WHERE number > 6");
+  r = await call('db_restore_full', { backupFile: full, dropExisting: true });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(sql('SELECT count(*) FROM chapters'), '144');
+
+  r = await call('db_delete_backup', { backupFile: tableBackup });
+  assert.equal(r.structuredContent.deletedFile, tableBackup);
+  assert.ok(r.structuredContent.freedSpace > 0);
+  assert.ok(!readdirSync(backupDir).includes(tableBackup));
+
+  for (const [name, args] of [['db_backup_incremental', {}],
+                              ['db_export_json', { table: 'books' }],
+                              ['db_export_csv', { table: 'books', where: { status: 'published' }, limit: 5 }],
+                              ['db_import_json', { table: 'books', jsonFile: 'x.json' }],
+                              ['db_import_csv', { table: 'books', csvFile: 'x.csv', hasHeaders: true }]]) {
+    r = await call(name, args);
+    assert.equal(r.isError, true, name);
+    assert.match(r.content[0].text, /not built yet/, name);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('hostile and wrong arguments are tool errors, and the server stays up', async () => {
+  await client.listTools();
+  const cases = [
+    ['db_restore_full', { backupFile: '../../etc/passwd' }, /plain file name|pattern|backupFile/],
+    ['db_validate_backup', { backupFile: '/etc/passwd' }, /plain file name|backupFile/],
+    ['db_backup_table', { table: 'books; DROP TABLE series; --' }, /does not exist/],
+    ['db_backup_table', { table: 42 }, /must be a string/],
+    ['db_list_backups', { limit: 'many' }, /must be an integer/],
+    ['db_list_backups', { sortBy: 'random' }, /must be one of/],
+    ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz' }, /not found/],
+    ['db_restore_full', {}, /required/],
+    ['db_backup_full', { bogus: true }, /unknown argument/],
+  ];
+  for (const [name, args, pattern] of cases) {
+    const r = await call(name, args);
+    assert.equal(r.isError, true, name + ' ' + JSON.stringify(args));
+    assert.match(r.content[0].text, pattern, name + ' ' + JSON.stringify(args));
+  }
+  assert.equal(sql('SELECT count(*) FROM series'), '3');
+  await assert.rejects(call('db_frobnicate', {}), (e) => e instanceof McpError && e.code === -32602);
+  await client.ping();
+});
+
+test('a cancelled restore leaves the database unchanged', async () => {
+  await client.listTools();
+  const backup = (await call('db_backup_full', {})).structuredContent.backupFile;
+  sql("INSERT INTO series (title) VALUES ('Added after the backup')");
+  const before = sql("SELECT count(*) || '/' || (SELECT count(*) FROM big) FROM series");
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 1500);
+  const pending = call('db_restore_full', { backupFile: backup, dropExisting: true },
+                       { signal: controller.signal, onprogress: () => controller.abort() });
+  await assert.rejects(pending);
+  clearTimeout(timer);
+  await new Promise((r) => setTimeout(r, 1500));  // let the server roll back
+  assert.equal(sql("SELECT count(*) || '/' || (SELECT count(*) FROM big) FROM series"), before);
+  const listed = (await call('db_list_backups', {})).structuredContent.backups;
+  assert.ok(listed.every((b) => b.type !== 'incomplete'));
+  await client.ping();
+});
