@@ -139,6 +139,23 @@ test('batches under 2025-03-26; bare tools under 2024-11-05', async () => {
   old.child.stdin.end();
 });
 
+test('ping is answered while a long backup runs', async () => {
+  const s = startServer();
+  await s.initialize();
+  s.send({ jsonrpc: '2.0', id: 'backup', method: 'tools/call',
+           params: { name: 'db_backup_table', arguments: { table: 'big' } } });
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = Date.now();
+  s.send({ jsonrpc: '2.0', id: 'ping', method: 'ping' });
+  const first = await s.next(10000);
+  assert.equal(first.id, 'ping', 'the ping reply must overtake the running backup');
+  assert.ok(Date.now() - t0 < 1000);
+  const result = await s.next(60000);
+  assert.equal(result.id, 'backup');
+  assert.equal(result.result.isError, undefined);
+  s.child.stdin.end();
+});
+
 test('closing stdin ends the process with status 0 within 2 s', async () => {
   const s = startServer();
   await s.initialize();
