@@ -12,7 +12,7 @@ namespace {
 constexpr char kSessionSetup[] =
     "SELECT pg_catalog.set_config('search_path', 'pg_catalog', false);"
     "SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3;"
-    "SET client_min_messages = warning;";
+    "SET client_min_messages = warning; SET standard_conforming_strings = on;";
 
 }  // namespace
 

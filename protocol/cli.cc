@@ -33,16 +33,18 @@ constexpr char kUsage[] =
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
+    "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
     "  validate FILE\n"
     "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
     "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n";
 
-const std::set<std::string> kValueFlags = {"db",    "backup-dir",     "on-conflict", "table",
-                                           "label", "compress-level", "target-db"};
+const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
+                                           "label",     "compress-level", "target-db", "where",
+                                           "limit",     "columns"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
-    "help",          "version", "with-owners", "no-owner"};
+    "help",          "version", "with-owners", "no-owner", "ndjson"};
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -225,6 +227,44 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   return absl::OkStatus();
 }
 
+absl::Status RunExport(Context& c, const std::string& format, const std::string& table) {
+  engine::ExportOptions o;
+  o.backup_dir = c.backup_dir;
+  o.table = table;
+  if (format != "json" && format != "csv") {
+    return absl::InvalidArgumentError(absl::StrCat("export format must be json or csv, not \"", format, "\""));
+  }
+  o.format = format == "csv" ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
+  o.ndjson = c.args.Has("ndjson");
+  if (auto it = c.args.values.find("where"); it != c.args.values.end()) {
+    for (const std::string& w : it->second) {
+      size_t eq = w.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return absl::InvalidArgumentError(absl::StrCat("--where \"", w, "\" is not COLUMN=VALUE"));
+      }
+      o.where.push_back({w.substr(0, eq), {w.substr(eq + 1)}});
+    }
+  }
+  if (std::string limit = c.args.Value("limit"); !limit.empty()) {
+    if (!absl::SimpleAtoi(limit, &o.limit) || o.limit < 1) {
+      return absl::InvalidArgumentError(absl::StrCat("--limit \"", limit, "\" is not a positive number"));
+    }
+  }
+  if (std::string columns = c.args.Value("columns"); !columns.empty()) {
+    o.columns = absl::StrSplit(columns, ',', absl::SkipEmpty());
+  }
+  absl::StatusOr<engine::ExportResult> r = engine::Export(c.connect, o, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << ExportResultJson(*r).dump() << "\n";
+  } else {
+    c.out << "exported " << r->record_count << " rows to " << r->export_file << " in "
+          << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunValidate(Context& c, const std::string& file) {
   absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(c.backup_dir, file);
   if (!r.ok()) return r.status();
@@ -268,6 +308,10 @@ absl::Status Dispatch(Context& c) {
     if (it != c.args.values.end()) tables = it->second;
     return RunRestore(c, p[2], tables);
   }
+  if (cmd == "export") {
+    if (p.size() != 3) return absl::InvalidArgumentError(absl::StrCat("usage: export json|csv TABLE\n", kUsage));
+    return RunExport(c, p[1], p[2]);
+  }
   if (cmd == "validate") {
     if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
     return RunValidate(c, p[1]);
@@ -276,7 +320,7 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
     return RunMcp(c);
   }
-  static const std::set<std::string> kPlanned = {"export", "import", "list",    "delete",
+  static const std::set<std::string> kPlanned = {"import", "list",    "delete",
                                                  "prune",  "schedule", "decrypt"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(

@@ -195,24 +195,70 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
               Schema({{"baseBackup", FileArg("base backup file; default: the newest")}}),
               BackupOutput(false), Annotations(false, false, false),
               NotBuilt("db_backup_incremental", "Use db_backup_full for now.")});
-  Json export_input = Schema({{"table", Str("table to export")},
-                              {"where", {{"type", "object"}, {"description", "column: value filters (AND)"}}},
-                              {"limit", {{"type", "integer"}, {"minimum", 1}}}},
-                             {"table"});
+  Json export_input = Schema(
+      {{"table", {{"type", "string"}, {"minLength", 1}, {"description", "table to export"}}},
+       {"where", {{"type", "object"},
+                  {"description", "filters, ANDed: {\"status\": \"published\"} is status = "
+                                  "'published'; null means IS NULL; an array means IN (...). "
+                                  "Column names are checked against the table."}}},
+       {"limit", {{"type", "integer"}, {"minimum", 1}, {"description", "at most this many rows"}}},
+       {"columns", {{"type", "array"}, {"items", {{"type", "string"}}},
+                    {"description", "only these columns, in this order"}}}},
+      {"table"});
   Json export_output = Output({{"success", {{"type", "boolean"}}}, {"exportFile", {{"type", "string"}}},
                                {"format", {{"type", "string"}}}, {"recordCount", {{"type", "integer"}}},
                                {"duration", {{"type", "integer"}}}},
                               {"success", "exportFile", "format", "recordCount", "duration"});
+  auto exporter = [config](engine::ExportFormat format, const Json& a,
+                           ToolContext& ctx) -> absl::StatusOr<Json> {
+    engine::ExportOptions o;
+    o.backup_dir = config.backup_dir;
+    o.table = a["table"];
+    if (absl::Status s = CheckAllowed(config, o.table); !s.ok()) return s;
+    o.format = format;
+    o.limit = a.value("limit", int64_t{0});
+    if (a.contains("columns")) {
+      for (const Json& c : a["columns"]) {
+        if (!c.is_string()) return absl::InvalidArgumentError("columns must be strings");
+        o.columns.push_back(c);
+      }
+    }
+    if (a.contains("where")) {
+      for (auto it = a["where"].begin(); it != a["where"].end(); ++it) {
+        engine::WhereFilter f{it.key(), {}};
+        for (const Json& v : it->is_array() ? *it : Json::array({*it})) {
+          if (v.is_null()) {
+            f.values.push_back(std::nullopt);
+          } else if (v.is_string()) {
+            f.values.push_back(v.get<std::string>());
+          } else if (v.is_number() || v.is_boolean()) {
+            f.values.push_back(v.dump());
+          } else {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "where \"", it.key(), "\": values must be strings, numbers, booleans or null"));
+          }
+        }
+        o.where.push_back(std::move(f));
+      }
+    }
+    ToolProgress progress(ctx);
+    absl::StatusOr<engine::ExportResult> result = engine::Export(config.connect, o, &progress);
+    if (!result.ok()) return result.status();
+    return ExportResultJson(*result);
+  };
   r.Register({"db_export_json", "Export table as JSON",
-              "Export a table's rows to a JSON file in the backup directory. Not built yet in "
-              "this version: the call fails without doing anything.",
+              "Export a table's rows, optionally filtered, to a JSON file (an array of objects) "
+              "in the backup directory, in primary key order. Values keep their types: numbers, "
+              "booleans, null, embedded json, arrays; timestamps in ISO 8601; bytea as base64. "
+              "Does not modify the database.",
               export_input, export_output, Annotations(false, false, false),
-              NotBuilt("db_export_json", "db_backup_table can copy a table meanwhile.")});
+              [exporter](const Json& a, ToolContext& c) { return exporter(engine::ExportFormat::kJson, a, c); }});
   r.Register({"db_export_csv", "Export table as CSV",
-              "Export a table's rows to a CSV file in the backup directory. Not built yet in "
-              "this version: the call fails without doing anything.",
+              "Export a table's rows, optionally filtered, to a CSV file (RFC 4180, header row, "
+              "UTF-8; NULL is an empty field, the empty string is \"\") in the backup directory, "
+              "in primary key order. Does not modify the database.",
               export_input, export_output, Annotations(false, false, false),
-              NotBuilt("db_export_csv", "db_backup_table can copy a table meanwhile.")});
+              [exporter](const Json& a, ToolContext& c) { return exporter(engine::ExportFormat::kCsv, a, c); }});
   r.Register({"db_restore_full", "Restore full backup",
               "DESTRUCTIVE: restore a backup file into the database in one transaction. The file "
               "is verified first; on any error nothing changes. Existing objects are kept (and "

@@ -36,6 +36,14 @@ Json RestoreResultJson(const engine::RestoreResult& result) {
           {"warnings", result.warnings}};
 }
 
+Json ExportResultJson(const engine::ExportResult& result) {
+  return {{"success", true},
+          {"exportFile", result.export_file},
+          {"format", result.format},
+          {"recordCount", result.record_count},
+          {"duration", result.duration_ms}};
+}
+
 Json ValidationJson(const engine::ValidationReport& report) {
   return {{"success", true},
           {"backupFile", report.backup_file},

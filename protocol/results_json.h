@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/dumper.h"
+#include "engine/exporter.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 
@@ -19,6 +20,8 @@ Json BackupResultJson(const engine::BackupResult& result);
 // db_restore_full / db_restore_table: success, backupFile, restoredTables, recordCount,
 // skippedRecords, duration, warnings.
 Json RestoreResultJson(const engine::RestoreResult& result);
+// db_export_json / db_export_csv: success, exportFile, format, recordCount, duration.
+Json ExportResultJson(const engine::ExportResult& result);
 // db_validate_backup: success, valid, fileSize, fileType, hasManifest, errors, warnings.
 Json ValidationJson(const engine::ValidationReport& report);
 

@@ -115,9 +115,18 @@ test('every tool, end to end', async () => {
   assert.ok(r.structuredContent.freedSpace > 0);
   assert.ok(!readdirSync(backupDir).includes(tableBackup));
 
+  r = await call('db_export_json', { table: 'books', where: { status: ['published', 'editing'] }, limit: 5 });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(r.structuredContent.format, 'json');
+  assert.equal(r.structuredContent.recordCount, 5);
+  assert.match(r.structuredContent.exportFile, /^export-books-\d{8}-\d{6}(-\d+)?\.json$/);
+  r = await call('db_export_csv', { table: 'characters', where: { home_id: null }, columns: ['name'] });
+  assert.equal(r.structuredContent.recordCount, 1);
+  r = await call('db_export_json', { table: 'books', where: { "status' OR 1=1 --": 'x' } });
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /has no column/);
+
   for (const [name, args] of [['db_backup_incremental', {}],
-                              ['db_export_json', { table: 'books' }],
-                              ['db_export_csv', { table: 'books', where: { status: 'published' }, limit: 5 }],
                               ['db_import_json', { table: 'books', jsonFile: 'x.json' }],
                               ['db_import_csv', { table: 'books', csvFile: 'x.csv', hasHeaders: true }]]) {
     r = await call(name, args);

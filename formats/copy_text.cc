@@ -1,0 +1,122 @@
+#include "formats/copy_text.h"
+
+#include "formats/status_macros.h"
+
+namespace pgark::formats {
+namespace {
+
+constexpr size_t kFlushBytes = 256 * 1024;
+
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+
+char Unescape(char c) {
+  switch (c) {
+    case 'n': return '\n';
+    case 't': return '\t';
+    case 'r': return '\r';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'v': return '\v';
+    default: return c;  // "\\" and any other escaped character stand for themselves
+  }
+}
+
+}  // namespace
+
+absl::Status CopyTextUnescaper::Transform(absl::string_view data) {
+  size_t i = 0;
+  // Finish an escape that the previous chunk cut.
+  while (!pending_.empty() && i < data.size()) {
+    char c = data[i];
+    if (pending_.size() == 1) {
+      if (IsOctal(c)) {
+        pending_.push_back(c);
+      } else {
+        out_.push_back(Unescape(c));
+        pending_.clear();
+      }
+      ++i;
+    } else if (pending_.size() < 4 && IsOctal(c)) {
+      pending_.push_back(c);
+      ++i;
+    } else {
+      out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+      pending_.clear();
+    }
+    if (pending_.size() == 4) {
+      out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+      pending_.clear();
+    }
+  }
+  for (; i < data.size(); ++i) {
+    char c = data[i];
+    if (c != '\\') {
+      out_.push_back(c);
+      continue;
+    }
+    // An escape: "\x" or "\ddd". If the chunk ends first, keep it for the next one.
+    size_t j = i + 1;
+    if (j >= data.size()) {
+      pending_ = "\\";
+      break;
+    }
+    if (!IsOctal(data[j])) {
+      out_.push_back(Unescape(data[j]));
+      i = j;
+      continue;
+    }
+    size_t end = j;
+    while (end < data.size() && end < j + 3 && IsOctal(data[end])) ++end;
+    if (end == data.size() && end < j + 3) {
+      pending_.assign(data.data() + i, end - i);
+      break;
+    }
+    out_.push_back(static_cast<char>(std::stoi(std::string(data.substr(j, end - j)), nullptr, 8)));
+    i = end - 1;
+  }
+  if (out_.size() >= kFlushBytes) {
+    PGARK_RETURN_IF_ERROR(Forward(out_));
+    out_.clear();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CopyTextUnescaper::Finish() {
+  if (pending_ == "\\") return absl::DataLossError("COPY text ends inside an escape");
+  if (!pending_.empty()) {
+    out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+    pending_.clear();
+  }
+  if (!out_.empty()) PGARK_RETURN_IF_ERROR(Forward(out_));
+  out_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status JsonLinesToArray::Transform(absl::string_view data) {
+  for (char c : data) {
+    if (at_line_start_) {
+      out_.append(lines_ == 0 ? "[\n  " : ",\n  ");
+      at_line_start_ = false;
+      ++lines_;
+    }
+    if (c == '\n') {
+      at_line_start_ = true;
+    } else {
+      out_.push_back(c);
+    }
+  }
+  if (out_.size() >= kFlushBytes) {
+    PGARK_RETURN_IF_ERROR(Forward(out_));
+    out_.clear();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JsonLinesToArray::Finish() {
+  out_.append(lines_ == 0 ? "[]\n" : "\n]\n");
+  PGARK_RETURN_IF_ERROR(Forward(out_));
+  out_.clear();
+  return absl::OkStatus();
+}
+
+}  // namespace pgark::formats

@@ -1,0 +1,44 @@
+// Byte filters around PostgreSQL's COPY text format, for exports. `CopyTextUnescaper` decodes
+// the escapes COPY TO writes for a single text column (\\, \n, \t, \r, \b, \f, \v, octal
+// \ddd), so `COPY (SELECT row_to_json(...)) TO STDOUT` yields raw JSON lines. `JsonLinesToArray`
+// turns one JSON value per line into a JSON array with one value per line, indented.
+// Both keep state across chunk boundaries and use bounded memory.
+#ifndef PGARK_FORMATS_COPY_TEXT_H_
+#define PGARK_FORMATS_COPY_TEXT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "formats/sink.h"
+
+namespace pgark::formats {
+
+class CopyTextUnescaper : public ForwardingSink {
+ protected:
+  absl::Status Transform(absl::string_view data) override;
+  // kDataLoss if the stream ends inside an escape.
+  absl::Status Finish() override;
+
+ private:
+  std::string out_;
+  std::string pending_;  // an escape cut by a chunk boundary: "\\" or "\\1", "\\12"
+};
+
+class JsonLinesToArray : public ForwardingSink {
+ public:
+  // Number of lines (array elements) seen.
+  uint64_t lines() const { return lines_; }
+
+ protected:
+  absl::Status Transform(absl::string_view data) override;
+  absl::Status Finish() override;
+
+ private:
+  std::string out_;
+  bool at_line_start_ = true;
+  uint64_t lines_ = 0;
+};
+
+}  // namespace pgark::formats
+
+#endif  // PGARK_FORMATS_COPY_TEXT_H_
