@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/dumper.h"
+#include "engine/repository.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 #include "engine/version.h"
@@ -34,6 +35,8 @@ constexpr char kUsage[] =
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
+    "  list [--type full|table|incremental] [--sort date|size] [--limit N]\n"
+    "  delete FILE\n"
     "  validate FILE\n"
     "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
@@ -41,7 +44,7 @@ constexpr char kUsage[] =
 
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
-                                           "limit",     "columns"};
+                                           "limit",     "columns", "type", "sort"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson"};
@@ -265,6 +268,40 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
   return absl::OkStatus();
 }
 
+absl::Status RunList(Context& c) {
+  engine::ListOptions o;
+  o.type = c.args.Value("type");
+  o.sort_by = c.args.Value("sort", "date");
+  if (std::string limit = c.args.Value("limit"); !limit.empty()) {
+    if (!absl::SimpleAtoi(limit, &o.limit) || o.limit < 1) {
+      return absl::InvalidArgumentError(absl::StrCat("--limit \"", limit, "\" is not a positive number"));
+    }
+  }
+  absl::StatusOr<std::vector<engine::BackupInfo>> list = engine::ListBackups(c.backup_dir, o);
+  if (!list.ok()) return list.status();
+  if (c.json) {
+    c.out << BackupListJson(*list).dump() << "\n";
+    return absl::OkStatus();
+  }
+  for (const engine::BackupInfo& b : *list) {
+    c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %d rows\n", b.filename, b.type,
+                             HumanBytes(b.size_bytes), b.created, b.tables, b.record_count);
+  }
+  if (list->empty()) c.out << "no backups in " << c.backup_dir << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunDelete(Context& c, const std::string& file) {
+  absl::StatusOr<engine::DeleteResult> d = engine::DeleteBackup(c.backup_dir, file);
+  if (!d.ok()) return d.status();
+  if (c.json) {
+    c.out << DeleteResultJson(*d).dump() << "\n";
+  } else {
+    c.out << "deleted " << d->deleted_file << " (" << HumanBytes(d->freed_bytes) << " freed)\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunValidate(Context& c, const std::string& file) {
   absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(c.backup_dir, file);
   if (!r.ok()) return r.status();
@@ -312,6 +349,14 @@ absl::Status Dispatch(Context& c) {
     if (p.size() != 3) return absl::InvalidArgumentError(absl::StrCat("usage: export json|csv TABLE\n", kUsage));
     return RunExport(c, p[1], p[2]);
   }
+  if (cmd == "list") {
+    if (p.size() > 1) return absl::InvalidArgumentError("list takes no arguments; filter with --type");
+    return RunList(c);
+  }
+  if (cmd == "delete") {
+    if (p.size() != 2) return absl::InvalidArgumentError("delete needs one backup FILE name");
+    return RunDelete(c, p[1]);
+  }
   if (cmd == "validate") {
     if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
     return RunValidate(c, p[1]);
@@ -320,8 +365,7 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
     return RunMcp(c);
   }
-  static const std::set<std::string> kPlanned = {"import", "list",    "delete",
-                                                 "prune",  "schedule", "decrypt"};
+  static const std::set<std::string> kPlanned = {"import", "prune", "schedule", "decrypt"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(
         absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));

@@ -126,15 +126,6 @@ ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
   };
 }
 
-std::string HumanSize(uint64_t bytes) {
-  // The seed's form: 15728640 bytes -> "15.00 MB" (binary megabytes).
-  double v = static_cast<double>(bytes);
-  if (v >= 1 << 30) return absl::StrFormat("%.2f GB", v / (1 << 30));
-  if (v >= 1 << 20) return absl::StrFormat("%.2f MB", v / (1 << 20));
-  if (v >= 1 << 10) return absl::StrFormat("%.2f KB", v / (1 << 10));
-  return absl::StrCat(bytes, " B");
-}
-
 }  // namespace
 
 void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
@@ -346,14 +337,7 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
                     engine::ListBackups(config.backup_dir, o);
                 if (absl::IsNotFound(list.status())) list = std::vector<engine::BackupInfo>{};
                 if (!list.ok()) return list.status();
-                Json backups = Json::array();
-                for (const engine::BackupInfo& b : *list) {
-                  backups.push_back({{"filename", b.filename}, {"type", b.type},
-                                     {"size", HumanSize(b.size_bytes)}, {"sizeBytes", b.size_bytes},
-                                     {"created", b.created}, {"tables", b.tables},
-                                     {"recordCount", b.record_count}});
-                }
-                return Json{{"success", true}, {"backups", backups}};
+                return BackupListJson(*list);
               }});
   r.Register({"db_delete_backup", "Delete a backup",
               "DESTRUCTIVE and permanent: delete a backup file and its manifest from the backup "
@@ -367,8 +351,7 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
                 absl::StatusOr<engine::DeleteResult> d =
                     engine::DeleteBackup(config.backup_dir, a["backupFile"]);
                 if (!d.ok()) return d.status();
-                return Json{{"success", true}, {"deletedFile", d->deleted_file},
-                            {"freedSpace", d->freed_bytes}};
+                return DeleteResultJson(*d);
               }});
   r.Register({"db_validate_backup", "Validate a backup",
               "Check a backup file without touching the database: manifest, size, SHA-256 of the "

@@ -1,5 +1,7 @@
 #include "protocol/results_json.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "formats/archive_layout.h"
 
 namespace pgark::protocol {
@@ -42,6 +44,33 @@ Json ExportResultJson(const engine::ExportResult& result) {
           {"format", result.format},
           {"recordCount", result.record_count},
           {"duration", result.duration_ms}};
+}
+
+namespace {
+
+// The seed's size form: 15728640 bytes -> "15.00 MB" (binary units).
+std::string SeedSize(uint64_t bytes) {
+  double v = static_cast<double>(bytes);
+  if (v >= 1 << 30) return absl::StrFormat("%.2f GB", v / (1 << 30));
+  if (v >= 1 << 20) return absl::StrFormat("%.2f MB", v / (1 << 20));
+  if (v >= 1 << 10) return absl::StrFormat("%.2f KB", v / (1 << 10));
+  return absl::StrCat(bytes, " B");
+}
+
+}  // namespace
+
+Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
+  Json list = Json::array();
+  for (const engine::BackupInfo& b : backups) {
+    list.push_back({{"filename", b.filename}, {"type", b.type}, {"size", SeedSize(b.size_bytes)},
+                    {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
+                    {"recordCount", b.record_count}});
+  }
+  return {{"success", true}, {"backups", list}};
+}
+
+Json DeleteResultJson(const engine::DeleteResult& result) {
+  return {{"success", true}, {"deletedFile", result.deleted_file}, {"freedSpace", result.freed_bytes}};
 }
 
 Json ValidationJson(const engine::ValidationReport& report) {

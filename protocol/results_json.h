@@ -7,6 +7,7 @@
 
 #include "engine/dumper.h"
 #include "engine/exporter.h"
+#include "engine/repository.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 
@@ -22,6 +23,11 @@ Json BackupResultJson(const engine::BackupResult& result);
 Json RestoreResultJson(const engine::RestoreResult& result);
 // db_export_json / db_export_csv: success, exportFile, format, recordCount, duration.
 Json ExportResultJson(const engine::ExportResult& result);
+// db_list_backups: success, backups[{filename, type, size ("15.00 MB"), sizeBytes, created,
+// tables, recordCount}].
+Json BackupListJson(const std::vector<engine::BackupInfo>& backups);
+// db_delete_backup: success, deletedFile, freedSpace.
+Json DeleteResultJson(const engine::DeleteResult& result);
 // db_validate_backup: success, valid, fileSize, fileType, hasManifest, errors, warnings.
 Json ValidationJson(const engine::ValidationReport& report);
 

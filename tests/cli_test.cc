@@ -107,6 +107,18 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
   EXPECT_EQ(rj["restoredTables"], nlohmann::json::array({"books"}));
   EXPECT_EQ(rj["recordCount"], 12);
   EXPECT_EQ(TableDigest(dst, "public.books"), TableDigest(src, "public.books"));
+
+  RunResult list = Pgark("--json list --type table");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  nlohmann::json lj = nlohmann::json::parse(list.out);
+  ASSERT_EQ(lj["backups"].size(), 1u);
+  EXPECT_EQ(lj["backups"][0]["filename"], file);
+  EXPECT_EQ(lj["backups"][0]["recordCount"], 12);
+  RunResult del = Pgark(absl::StrCat("--json delete ", file));
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_GT(nlohmann::json::parse(del.out)["freedSpace"].get<int64_t>(), 0);
+  EXPECT_TRUE(ListBackupDir().empty()) << ::testing::PrintToString(ListBackupDir());
+  EXPECT_EQ(Pgark(absl::StrCat("delete ", file)).exit_code, 5);
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
