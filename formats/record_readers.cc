@@ -104,6 +104,16 @@ absl::Status CsvReader::Finish() {
 }
 
 absl::Status JsonRecordSplitter::Emit() {
+  // A bare scalar must be a JSON literal; "this is not json" is not four records.
+  char first = value_[0];
+  if (first != '{' && first != '[' && first != '"') {
+    bool number = first == '-' || (first >= '0' && first <= '9');
+    if (!number && value_ != "true" && value_ != "false" && value_ != "null") {
+      return status_ = absl::InvalidArgumentError(absl::StrCat(
+                 "not a JSON array or JSON Lines file: \"", value_.substr(0, 20),
+                 "\" is not a JSON value (record ", record_ + 1, ")"));
+    }
+  }
   ++record_;
   absl::Status s = on_record_(value_, record_);
   value_.clear();

@@ -109,6 +109,8 @@ TEST(JsonRecordSplitterTest, DamagedInputIsNamed) {
   EXPECT_THAT(Json("[{\"a\":1} {\"a\":2}]", 3), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(Json("[1] x", 3), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(Json("  \n", 3), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no JSON")));
+  EXPECT_THAT(Json("this is not json", 4),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not a JSON value")));
   EXPECT_THAT(Json("id,name\n1,x\n", 3),  // a CSV file handed in as JSON
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a JSON array")));
 }

@@ -35,6 +35,8 @@ constexpr char kUsage[] =
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
+    "  import json|csv TABLE FILE [--on-conflict error|skip|update] [--has-headers|--no-headers]\n"
+    "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
     "  list [--type full|table|incremental] [--sort date|size] [--limit N]\n"
     "  delete FILE\n"
     "  validate FILE\n"
@@ -44,10 +46,12 @@ constexpr char kUsage[] =
 
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
-                                           "limit",     "columns", "type", "sort"};
+                                           "limit",     "columns", "type", "sort", "map",
+                                           "conflict-columns"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
-    "help",          "version", "with-owners", "no-owner", "ndjson"};
+    "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
+    "no-headers",    "atomic"};
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -268,6 +272,53 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
   return absl::OkStatus();
 }
 
+absl::Status RunImport(Context& c, const std::string& format, const std::string& table,
+                       const std::string& file) {
+  engine::ImportOptions o;
+  o.backup_dir = c.backup_dir;
+  o.table = table;
+  o.file = file;
+  if (format != "json" && format != "csv") {
+    return absl::InvalidArgumentError(absl::StrCat("import format must be json or csv, not \"", format, "\""));
+  }
+  o.format = format == "csv" ? engine::ImportFormat::kCsv : engine::ImportFormat::kJson;
+  absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
+  if (!on_conflict.ok()) return on_conflict.status();
+  o.on_conflict = *on_conflict;
+  if (c.args.Has("has-headers") && c.args.Has("no-headers")) {
+    return absl::InvalidArgumentError("--has-headers and --no-headers exclude each other");
+  }
+  if (c.args.Has("has-headers")) o.has_headers = true;
+  if (c.args.Has("no-headers")) o.has_headers = false;
+  o.atomic = c.args.Has("atomic");
+  if (auto it = c.args.values.find("map"); it != c.args.values.end()) {
+    for (const std::string& m : it->second) {
+      size_t eq = m.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+        return absl::InvalidArgumentError(absl::StrCat("--map \"", m, "\" is not SRC=DST"));
+      }
+      o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    }
+  }
+  if (std::string cols = c.args.Value("conflict-columns"); !cols.empty()) {
+    o.conflict_columns = absl::StrSplit(cols, ',', absl::SkipEmpty());
+  }
+  absl::StatusOr<engine::ImportResult> r = engine::Import(c.connect, o, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << ImportResultJson(*r).dump() << "\n";
+  } else {
+    for (const std::string& e : r->errors) c.err << "pgark: " << e << "\n";
+    c.out << "imported " << r->imported_records << " of " << r->total_records << " records into "
+          << table;
+    if (r->skipped_rows > 0) c.out << ", " << r->skipped_rows << " skipped";
+    if (r->error_count > 0) c.out << ", " << r->error_count << " refused";
+    c.out << " in " << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunList(Context& c) {
   engine::ListOptions o;
   o.type = c.args.Value("type");
@@ -349,6 +400,12 @@ absl::Status Dispatch(Context& c) {
     if (p.size() != 3) return absl::InvalidArgumentError(absl::StrCat("usage: export json|csv TABLE\n", kUsage));
     return RunExport(c, p[1], p[2]);
   }
+  if (cmd == "import") {
+    if (p.size() != 4) {
+      return absl::InvalidArgumentError(absl::StrCat("usage: import json|csv TABLE FILE\n", kUsage));
+    }
+    return RunImport(c, p[1], p[2], p[3]);
+  }
   if (cmd == "list") {
     if (p.size() > 1) return absl::InvalidArgumentError("list takes no arguments; filter with --type");
     return RunList(c);
@@ -365,7 +422,7 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
     return RunMcp(c);
   }
-  static const std::set<std::string> kPlanned = {"import", "prune", "schedule", "decrypt"};
+  static const std::set<std::string> kPlanned = {"prune", "schedule", "decrypt"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(
         absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));

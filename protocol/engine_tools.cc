@@ -299,25 +299,52 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
               }});
   Json import_output = Output({{"success", {{"type", "boolean"}}}, {"importedRecords", {{"type", "integer"}}},
                                {"skippedRows", {{"type", "integer"}}}, {"totalRecords", {{"type", "integer"}}},
-                               {"errors", kStrings}, {"duration", {{"type", "integer"}}}},
+                               {"totalRows", {{"type", "integer"}}}, {"errors", kStrings},
+                               {"errorCount", {{"type", "integer"}}}, {"duration", {{"type", "integer"}}}},
                               {"success", "importedRecords", "errors", "duration"});
+  auto importer = [config](engine::ImportFormat format, const Json& a,
+                           ToolContext& ctx) -> absl::StatusOr<Json> {
+    engine::ImportOptions o;
+    o.backup_dir = config.backup_dir;
+    o.table = a["table"];
+    if (absl::Status s = CheckAllowed(config, o.table); !s.ok()) return s;
+    o.format = format;
+    o.file = a[format == engine::ImportFormat::kCsv ? "csvFile" : "jsonFile"];
+    o.on_conflict = OnConflict(a);
+    if (a.contains("hasHeaders")) o.has_headers = a["hasHeaders"].get<bool>();
+    o.atomic = a.value("atomic", false);
+    ToolProgress progress(ctx);
+    absl::StatusOr<engine::ImportResult> result = engine::Import(config.connect, o, &progress);
+    if (!result.ok()) return result.status();
+    return ImportResultJson(*result);
+  };
+  const std::string import_rules =
+      " Runs in one transaction. A bad row (wrong type, duplicate key under onConflict error) is "
+      "reported as \"Row N: reason\" / \"Record N: reason\" and the other rows go in, unless "
+      "atomic is true, when any bad row imports nothing. Unknown columns import nothing.";
   r.Register({"db_import_json", "Import JSON into a table",
-              "DESTRUCTIVE: import rows from a JSON file in the backup directory into a table. Not "
-              "built yet in this version: the call fails without doing anything.",
-              Schema({{"table", Str("target table")}, {"jsonFile", FileArg("JSON file name")},
-                      {"onConflict", OnConflictArg()}},
+              "DESTRUCTIVE: import rows from a JSON file in the backup directory (an array of "
+              "objects, or JSON Lines, as db_export_json writes) into an existing table." + import_rules,
+              Schema({{"table", {{"type", "string"}, {"minLength", 1}, {"description", "target table"}}},
+                      {"jsonFile", FileArg("JSON file name in the backup directory")},
+                      {"onConflict", OnConflictArg()},
+                      {"atomic", Bool("import nothing if any row is bad", false)}},
                      {"table", "jsonFile"}),
               import_output, Annotations(false, true, false),
-              NotBuilt("db_import_json", "db_restore_table restores rows from a table backup.")});
+              [importer](const Json& a, ToolContext& c) { return importer(engine::ImportFormat::kJson, a, c); }});
   r.Register({"db_import_csv", "Import CSV into a table",
-              "DESTRUCTIVE: import rows from a CSV file in the backup directory into a table. Not "
-              "built yet in this version: the call fails without doing anything.",
-              Schema({{"table", Str("target table")}, {"csvFile", FileArg("CSV file name")},
-                      {"hasHeaders", Bool("first row holds column names", true)},
-                      {"onConflict", OnConflictArg()}},
+              "DESTRUCTIVE: import rows from a CSV file in the backup directory (RFC 4180; a "
+              "header row names the columns) into an existing table." + import_rules,
+              Schema({{"table", {{"type", "string"}, {"minLength", 1}, {"description", "target table"}}},
+                      {"csvFile", FileArg("CSV file name in the backup directory")},
+                      {"hasHeaders", {{"type", "boolean"},
+                                      {"description", "first row holds column names (default: "
+                                                      "detected)"}}},
+                      {"onConflict", OnConflictArg()},
+                      {"atomic", Bool("import nothing if any row is bad", false)}},
                      {"table", "csvFile"}),
               import_output, Annotations(false, true, false),
-              NotBuilt("db_import_csv", "db_restore_table restores rows from a table backup.")});
+              [importer](const Json& a, ToolContext& c) { return importer(engine::ImportFormat::kCsv, a, c); }});
   r.Register({"db_list_backups", "List backups",
               "List the backups in the backup directory with their type, size, creation time, "
               "tables and row counts, newest first. Read-only.",

@@ -73,6 +73,17 @@ Json DeleteResultJson(const engine::DeleteResult& result) {
   return {{"success", true}, {"deletedFile", result.deleted_file}, {"freedSpace", result.freed_bytes}};
 }
 
+Json ImportResultJson(const engine::ImportResult& r) {
+  return {{"success", true},
+          {"importedRecords", r.imported_records},
+          {"skippedRows", r.skipped_rows},
+          {"totalRecords", r.total_records},
+          {"totalRows", r.total_records},
+          {"errors", r.errors},
+          {"errorCount", r.error_count},
+          {"duration", r.duration_ms}};
+}
+
 Json ValidationJson(const engine::ValidationReport& report) {
   return {{"success", true},
           {"backupFile", report.backup_file},

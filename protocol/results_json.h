@@ -7,6 +7,7 @@
 
 #include "engine/dumper.h"
 #include "engine/exporter.h"
+#include "engine/importer.h"
 #include "engine/repository.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
@@ -23,6 +24,9 @@ Json BackupResultJson(const engine::BackupResult& result);
 Json RestoreResultJson(const engine::RestoreResult& result);
 // db_export_json / db_export_csv: success, exportFile, format, recordCount, duration.
 Json ExportResultJson(const engine::ExportResult& result);
+// db_import_json / db_import_csv: success, importedRecords, skippedRows, totalRecords and
+// totalRows (the same number), errors (the first 100), errorCount, duration.
+Json ImportResultJson(const engine::ImportResult& result);
 // db_list_backups: success, backups[{filename, type, size ("15.00 MB"), sizeBytes, created,
 // tables, recordCount}].
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups);

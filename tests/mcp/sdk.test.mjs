@@ -126,13 +126,20 @@ test('every tool, end to end', async () => {
   assert.equal(r.isError, true);
   assert.match(r.content[0].text, /has no column/);
 
-  for (const [name, args] of [['db_backup_incremental', {}],
-                              ['db_import_json', { table: 'books', jsonFile: 'x.json' }],
-                              ['db_import_csv', { table: 'books', csvFile: 'x.csv', hasHeaders: true }]]) {
-    r = await call(name, args);
-    assert.equal(r.isError, true, name);
-    assert.match(r.content[0].text, /not built yet/, name);
-  }
+  const jsonExport = (await call('db_export_json', { table: 'books' })).structuredContent.exportFile;
+  r = await call('db_import_json', { table: 'books', jsonFile: jsonExport, onConflict: 'skip' });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(r.structuredContent.totalRecords, 12);
+  assert.equal(r.structuredContent.skippedRows, 12);
+  const csvExport = (await call('db_export_csv', { table: 'books' })).structuredContent.exportFile;
+  r = await call('db_import_csv', { table: 'books', csvFile: csvExport, hasHeaders: true, onConflict: 'update' });
+  assert.equal(r.structuredContent.importedRecords, 12);
+  r = await call('db_import_json', { table: 'books', jsonFile: '../secrets.json' });
+  assert.equal(r.isError, true);
+
+  r = await call('db_backup_incremental', {});
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /not built yet/);
   assert.deepEqual(errors, []);
 });
 
