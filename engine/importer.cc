@@ -27,14 +27,35 @@ using Fields = std::vector<std::optional<std::string>>;
 
 constexpr size_t kMaxReportedErrors = 100;
 
-// Well-formed UTF-8 without NUL (PostgreSQL text holds neither invalid sequences nor NUL).
+// Well-formed UTF-8 as PostgreSQL accepts it: no NUL, no overlong forms, no surrogates, nothing
+// past U+10FFFF. Checked per value so that one bad value is one bad row, not a failed COPY.
 bool ValidUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 4;
-    if (c == 0 || extra == 4 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) return false;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // cut short
     for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+      const unsigned char b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b >> 6) != 0x2) return false;
     }
     i += extra + 1;
   }

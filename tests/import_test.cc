@@ -73,16 +73,18 @@ TEST_F(ImportTest, SpreadsheetCsv) {
             "5\r\n"
             "1,duplicate,5\r\n"
             "6,\xC3\x28 bad utf8,1\r\n"
-            "7,last,2");
+            "7,last,2\r\n"
+            "8,overlong \xC0\xAF and surrogate \xED\xA0\x80,1\n");
   auto r = Run({.file = "sheet.csv", .format = engine::ImportFormat::kCsv});
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ(r->total_records, 7);
+  EXPECT_EQ(r->total_records, 8);
   EXPECT_EQ(r->imported_records, 3);
-  EXPECT_EQ(r->error_count, 4);
+  EXPECT_EQ(r->error_count, 5);
   EXPECT_THAT(r->errors, ElementsAre(StartsWith("Row 2: invalid input syntax for type integer"),
                                      StartsWith("Row 4: has 1 fields, expected 3"),
                                      StartsWith("Row 5: duplicate key value"),
-                                     StartsWith("Row 6: column \"name\" is not valid UTF-8")));
+                                     StartsWith("Row 6: column \"name\" is not valid UTF-8"),
+                                     StartsWith("Row 8: column \"name\" is not valid UTF-8")));
   EXPECT_EQ(Items(), "1:existing:9 2:Smith, Ann:3 4:multi\nline:- 7:last:2");
 }
 
@@ -124,6 +126,18 @@ TEST_F(ImportTest, RefusedFilesImportNothing) {
   EXPECT_THAT(Run({.file = "../etc/passwd"}), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(Run({.file = "absent.json"}), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(Items(), "1:existing:9");
+}
+
+TEST_F(ImportTest, MapAndConflictColumns) {
+  Exec(db_, "CREATE UNIQUE INDEX items_name ON items (name)");
+  WriteFile("mapped.csv", "item_id,label\n20,existing\n21,fresh\n");
+  auto r = Run({.file = "mapped.csv", .format = engine::ImportFormat::kCsv,
+                .on_conflict = engine::OnConflict::kSkip,
+                .map = {{"item_id", "id"}, {"label", "name"}}, .conflict_columns = {"name"}});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->imported_records, 1);
+  EXPECT_EQ(r->skipped_rows, 1);
+  EXPECT_EQ(Items(), "1:existing:9 21:fresh:1");
 }
 
 TEST_F(ImportTest, ConflictModes) {
