@@ -23,45 +23,58 @@ psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d bench -f "$dataset" >/dev/null
 copy_bytes=$(psql -X -At -d bench -c "COPY chapters TO STDOUT" | wc -c)
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
-# run NAME COMMAND...: wall seconds and peak RSS (MB) of the command, appended to results.
+# run NAME BASE COMMAND...: wall seconds and peak RSS (MB) of the command, appended to results;
+# BASE is the index of the row its ratio is taken against.
 results=()
 run() {
-  local name=$1; shift
+  local name=$1 base=$2; shift 2
   local t0 t1 rss
   psql -X -q -d postgres -c CHECKPOINT  # no step pays for the previous step's writes
   t0=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$dir/rss" bash -c "$*" >/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; exit 1; }
   t1=$(date +%s.%N)
   rss=$(tail -1 "$dir/rss")
-  results+=("$name"$'\t'"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"$'\t'"$((rss / 1024))")
+  results+=("$name"$'\t'"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"$'\t'"$((rss / 1024))"$'\t'"$base")
   echo "  $name done" >&2
 }
 size() { stat -c %s "$1" 2>/dev/null || du -sb "$1" | cut -f1; }
 
 echo "timing..." >&2
-run "raw COPY TO STDOUT > /dev/null" "psql -X -At -d bench -c 'COPY chapters TO STDOUT' > /dev/null"
-run "pg_dump -Fc" "pg_dump -Fc -d bench -f $out/dump.fc"
-run "pg_dump -Fp, gzip -6" "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
-run "pgark backup full (gzip 6)" "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full"
-run "pgark backup full (gzip 1)" "$pgark --quiet --db dbname=bench --backup-dir $out/pgark1 backup full --compress-level 1"
+run "raw COPY TO STDOUT > /dev/null" 1 "psql -X -At -d bench -c 'COPY chapters TO STDOUT' > /dev/null"
+run "pg_dump -Fc" 1 "pg_dump -Fc -d bench -f $out/dump.fc"
+run "pg_dump -Fp, gzip -6" 1 "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
+run "pgark backup full (gzip 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full"
+run "pgark backup full (gzip 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark1 backup full --compress-level 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)
 createdb r_pg_restore; createdb r_psql; createdb r_pgark
-run "pg_restore -j2 (from -Fc)" "pg_restore -j2 -d r_pg_restore $out/dump.fc"
-run "gunzip -c pgark file, psql" "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"
-run "pgark restore full" "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"
+run "pg_restore -j2 (from -Fc)" 5 "pg_restore -j2 -d r_pg_restore $out/dump.fc"
+run "gunzip -c pgark file, psql" 5 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"
+run "pgark restore full" 5 "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"
+
+# Export and import: 1M narrow rows, next to psql's \copy of the same table and file.
+psql -X -q -d bench -c "CREATE TABLE items AS SELECT g AS id, md5(g::text) AS name, g % 100 AS qty,
+  timestamptz '2026-01-01' + g * interval '1 minute' AS at FROM generate_series(1, 1000000) g;
+  ALTER TABLE items ADD PRIMARY KEY (id); CREATE TABLE items_psql (LIKE items INCLUDING ALL);
+  CREATE TABLE items_pgark (LIKE items INCLUDING ALL);"
+run "psql \\copy items TO csv" 8 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark export csv items" 8 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
+run "pgark export json items" 8 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
+run "psql \\copy items_psql FROM csv" 11 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark import csv (same file)" 11 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
 
 echo
 echo "Dataset: $rows rows, $(mb "$copy_bytes") MB of COPY text; $(nproc) cores; $(date -u +%F)"
 echo
-echo "| operation | seconds | MB/s of COPY text | vs pg_dump -Fc / pg_restore -j2 | output MB | peak RSS MB |"
+echo "| operation | seconds | MB/s of COPY text | ratio (vs pg_dump -Fc / pg_restore -j2 / psql \\copy) | output MB | peak RSS MB |"
 echo "| --- | --- | --- | --- | --- | --- |"
-base_dump=$(echo "${results[1]}" | cut -f2)
-base_restore=$(echo "${results[5]}" | cut -f2)
-outputs=("" "$out/dump.fc" "$out/dump.sql.gz" "$f6" "$(ls "$out"/pgark1/*.sql.gz)" "" "" "")
+outputs=("" "$out/dump.fc" "$out/dump.sql.gz" "$f6" "$(ls "$out"/pgark1/*.sql.gz)" "" "" ""
+         "$out/items.csv" "$(ls "$out"/exp/export-*.csv)" "$(ls "$out"/exp/export-*.json)" "" "")
 for i in "${!results[@]}"; do
-  IFS=$'\t' read -r name secs rss <<<"${results[$i]}"
-  base=$base_dump; ((i >= 5)) && base=$base_restore
+  IFS=$'\t' read -r name secs rss base_index <<<"${results[$i]}"
+  base=$(echo "${results[$base_index]}" | cut -f2)
   ratio=$(awk -v b="$base" -v s="$secs" 'BEGIN { printf "%.2fx", b / s }')
   o=""; [[ -n "${outputs[$i]}" ]] && o=$(mb "$(size "${outputs[$i]}")")
-  echo "| $name | $secs | $(awk -v b="$copy_bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $ratio | $o | $rss |"
+  mbs=$(awk -v b="$copy_bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
+  ((i >= 8)) && mbs=""  # the export rows are a different table
+  echo "| $name | $secs | $mbs | $ratio | $o | $rss |"
 done
