@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -229,7 +230,18 @@ std::string Importer::MapName(const std::string& name) const {
   for (const auto& [from, to] : o_.map) {
     if (from == name) return to;
   }
-  return name;
+  if (column_index_.count(name) || generated_.count(name)) return name;
+  // Hand-written headers say "ID" or "Name": take a column that matches without case, if
+  // exactly one does.
+  std::string match;
+  int matches = 0;
+  for (const auto& [column, index] : column_index_) {
+    if (absl::EqualsIgnoreCase(column, name)) {
+      match = column;
+      ++matches;
+    }
+  }
+  return matches == 1 ? match : name;
 }
 
 void Importer::RowError(uint64_t n, absl::string_view message) {

@@ -130,14 +130,14 @@ TEST_F(ImportTest, RefusedFilesImportNothing) {
 
 TEST_F(ImportTest, MapAndConflictColumns) {
   Exec(db_, "CREATE UNIQUE INDEX items_name ON items (name)");
-  WriteFile("mapped.csv", "item_id,label\n20,existing\n21,fresh\n");
+  WriteFile("mapped.csv", "item_id,label,QTY\n20,existing,1\n21,fresh,\n");
   auto r = Run({.file = "mapped.csv", .format = engine::ImportFormat::kCsv,
                 .on_conflict = engine::OnConflict::kSkip,
                 .map = {{"item_id", "id"}, {"label", "name"}}, .conflict_columns = {"name"}});
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->imported_records, 1);
   EXPECT_EQ(r->skipped_rows, 1);
-  EXPECT_EQ(Items(), "1:existing:9 21:fresh:1");
+  EXPECT_EQ(Items(), "1:existing:9 21:fresh:-");  // "QTY" matched qty; empty is NULL
 }
 
 TEST_F(ImportTest, ConflictModes) {
