@@ -122,6 +122,33 @@ absl::StatusOr<engine::OnConflict> OnConflictOf(const ParsedArgs& a) {
       absl::StrCat("--on-conflict must be error, skip or update, not \"", v, "\""));
 }
 
+// --NAME as a positive integer; nullopt when the flag is absent.
+absl::StatusOr<std::optional<int64_t>> PositiveFlag(const ParsedArgs& a, const std::string& name) {
+  std::string text = a.Value(name);
+  if (text.empty()) return std::optional<int64_t>();
+  int64_t v;
+  if (!absl::SimpleAtoi(text, &v) || v < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " \"", text, "\" is not a positive number"));
+  }
+  return std::optional<int64_t>(v);
+}
+
+// Every --NAME A=B as (A, B); A must not be empty, B may be unless `value_required`.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PairFlags(
+    const ParsedArgs& a, const std::string& name, bool value_required) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = a.values.find(name);
+  if (it == a.values.end()) return out;
+  for (const std::string& v : it->second) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || (value_required && eq + 1 == v.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " \"", v, "\" is not NAME=VALUE"));
+    }
+    out.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
+  return out;
+}
+
 std::string HumanBytes(uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
@@ -243,20 +270,13 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
   }
   o.format = format == "csv" ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
   o.ndjson = c.args.Has("ndjson");
-  if (auto it = c.args.values.find("where"); it != c.args.values.end()) {
-    for (const std::string& w : it->second) {
-      size_t eq = w.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return absl::InvalidArgumentError(absl::StrCat("--where \"", w, "\" is not COLUMN=VALUE"));
-      }
-      o.where.push_back({w.substr(0, eq), {w.substr(eq + 1)}});
-    }
-  }
-  if (std::string limit = c.args.Value("limit"); !limit.empty()) {
-    if (!absl::SimpleAtoi(limit, &o.limit) || o.limit < 1) {
-      return absl::InvalidArgumentError(absl::StrCat("--limit \"", limit, "\" is not a positive number"));
-    }
-  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> where =
+      PairFlags(c.args, "where", /*value_required=*/false);
+  if (!where.ok()) return where.status();
+  for (auto& [column, value] : *where) o.where.push_back({column, {value}});
+  absl::StatusOr<std::optional<int64_t>> limit = PositiveFlag(c.args, "limit");
+  if (!limit.ok()) return limit.status();
+  o.limit = limit->value_or(0);
   if (std::string columns = c.args.Value("columns"); !columns.empty()) {
     o.columns = absl::StrSplit(columns, ',', absl::SkipEmpty());
   }
@@ -291,15 +311,10 @@ absl::Status RunImport(Context& c, const std::string& format, const std::string&
   if (c.args.Has("has-headers")) o.has_headers = true;
   if (c.args.Has("no-headers")) o.has_headers = false;
   o.atomic = c.args.Has("atomic");
-  if (auto it = c.args.values.find("map"); it != c.args.values.end()) {
-    for (const std::string& m : it->second) {
-      size_t eq = m.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("--map \"", m, "\" is not SRC=DST"));
-      }
-      o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
-    }
-  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> map =
+      PairFlags(c.args, "map", /*value_required=*/true);
+  if (!map.ok()) return map.status();
+  o.map = *std::move(map);
   if (std::string cols = c.args.Value("conflict-columns"); !cols.empty()) {
     o.conflict_columns = absl::StrSplit(cols, ',', absl::SkipEmpty());
   }
@@ -323,11 +338,9 @@ absl::Status RunList(Context& c) {
   engine::ListOptions o;
   o.type = c.args.Value("type");
   o.sort_by = c.args.Value("sort", "date");
-  if (std::string limit = c.args.Value("limit"); !limit.empty()) {
-    if (!absl::SimpleAtoi(limit, &o.limit) || o.limit < 1) {
-      return absl::InvalidArgumentError(absl::StrCat("--limit \"", limit, "\" is not a positive number"));
-    }
-  }
+  absl::StatusOr<std::optional<int64_t>> limit = PositiveFlag(c.args, "limit");
+  if (!limit.ok()) return limit.status();
+  o.limit = static_cast<int>(limit->value_or(0));
   absl::StatusOr<std::vector<engine::BackupInfo>> list = engine::ListBackups(c.backup_dir, o);
   if (!list.ok()) return list.status();
   if (c.json) {

@@ -250,6 +250,23 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
               "in primary key order. Does not modify the database.",
               export_input, export_output, Annotations(false, false, false),
               [exporter](const Json& a, ToolContext& c) { return exporter(engine::ExportFormat::kCsv, a, c); }});
+  // db_restore_full and db_restore_table: the same engine call; the table one may name a table.
+  auto restore = [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
+    engine::RestoreOptions o;
+    o.backup_dir = config.backup_dir;
+    o.backup_file = a["backupFile"];
+    o.drop_existing = a.value("dropExisting", false);
+    o.on_conflict = OnConflict(a);
+    if (a.contains("table")) {
+      std::string table = a["table"];
+      if (absl::Status s = CheckAllowed(config, table); !s.ok()) return s;
+      o.tables = {table};
+    }
+    ToolProgress progress(ctx);
+    absl::StatusOr<engine::RestoreResult> result = engine::Restore(config.connect, o, &progress);
+    if (!result.ok()) return result.status();
+    return RestoreResultJson(*result);
+  };
   r.Register({"db_restore_full", "Restore full backup",
               "DESTRUCTIVE: restore a backup file into the database in one transaction. The file "
               "is verified first; on any error nothing changes. Existing objects are kept (and "
@@ -260,18 +277,7 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
                       {"onConflict", OnConflictArg()}},
                      {"backupFile"}),
               RestoreOutput(), Annotations(false, true, true),
-              [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
-                engine::RestoreOptions o;
-                o.backup_dir = config.backup_dir;
-                o.backup_file = a["backupFile"];
-                o.drop_existing = a.value("dropExisting", false);
-                o.on_conflict = OnConflict(a);
-                ToolProgress progress(ctx);
-                absl::StatusOr<engine::RestoreResult> result =
-                    engine::Restore(config.connect, o, &progress);
-                if (!result.ok()) return result.status();
-                return RestoreResultJson(*result);
-              }});
+              restore});
   r.Register({"db_restore_table", "Restore one table",
               "DESTRUCTIVE: restore one table from a table or full backup in one transaction, "
               "seeking straight to its data. The file is verified first; on any error nothing "
@@ -281,22 +287,7 @@ void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
                       {"onConflict", OnConflictArg()}},
                      {"backupFile"}),
               RestoreOutput(), Annotations(false, true, true),
-              [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
-                engine::RestoreOptions o;
-                o.backup_dir = config.backup_dir;
-                o.backup_file = a["backupFile"];
-                if (a.contains("table")) {
-                  std::string table = a["table"];
-                  if (absl::Status s = CheckAllowed(config, table); !s.ok()) return s;
-                  o.tables = {table};
-                }
-                o.on_conflict = OnConflict(a);
-                ToolProgress progress(ctx);
-                absl::StatusOr<engine::RestoreResult> result =
-                    engine::Restore(config.connect, o, &progress);
-                if (!result.ok()) return result.status();
-                return RestoreResultJson(*result);
-              }});
+              restore});
   Json import_output = Output({{"success", {{"type", "boolean"}}}, {"importedRecords", {{"type", "integer"}}},
                                {"skippedRows", {{"type", "integer"}}}, {"totalRecords", {{"type", "integer"}}},
                                {"totalRows", {{"type", "integer"}}}, {"errors", kStrings},

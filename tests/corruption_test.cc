@@ -16,21 +16,12 @@
 namespace pgark {
 namespace {
 
+using ::pgark::testing::ReadFile;
+using ::pgark::testing::WriteFile;
+
 using ::pgark::testing::IsOk;
 using ::pgark::testing::StatusIs;
 using ::testing::HasSubstr;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 class CorruptionTest : public testing::IntegrationTest {
  protected:

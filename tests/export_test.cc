@@ -18,17 +18,13 @@
 namespace pgark {
 namespace {
 
+using ::pgark::testing::ReadFile;
+using ::pgark::testing::WriteFile;
+
 using ::pgark::testing::IsOk;
 using ::pgark::testing::StatusIs;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class ExportTest : public testing::IntegrationTest {
  protected:

@@ -33,7 +33,7 @@ class ImportTest : public testing::IntegrationTest {
   }
   void WriteFile(const std::string& name, const std::string& bytes) {
     std::system(("mkdir -p " + backup_dir_).c_str());
-    std::ofstream(formats::JoinPath(backup_dir_, name), std::ios::binary) << bytes;
+    testing::WriteFile(formats::JoinPath(backup_dir_, name), bytes);
   }
   absl::StatusOr<engine::ImportResult> Run(engine::ImportOptions o) {
     o.backup_dir = backup_dir_;

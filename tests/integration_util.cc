@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,18 @@ namespace pgark::testing {
 std::string SourcePath(const std::string& relative) {
   const char* root = std::getenv("PGARK_SOURCE_DIR");
   return absl::StrCat(root != nullptr ? root : ".", "/", relative);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
 }
 
 void IntegrationTest::SetUp() {

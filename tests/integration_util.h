@@ -16,6 +16,10 @@ namespace pgark::testing {
 // Path of a file in the source tree (PGARK_SOURCE_DIR is set by meson).
 std::string SourcePath(const std::string& relative);
 
+// A whole file's bytes ("" if it cannot be read), and replacing a file's bytes.
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& bytes);
+
 class IntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override;
