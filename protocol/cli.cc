@@ -13,6 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "engine/audit_log.h"
 #include "engine/dumper.h"
 #include "engine/repository.h"
 #include "engine/restorer.h"
@@ -444,6 +446,27 @@ absl::Status Dispatch(Context& c) {
       absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));
 }
 
+// Appends the command to the audit log: what was asked (every flag but --db, which may hold a
+// password) and how it ended. The MCP server audits each tool call itself.
+void Audit(const Context& c, const absl::Status& outcome, absl::Duration duration) {
+  const std::vector<std::string>& p = c.args.positional;
+  if (p.empty() || p[0] == "mcp") return;
+  std::string operation = p[0];
+  size_t words = 1;
+  if ((p[0] == "backup" || p[0] == "restore" || p[0] == "export" || p[0] == "import") &&
+      p.size() > 1) {
+    operation += " " + p[1];
+    words = 2;
+  }
+  Json args = {{"arguments", std::vector<std::string>(p.begin() + static_cast<long>(words), p.end())}};
+  for (const auto& [name, values] : c.args.values) {
+    if (name != "db") args[name] = values.size() == 1 ? Json(values[0]) : Json(values);
+  }
+  for (const std::string& flag : c.args.bools) args[flag] = true;
+  (void)engine::AppendAudit(c.backup_dir, {operation, "cli", args.dump(), outcome,
+                                           absl::ToInt64Milliseconds(duration)});
+}
+
 }  // namespace
 
 int ExitCodeFor(const absl::Status& status) {
@@ -494,7 +517,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
   c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
   c.json = c.args.Has("json");
+  const absl::Time start = absl::Now();
   absl::Status s = Dispatch(c);
+  Audit(c, s, absl::Now() - start);
   if (!s.ok()) {
     // One line, unless it is a usage error that carries the usage text.
     err << "pgark: error: " << s.message() << "\n";

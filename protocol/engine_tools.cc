@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "engine/audit_log.h"
 #include "engine/dumper.h"
 #include "engine/repository.h"
 #include "engine/restorer.h"
@@ -128,7 +130,23 @@ ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
 
 }  // namespace
 
-void RegisterEngineTools(ToolRegistry& r, const EngineToolsConfig& config) {
+void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config) {
+  // Every tool call, refused ones included, goes to the audit log.
+  struct Adder {
+    ToolRegistry& registry;
+    const EngineToolsConfig& config;
+    void Register(ToolSpec spec) {
+      spec.handler = [handler = spec.handler, name = spec.name, dir = config.backup_dir](
+                         const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
+        const absl::Time start = absl::Now();
+        absl::StatusOr<Json> result = handler(args, ctx);
+        (void)engine::AppendAudit(dir, {name, "mcp", args.dump(), result.status(),
+                                        absl::ToInt64Milliseconds(absl::Now() - start)});
+        return result;
+      };
+      registry.Register(std::move(spec));
+    }
+  } r{registry, config};
   const std::string where = absl::StrCat(" Backups live in the backup directory (",
                                          config.backup_dir, "); file names are plain names "
                                          "there, as db_list_backups shows them.");

@@ -55,14 +55,14 @@ class CliTest : public testing::IntegrationTest {
 
   std::string Db(const std::string& db) { return absl::StrCat("--db '", cluster().ConnInfo(db), "'"); }
 
-  // Every entry of the backup directory, hidden temporary files included.
+  // Every entry of the backup directory but the audit log, hidden temporary files included.
   std::vector<std::string> ListBackupDir() {
     std::vector<std::string> names;
     DIR* d = ::opendir(backup_dir_.c_str());
     if (d == nullptr) return names;
     while (dirent* e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
+      if (n != "." && n != ".." && n != "audit.log") names.push_back(n);
     }
     ::closedir(d);
     return names;
@@ -119,6 +119,22 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
   EXPECT_GT(nlohmann::json::parse(del.out)["freedSpace"].get<int64_t>(), 0);
   EXPECT_TRUE(ListBackupDir().empty()) << ::testing::PrintToString(ListBackupDir());
   EXPECT_EQ(Pgark(absl::StrCat("delete ", file)).exit_code, 5);
+
+  // Every command, the refused one too, is in the audit log; the connection string is not.
+  const std::string audit_path = absl::StrCat(backup_dir_, "/audit.log");
+  ASSERT_EQ(::stat(audit_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::vector<std::string> lines = absl::StrSplit(testing::ReadFile(audit_path), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u);
+  nlohmann::json first = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(first["operation"], "backup table");
+  EXPECT_EQ(first["arguments"]["arguments"], nlohmann::json::array({"books"}));
+  EXPECT_EQ(first["outcome"], "ok");
+  nlohmann::json last = nlohmann::json::parse(lines.back());
+  EXPECT_EQ(last["operation"], "delete");
+  EXPECT_EQ(last["outcome"], "error");
+  EXPECT_THAT(last["error"].get<std::string>(), HasSubstr("not found"));
+  EXPECT_THAT(testing::ReadFile(audit_path), Not(HasSubstr("host=")));
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
@@ -150,6 +166,8 @@ TEST_F(CliTest, ConnectionFailures) {
   EXPECT_EQ(wrong.exit_code, 4);
   ExpectOneLineError(wrong, "password authentication failed");
 
+  EXPECT_THAT(testing::ReadFile(absl::StrCat(backup_dir_, "/audit.log")),
+              Not(HasSubstr("wrong-password")));
   RunResult right = Pgark(absl::StrCat("backup full"),
                           absl::StrCat("PGPASSWORD=right-password PGUSER=pgark_pw PGHOST=",
                                        cluster().socket_dir(), " PGPORT=", cluster().port(),

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -140,6 +140,14 @@ test('every tool, end to end', async () => {
   r = await call('db_backup_incremental', {});
   assert.equal(r.isError, true);
   assert.match(r.content[0].text, /not built yet/);
+
+  // Every call is audited, failed ones included, and the connection string never is.
+  const auditPath = join(backupDir, 'audit.log');
+  assert.equal(statSync(auditPath).mode & 0o777, 0o600);
+  const audit = readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(audit.some((e) => e.operation === 'db_backup_full' && e.via === 'mcp' && e.outcome === 'ok'));
+  assert.ok(audit.some((e) => e.operation === 'db_backup_incremental' && e.outcome === 'error'));
+  assert.ok(!readFileSync(auditPath, 'utf8').includes('host='));
   assert.deepEqual(errors, []);
 });
 
