@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -111,6 +113,85 @@ absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
     result.freed_bytes += *manifest_size;
   }
   if (::unlink(archive.c_str()) != 0) return formats::ErrnoStatus("delete", archive, errno);
+  return result;
+}
+
+absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
+                                         const PruneOptions& options) {
+  if (options.retention_days < 0 || options.keep_daily < 0 || options.keep_weekly < 0 ||
+      options.keep_monthly < 0) {
+    return absl::InvalidArgumentError("retention settings must not be negative");
+  }
+  absl::Time now = absl::Now();
+  std::string error;
+  if (!options.now.empty() && !absl::ParseTime(absl::RFC3339_full, options.now, &now, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad time \"", options.now, "\": ", error));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
+  std::vector<BackupInfo> backups;  // complete ones, newest first (ListBackups' order)
+  std::map<std::string, absl::Time> created;
+  for (BackupInfo& b : all) {
+    absl::Time t;
+    if (b.type == "incomplete" || !absl::ParseTime(absl::RFC3339_full, b.created, &t, &error)) {
+      continue;
+    }
+    created[b.filename] = t;
+    backups.push_back(std::move(b));
+  }
+  std::set<std::string> keep;
+  for (const BackupInfo& b : backups) {
+    if (b.type == "full") {
+      keep.insert(b.filename);  // the newest full backup, whatever its age
+      break;
+    }
+  }
+  for (const BackupInfo& b : backups) {
+    if (options.retention_days > 0 &&
+        now - created[b.filename] < absl::Hours(24) * options.retention_days) {
+      keep.insert(b.filename);
+    }
+  }
+  // Grandfather-father-son: the newest backup of each of the last N periods.
+  auto keep_periods = [&](int count, const char* format) {
+    std::set<std::string> periods;
+    for (const BackupInfo& b : backups) {
+      if (static_cast<int>(periods.size()) >= count) break;
+      std::string period = absl::FormatTime(format, created[b.filename], absl::UTCTimeZone());
+      if (periods.insert(period).second) keep.insert(b.filename);
+    }
+  };
+  keep_periods(options.keep_daily, "%Y-%m-%d");
+  keep_periods(options.keep_weekly, "%G-W%V");
+  keep_periods(options.keep_monthly, "%Y-%m");
+  // Never orphan a kept backup: keep its whole dependency chain.
+  std::map<std::string, const BackupInfo*> by_name;
+  for (const BackupInfo& b : backups) by_name[b.filename] = &b;
+  std::vector<std::string> work(keep.begin(), keep.end());
+  while (!work.empty()) {
+    std::string name = work.back();
+    work.pop_back();
+    auto it = by_name.find(name);
+    if (it == by_name.end()) continue;
+    for (const std::string& dep : it->second->dependencies) {
+      if (keep.insert(dep).second) work.push_back(dep);
+    }
+  }
+  PruneResult result;
+  // Newest first: a dependent is newer than its base, so it always goes first.
+  for (auto it = backups.begin(); it != backups.end(); ++it) {
+    if (keep.count(it->filename)) {
+      result.kept.push_back(it->filename);
+      continue;
+    }
+    if (options.dry_run) {
+      result.deleted.push_back(it->filename);
+      result.freed_bytes += it->size_bytes;
+      continue;
+    }
+    PGARK_ASSIGN_OR_RETURN(DeleteResult d, DeleteBackup(backup_dir, it->filename));
+    result.deleted.push_back(d.deleted_file);
+    result.freed_bytes += d.freed_bytes;
+  }
   return result;
 }
 

@@ -45,6 +45,28 @@ struct DeleteResult {
 absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
                                           const std::string& backup_file);
 
+struct PruneOptions {
+  int retention_days = 30;  // BACKUP_RETENTION_DAYS: older backups may go; 0 keeps by age none
+  int keep_daily = 0;       // BACKUP_KEEP_DAILY: the newest backup of each of the last N days
+  int keep_weekly = 0;      // BACKUP_KEEP_WEEKLY: ... of each of the last N ISO weeks
+  int keep_monthly = 0;     // BACKUP_KEEP_MONTHLY: ... of each of the last N months
+  bool dry_run = false;     // report, delete nothing
+  std::string now;          // ISO 8601 "now" for tests; empty: the clock
+};
+
+struct PruneResult {
+  std::vector<std::string> deleted;  // or, in a dry run, would be deleted
+  std::vector<std::string> kept;
+  uint64_t freed_bytes = 0;
+};
+
+// Deletes the complete backups that no rule keeps. Kept always: the newest full backup, every
+// backup younger than `retention_days`, the newest backup of each of the last N days, weeks and
+// months, and every backup a kept backup depends on (its whole chain). Incomplete files (no
+// manifest) are left alone. kInvalidArgument for negative settings.
+absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
+                                         const PruneOptions& options);
+
 }  // namespace pgark::engine
 
 #endif  // PGARK_ENGINE_REPOSITORY_H_

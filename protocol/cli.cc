@@ -41,6 +41,8 @@ constexpr char kUsage[] =
     "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
     "  list [--type full|table|incremental] [--sort date|size] [--limit N]\n"
     "  delete FILE\n"
+    "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
+    "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
     "  validate FILE\n"
     "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
@@ -49,11 +51,11 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns"};
+                                           "conflict-columns", "retention-days"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
-    "no-headers",    "atomic"};
+    "no-headers",    "atomic", "dry-run"};
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -368,6 +370,42 @@ absl::Status RunDelete(Context& c, const std::string& file) {
   return absl::OkStatus();
 }
 
+absl::Status RunPrune(Context& c) {
+  engine::PruneOptions o;
+  o.dry_run = c.args.Has("dry-run");
+  // Flags win over the environment; the seed's default retention is 30 days.
+  struct Setting {
+    const char* flag;
+    const char* env;
+    int* target;
+  };
+  for (const Setting& s : {Setting{"retention-days", "BACKUP_RETENTION_DAYS", &o.retention_days},
+                           Setting{"", "BACKUP_KEEP_DAILY", &o.keep_daily},
+                           Setting{"", "BACKUP_KEEP_WEEKLY", &o.keep_weekly},
+                           Setting{"", "BACKUP_KEEP_MONTHLY", &o.keep_monthly}}) {
+    const bool from_flag = *s.flag != '\0' && c.args.values.count(s.flag) > 0;
+    std::string text = from_flag ? c.args.Value(s.flag) : Env(s.env);
+    if (text.empty()) continue;
+    if (!absl::SimpleAtoi(text, s.target) || *s.target < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(from_flag ? absl::StrCat("--", s.flag) : s.env, " \"", text,
+                       "\" is not a whole number"));
+    }
+  }
+  absl::StatusOr<engine::PruneResult> r = engine::PruneBackups(c.backup_dir, o);
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << PruneResultJson(*r, o.dry_run).dump() << "\n";
+    return absl::OkStatus();
+  }
+  for (const std::string& name : r->deleted) {
+    c.out << (o.dry_run ? "would delete " : "deleted ") << name << "\n";
+  }
+  c.out << (o.dry_run ? "would free " : "freed ") << HumanBytes(r->freed_bytes) << ", kept "
+        << r->kept.size() << " backups\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunValidate(Context& c, const std::string& file) {
   absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(c.backup_dir, file);
   if (!r.ok()) return r.status();
@@ -429,6 +467,10 @@ absl::Status Dispatch(Context& c) {
     if (p.size() != 2) return absl::InvalidArgumentError("delete needs one backup FILE name");
     return RunDelete(c, p[1]);
   }
+  if (cmd == "prune") {
+    if (p.size() > 1) return absl::InvalidArgumentError("prune takes no arguments");
+    return RunPrune(c);
+  }
   if (cmd == "validate") {
     if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
     return RunValidate(c, p[1]);
@@ -437,7 +479,7 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
     return RunMcp(c);
   }
-  static const std::set<std::string> kPlanned = {"prune", "schedule", "decrypt"};
+  static const std::set<std::string> kPlanned = {"schedule", "decrypt"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(
         absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));

@@ -84,6 +84,11 @@ Json ImportResultJson(const engine::ImportResult& r) {
           {"duration", r.duration_ms}};
 }
 
+Json PruneResultJson(const engine::PruneResult& result, bool dry_run) {
+  return {{"success", true}, {"dryRun", dry_run}, {"deleted", result.deleted},
+          {"kept", result.kept}, {"freedSpace", result.freed_bytes}};
+}
+
 Json ValidationJson(const engine::ValidationReport& report) {
   return {{"success", true},
           {"backupFile", report.backup_file},

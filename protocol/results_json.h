@@ -32,6 +32,8 @@ Json ImportResultJson(const engine::ImportResult& result);
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups);
 // db_delete_backup: success, deletedFile, freedSpace.
 Json DeleteResultJson(const engine::DeleteResult& result);
+// pgark prune: success, dryRun, deleted, kept, freedSpace.
+Json PruneResultJson(const engine::PruneResult& result, bool dry_run);
 // db_validate_backup: success, valid, fileSize, fileType, hasManifest, errors, warnings.
 Json ValidationJson(const engine::ValidationReport& report);
 

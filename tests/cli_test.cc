@@ -135,6 +135,11 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
   EXPECT_EQ(last["outcome"], "error");
   EXPECT_THAT(last["error"].get<std::string>(), HasSubstr("not found"));
   EXPECT_THAT(testing::ReadFile(audit_path), Not(HasSubstr("host=")));
+
+  RunResult prune = Pgark("--json prune --dry-run");
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  EXPECT_EQ(nlohmann::json::parse(prune.out)["dryRun"], true);
+  EXPECT_EQ(Pgark("prune", "BACKUP_RETENTION_DAYS=soon").exit_code, 2);
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
