@@ -17,8 +17,16 @@ psql -X -q -v ON_ERROR_STOP=1 -d writing -c "CREATE TABLE big (id int PRIMARY KE
   INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 300000) g;" >/dev/null
 export PGARK_TEST_DB="host=$PGHOST port=$PGPORT user=postgres dbname=writing"
 export PGARK_BIN=${PGARK_BIN:-$root/build/tools/pgark}
-reporters=(--test-reporter=spec --test-reporter-destination=stdout)
-if [[ -n "${GTEST_OUTPUT:-}" ]]; then
-  reporters+=(--test-reporter=junit --test-reporter-destination="${GTEST_OUTPUT#xml:}mcp_test.xml")
-fi
-node --test --test-concurrency=1 "${reporters[@]}" raw-wire.test.mjs sdk.test.mjs
+# One file at a time (they share the database). A JUnit report for tools/test.sh's count needs
+# Node 20 or newer; Debian 12's own Node 18 runs the same tests without it.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+status=0
+for file in raw-wire sdk; do
+  reporters=(--test-reporter=spec --test-reporter-destination=stdout)
+  if [[ -n "${GTEST_OUTPUT:-}" && $node_major -ge 20 ]]; then
+    name=mcp_test; [[ $file == sdk ]] && name=mcp_test_sdk
+    reporters+=(--test-reporter=junit --test-reporter-destination="${GTEST_OUTPUT#xml:}$name.xml")
+  fi
+  node --test "${reporters[@]}" "$file.test.mjs" || status=1
+done
+exit $status
