@@ -224,6 +224,7 @@ class Importer {
   absl::Status fatal_;
   std::map<uint64_t, std::string> row_errors_;  // the first errors, in file order
   std::set<std::string> generated_;              // columns whose values are computed
+  bool bisecting_ = false;                       // the staging index exists
 };
 
 std::string Importer::MapName(const std::string& name) const {
@@ -470,6 +471,11 @@ absl::Status Importer::InsertRange(const std::string& keys, int64_t lo, int64_t 
   if (absl::IsUnavailable(r.status())) return r.status();
   PGARK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT pgark_rows"));
   PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_rows"));
+  if (!bisecting_) {
+    // Bisection reads row ranges over and over: index them, once, only when it is needed.
+    PGARK_RETURN_IF_ERROR(conn_.Exec("CREATE INDEX ON pgark_import (pgark_keys, pgark_row)"));
+    bisecting_ = true;
+  }
   // Which rows? Count what is in the range; a single row is the culprit, else split.
   PGARK_ASSIGN_OR_RETURN(PgResult rows, conn_.Exec(absl::StrCat(
       "SELECT min(pgark_row), max(pgark_row) FROM pgark_import WHERE pgark_keys = ",
