@@ -18,7 +18,10 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
   ValidationReport report;
   report.backup_file = backup_file;
   absl::StatusOr<LoadedBackup> backup = LoadBackup(backup_dir, backup_file);
-  if (absl::IsInvalidArgument(backup.status()) || absl::IsNotFound(backup.status())) {
+  // Damage and unknown formats are findings; anything else (a bad name, a missing file, a
+  // refused symlink, no permission) means the check could not run.
+  if (!backup.ok() && !absl::IsDataLoss(backup.status()) &&
+      !absl::IsUnimplemented(backup.status())) {
     return backup.status();
   }
   PGARK_ASSIGN_OR_RETURN(report.file_size,

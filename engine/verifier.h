@@ -21,8 +21,9 @@ struct ValidationReport {
   std::vector<std::string> warnings;
 };
 
-// A non-OK status only for an unusable request (kInvalidArgument file name, kNotFound file);
-// damage is reported in the report (valid = false), not as a status.
+// A non-OK status only when the check cannot run (kInvalidArgument file name, kNotFound file,
+// kPermissionDenied for a symlink or an unreadable file); damage and unknown formats are
+// reported in the report (valid = false), not as a status.
 absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
                                                 const std::string& backup_file);
 

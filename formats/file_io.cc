@@ -56,6 +56,9 @@ absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, in
       return absl::NotFoundError(text);
     case EEXIST:
       return absl::AlreadyExistsError(text);
+    case ELOOP:
+      return absl::PermissionDeniedError(
+          absl::StrCat(text, " (a symbolic link; pgark only opens plain files here)"));
     default:
       return absl::InternalError(text);
   }
@@ -176,7 +179,8 @@ absl::Status FileSink::Close() {
 absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path,
                                                              uint64_t offset, uint64_t length,
                                                              size_t buffer_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NOFOLLOW: a name in the backup directory must not lead out of it through a symlink.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return ErrnoStatus("open", path, errno);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     int err = errno;

@@ -18,7 +18,7 @@ namespace pgark::formats {
 
 // Maps an errno value to a Status ("<operation> \"<path>\": <strerror>"): ENOSPC/EDQUOT are
 // kResourceExhausted, EACCES/EPERM/EROFS kPermissionDenied, ENOENT kNotFound, EEXIST
-// kAlreadyExists, anything else kInternal.
+// kAlreadyExists, ELOOP (a symlink refused) kPermissionDenied, anything else kInternal.
 absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, int err);
 
 // Creates `path` (one level) with mode 0700 if missing. kFailedPrecondition if it exists but is
@@ -61,7 +61,7 @@ class FileSource : public Source {
   static constexpr uint64_t kToEnd = std::numeric_limits<uint64_t>::max();
 
   // Opens `path` for reading `length` bytes from `offset` (the whole file by default).
-  // kNotFound if it does not exist.
+  // kNotFound if it does not exist; kPermissionDenied if it is a symbolic link.
   static absl::StatusOr<std::unique_ptr<FileSource>> Open(const std::string& path,
                                                           uint64_t offset = 0,
                                                           uint64_t length = kToEnd,

@@ -182,9 +182,7 @@ absl::Status RunMcp(Context& c) {
   config.connect = c.connect;
   config.backup_dir = c.backup_dir;
   config.compress_by_default = absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
-  for (absl::string_view t : absl::StrSplit(Env("PGARK_ALLOWED_TABLES"), ',', absl::SkipWhitespace())) {
-    config.allowed_tables.push_back(std::string(absl::StripAsciiWhitespace(t)));
-  }
+  config.allowed_tables = AllowedTablesFromEnvironment();
   ToolRegistry registry;
   RegisterEngineTools(registry, config);
   ServerIdentity identity;
@@ -204,7 +202,17 @@ absl::Status RunMcp(Context& c) {
   return absl::OkStatus();
 }
 
+// PGARK_ALLOWED_TABLES applies to the command line as it does to the MCP tools.
+absl::Status CheckAllowed(const std::vector<std::string>& tables) {
+  const std::vector<std::string> allowed = AllowedTablesFromEnvironment();
+  for (const std::string& t : tables) {
+    if (absl::Status s = CheckAllowedTable(allowed, t); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
+  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
   engine::BackupOptions o;
   o.backup_dir = c.backup_dir;
   o.tables = std::move(tables);
@@ -239,6 +247,7 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
 }
 
 absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::string> tables) {
+  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
   engine::RestoreOptions o;
   o.backup_dir = c.backup_dir;
   o.backup_file = file;
@@ -266,6 +275,7 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
 }
 
 absl::Status RunExport(Context& c, const std::string& format, const std::string& table) {
+  if (absl::Status s = CheckAllowed({table}); !s.ok()) return s;
   engine::ExportOptions o;
   o.backup_dir = c.backup_dir;
   o.table = table;
@@ -298,6 +308,7 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
 
 absl::Status RunImport(Context& c, const std::string& format, const std::string& table,
                        const std::string& file) {
+  if (absl::Status s = CheckAllowed({table}); !s.ok()) return s;
   engine::ImportOptions o;
   o.backup_dir = c.backup_dir;
   o.table = table;

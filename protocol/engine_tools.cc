@@ -1,10 +1,13 @@
 #include "protocol/engine_tools.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/audit_log.h"
 #include "engine/dumper.h"
@@ -108,16 +111,7 @@ engine::OnConflict OnConflict(const Json& args) {
 }
 
 absl::Status CheckAllowed(const EngineToolsConfig& config, const std::string& table) {
-  if (config.allowed_tables.empty()) return absl::OkStatus();
-  for (const std::string& allowed : config.allowed_tables) {
-    if (allowed == table || absl::StrCat("public.", table) == allowed ||
-        absl::StrCat("public.", allowed) == table) {
-      return absl::OkStatus();
-    }
-  }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "table \"", table, "\" is not in PGARK_ALLOWED_TABLES (allowed: ",
-      absl::StrJoin(config.allowed_tables, ", "), ")"));
+  return CheckAllowedTable(config.allowed_tables, table);
 }
 
 ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
@@ -129,6 +123,28 @@ ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
 }
 
 }  // namespace
+
+std::vector<std::string> AllowedTablesFromEnvironment() {
+  std::vector<std::string> tables;
+  const char* env = std::getenv("PGARK_ALLOWED_TABLES");
+  if (env == nullptr) return tables;
+  for (absl::string_view t : absl::StrSplit(env, ',', absl::SkipWhitespace())) {
+    tables.push_back(std::string(absl::StripAsciiWhitespace(t)));
+  }
+  return tables;
+}
+
+absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table) {
+  if (allowed.empty()) return absl::OkStatus();
+  for (const std::string& a : allowed) {
+    if (a == table || absl::StrCat("public.", table) == a || absl::StrCat("public.", a) == table) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(absl::StrCat("table \"", table,
+                                                  "\" is not in PGARK_ALLOWED_TABLES (allowed: ",
+                                                  absl::StrJoin(allowed, ", "), ")"));
+}
 
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config) {
   // Every tool call, refused ones included, goes to the audit log.

@@ -23,6 +23,12 @@ struct EngineToolsConfig {
 
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config);
 
+// The tables of PGARK_ALLOWED_TABLES ("books, app.orders"); empty when it is not set.
+std::vector<std::string> AllowedTablesFromEnvironment();
+// kPermissionDenied unless `allowed` is empty or holds `table` ("books" and "public.books"
+// are the same table).
+absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table);
+
 }  // namespace pgark::protocol
 
 #endif  // PGARK_PROTOCOL_ENGINE_TOOLS_H_

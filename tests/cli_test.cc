@@ -163,6 +163,27 @@ TEST_F(CliTest, FileArgumentsArePlainNames) {
   }
 }
 
+TEST_F(CliTest, SymlinksOutOfTheBackupDirectoryAreRefused) {
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
+  ASSERT_EQ(::symlink("/etc/passwd", absl::StrCat(backup_dir_, "/backup-full-20260101-000000.sql.gz").c_str()), 0);
+  ASSERT_EQ(::symlink("/etc/passwd", absl::StrCat(backup_dir_, "/backup-full-20260101-000000-manifest.json").c_str()), 0);
+  RunResult r = Pgark("validate backup-full-20260101-000000.sql.gz");
+  EXPECT_EQ(r.exit_code, 7);
+  ExpectOneLineError(r, "symbolic link");
+}
+
+TEST_F(CliTest, AllowlistRefusesOtherTables) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  RunResult refused = Pgark(absl::StrCat(Db(src), " backup table series"),
+                            "PGARK_ALLOWED_TABLES=books,chapters");
+  EXPECT_EQ(refused.exit_code, 7);
+  ExpectOneLineError(refused, "not in PGARK_ALLOWED_TABLES");
+  RunResult allowed = Pgark(absl::StrCat(Db(src), " backup table public.books"),
+                            "PGARK_ALLOWED_TABLES=books,chapters");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+}
+
 TEST_F(CliTest, ConnectionFailures) {
   std::string db = NewDatabase("db");
   RunResult wrong = Pgark(absl::StrCat(
