@@ -86,7 +86,7 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
 }
 
 absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
-                                          const std::string& backup_file) {
+                                          const std::string& backup_file, bool cascade) {
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
   PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
   const std::string archive = formats::JoinPath(backup_dir, backup_file);
@@ -97,14 +97,26 @@ absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
   }
   PGARK_RETURN_IF_ERROR(size.status());
   PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
+  DeleteResult result{backup_file, {}, 0};
   for (const BackupInfo& other : all) {
-    if (std::find(other.dependencies.begin(), other.dependencies.end(), backup_file) !=
+    if (std::find(other.dependencies.begin(), other.dependencies.end(), backup_file) ==
         other.dependencies.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "backup \"", backup_file, "\" is needed by \"", other.filename, "\"; delete that first"));
+      continue;
     }
+    if (!cascade) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "backup \"", backup_file, "\" is needed by \"", other.filename,
+          "\"; delete that first, or delete with --cascade"));
+    }
+    // A deeper cascade may already have taken this one.
+    if (!formats::FileSize(formats::JoinPath(backup_dir, other.filename)).ok()) continue;
+    PGARK_ASSIGN_OR_RETURN(DeleteResult dependent, DeleteBackup(backup_dir, other.filename, true));
+    result.deleted_files.insert(result.deleted_files.end(), dependent.deleted_files.begin(),
+                                dependent.deleted_files.end());
+    result.freed_bytes += dependent.freed_bytes;
   }
-  DeleteResult result{backup_file, *size};
+  result.freed_bytes += *size;
+  result.deleted_files.push_back(backup_file);
   const std::string manifest = formats::JoinPath(backup_dir, manifest_name);
   absl::StatusOr<uint64_t> manifest_size = formats::FileSize(manifest);
   // The manifest goes first: without it the archive is merely incomplete, never half-valid.

@@ -36,14 +36,16 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
 
 struct DeleteResult {
   std::string deleted_file;
+  std::vector<std::string> deleted_files;  // with cascade: the dependents too, dependents first
   uint64_t freed_bytes = 0;
 };
 
 // Removes a backup archive and its manifest. kInvalidArgument for a name that is not a plain
 // backup file name; kNotFound if there is no such backup; kFailedPrecondition if another
-// backup's manifest lists it as a dependency.
+// backup's manifest lists it as a dependency, unless `cascade`, which deletes those dependents
+// (and theirs) first. `deleted_files` then lists every file removed.
 absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
-                                          const std::string& backup_file);
+                                          const std::string& backup_file, bool cascade = false);
 
 struct PruneOptions {
   int retention_days = 30;  // BACKUP_RETENTION_DAYS: older backups may go; 0 keeps by age none

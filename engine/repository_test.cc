@@ -89,6 +89,22 @@ TEST_F(RepositoryTest, PruneKeepsNewestFullRecentOnesAndChains) {
   EXPECT_THAT(DeleteBackup(dir_, base), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
+TEST_F(RepositoryTest, DeleteCascadeTakesTheChainWithIt) {
+  std::string base = Add("full", 3);
+  std::string inc1 = Add("incremental", 2, {base});
+  std::string inc2 = Add("incremental", 1, {base, inc1});
+  std::string other = Add("table", 1);
+  EXPECT_THAT(DeleteBackup(dir_, base), StatusIs(absl::StatusCode::kFailedPrecondition));
+  auto r = DeleteBackup(dir_, base, /*cascade=*/true);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->deleted_files.back(), base);
+  EXPECT_THAT(r->deleted_files, UnorderedElementsAre(inc2, inc1, base));
+  auto left = ListBackups(dir_, {});
+  ASSERT_THAT(left, IsOk());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].filename, other);
+}
+
 TEST_F(RepositoryTest, GrandfatherFatherSon) {
   std::map<int, std::string> by_age;
   for (int days : {0, 1, 8, 9, 40, 41, 75}) by_age[days] = Add("table", days);

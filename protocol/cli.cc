@@ -40,7 +40,7 @@ constexpr char kUsage[] =
     "  import json|csv TABLE FILE [--on-conflict error|skip|update] [--has-headers|--no-headers]\n"
     "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
     "  list [--type full|table|incremental] [--sort date|size] [--limit N]\n"
-    "  delete FILE\n"
+    "  delete FILE [--cascade]   (--cascade also deletes the backups that depend on FILE)\n"
     "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
     "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
     "  validate FILE\n"
@@ -55,7 +55,7 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
-    "no-headers",    "atomic", "dry-run"};
+    "no-headers",    "atomic", "dry-run", "cascade"};
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -371,12 +371,14 @@ absl::Status RunList(Context& c) {
 }
 
 absl::Status RunDelete(Context& c, const std::string& file) {
-  absl::StatusOr<engine::DeleteResult> d = engine::DeleteBackup(c.backup_dir, file);
+  absl::StatusOr<engine::DeleteResult> d =
+      engine::DeleteBackup(c.backup_dir, file, c.args.Has("cascade"));
   if (!d.ok()) return d.status();
   if (c.json) {
     c.out << DeleteResultJson(*d).dump() << "\n";
   } else {
-    c.out << "deleted " << d->deleted_file << " (" << HumanBytes(d->freed_bytes) << " freed)\n";
+    for (const std::string& f : d->deleted_files) c.out << "deleted " << f << "\n";
+    c.out << HumanBytes(d->freed_bytes) << " freed\n";
   }
   return absl::OkStatus();
 }

@@ -393,15 +393,18 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
               }});
   r.Register({"db_delete_backup", "Delete a backup",
               "DESTRUCTIVE and permanent: delete a backup file and its manifest from the backup "
-              "directory. Refused for a backup that another backup depends on." + where,
-              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}}, {"backupFile"}),
+              "directory. Refused for a backup that another backup depends on, unless cascade "
+              "is true, which deletes those too." + where,
+              Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+                      {"cascade", Bool("also delete the backups that depend on it", false)}},
+                     {"backupFile"}),
               Output({{"success", {{"type", "boolean"}}}, {"deletedFile", {{"type", "string"}}},
-                      {"freedSpace", {{"type", "integer"}}}},
+                      {"deletedFiles", kStrings}, {"freedSpace", {{"type", "integer"}}}},
                      {"success", "deletedFile", "freedSpace"}),
               Annotations(false, true, true),
               [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
                 absl::StatusOr<engine::DeleteResult> d =
-                    engine::DeleteBackup(config.backup_dir, a["backupFile"]);
+                    engine::DeleteBackup(config.backup_dir, a["backupFile"], a.value("cascade", false));
                 if (!d.ok()) return d.status();
                 return DeleteResultJson(*d);
               }});

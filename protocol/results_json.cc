@@ -70,7 +70,10 @@ Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
 }
 
 Json DeleteResultJson(const engine::DeleteResult& result) {
-  return {{"success", true}, {"deletedFile", result.deleted_file}, {"freedSpace", result.freed_bytes}};
+  return {{"success", true},
+          {"deletedFile", result.deleted_file},
+          {"deletedFiles", result.deleted_files},
+          {"freedSpace", result.freed_bytes}};
 }
 
 Json ImportResultJson(const engine::ImportResult& r) {

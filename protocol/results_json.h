@@ -30,7 +30,8 @@ Json ImportResultJson(const engine::ImportResult& result);
 // db_list_backups: success, backups[{filename, type, size ("15.00 MB"), sizeBytes, created,
 // tables, recordCount}].
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups);
-// db_delete_backup: success, deletedFile, freedSpace.
+// db_delete_backup: success, deletedFile, deletedFiles (with cascade, dependents first),
+// freedSpace.
 Json DeleteResultJson(const engine::DeleteResult& result);
 // pgark prune: success, dryRun, deleted, kept, freedSpace.
 Json PruneResultJson(const engine::PruneResult& result, bool dry_run);
