@@ -29,11 +29,6 @@ using formats::ArchiveWriter;
 using formats::Manifest;
 using formats::MemberEntry;
 
-ProgressListener& DefaultListener() {
-  static ProgressListener listener;
-  return listener;
-}
-
 absl::Status CheckCancelled(ProgressListener& listener) {
   if (listener.Cancelled()) return absl::CancelledError("cancelled");
   return absl::OkStatus();
@@ -266,7 +261,7 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   PGARK_RETURN_IF_ERROR(ValidateOptions(options, type));
   PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  Dumper dumper(conn, options, listener != nullptr ? *listener : DefaultListener());
+  Dumper dumper(conn, options, ListenerOr(listener));
   absl::StatusOr<Manifest> manifest = dumper.Run(type);
   if (absl::IsCancelled(manifest.status())) {
     return absl::CancelledError("backup cancelled; nothing was written");

@@ -132,8 +132,7 @@ absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportO
     chain.Add<formats::CopyTextUnescaper>();
     if (!o.ndjson) chain.Add<formats::JsonLinesToArray>();
   }
-  ProgressListener fallback;
-  ProgressListener& progress = listener != nullptr ? *listener : fallback;
+  ProgressListener& progress = ListenerOr(listener);
   chain.Add<ProgressTap>(progress);
   PGARK_RETURN_IF_ERROR(chain.Open(std::move(file)));
   progress.OnStart(1, ref.estimated_bytes);

@@ -541,8 +541,7 @@ absl::StatusOr<ImportResult> Import(const ConnectOptions& connect, const ImportO
   }
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   ImportResult result;
-  ProgressListener fallback;
-  Importer importer(conn, options, listener != nullptr ? *listener : fallback, result);
+  Importer importer(conn, options, ListenerOr(listener), result);
   absl::Status s = importer.Run();
   if (!s.ok()) {
     if (PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");

@@ -27,6 +27,13 @@ class ProgressListener {
   virtual bool Cancelled() { return false; }
 };
 
+// `listener`, or a listener that ignores everything when it is null (the engine entry points
+// take an optional listener).
+inline ProgressListener& ListenerOr(ProgressListener* listener) {
+  static ProgressListener ignore_all;  // stateless: safe to share between threads
+  return listener != nullptr ? *listener : ignore_all;
+}
+
 // A tap on a table's data stream that reports bytes to `listener` and fails the stream with
 // kCancelled once the listener asks to stop, both every `check_every_bytes`, so a long COPY
 // stops promptly and the caller unwinds (temporary files removed, transaction rolled back).

@@ -23,11 +23,6 @@ namespace {
 
 using formats::MemberEntry;
 
-ProgressListener& DefaultListener() {
-  static ProgressListener listener;
-  return listener;
-}
-
 // "schema\x01name": the key of an owning object (a table, view, sequence, type, ...).
 std::string OwnerKey(absl::string_view schema, absl::string_view name) {
   return absl::StrCat(schema, "\x01", name);
@@ -339,7 +334,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
         conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
         manifest.server_version_num / 10000, " or newer"));
   }
-  Restorer restorer(conn, backup, options, listener != nullptr ? *listener : DefaultListener(),
+  Restorer restorer(conn, backup, options, ListenerOr(listener),
                     result);
   absl::Status s = restorer.Run(tables);
   if (!s.ok()) {

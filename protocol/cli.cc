@@ -202,6 +202,14 @@ absl::Status RunMcp(Context& c) {
   return absl::OkStatus();
 }
 
+// The FORMAT word of `export FORMAT` / `import FORMAT`: true for csv, false for json.
+absl::StatusOr<bool> IsCsv(absl::string_view command, const std::string& format) {
+  if (format == "csv") return true;
+  if (format == "json") return false;
+  return absl::InvalidArgumentError(
+      absl::StrCat(command, " format must be json or csv, not \"", format, "\""));
+}
+
 // PGARK_ALLOWED_TABLES applies to the command line as it does to the MCP tools.
 absl::Status CheckAllowed(const std::vector<std::string>& tables) {
   const std::vector<std::string> allowed = AllowedTablesFromEnvironment();
@@ -279,10 +287,9 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
   engine::ExportOptions o;
   o.backup_dir = c.backup_dir;
   o.table = table;
-  if (format != "json" && format != "csv") {
-    return absl::InvalidArgumentError(absl::StrCat("export format must be json or csv, not \"", format, "\""));
-  }
-  o.format = format == "csv" ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
+  absl::StatusOr<bool> csv = IsCsv("export", format);
+  if (!csv.ok()) return csv.status();
+  o.format = *csv ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
   o.ndjson = c.args.Has("ndjson");
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> where =
       PairFlags(c.args, "where", /*value_required=*/false);
@@ -313,10 +320,9 @@ absl::Status RunImport(Context& c, const std::string& format, const std::string&
   o.backup_dir = c.backup_dir;
   o.table = table;
   o.file = file;
-  if (format != "json" && format != "csv") {
-    return absl::InvalidArgumentError(absl::StrCat("import format must be json or csv, not \"", format, "\""));
-  }
-  o.format = format == "csv" ? engine::ImportFormat::kCsv : engine::ImportFormat::kJson;
+  absl::StatusOr<bool> csv = IsCsv("import", format);
+  if (!csv.ok()) return csv.status();
+  o.format = *csv ? engine::ImportFormat::kCsv : engine::ImportFormat::kJson;
   absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
   if (!on_conflict.ok()) return on_conflict.status();
   o.on_conflict = *on_conflict;
