@@ -135,7 +135,8 @@ std::string Dumper::ChooseBackupId(BackupType type, absl::Time now) {
   const char* type_name = type == BackupType::kFull ? "full" : "table";
   for (int seq = 0;; ++seq) {
     std::string id = formats::BackupId(type_name, label, now, seq);
-    std::string archive = formats::ArchiveFileName(id, options_.compress);
+    std::string archive =
+        formats::ArchiveFileName(id, options_.compress, options_.key != nullptr);
     if (!Exists(formats::JoinPath(options_.backup_dir, archive)) &&
         !Exists(formats::JoinPath(options_.backup_dir, id + "-manifest.json"))) {
       return id;
@@ -147,6 +148,9 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   const absl::Time now = absl::Now();
   PGARK_RETURN_IF_ERROR(
       conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  // One text form for every value, whatever the server's defaults: an incremental compares
+  // rows by their COPY text with the rows of backups made in other sessions.
+  PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
   PGARK_ASSIGN_OR_RETURN(ServerInfo server, Catalog(conn_).GetServerInfo());
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> refs, SelectTables(type));
   uint64_t estimated_bytes = 0;
@@ -181,7 +185,13 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type, now);
-  manifest_.backup_file = formats::ArchiveFileName(manifest_.backup_id, options_.compress);
+  manifest_.backup_file =
+      formats::ArchiveFileName(manifest_.backup_id, options_.compress, options_.key != nullptr);
+  if (options_.key != nullptr) {
+    manifest_.format_version = 2;
+    manifest_.cipher = formats::kCipherName;
+    PGARK_ASSIGN_OR_RETURN(manifest_.key_id, options_.key->KeyId());
+  }
   manifest_.type = type == BackupType::kFull ? "full" : "table";
   manifest_.content = options_.content == Content::kSchemaOnly ? "schema-only"
                       : options_.content == Content::kDataOnly ? "data-only"
@@ -196,7 +206,8 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   const std::string archive_path = formats::JoinPath(options_.backup_dir, manifest_.backup_file);
   PGARK_ASSIGN_OR_RETURN(
       writer_, ArchiveWriter::Open(archive_path, {.compress = options_.compress,
-                                                  .gzip = {.level = options_.gzip_level}}));
+                                                  .gzip = {.level = options_.gzip_level},
+                                                  .key = options_.key}));
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
   if (type == BackupType::kTable && options_.content != Content::kDataOnly) {

@@ -117,7 +117,9 @@ absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportO
 
   ExportResult result;
   result.format = o.format == ExportFormat::kCsv ? "csv" : "json";
-  const std::string extension = o.format == ExportFormat::kCsv ? ".csv" : o.ndjson ? ".ndjson" : ".json";
+  const std::string extension =
+      absl::StrCat(o.format == ExportFormat::kCsv ? ".csv" : o.ndjson ? ".ndjson" : ".json",
+                   o.key != nullptr ? formats::kEncryptedSuffix : "");
   const std::string stem = absl::StrCat("export-", formats::SanitizeLabel(ref.name), "-",
                                         formats::CompactTimestamp(start));
   std::string path;
@@ -134,6 +136,11 @@ absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportO
   }
   ProgressListener& progress = ListenerOr(listener);
   chain.Add<ProgressTap>(progress);
+  if (o.key != nullptr) {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::EncryptingSink> encrypt,
+                           formats::EncryptingSink::Create(o.key));
+    chain.Adopt(std::move(encrypt));
+  }
   PGARK_RETURN_IF_ERROR(chain.Open(std::move(file)));
   progress.OnStart(1, ref.estimated_bytes);
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyOutSource> copy, CopyOutSource::Open(conn, sql));

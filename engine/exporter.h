@@ -33,6 +33,7 @@ struct ExportOptions {
   std::vector<WhereFilter> where;  // ANDed
   int64_t limit = 0;               // 0: no limit
   std::vector<std::string> columns;  // empty: all columns, in table order
+  std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the file (".enc" added)
 };
 
 struct ExportResult {

@@ -16,6 +16,8 @@
 #include "engine/pg_connection.h"
 #include "engine/sql_text.h"
 #include "formats/archive_layout.h"
+#include "formats/archive_writer.h"
+#include "formats/encryption.h"
 #include "formats/file_io.h"
 #include "formats/record_readers.h"
 #include "formats/status_macros.h"
@@ -388,9 +390,29 @@ absl::Status Importer::OnJsonRecord(absl::string_view raw, uint64_t n) {
   return StageRow(n, columns, values);
 }
 
+// The file to import, decrypted when it is an encrypted export.
+absl::StatusOr<std::unique_ptr<formats::Source>> OpenImportFile(
+    const std::string& path, const std::shared_ptr<const formats::EncryptionKey>& key) {
+  std::string head;
+  {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSource> probe,
+                           formats::FileSource::Open(path, 0, formats::FileSource::kToEnd, 16));
+    PGARK_ASSIGN_OR_RETURN(absl::string_view first, probe->Read());
+    head = std::string(first);
+  }
+  const bool encrypted = formats::LooksEncrypted(head);
+  if (encrypted && key == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", path, "\" is encrypted; set BACKUP_ENCRYPTION_KEY or "
+                     "BACKUP_ENCRYPTION_KEY_FILE"));
+  }
+  return formats::OpenArchiveRange(path, encrypted ? key : nullptr, 0,
+                                   formats::FileSource::kToEnd);
+}
+
 absl::Status Importer::Stage() {
   const std::string path = formats::JoinPath(o_.backup_dir, o_.file);
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSource> source, formats::FileSource::Open(path));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::Source> source, OpenImportFile(path, o_.key));
   uint64_t records = 0;  // records the readers handed over
   formats::CsvReader csv([&](const Fields& f, uint64_t n) {
     records = n;

@@ -26,6 +26,8 @@ struct ImportOptions {
   std::string file;   // a plain name inside backup_dir
   std::string table;  // as the user typed it
   ImportFormat format = ImportFormat::kJson;
+  // Decrypts an encrypted export (one that starts with the encryption header).
+  std::shared_ptr<const formats::EncryptionKey> key;
   OnConflict on_conflict = OnConflict::kError;
   std::optional<bool> has_headers;  // CSV; nullopt: a first row naming columns is a header
   std::vector<std::pair<std::string, std::string>> map;  // file column -> table column

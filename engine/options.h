@@ -3,8 +3,11 @@
 #ifndef PGARK_ENGINE_OPTIONS_H_
 #define PGARK_ENGINE_OPTIONS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "formats/encryption.h"
 
 namespace pgark::engine {
 
@@ -27,6 +30,7 @@ struct BackupOptions {
   int gzip_level = 6;  // 1-9
   std::string label;   // optional, sanitised into the file name
   bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
+  std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive
 };
 
 enum class OnConflict { kError, kSkip, kUpdate };
@@ -38,6 +42,7 @@ struct RestoreOptions {
   std::vector<std::string> tables;
   OnConflict on_conflict = OnConflict::kError;
   bool drop_existing = false;  // drop the archive's tables that exist before restoring them
+  std::shared_ptr<const formats::EncryptionKey> key;  // for an encrypted backup
 };
 
 }  // namespace pgark::engine

@@ -20,18 +20,13 @@
 namespace pgark::engine {
 namespace {
 
-bool IsArchiveName(const std::string& name) {
-  return absl::StartsWith(name, "backup-") &&
-         (absl::EndsWith(name, ".sql.gz") || absl::EndsWith(name, ".sql"));
-}
-
 absl::StatusOr<std::vector<std::string>> ArchiveNames(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return formats::ErrnoStatus("open backup directory", dir, errno);
   std::vector<std::string> names;
   while (dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (IsArchiveName(n)) names.push_back(n);
+    if (formats::IsArchiveFileName(n)) names.push_back(n);
   }
   ::closedir(d);
   std::sort(names.begin(), names.end());

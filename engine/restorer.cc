@@ -90,7 +90,7 @@ bool Restorer::Selected(const MemberEntry& m) const {
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
   formats::StringSink text;
   PGARK_RETURN_IF_ERROR(
-      formats::ReadMember(backup_.archive_path, entry, backup_.manifest.compressed, text));
+      formats::ReadMember(backup_.archive_path, entry, backup_.read, text));
   return text.data();
 }
 
@@ -131,7 +131,7 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
   formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
   trim.set_downstream(&progress);
   absl::Status s =
-      formats::ReadMember(backup_.archive_path, data, backup_.manifest.compressed, trim);
+      formats::ReadMember(backup_.archive_path, data, backup_.read, trim);
   if (s.ok()) s = trim.Close();
   if (!s.ok()) {
     // Checksums are verified before the COPY ends: bad data never commits.
@@ -311,7 +311,9 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
                                       const RestoreOptions& options,
                                       ProgressListener* listener) {
   const absl::Time start = absl::Now();
-  PGARK_ASSIGN_OR_RETURN(LoadedBackup backup, LoadBackup(options.backup_dir, options.backup_file));
+  PGARK_ASSIGN_OR_RETURN(LoadedBackup backup,
+                         LoadBackup(options.backup_dir, options.backup_file, options.key));
+  PGARK_RETURN_IF_ERROR(RequireKey(backup));
   const formats::Manifest& manifest = backup.manifest;
   if (manifest.members.empty() || manifest.members.front().kind != "HEADER") {
     return absl::DataLossError(
@@ -322,7 +324,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Whole-file and per-member stored digests before the database is touched; the decompressed
   // digests are checked while loading, before COMMIT.
   PGARK_RETURN_IF_ERROR(
-      formats::VerifyArchive(backup.archive_path, manifest, {.inflate = false}));
+      formats::VerifyArchive(backup.archive_path, manifest, {.inflate = false, .key = options.key}));
 
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   RestoreResult result;

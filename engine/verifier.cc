@@ -12,12 +12,43 @@
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
+namespace {
+
+// Every integrity check of one archive; findings are appended to `errors`, prefixed with
+// `prefix` (used for the links of a chain).
+absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
+                      std::vector<std::string>& errors) {
+  const formats::Manifest& m = b.manifest;
+  PGARK_ASSIGN_OR_RETURN(
+      std::vector<std::string> found,
+      formats::CheckArchive(b.archive_path, m, {.inflate = true, .key = b.read.key}));
+  // The COPY framing of every data member: header of the recorded length, "\." at the end.
+  if (found.empty() && (!m.encrypted() || b.read.key != nullptr)) {
+    for (const formats::MemberEntry& e : m.members) {
+      if (e.section != "data" || e.kind != "TABLE DATA") continue;
+      formats::NullSink null;
+      formats::TrimSink trim(e.copy_header_bytes, kCopyTrailer);
+      trim.set_downstream(&null);
+      absl::Status s = formats::ReadMember(b.archive_path, e, b.read, trim);
+      if (s.ok()) s = trim.Close();
+      if (!s.ok()) found.push_back(absl::StrCat(formats::DescribeMember(e), ": ", s.message()));
+    }
+  }
+  if (m.members.empty() || m.members.front().kind != "HEADER") {
+    found.push_back("the archive does not start with a pgark header");
+  }
+  for (std::string& f : found) errors.push_back(prefix + f);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
-                                                const std::string& backup_file) {
+                                                const std::string& backup_file,
+                                                const ValidateOptions& options) {
   ValidationReport report;
   report.backup_file = backup_file;
-  absl::StatusOr<LoadedBackup> backup = LoadBackup(backup_dir, backup_file);
+  absl::StatusOr<LoadedBackup> backup = LoadBackup(backup_dir, backup_file, options.key);
   // Damage and unknown formats are findings; anything else (a bad name, a missing file, a
   // refused symlink, no permission) means the check could not run.
   if (!backup.ok() && !absl::IsDataLoss(backup.status()) &&
@@ -29,31 +60,44 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
   if (!backup.ok()) {
     report.has_manifest = !absl::StrContains(backup.status().message(), "has no manifest");
     report.errors.push_back(std::string(backup.status().message()));
-    return report;
-  }
-  report.has_manifest = true;
-  const formats::Manifest& m = backup->manifest;
-  report.file_type = m.type;
-  PGARK_ASSIGN_OR_RETURN(report.errors,
-                         formats::CheckArchive(backup->archive_path, m, {.inflate = true}));
-  // The COPY framing of every data member: header of the recorded length, "\." at the end.
-  if (report.errors.empty()) {
-    for (const formats::MemberEntry& e : m.members) {
-      if (e.section != "data") continue;
-      formats::NullSink null;
-      formats::TrimSink trim(e.copy_header_bytes, kCopyTrailer);
-      trim.set_downstream(&null);
-      absl::Status s = formats::ReadMember(backup->archive_path, e, m.compressed, trim);
-      if (s.ok()) s = trim.Close();
-      if (!s.ok()) {
-        report.errors.push_back(absl::StrCat(formats::DescribeMember(e), ": ", s.message()));
+  } else {
+    report.has_manifest = true;
+    const formats::Manifest& m = backup->manifest;
+    report.file_type = m.type;
+    absl::StatusOr<std::vector<LoadedBackup>> chain = LoadChain(backup_dir, *backup);
+    if (!chain.ok()) {
+      PGARK_RETURN_IF_ERROR(chain.status().code() == absl::StatusCode::kDataLoss
+                                ? absl::OkStatus()
+                                : chain.status());
+      report.errors.push_back(std::string(chain.status().message()));
+    } else {
+      for (const LoadedBackup& link : *chain) {
+        const bool self = &link == &chain->back();
+        PGARK_RETURN_IF_ERROR(CheckOne(
+            link, self ? "" : absl::StrCat("base \"", link.manifest.backup_file, "\": "),
+            report.errors));
+        if (link.manifest.encrypted() && options.key == nullptr) {
+          report.warnings.push_back(absl::StrCat(
+              "\"", link.manifest.backup_file, "\" is encrypted (key id ", link.manifest.key_id,
+              "): only its size and SHA-256 were checked; set BACKUP_ENCRYPTION_KEY to check "
+              "its contents"));
+        }
       }
     }
-  }
-  if (m.members.empty() || m.members.front().kind != "HEADER") {
-    report.errors.push_back("the archive does not start with a pgark header");
+    const int made = m.server_version_num / 10000;
+    const int target = options.target_server_version_num / 10000;
+    if (target > 0 && made > target) {
+      report.warnings.push_back(absl::StrCat("made with PostgreSQL ", m.postgres_version,
+                                             ", target is ", target,
+                                             ".x: restore needs PostgreSQL ", made,
+                                             " or newer"));
+    }
   }
   report.valid = report.errors.empty();
+  if (options.record && report.has_manifest) {
+    // Best effort: a read-only directory must not turn a finished check into a failure.
+    (void)RecordCheck(backup_dir, backup_file, report.valid);
+  }
   return report;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "formats/encryption.h"
 
 namespace pgark::engine {
 
@@ -21,11 +22,24 @@ struct ValidationReport {
   std::vector<std::string> warnings;
 };
 
+struct ValidateOptions {
+  // Decrypts an encrypted backup's members; without it only the file digest is checked (and
+  // a warning says so).
+  std::shared_ptr<const formats::EncryptionKey> key;
+  // The server the backup would be restored into (e.g. 140010), 0 if unknown: a warning when
+  // the backup was made with a newer major version.
+  int target_server_version_num = 0;
+  // Record the outcome beside the backup for `pgark list` ("valid at last check").
+  bool record = true;
+};
+
 // A non-OK status only when the check cannot run (kInvalidArgument file name, kNotFound file,
-// kPermissionDenied for a symlink or an unreadable file); damage and unknown formats are
-// reported in the report (valid = false), not as a status.
+// kPermissionDenied for a symlink or an unreadable file, kUnauthenticated for a wrong key);
+// damage and unknown formats are reported in the report (valid = false), not as a status.
+// An incremental backup is valid only if every backup of its chain is.
 absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
-                                                const std::string& backup_file);
+                                                const std::string& backup_file,
+                                                const ValidateOptions& options = {});
 
 }  // namespace pgark::engine
 

@@ -42,12 +42,12 @@ std::string BackupId(absl::string_view type, absl::string_view label, absl::Time
   return id;
 }
 
-std::string ArchiveFileName(absl::string_view backup_id, bool compressed) {
-  return absl::StrCat(backup_id, compressed ? ".sql.gz" : ".sql");
+std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool encrypted) {
+  return absl::StrCat(backup_id, compressed ? ".sql.gz" : ".sql", encrypted ? ".enc" : "");
 }
 
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file) {
-  for (absl::string_view suffix : {".sql.gz", ".sql"}) {
+  for (absl::string_view suffix : {".sql.gz.enc", ".sql.enc", ".sql.gz", ".sql"}) {
     if (absl::EndsWith(archive_file, suffix) && archive_file.size() > suffix.size()) {
       archive_file.remove_suffix(suffix.size());
       return absl::StrCat(archive_file, "-manifest.json");
@@ -55,6 +55,10 @@ absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file) {
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "\"", archive_file, "\" is not a backup file name (expected a .sql.gz or .sql file)"));
+}
+
+bool IsArchiveFileName(absl::string_view name) {
+  return absl::StartsWith(name, "backup-") && ManifestFileName(name).ok();
 }
 
 absl::Status ValidateFileName(absl::string_view name) {

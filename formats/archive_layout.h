@@ -26,11 +26,14 @@ std::string IsoTimestamp(absl::Time t);
 // two backups made in one second apart.
 std::string BackupId(absl::string_view type, absl::string_view label, absl::Time t, int sequence);
 
-// The archive file for a backup id: ".sql.gz" when compressed, else ".sql".
-std::string ArchiveFileName(absl::string_view backup_id, bool compressed);
-// "<backup id>-manifest.json" for an archive file name (".sql.gz" or ".sql").
-// kInvalidArgument if `archive_file` does not end in either.
+// The archive file for a backup id: ".sql.gz" when compressed, else ".sql"; ".enc" appended
+// when encrypted.
+std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool encrypted = false);
+// "<backup id>-manifest.json" for an archive file name (".sql.gz", ".sql", either + ".enc").
+// kInvalidArgument if `archive_file` does not end in one of them.
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file);
+// True for the name of a backup archive ("backup-" + a name ManifestFileName accepts).
+bool IsArchiveFileName(absl::string_view name);
 
 // Accepts a plain file name inside the backup directory: non-empty, at most 255 bytes, only
 // [A-Za-z0-9._-], not starting with '.', so "..", "/", absolute paths and hidden temporary

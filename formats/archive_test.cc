@@ -93,7 +93,7 @@ TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
   TrimSink trim(m.members[1].copy_header_bytes, "\\.\n");
   trim.set_downstream(&out);
   trim.set_close_downstream(false);
-  ASSERT_THAT(ReadMember(path_, m.members[1], GetParam(), trim), IsOk());
+  ASSERT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, trim), IsOk());
   ASSERT_THAT(trim.Close(), IsOk());
   EXPECT_TRUE(out.data() == rows);
 }
@@ -122,7 +122,7 @@ TEST_P(ArchiveTest, FlippedByteNamesTheDamagedMember) {
   EXPECT_THAT(VerifyArchive(path_, m, {.inflate = false}),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("TABLE DATA \"public.t\"")));
   NullSink null;
-  EXPECT_THAT(ReadMember(path_, m.members[1], GetParam(), null),
+  EXPECT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, null),
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
@@ -133,7 +133,7 @@ TEST_P(ArchiveTest, TruncationIsDetected) {
   EXPECT_THAT(VerifyArchive(path_, m, {}),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
   NullSink null;
-  EXPECT_THAT(ReadMember(path_, m.members[1], GetParam(), null),
+  EXPECT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, null),
               StatusIs(absl::StatusCode::kDataLoss));
 }
 

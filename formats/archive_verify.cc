@@ -1,5 +1,6 @@
 #include "formats/archive_verify.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "formats/archive_writer.h"
 #include "formats/byte_counter.h"
@@ -11,9 +12,10 @@ namespace pgark::formats {
 namespace {
 
 // Stored digest of one member without inflating it.
-absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry) {
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
-                         FileSource::Open(path, entry.offset, entry.stored_bytes));
+absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry,
+                               const std::shared_ptr<const EncryptionKey>& key) {
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Source> source,
+                         OpenArchiveRange(path, key, entry.offset, entry.stored_bytes));
   Sha256Tap sha;
   NullSink null;
   sha.set_downstream(&null);
@@ -37,33 +39,6 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
     problems.push_back(absl::StrCat("file is ", size, " bytes, manifest says ", manifest.size,
                                     size < manifest.size ? " (truncated)" : ""));
   }
-  uint64_t expected_offset = 0;
-  for (const MemberEntry& entry : manifest.members) {
-    if (entry.offset != expected_offset) {
-      problems.push_back(absl::StrCat("member index is inconsistent at ", DescribeMember(entry)));
-      break;
-    }
-    expected_offset += entry.stored_bytes;
-    if (expected_offset > size) {
-      problems.push_back(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
-                                      ": missing from the file (truncated)"));
-      break;
-    }
-    absl::Status s;
-    if (options.inflate) {
-      NullSink null;
-      s = ReadMember(path, entry, manifest.compressed, null);
-    } else {
-      s = CheckStoredDigest(path, entry);
-    }
-    if (absl::IsDataLoss(s)) {
-      problems.push_back(std::string(s.message()));
-    } else if (!s.ok()) {
-      return s;
-    }
-  }
-  // Whole-file digest last: a damaged member already explains a mismatch, and naming the
-  // member is more useful than the file-level digest.
   {
     PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
     Sha256Tap sha;
@@ -71,15 +46,64 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
     sha.set_downstream(&null);
     PGARK_RETURN_IF_ERROR(Pump(*source, sha).status());
     PGARK_RETURN_IF_ERROR(sha.Close());
-    if (sha.HexDigest() != manifest.checksum && problems.empty()) {
+    if (sha.HexDigest() != manifest.checksum) {
       problems.push_back(absl::StrCat("sha256 of the file ", sha.HexDigest(),
                                       " does not match the manifest checksum ",
                                       manifest.checksum));
     }
   }
-  if (problems.empty() && expected_offset != size) {
-    problems.push_back(absl::StrCat("member index covers ", expected_offset, " of ", size,
-                                    " bytes"));
+  // Members live in plaintext coordinates: for an encrypted file, those of the decrypted
+  // stream, which only the key opens.
+  uint64_t plain_size = size;
+  if (manifest.encrypted()) {
+    if (options.key == nullptr) return problems;
+    absl::StatusOr<std::unique_ptr<DecryptingSource>> probe =
+        DecryptingSource::Open(path, options.key, 0, 0);
+    if (absl::IsDataLoss(probe.status())) {
+      problems.push_back(std::string(probe.status().message()));
+      return problems;
+    }
+    PGARK_RETURN_IF_ERROR(probe.status());
+    plain_size = (*probe)->plain_size();
+  }
+  std::vector<std::string> member_problems;
+  uint64_t expected_offset = 0;
+  for (const MemberEntry& entry : manifest.members) {
+    if (entry.offset != expected_offset) {
+      member_problems.push_back(
+          absl::StrCat("member index is inconsistent at ", DescribeMember(entry)));
+      break;
+    }
+    expected_offset += entry.stored_bytes;
+    if (expected_offset > plain_size) {
+      member_problems.push_back(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
+                                             ": missing from the file (truncated)"));
+      break;
+    }
+    absl::Status s;
+    if (options.inflate) {
+      NullSink null;
+      s = ReadMember(path, entry, {manifest.compressed, options.key}, null);
+    } else {
+      s = CheckStoredDigest(path, entry, options.key);
+    }
+    if (absl::IsDataLoss(s)) {
+      member_problems.push_back(std::string(s.message()));
+    } else if (!s.ok()) {
+      return s;
+    }
+  }
+  if (member_problems.empty() && problems.empty() && expected_offset != plain_size) {
+    member_problems.push_back(absl::StrCat("member index covers ", expected_offset, " of ",
+                                           plain_size, " bytes"));
+  }
+  // A damaged member explains a whole-file digest mismatch, and naming the member is more
+  // useful: member findings go first, the file-level digest only when nothing else is found.
+  if (!member_problems.empty()) {
+    for (std::string& p : problems) {
+      if (!absl::StartsWith(p, "sha256 of the file")) member_problems.push_back(std::move(p));
+    }
+    return member_problems;
   }
   return problems;
 }

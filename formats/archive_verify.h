@@ -9,12 +9,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "formats/encryption.h"
 #include "formats/manifest.h"
 
 namespace pgark::formats {
 
 struct VerifyOptions {
   bool inflate = true;  // decompress every member and check its raw digest (slower)
+  // For an encrypted archive: without a key only the file's size and SHA-256 are checked;
+  // with the wrong one the check cannot run (kUnauthenticated).
+  std::shared_ptr<const EncryptionKey> key;
 };
 
 // Returns the list of integrity problems found (empty: the archive is intact). A non-OK status

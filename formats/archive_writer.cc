@@ -20,6 +20,12 @@ absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
   if (options.compress) PGARK_RETURN_IF_ERROR(ValidateGzipOptions(options.gzip));
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
   std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
+  writer->plain_bytes_ = writer->file_chain_.Add<ByteCounter>();
+  if (options.key != nullptr) {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<EncryptingSink> encrypt,
+                           EncryptingSink::Create(options.key));
+    writer->file_chain_.Adopt(std::move(encrypt));
+  }
   writer->file_sha_ = writer->file_chain_.Add<Sha256Tap>();
   writer->file_bytes_ = writer->file_chain_.Add<ByteCounter>();
   PGARK_RETURN_IF_ERROR(writer->file_chain_.Open(std::move(file)));
@@ -33,7 +39,7 @@ absl::StatusOr<Sink*> ArchiveWriter::BeginMember() {
   PGARK_CHECK(member_ == nullptr);
   member_ = std::make_unique<Member>();
   Member& m = *member_;
-  m.offset = file_bytes_->bytes();
+  m.offset = plain_bytes_->bytes();
   m.raw_sha = m.chain.Add<Sha256Tap>();
   m.raw_bytes = m.chain.Add<ByteCounter>();
   if (options_.compress) m.chain.Add<GzipCompressor>(options_.gzip);
@@ -110,21 +116,36 @@ std::string DescribeMember(const MemberEntry& e) {
   return absl::StrCat(e.kind, " \"", object, "\"");
 }
 
-absl::Status ReadMember(const std::string& path, const MemberEntry& entry, bool compressed,
-                        Sink& out) {
+absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(
+    const std::string& path, const std::shared_ptr<const EncryptionKey>& key, uint64_t offset,
+    uint64_t length) {
+  if (key != nullptr) {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<DecryptingSource> source,
+                           DecryptingSource::Open(path, key, offset, length));
+    return std::unique_ptr<Source>(std::move(source));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
+                         FileSource::Open(path, offset, length));
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
+                        const ArchiveReadOptions& options, Sink& out) {
   auto fail = [&](absl::string_view what) {
     return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
                                             ": ", what));
   };
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
-                         FileSource::Open(path, entry.offset, entry.stored_bytes));
+  absl::StatusOr<std::unique_ptr<Source>> source =
+      OpenArchiveRange(path, options.key, entry.offset, entry.stored_bytes);
+  if (absl::IsDataLoss(source.status())) return fail(source.status().message());
+  PGARK_RETURN_IF_ERROR(source.status());
   FilterChain chain;
   Sha256Tap* stored_sha = chain.Add<Sha256Tap>();
-  if (compressed) chain.Add<GzipDecompressor>();
+  if (options.compressed) chain.Add<GzipDecompressor>();
   Sha256Tap* raw_sha = chain.Add<Sha256Tap>();
   ByteCounter* raw_bytes = chain.Add<ByteCounter>();
   PGARK_RETURN_IF_ERROR(chain.Open(&out, /*close_terminal=*/false));
-  absl::Status s = Pump(*source, chain).status();
+  absl::Status s = Pump(**source, chain).status();
   if (s.ok()) s = chain.Close();
   if (!s.ok()) {
     if (absl::IsDataLoss(s)) return fail(s.message());

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "formats/byte_counter.h"
+#include "formats/encryption.h"
 #include "formats/filter_chain.h"
 #include "formats/gzip.h"
 #include "formats/manifest.h"
@@ -26,7 +27,22 @@ namespace pgark::formats {
 struct ArchiveOptions {
   bool compress = true;  // gzip each member; false writes a plain .sql file
   GzipOptions gzip;      // used when `compress`
+  // When set, the file is encrypted (formats/encryption.h) after compression. Member offsets
+  // stay in plaintext coordinates; the summary's size and digest are of the file on disk.
+  std::shared_ptr<const EncryptionKey> key;
 };
+
+// How to read an archive's members back.
+struct ArchiveReadOptions {
+  bool compressed = true;
+  std::shared_ptr<const EncryptionKey> key;  // REQUIRED for an encrypted archive
+};
+
+// The plaintext (gzip) bytes [offset, offset + length) of an archive: a file range, or the
+// decrypted range when `key` is set.
+absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(const std::string& path,
+                                                         const std::shared_ptr<const EncryptionKey>& key,
+                                                         uint64_t offset, uint64_t length);
 
 struct ArchiveSummary {
   uint64_t size_bytes = 0;
@@ -61,6 +77,7 @@ class ArchiveWriter {
   FilterChain file_chain_;  // whole-file taps in front of the FileSink
   Sha256Tap* file_sha_ = nullptr;
   ByteCounter* file_bytes_ = nullptr;
+  ByteCounter* plain_bytes_ = nullptr;  // member offsets (before encryption)
 
   struct Member;
   std::unique_ptr<Member> member_;
@@ -89,8 +106,8 @@ class TrimSink : public ForwardingSink {
 // closed), checking the stored digest, the decompressed digest and both sizes against the
 // entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt gzip; `out` may
 // by then have received bytes, so the caller must discard them (e.g. abort its COPY).
-absl::Status ReadMember(const std::string& path, const MemberEntry& entry, bool compressed,
-                        Sink& out);
+absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
+                        const ArchiveReadOptions& options, Sink& out);
 
 // A human name for a member in messages: `TABLE DATA "public.books"`.
 std::string DescribeMember(const MemberEntry& entry);

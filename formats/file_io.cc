@@ -79,14 +79,17 @@ absl::Status EnsurePrivateDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path) {
-  if (::access(path.c_str(), F_OK) == 0) return ErrnoStatus("create", path, EEXIST);
+absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path,
+                                                         bool replace) {
+  if (!replace && ::access(path.c_str(), F_OK) == 0) return ErrnoStatus("create", path, EEXIST);
   std::random_device rd;
   std::string temp = absl::StrFormat("%s/.%s.tmp-%d-%08x", DirName(path), BaseName(path),
                                      static_cast<int>(::getpid()), rd());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus("create", temp, errno);
-  return std::unique_ptr<FileSink>(new FileSink(path, std::move(temp), fd));
+  std::unique_ptr<FileSink> sink(new FileSink(path, std::move(temp), fd));
+  sink->replace_ = replace;
+  return sink;
 }
 
 FileSink::FileSink(std::string path, std::string temp_path, int fd)
@@ -165,11 +168,12 @@ absl::Status FileSink::Close() {
     if (rc != 0) s = ErrnoStatus("close", path_, errno);
   }
   // link() fails with EEXIST instead of replacing: two writers never clobber each other.
-  if (s.ok() && ::link(temp_path_.c_str(), path_.c_str()) != 0) {
+  if (s.ok() && (replace_ ? ::rename(temp_path_.c_str(), path_.c_str())
+                          : ::link(temp_path_.c_str(), path_.c_str())) != 0) {
     s = ErrnoStatus("rename into place", path_, errno);
   }
   if (!s.ok()) return Fail(std::move(s));
-  ::unlink(temp_path_.c_str());
+  if (!replace_) ::unlink(temp_path_.c_str());
   temp_path_.clear();
   s = FsyncDirectory(DirName(path_));
   if (!s.ok()) status_ = s;

@@ -27,8 +27,10 @@ absl::Status EnsurePrivateDirectory(const std::string& path);
 
 class FileSink : public Sink {
  public:
-  // Creates the temporary file. kAlreadyExists if `path` already exists.
-  static absl::StatusOr<std::unique_ptr<FileSink>> Open(const std::string& path);
+  // Creates the temporary file. kAlreadyExists if `path` already exists, unless `replace`
+  // (small state files), in which case Close() atomically replaces it.
+  static absl::StatusOr<std::unique_ptr<FileSink>> Open(const std::string& path,
+                                                        bool replace = false);
   ~FileSink() override;
 
   const std::string& path() const { return path_; }
@@ -54,6 +56,7 @@ class FileSink : public Sink {
   uint64_t bytes_written_ = 0;
   absl::Status status_;
   bool closed_ = false;
+  bool replace_ = false;
 };
 
 class FileSource : public Source {

@@ -39,6 +39,14 @@ class FilterChain : public Sink {
     return raw;
   }
 
+  // Appends a filter that was built elsewhere (e.g. by a factory that can fail).
+  template <typename T>
+  T* Adopt(std::unique_ptr<T> filter) {
+    T* raw = filter.get();
+    filters_.push_back(std::move(filter));
+    return raw;
+  }
+
   // Attaches the terminal sink, which the chain then owns and closes.
   absl::Status Open(std::unique_ptr<Sink> terminal);
   // Attaches a terminal sink the chain does not own. `Close()` closes it only when

@@ -50,6 +50,20 @@ class Reader {
   std::string where_;
 };
 
+// An array of strings.
+absl::Status GetStrings(Reader& r, const char* key, std::vector<std::string>& out,
+                        bool required) {
+  Json array;
+  PGARK_RETURN_IF_ERROR(r.Get(key, array, required));
+  for (const Json& v : array) {
+    if (!v.is_string()) {
+      return absl::DataLossError(absl::StrCat("manifest \"", key, "\" holds a non-string"));
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
 Json EncodeMember(const MemberEntry& m) {
   Json j = {{"section", m.section},          {"kind", m.kind},
             {"schema", m.schema},            {"name", m.name},
@@ -61,6 +75,9 @@ Json EncodeMember(const MemberEntry& m) {
     j["rows"] = m.rows;
     j["copyHeaderBytes"] = m.copy_header_bytes;
     j["columns"] = m.columns;
+    if (!m.column_types.empty()) j["columnTypes"] = m.column_types;
+    if (!m.key_columns.empty()) j["keyColumns"] = m.key_columns;
+    if (!m.delta.empty()) j["delta"] = m.delta;
   }
   return j;
 }
@@ -82,11 +99,13 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   if (m.section == "data") {
     PGARK_RETURN_IF_ERROR(r.Get("rows", m.rows));
     PGARK_RETURN_IF_ERROR(r.Get("copyHeaderBytes", m.copy_header_bytes));
-    Json columns;
-    PGARK_RETURN_IF_ERROR(r.Get("columns", columns));
-    for (const Json& c : columns) {
-      if (!c.is_string()) return absl::DataLossError("manifest column name is not a string");
-      m.columns.push_back(c.get<std::string>());
+    PGARK_RETURN_IF_ERROR(GetStrings(r, "columns", m.columns, true));
+    PGARK_RETURN_IF_ERROR(GetStrings(r, "columnTypes", m.column_types, false));
+    PGARK_RETURN_IF_ERROR(GetStrings(r, "keyColumns", m.key_columns, false));
+    PGARK_RETURN_IF_ERROR(r.Get("delta", m.delta, false));
+    if (!m.delta.empty() && m.delta != "full" && m.delta != "changes") {
+      return absl::DataLossError(absl::StrCat("manifest member ", index, " has unknown delta \"",
+                                              m.delta, "\""));
     }
   } else if (m.section != "pre-data" && m.section != "post-data") {
     return absl::DataLossError(
@@ -126,7 +145,16 @@ std::string EncodeManifest(const Manifest& m) {
             {"compressed", m.compressed},
             {"checksum", m.checksum},
             {"dependencies", m.dependencies},
+            {"encrypted", m.encrypted()},
             {"members", members}};
+  if (!m.base_backup.empty()) {
+    j["baseBackup"] = m.base_backup;
+    j["changes"] = {{"changedTables", m.changes.changed_tables},
+                    {"inserted", m.changes.inserted},
+                    {"updated", m.changes.updated},
+                    {"deleted", m.changes.deleted}};
+  }
+  if (m.encrypted()) j["encryption"] = {{"cipher", m.cipher}, {"keyId", m.key_id}};
   // Invalid UTF-8 in names (impossible from a UTF8 connection) is replaced, never thrown.
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
@@ -161,13 +189,29 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   PGARK_RETURN_IF_ERROR(r.Get("size", m.size));
   PGARK_RETURN_IF_ERROR(r.Get("compressed", m.compressed));
   PGARK_RETURN_IF_ERROR(r.Get("checksum", m.checksum));
-  Json deps, tables, members;
-  PGARK_RETURN_IF_ERROR(r.Get("dependencies", deps));
+  Json tables, members;
+  PGARK_RETURN_IF_ERROR(GetStrings(r, "dependencies", m.dependencies, true));
   PGARK_RETURN_IF_ERROR(r.Get("tables", tables));
   PGARK_RETURN_IF_ERROR(r.Get("members", members));
-  for (const Json& d : deps) {
-    if (!d.is_string()) return absl::DataLossError("manifest dependency is not a string");
-    m.dependencies.push_back(d.get<std::string>());
+  PGARK_RETURN_IF_ERROR(r.Get("baseBackup", m.base_backup, false));
+  if (auto it = j.find("changes"); it != j.end() && it->is_object()) {
+    Reader cr(*it, "changes");
+    PGARK_RETURN_IF_ERROR(cr.Get("changedTables", m.changes.changed_tables));
+    PGARK_RETURN_IF_ERROR(cr.Get("inserted", m.changes.inserted));
+    PGARK_RETURN_IF_ERROR(cr.Get("updated", m.changes.updated));
+    PGARK_RETURN_IF_ERROR(cr.Get("deleted", m.changes.deleted));
+  }
+  if (auto it = j.find("encryption"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) return absl::DataLossError("manifest \"encryption\" is not an object");
+    Reader er(*it, "encryption");
+    PGARK_RETURN_IF_ERROR(er.Get("cipher", m.cipher));
+    PGARK_RETURN_IF_ERROR(er.Get("keyId", m.key_id));
+    if (m.cipher != "AES-256-GCM") {
+      return absl::UnimplementedError(absl::StrCat("cipher \"", m.cipher, "\" is not supported"));
+    }
+  }
+  if (m.type == "incremental" && (m.base_backup.empty() || m.dependencies.empty())) {
+    return absl::DataLossError("incremental manifest does not name its base backup");
   }
   for (const Json& t : tables) {
     if (!t.is_object()) return absl::DataLossError("manifest table entry is not an object");

@@ -14,8 +14,10 @@
 
 namespace pgark::formats {
 
-// Bumped whenever the archive grammar or the manifest's meaning changes.
-inline constexpr int kManifestFormatVersion = 1;
+// Bumped whenever the archive grammar or the manifest's meaning changes. Writers record the
+// lowest version that describes their file (1: plain full and table backups; 2: encrypted or
+// incremental ones), so older readers refuse only what they cannot read.
+inline constexpr int kManifestFormatVersion = 2;
 
 // One gzip member (or, uncompressed, one byte range) of the archive.
 struct MemberEntry {
@@ -33,6 +35,22 @@ struct MemberEntry {
   int64_t rows = -1;              // TABLE DATA only: rows in the COPY block
   uint64_t copy_header_bytes = 0;  // TABLE DATA only: length of the "COPY ... FROM stdin;\n" line
   std::vector<std::string> columns;  // TABLE DATA only: the COPY's column list, in order
+  // TABLE DATA only: each column's type (format_type) and the primary key's columns (empty
+  // without one). An incremental compares them with its parent's to decide whether a table's
+  // rows can be diffed or must be stored whole.
+  std::vector<std::string> column_types;
+  std::vector<std::string> key_columns;
+  // Incremental backups: "full" when the TABLE DATA member holds every row of the table,
+  // "changes" when it holds only rows inserted or updated since the parent. Empty otherwise.
+  std::string delta;
+};
+
+// An incremental backup's change counts (DESIGN.md, "Incremental backups").
+struct ChangeSummary {
+  int64_t changed_tables = 0;
+  int64_t inserted = 0;
+  int64_t updated = 0;
+  int64_t deleted = 0;
 };
 
 struct TableEntry {
@@ -61,8 +79,17 @@ struct Manifest {
   uint64_t size = 0;  // archive file size in bytes
   bool compressed = true;
   std::string checksum;  // SHA-256 of the whole archive file
+  // Incremental backups: every backup this one needs, oldest (the full base) first; the last
+  // is `base_backup`, the parent it was diffed against.
   std::vector<std::string> dependencies;
+  std::string base_backup;
+  ChangeSummary changes;
+  // Encrypted archives (formats/encryption.h): the cipher and the key's id, never the key.
+  std::string cipher;
+  std::string key_id;
   std::vector<MemberEntry> members;
+
+  bool encrypted() const { return !cipher.empty(); }
 };
 
 // Serialises to pretty-printed JSON (keys as in the seed: backupId, recordCount, ...).

@@ -1,24 +1,13 @@
 #include "formats/sha256.h"
 
-#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "formats/openssl_error.h"
 #include "formats/status_macros.h"
 
 namespace pgark::formats {
-namespace {
-
-absl::Status OpenSslError(absl::string_view operation) {
-  char buf[256] = "unknown error";
-  unsigned long code = ERR_get_error();
-  if (code != 0) ERR_error_string_n(code, buf, sizeof(buf));
-  ERR_clear_error();
-  return absl::InternalError(absl::StrCat("OpenSSL ", operation, " failed: ", buf));
-}
-
-}  // namespace
 
 struct Sha256::Ctx {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
