@@ -18,6 +18,7 @@ struct ConnectOptions {
   // Overrides the database named by `conninfo` (restore --target-db).
   std::string dbname;
   std::string application_name = "pgark";
+  int connect_timeout_seconds = 0;  // 0: libpq's default (or the conninfo's)
 };
 
 enum class Content { kSchemaAndData, kSchemaOnly, kDataOnly };

@@ -27,6 +27,11 @@ absl::StatusOr<PgConnection> PgConnection::Connect(const ConnectOptions& options
     keys.push_back("dbname");  // a later dbname overrides the one inside the conninfo
     values.push_back(options.dbname.c_str());
   }
+  const std::string timeout = std::to_string(options.connect_timeout_seconds);
+  if (options.connect_timeout_seconds > 0) {
+    keys.push_back("connect_timeout");
+    values.push_back(timeout.c_str());
+  }
   keys.push_back("application_name");
   values.push_back(options.application_name.c_str());
   keys.push_back("client_encoding");

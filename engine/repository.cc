@@ -10,10 +10,12 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/backup_files.h"
 #include "formats/archive_layout.h"
+#include "formats/archive_writer.h"
 #include "formats/file_io.h"
 #include "formats/status_macros.h"
 
@@ -60,7 +62,13 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
       info.tables = static_cast<int>(m.tables.size());
       info.record_count = m.total_record_count;
       info.compressed = m.compressed;
+      info.encrypted = m.encrypted();
       info.dependencies = m.dependencies;
+      info.base_backup = m.base_backup;
+      if (std::optional<CheckRecord> check = ReadCheckRecord(backup_dir, name)) {
+        info.valid_at_last_check = check->valid;
+        info.last_checked = check->checked_at;
+      }
     } else {
       struct stat st;
       if (::stat(formats::JoinPath(backup_dir, name).c_str(), &st) != 0) continue;
@@ -74,6 +82,10 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
   std::stable_sort(out.begin(), out.end(), [&](const BackupInfo& a, const BackupInfo& b) {
     return options.sort_by == "size" ? a.size_bytes > b.size_bytes : a.created > b.created;
   });
+  if (options.offset < 0 || options.limit < 0) {
+    return absl::InvalidArgumentError("limit and offset must not be negative");
+  }
+  out.erase(out.begin(), out.begin() + std::min<long>(options.offset, static_cast<long>(out.size())));
   if (options.limit > 0 && out.size() > static_cast<size_t>(options.limit)) {
     out.resize(static_cast<size_t>(options.limit));
   }
@@ -120,7 +132,42 @@ absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
     result.freed_bytes += *manifest_size;
   }
   if (::unlink(archive.c_str()) != 0) return formats::ErrnoStatus("delete", archive, errno);
+  if (absl::StatusOr<std::string> check = CheckFileName(backup_file); check.ok()) {
+    ::unlink(formats::JoinPath(backup_dir, *check).c_str());
+  }
   return result;
+}
+
+absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const std::string& file,
+                                          std::shared_ptr<const formats::EncryptionKey> key,
+                                          std::string output) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(file));
+  if (!absl::EndsWith(file, formats::kEncryptedSuffix)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", file, "\" is not an encrypted file (its name does not end in .enc)"));
+  }
+  if (key == nullptr) {
+    return absl::FailedPreconditionError(
+        "decrypt needs the key: set BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE");
+  }
+  if (output.empty()) {
+    output = std::string(absl::StripSuffix(file, formats::kEncryptedSuffix));
+    if (formats::IsArchiveFileName(output)) output = "decrypted-" + output;
+  }
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(output));
+  const std::string path = formats::JoinPath(backup_dir, file);
+  absl::StatusOr<std::unique_ptr<formats::Source>> source =
+      formats::OpenArchiveRange(path, key, 0, formats::FileSource::kToEnd);
+  if (absl::IsNotFound(source.status())) {
+    return absl::NotFoundError(absl::StrCat("\"", file, "\" not found in \"", backup_dir, "\""));
+  }
+  PGARK_RETURN_IF_ERROR(source.status());
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
+                         formats::FileSink::Open(formats::JoinPath(backup_dir, output)));
+  PGARK_ASSIGN_OR_RETURN(uint64_t bytes, formats::Pump(**source, *sink));
+  // Only now, with every chunk authenticated, does the output appear.
+  PGARK_RETURN_IF_ERROR(sink->Close());
+  return DecryptResult{output, bytes};
 }
 
 absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,

@@ -4,10 +4,13 @@
 #define PGARK_ENGINE_REPOSITORY_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "formats/encryption.h"
 
 namespace pgark::engine {
 
@@ -19,13 +22,19 @@ struct BackupInfo {
   int tables = 0;
   int64_t record_count = 0;
   bool compressed = true;
+  bool encrypted = false;
   std::vector<std::string> dependencies;
+  std::string base_backup;  // incremental: the backup it was diffed against
+  // The outcome of the last `validate` (nullopt: never validated) and when it ran.
+  std::optional<bool> valid_at_last_check;
+  std::string last_checked;
 };
 
 struct ListOptions {
   std::string type;           // "", "full", "table" or "incremental"
   std::string sort_by = "date";  // "date" (newest first) or "size" (largest first)
   int limit = 0;              // 0: all
+  int offset = 0;             // skip this many (after sorting) first
 };
 
 // Backups in `backup_dir`. Archives without a manifest are listed with type "incomplete" (only
@@ -68,6 +77,21 @@ struct PruneResult {
 // manifest) are left alone. kInvalidArgument for negative settings.
 absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
                                          const PruneOptions& options);
+
+struct DecryptResult {
+  std::string output_file;
+  uint64_t bytes = 0;
+};
+
+// Writes the plaintext of the encrypted file `file` (a backup archive or an export, a plain
+// name in `backup_dir`) beside it: `output` if given, else the name without ".enc" (for a
+// backup archive prefixed "decrypted-", so that it is not mistaken for the backup itself; its
+// manifest describes the encrypted file). The whole file is authenticated before the output
+// appears. kAlreadyExists if the output exists; kUnauthenticated for a wrong key; kDataLoss for
+// a damaged file; kInvalidArgument for a file that is not encrypted.
+absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const std::string& file,
+                                          std::shared_ptr<const formats::EncryptionKey> key,
+                                          std::string output = "");
 
 }  // namespace pgark::engine
 

@@ -38,6 +38,7 @@ class RepositoryTest : public ::testing::Test {
     m.timestamp = formats::IsoTimestamp(t);
     m.size = 100;
     m.dependencies = std::move(deps);
+    if (!m.dependencies.empty()) m.base_backup = m.dependencies.back();
     std::ofstream(formats::JoinPath(dir_, m.backup_file)) << std::string(100, 'x');
     std::ofstream(formats::JoinPath(dir_, m.backup_id + "-manifest.json")) << formats::EncodeManifest(m);
     return m.backup_file;

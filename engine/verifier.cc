@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/backup_files.h"
+#include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
 #include "formats/archive_layout.h"
 #include "formats/archive_verify.h"
@@ -99,6 +100,12 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
     (void)RecordCheck(backup_dir, backup_file, report.valid);
   }
   return report;
+}
+
+int ProbeServerVersionNum(ConnectOptions connect) {
+  connect.connect_timeout_seconds = 3;
+  absl::StatusOr<PgConnection> conn = PgConnection::Connect(connect);
+  return conn.ok() ? conn->server_version_num() : 0;
 }
 
 }  // namespace pgark::engine

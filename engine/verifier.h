@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/options.h"
 #include "formats/encryption.h"
 
 namespace pgark::engine {
@@ -40,6 +41,10 @@ struct ValidateOptions {
 absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
                                                 const std::string& backup_file,
                                                 const ValidateOptions& options = {});
+
+// The server_version_num of the database `connect` names (e.g. 150018), or 0 when it cannot
+// be reached within a few seconds: validation works without a database.
+int ProbeServerVersionNum(ConnectOptions connect);
 
 }  // namespace pgark::engine
 

@@ -39,19 +39,22 @@ constexpr char kUsage[] =
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
     "  import json|csv TABLE FILE [--on-conflict error|skip|update] [--has-headers|--no-headers]\n"
     "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
-    "  list [--type full|table|incremental] [--sort date|size] [--limit N]\n"
+    "  list [--type full|table|incremental] [--sort date|size] [--limit N] [--offset N]\n"
     "  delete FILE [--cascade]   (--cascade also deletes the backups that depend on FILE)\n"
     "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
     "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
     "  validate FILE\n"
+    "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
     "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
-    "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n";
+    "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n"
+    "Encryption: BACKUP_ENCRYPT=true encrypts new backups and exports with the key in\n"
+    "BACKUP_ENCRYPTION_KEY or in the file BACKUP_ENCRYPTION_KEY_FILE, which also reads them.\n";
 
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days"};
+                                           "conflict-columns", "retention-days", "offset", "output"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
@@ -173,6 +176,7 @@ struct Context {
   std::ostream& err;
   ProgressBar& progress;
   const std::atomic<bool>* interrupted;
+  absl::StatusOr<Encryption> encryption = Encryption{};
 };
 
 // `pgark mcp`: the MCP server on stdin/stdout. Only protocol messages go to stdout; this one
@@ -183,6 +187,8 @@ absl::Status RunMcp(Context& c) {
   config.backup_dir = c.backup_dir;
   config.compress_by_default = absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
   config.allowed_tables = AllowedTablesFromEnvironment();
+  if (!c.encryption.ok()) return c.encryption.status();
+  config.encryption = *c.encryption;
   ToolRegistry registry;
   RegisterEngineTools(registry, config);
   ServerIdentity identity;
@@ -234,6 +240,8 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
     return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");
   }
   o.with_owners = c.args.Has("with-owners");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->ForWriting();
   if (std::string level = c.args.Value("compress-level"); !level.empty()) {
     if (!absl::SimpleAtoi(level, &o.gzip_level)) {
       return absl::InvalidArgumentError(absl::StrCat("--compress-level \"", level,
@@ -261,6 +269,8 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.backup_file = file;
   o.tables = std::move(tables);
   o.drop_existing = c.args.Has("drop-existing");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->key;
   absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
   if (!on_conflict.ok()) return on_conflict.status();
   o.on_conflict = *on_conflict;
@@ -291,6 +301,8 @@ absl::Status RunExport(Context& c, const std::string& format, const std::string&
   if (!csv.ok()) return csv.status();
   o.format = *csv ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
   o.ndjson = c.args.Has("ndjson");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->ForWriting();
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> where =
       PairFlags(c.args, "where", /*value_required=*/false);
   if (!where.ok()) return where.status();
@@ -332,6 +344,8 @@ absl::Status RunImport(Context& c, const std::string& format, const std::string&
   if (c.args.Has("has-headers")) o.has_headers = true;
   if (c.args.Has("no-headers")) o.has_headers = false;
   o.atomic = c.args.Has("atomic");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->key;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> map =
       PairFlags(c.args, "map", /*value_required=*/true);
   if (!map.ok()) return map.status();
@@ -362,6 +376,11 @@ absl::Status RunList(Context& c) {
   absl::StatusOr<std::optional<int64_t>> limit = PositiveFlag(c.args, "limit");
   if (!limit.ok()) return limit.status();
   o.limit = static_cast<int>(limit->value_or(0));
+  if (std::string offset = c.args.Value("offset"); !offset.empty()) {
+    if (!absl::SimpleAtoi(offset, &o.offset) || o.offset < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--offset \"", offset, "\" is not a whole number"));
+    }
+  }
   absl::StatusOr<std::vector<engine::BackupInfo>> list = engine::ListBackups(c.backup_dir, o);
   if (!list.ok()) return list.status();
   if (c.json) {
@@ -369,8 +388,12 @@ absl::Status RunList(Context& c) {
     return absl::OkStatus();
   }
   for (const engine::BackupInfo& b : *list) {
-    c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %d rows\n", b.filename, b.type,
-                             HumanBytes(b.size_bytes), b.created, b.tables, b.record_count);
+    const char* check = !b.valid_at_last_check.has_value() ? "unchecked"
+                        : *b.valid_at_last_check          ? "valid"
+                                                          : "INVALID";
+    c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %d rows, %s%s\n", b.filename,
+                             b.type, HumanBytes(b.size_bytes), b.created, b.tables,
+                             b.record_count, check, b.encrypted ? ", encrypted" : "");
   }
   if (list->empty()) c.out << "no backups in " << c.backup_dir << "\n";
   return absl::OkStatus();
@@ -426,17 +449,38 @@ absl::Status RunPrune(Context& c) {
 }
 
 absl::Status RunValidate(Context& c, const std::string& file) {
-  absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(c.backup_dir, file);
+  if (!c.encryption.ok()) return c.encryption.status();
+  absl::StatusOr<engine::ValidationReport> r = engine::ValidateBackup(
+      c.backup_dir, file,
+      {.key = c.encryption->key,
+       .target_server_version_num = engine::ProbeServerVersionNum(c.connect)});
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << ValidationJson(*r).dump() << "\n";
-  } else if (r->valid) {
-    c.out << file << " is valid (" << r->file_type << " backup, " << HumanBytes(r->file_size)
-          << ")\n";
+  } else {
+    for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
+    if (r->valid) {
+      c.out << file << " is valid (" << r->file_type << " backup, " << HumanBytes(r->file_size)
+            << ")\n";
+    }
   }
   if (!r->valid) {
     return absl::DataLossError(absl::StrCat("backup \"", file, "\" is not valid: ",
                                             absl::StrJoin(r->errors, "; ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunDecrypt(Context& c, const std::string& file) {
+  if (!c.encryption.ok()) return c.encryption.status();
+  absl::StatusOr<engine::DecryptResult> r =
+      engine::DecryptFile(c.backup_dir, file, c.encryption->key, c.args.Value("output"));
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << DecryptResultJson(*r).dump() << "\n";
+  } else {
+    c.out << "decrypted " << file << " to " << r->output_file << " (" << HumanBytes(r->bytes)
+          << ")\n";
   }
   return absl::OkStatus();
 }
@@ -498,7 +542,11 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
     return RunMcp(c);
   }
-  static const std::set<std::string> kPlanned = {"schedule", "decrypt"};
+  if (cmd == "decrypt") {
+    if (p.size() != 2) return absl::InvalidArgumentError("decrypt needs one FILE name");
+    return RunDecrypt(c, p[1]);
+  }
+  static const std::set<std::string> kPlanned = {"schedule"};
   if (kPlanned.count(cmd)) {
     return absl::UnimplementedError(
         absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));
@@ -578,6 +626,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
   c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
   c.json = c.args.Has("json");
+  c.encryption = EncryptionFromEnvironment();
   const absl::Time start = absl::Now();
   absl::Status s = Dispatch(c);
   Audit(c, s, absl::Now() - start);

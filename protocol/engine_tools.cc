@@ -1,8 +1,11 @@
 #include "protocol/engine_tools.h"
 
+#include <fstream>
+
 #include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -15,6 +18,7 @@
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 #include "engine/version.h"
+#include "formats/status_macros.h"
 #include "protocol/results_json.h"
 
 namespace pgark::protocol {
@@ -124,6 +128,36 @@ ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
 
 }  // namespace
 
+absl::StatusOr<Encryption> EncryptionFromEnvironment() {
+  Encryption e;
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v == nullptr ? "" : v;
+  };
+  const std::string flag = absl::AsciiStrToLower(env("BACKUP_ENCRYPT"));
+  e.encrypt = flag == "true" || flag == "1" || flag == "yes";
+  std::string secret = env("BACKUP_ENCRYPTION_KEY");
+  if (secret.empty()) {
+    if (std::string file = env("BACKUP_ENCRYPTION_KEY_FILE"); !file.empty()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in || !std::getline(in, secret) || secret.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "BACKUP_ENCRYPTION_KEY_FILE \"", file, "\" cannot be read or its first line is empty"));
+      }
+      if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    }
+  }
+  if (secret.empty()) {
+    if (e.encrypt) {
+      return absl::InvalidArgumentError(
+          "BACKUP_ENCRYPT=true needs BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE");
+    }
+    return e;
+  }
+  PGARK_ASSIGN_OR_RETURN(e.key, formats::EncryptionKey::FromPassphrase(std::move(secret)));
+  return e;
+}
+
 std::vector<std::string> AllowedTablesFromEnvironment() {
   std::vector<std::string> tables;
   const char* env = std::getenv("PGARK_ALLOWED_TABLES");
@@ -172,6 +206,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
     engine::BackupOptions o;
     o.backup_dir = config.backup_dir;
     o.compress = args.value("compress", config.compress_by_default);
+    o.key = config.encryption.ForWriting();
     if (args.value("schemaOnly", false) && args.value("dataOnly", false)) {
       return absl::InvalidArgumentError("schemaOnly and dataOnly exclude each other");
     }
@@ -238,6 +273,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
                            ToolContext& ctx) -> absl::StatusOr<Json> {
     engine::ExportOptions o;
     o.backup_dir = config.backup_dir;
+    o.key = config.encryption.ForWriting();
     o.table = a["table"];
     if (absl::Status s = CheckAllowed(config, o.table); !s.ok()) return s;
     o.format = format;
@@ -288,6 +324,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
   auto restore = [config](const Json& a, ToolContext& ctx) -> absl::StatusOr<Json> {
     engine::RestoreOptions o;
     o.backup_dir = config.backup_dir;
+    o.key = config.encryption.key;
     o.backup_file = a["backupFile"];
     o.drop_existing = a.value("dropExisting", false);
     o.on_conflict = OnConflict(a);
@@ -331,6 +368,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
                            ToolContext& ctx) -> absl::StatusOr<Json> {
     engine::ImportOptions o;
     o.backup_dir = config.backup_dir;
+    o.key = config.encryption.key;
     o.table = a["table"];
     if (absl::Status s = CheckAllowed(config, o.table); !s.ok()) return s;
     o.format = format;
@@ -421,7 +459,10 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
               Annotations(true, false, true),
               [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
                 absl::StatusOr<engine::ValidationReport> v =
-                    engine::ValidateBackup(config.backup_dir, a["backupFile"]);
+                    engine::ValidateBackup(
+                        config.backup_dir, a["backupFile"],
+                        {.key = config.encryption.key,
+                         .target_server_version_num = engine::ProbeServerVersionNum(config.connect)});
                 if (!v.ok()) return v.status();
                 return ValidationJson(*v);
               }});

@@ -5,13 +5,31 @@
 #ifndef PGARK_PROTOCOL_ENGINE_TOOLS_H_
 #define PGARK_PROTOCOL_ENGINE_TOOLS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "engine/options.h"
+#include "formats/encryption.h"
 #include "protocol/tool_registry.h"
 
 namespace pgark::protocol {
+
+// BACKUP_ENCRYPT, BACKUP_ENCRYPTION_KEY and BACKUP_ENCRYPTION_KEY_FILE.
+struct Encryption {
+  std::shared_ptr<const formats::EncryptionKey> key;  // reads encrypted files when set
+  bool encrypt = false;  // new backups and exports are encrypted (BACKUP_ENCRYPT=true)
+
+  std::shared_ptr<const formats::EncryptionKey> ForWriting() const {
+    return encrypt ? key : nullptr;
+  }
+};
+
+// The key is BACKUP_ENCRYPTION_KEY, else the first line of the file BACKUP_ENCRYPTION_KEY_FILE
+// names. kInvalidArgument if BACKUP_ENCRYPT=true without a key, or for an unreadable key file
+// (the message names the file, never the key).
+absl::StatusOr<Encryption> EncryptionFromEnvironment();
 
 struct EngineToolsConfig {
   engine::ConnectOptions connect;
@@ -19,6 +37,7 @@ struct EngineToolsConfig {
   bool compress_by_default = true;
   // PGARK_ALLOWED_TABLES: when not empty, tools refuse every other table.
   std::vector<std::string> allowed_tables;
+  Encryption encryption;
 };
 
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config);

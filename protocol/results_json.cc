@@ -18,6 +18,7 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"recordCount", m.total_record_count},
             {"duration", result.duration_ms},
             {"compressed", m.compressed},
+            {"encrypted", m.encrypted()},
             {"checksum", m.checksum}};
   if (m.type == "table") {
     Json names = Json::array();
@@ -62,11 +63,23 @@ std::string SeedSize(uint64_t bytes) {
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
   Json list = Json::array();
   for (const engine::BackupInfo& b : backups) {
-    list.push_back({{"filename", b.filename}, {"type", b.type}, {"size", SeedSize(b.size_bytes)},
-                    {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
-                    {"recordCount", b.record_count}});
+    Json entry = {{"filename", b.filename}, {"type", b.type}, {"size", SeedSize(b.size_bytes)},
+                  {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
+                  {"recordCount", b.record_count}, {"encrypted", b.encrypted},
+                  {"validAtLastCheck", b.valid_at_last_check.has_value()
+                                           ? Json(*b.valid_at_last_check) : Json(nullptr)}};
+    if (!b.last_checked.empty()) entry["lastChecked"] = b.last_checked;
+    if (!b.base_backup.empty()) {
+      entry["baseBackup"] = b.base_backup;
+      entry["dependencies"] = b.dependencies;
+    }
+    list.push_back(std::move(entry));
   }
   return {{"success", true}, {"backups", list}};
+}
+
+Json DecryptResultJson(const engine::DecryptResult& result) {
+  return {{"success", true}, {"outputFile", result.output_file}, {"size", result.bytes}};
 }
 
 Json DeleteResultJson(const engine::DeleteResult& result) {

@@ -32,6 +32,8 @@ Json ImportResultJson(const engine::ImportResult& result);
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups);
 // db_delete_backup: success, deletedFile, deletedFiles (with cascade, dependents first),
 // freedSpace.
+Json DecryptResultJson(const engine::DecryptResult& result);
+
 Json DeleteResultJson(const engine::DeleteResult& result);
 // pgark prune: success, dryRun, deleted, kept, freedSpace.
 Json PruneResultJson(const engine::PruneResult& result, bool dry_run);

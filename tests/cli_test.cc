@@ -25,36 +25,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using testing::RunResult;
 
 class CliTest : public testing::IntegrationTest {
  protected:
-  // Runs pgark with `args` (shell words, already quoted where needed).
-  RunResult Pgark(const std::string& args, const std::string& env = "") {
-    const char* bin = std::getenv("PGARK_BIN");
-    std::string err_file = absl::StrCat(backup_dir_, ".stderr");
-    std::string cmd = absl::StrCat(env, " ", bin != nullptr ? bin : "pgark", " --backup-dir ",
-                                   backup_dir_, " ", args, " 2>", err_file);
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-    int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    r.err = ss.str();
-    return r;
-  }
-
-  std::string Db(const std::string& db) { return absl::StrCat("--db '", cluster().ConnInfo(db), "'"); }
-
   // Every entry of the backup directory but the audit log, hidden temporary files included.
   std::vector<std::string> ListBackupDir() {
     std::vector<std::string> names;

@@ -1,7 +1,9 @@
 #include "tests/integration_util.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -112,6 +114,26 @@ int IntegrationTest::RestoreWithPsql(const std::string& archive_path, const std:
   return cluster().Shell(absl::StrCat(reader, archive_path,
                                       " | psql -X -q -v ON_ERROR_STOP=1 -d ", db,
                                       " >/dev/null"));
+}
+
+RunResult IntegrationTest::Pgark(const std::string& args, const std::string& env) {
+  const char* bin = std::getenv("PGARK_BIN");
+  std::string err_file = absl::StrCat(backup_dir_, ".stderr");
+  std::string cmd = absl::StrCat(env, " ", bin != nullptr ? bin : "pgark", " --backup-dir ",
+                                 backup_dir_, " ", args, " 2>", err_file);
+  RunResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = ReadFile(err_file);
+  return r;
+}
+
+std::string IntegrationTest::Db(const std::string& db) {
+  return absl::StrCat("--db '", cluster().ConnInfo(db), "'");
 }
 
 }  // namespace pgark::testing

@@ -20,6 +20,13 @@ std::string SourcePath(const std::string& relative);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 
+// What a run of the pgark binary printed and how it exited.
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
 class IntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -43,6 +50,12 @@ class IntegrationTest : public ::testing::Test {
   std::string SchemaDump(const std::string& db);
   // Restores an archive with `gunzip -c | psql` (or `psql -f` for plain archives).
   int RestoreWithPsql(const std::string& archive_path, const std::string& db);
+
+  // Runs the pgark binary (PGARK_BIN) with `--backup-dir` set and `args` (shell words, quoted
+  // where needed), with `env` ("NAME=value ...") in front.
+  RunResult Pgark(const std::string& args, const std::string& env = "");
+  // "--db '<conninfo of db>'".
+  std::string Db(const std::string& db);
 
   std::string backup_dir_;
   std::string test_name_;

@@ -1,0 +1,168 @@
+// The backup directory as an operator lives with it: encryption at rest (wrong key, damage,
+// truncation, decrypt for psql), list paging and "valid at last check".
+#include <sys/stat.h>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration_util.h"
+
+namespace pgark {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+constexpr char kKey[] = "BACKUP_ENCRYPTION_KEY='tr0ub4dor&3 horse'";
+
+class RepositoryTest : public testing::IntegrationTest {
+ protected:
+  std::string Path(const std::string& name) { return absl::StrCat(backup_dir_, "/", name); }
+};
+
+TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string enc = absl::StrCat("BACKUP_ENCRYPT=true ", kKey);
+  testing::RunResult backup = Pgark(absl::StrCat(Db(src), " --json backup full"), enc);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  Json j = Json::parse(backup.out);
+  const std::string file = j["backupFile"];
+  EXPECT_THAT(file, ::testing::EndsWith(".sql.gz.enc"));
+  EXPECT_EQ(j["encrypted"], true);
+  const std::string bytes = testing::ReadFile(Path(file));
+  EXPECT_EQ(bytes.substr(0, 8), "PGARKENC");
+  EXPECT_THAT(bytes, Not(HasSubstr("\x1f\x8b\x08")));  // no gzip member shows through
+  // The key is in no file and no output.
+  for (const std::string& f : {Path(file), Path(absl::StrCat(j["backupId"].get<std::string>(),
+                                                             "-manifest.json")),
+                               Path("audit.log")}) {
+    EXPECT_THAT(testing::ReadFile(f), Not(HasSubstr("tr0ub4dor"))) << f;
+  }
+  EXPECT_THAT(backup.out + backup.err, Not(HasSubstr("tr0ub4dor")));
+
+  // Validate: without the key only the file digest; with it everything; a wrong key is named.
+  testing::RunResult no_key = Pgark(absl::StrCat("validate ", file));
+  EXPECT_EQ(no_key.exit_code, 0) << no_key.err;
+  EXPECT_THAT(no_key.err, HasSubstr("only its size and SHA-256 were checked"));
+  EXPECT_EQ(Pgark(absl::StrCat("validate ", file), kKey).exit_code, 0);
+  testing::RunResult wrong =
+      Pgark(absl::StrCat("validate ", file), "BACKUP_ENCRYPTION_KEY=wrong");
+  EXPECT_EQ(wrong.exit_code, 4);
+  EXPECT_THAT(wrong.err, HasSubstr("wrong encryption key"));
+
+  // Restore needs the key, refuses the wrong one, and with the right one gives the source.
+  std::string dst = NewDatabase("dst");
+  testing::RunResult refused = Pgark(absl::StrCat(Db(dst), " restore full ", file));
+  EXPECT_EQ(refused.exit_code, 6);
+  EXPECT_THAT(refused.err, HasSubstr("is encrypted"));
+  EXPECT_EQ(Pgark(absl::StrCat(Db(dst), " restore full ", file), "BACKUP_ENCRYPTION_KEY=x")
+                .exit_code,
+            4);
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"),
+            "0");
+  testing::RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file), kKey);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+
+  // decrypt writes a plain archive that gunzip | psql restores.
+  testing::RunResult plain = Pgark(absl::StrCat("--json decrypt ", file), kKey);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const std::string out = Json::parse(plain.out)["outputFile"];
+  EXPECT_EQ(out, "decrypted-" + file.substr(0, file.size() - 4));
+  struct stat st;
+  ASSERT_EQ(::stat(Path(out).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string via_psql = NewDatabase("psql");
+  ASSERT_EQ(RestoreWithPsql(Path(out), via_psql), 0);
+  EXPECT_EQ(DatabaseDigest(via_psql), DatabaseDigest(src));
+  EXPECT_EQ(Pgark(absl::StrCat("decrypt ", file), kKey).exit_code, 6);  // output exists
+
+  // A flipped byte inside the data, then a cut at a chunk boundary: exit 3, file named.
+  std::string damaged = bytes;
+  damaged[damaged.size() / 2] ^= 0x20;
+  testing::WriteFile(Path(file), damaged);
+  testing::RunResult flipped = Pgark(absl::StrCat("validate ", file), kKey);
+  EXPECT_EQ(flipped.exit_code, 3);
+  EXPECT_THAT(flipped.err, HasSubstr("fails authentication"));
+  EXPECT_EQ(Pgark(absl::StrCat(Db(dst), " restore full ", file, " --drop-existing"), kKey)
+                .exit_code,
+            3);
+  testing::WriteFile(Path(file), bytes.substr(0, 52 + 2 * (65536 + 16) < bytes.size()
+                                                     ? 52 + 65536 + 16
+                                                     : bytes.size() - 10));
+  testing::RunResult cut = Pgark(absl::StrCat("validate ", file), kKey);
+  EXPECT_EQ(cut.exit_code, 3);
+  EXPECT_THAT(cut.err, HasSubstr("truncated"));
+}
+
+TEST_F(RepositoryTest, EncryptedExportImportsBack) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string enc = absl::StrCat("BACKUP_ENCRYPT=true ", kKey);
+  testing::RunResult exp = Pgark(absl::StrCat(Db(src), " --json export csv books"), enc);
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  const std::string file = Json::parse(exp.out)["exportFile"];
+  EXPECT_THAT(file, ::testing::EndsWith(".csv.enc"));
+  EXPECT_THAT(testing::ReadFile(Path(file)), Not(HasSubstr("title")));
+  // An empty copy of the table, then the encrypted CSV back into it.
+  testing::RunResult schema =
+      Pgark(absl::StrCat(Db(src), " --json backup table books --schema-only"));
+  ASSERT_EQ(schema.exit_code, 0) << schema.err;
+  std::string dst = NewDatabase("dst");
+  ASSERT_EQ(Pgark(absl::StrCat(Db(dst), " restore table ",
+                               Json::parse(schema.out)["backupFile"].get<std::string>()))
+                .exit_code,
+            0);
+  testing::RunResult no_key = Pgark(absl::StrCat(Db(dst), " import csv books ", file));
+  EXPECT_EQ(no_key.exit_code, 6);
+  EXPECT_THAT(no_key.err, HasSubstr("is encrypted"));
+  testing::RunResult imported =
+      Pgark(absl::StrCat(Db(dst), " --json import csv books ", file), kKey);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(TableDigest(dst, "public.books"), TableDigest(src, "public.books"));
+}
+
+TEST_F(RepositoryTest, ListPagesAndRemembersTheLastCheck) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  std::vector<std::string> files;
+  for (const char* table : {"books", "chapters", "characters"}) {
+    testing::RunResult r = Pgark(absl::StrCat(Db(src), " --json backup table ", table));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files.push_back(Json::parse(r.out)["backupFile"]);
+  }
+  testing::RunResult page = Pgark("--json list --sort size --limit 1 --offset 1");
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  Json all = Json::parse(Pgark("--json list --sort size").out)["backups"];
+  ASSERT_EQ(all.size(), 3u);
+  Json one = Json::parse(page.out)["backups"];
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0]["filename"], all[1]["filename"]);
+  EXPECT_TRUE(all[0]["validAtLastCheck"].is_null());
+  EXPECT_EQ(Pgark("list --offset -1").exit_code, 2);
+
+  ASSERT_EQ(Pgark(absl::StrCat("validate ", files[0])).exit_code, 0);
+  std::string bytes = testing::ReadFile(Path(files[1]));
+  bytes[bytes.size() / 2] ^= 0x01;
+  testing::WriteFile(Path(files[1]), bytes);
+  EXPECT_EQ(Pgark(absl::StrCat("validate ", files[1])).exit_code, 3);
+  std::map<std::string, Json> by_name;
+  const Json listed = Json::parse(Pgark("--json list").out);
+  for (const Json& b : listed["backups"]) by_name[b["filename"].get<std::string>()] = b;
+  EXPECT_EQ(by_name[files[0]]["validAtLastCheck"], true);
+  EXPECT_EQ(by_name[files[1]]["validAtLastCheck"], false);
+  EXPECT_TRUE(by_name[files[2]]["validAtLastCheck"].is_null());
+  EXPECT_THAT(Pgark("list").out, HasSubstr("INVALID"));
+  // delete takes the check record with the backup.
+  ASSERT_EQ(Pgark(absl::StrCat("delete ", files[0])).exit_code, 0);
+  EXPECT_EQ(testing::ReadFile(Path(files[0].substr(0, files[0].size() - 7) + "-check.json")), "");
+}
+
+}  // namespace
+}  // namespace pgark
