@@ -58,6 +58,13 @@ constexpr char kColumnsSql[] =
     "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
     "ORDER BY a.attnum";
 
+// The primary key's columns in key order (a partition's own index included).
+constexpr char kKeyColumnsSql[] =
+    "SELECT a.attname FROM pg_catalog.pg_index i "
+    "CROSS JOIN LATERAL pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(n, ord) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
+    "WHERE i.indrelid = $1::pg_catalog.oid AND i.indisprimary ORDER BY k.ord";
+
 // Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied).
 constexpr char kConstraintsSql[] =
     "SELECT conname, contype, pg_catalog.pg_get_constraintdef(oid), convalidated, oid "
@@ -128,6 +135,14 @@ std::vector<std::string> TableDef::CopyColumns() const {
   std::vector<std::string> out;
   for (const ColumnDef& c : columns) {
     if (c.generated == 0) out.push_back(c.name);
+  }
+  return out;
+}
+
+std::vector<std::string> TableDef::CopyColumnTypes() const {
+  std::vector<std::string> out;
+  for (const ColumnDef& c : columns) {
+    if (c.generated == 0) out.push_back(c.type);
   }
   return out;
 }
@@ -322,6 +337,9 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     def.constraints.push_back({static_cast<uint32_t>(cons.Int(i, 4)), cons.String(i, 0),
                                cons.Char(i, 1), cons.String(i, 2), cons.Bool(i, 3)});
   }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult keys, conn_.ExecParams(kKeyColumnsSql, oid));
+  for (int i = 0; i < keys.rows(); ++i) def.key_columns.push_back(keys.String(i, 0));
 
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, oid));
   for (int i = 0; i < idx.rows(); ++i) {

@@ -138,9 +138,12 @@ struct TableDef {
   std::vector<ConstraintDef> constraints;
   std::vector<IndexDef> indexes;
   std::vector<SequenceDef> sequences;  // owned (serial) and identity sequences
+  std::vector<std::string> key_columns;  // the primary key's columns, in key order
 
   // Columns that COPY carries: all but generated ones.
   std::vector<std::string> CopyColumns() const;
+  // format_type() of each column COPY carries, in the same order.
+  std::vector<std::string> CopyColumnTypes() const;
   // Primary key constraint, or null.
   const ConstraintDef* PrimaryKey() const;
 };

@@ -1,0 +1,162 @@
+#include "formats/row_diff.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "formats/memory_io.h"
+#include "formats/status_macros.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/status_matchers.h"
+
+namespace pgark::formats {
+namespace {
+
+using ::pgark::testing::IsOk;
+using ::pgark::testing::StatusIs;
+
+std::vector<std::string> Sorted(const std::string& copy_text) {
+  std::vector<std::string> rows = absl::StrSplit(copy_text, '\n', absl::SkipEmpty());
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// Pushes `text` through `sink` in pieces of `piece` bytes.
+absl::Status Feed(Sink& sink, const std::string& text, size_t piece) {
+  for (size_t at = 0; at < text.size(); at += piece) {
+    PGARK_RETURN_IF_ERROR(sink.Append(absl::string_view(text).substr(at, piece)));
+  }
+  return sink.Close();
+}
+
+// One link of a simulated chain: its stored rows and row deletes.
+struct Link {
+  std::string rows;
+  std::string deletes;
+};
+
+// The table as of the last link: replayed newest first, as restore does.
+std::string Replay(const std::vector<Link>& chain, const std::vector<int>& key) {
+  PendingDeletes pending;
+  StringSink out;
+  RowsToSink to_sink(out);
+  for (size_t i = chain.size(); i-- > 0;) {
+    ChainRowFilter filter(RowKeyer(key), pending, to_sink);
+    EXPECT_THAT(Feed(filter, chain[i].rows, 5), IsOk());
+    RowDeletesReader deletes(pending);
+    EXPECT_THAT(Feed(deletes, chain[i].deletes, 7), IsOk());
+  }
+  EXPECT_TRUE(pending.empty());
+  return out.data();
+}
+
+// Diffs `now` against the chain's state and appends the new link.
+RowChanges Diff(std::vector<Link>& chain, const std::string& now, const std::vector<int>& key) {
+  RowState state(!key.empty());
+  {
+    PendingDeletes pending;
+    for (size_t i = chain.size(); i-- > 0;) {
+      ChainRowFilter filter(RowKeyer(key), pending, state);
+      EXPECT_THAT(Feed(filter, chain[i].rows, 11), IsOk());
+      RowDeletesReader deletes(pending);
+      EXPECT_THAT(Feed(deletes, chain[i].deletes, 3), IsOk());
+    }
+  }
+  StringSink changed;
+  RowDiffer differ(RowKeyer(key), state, changed);
+  EXPECT_THAT(Feed(differ, now, 13), IsOk());
+  chain.push_back({changed.data(), EncodeRowDeletes(differ.changes().deletes)});
+  return differ.changes();
+}
+
+TEST(RowDiffTest, KeyedTableChainReplaysToEveryState) {
+  std::vector<Link> chain = {{"1\ta\n2\tb\n3\tc\n", ""}};
+  std::string v1 = "1\ta\n2\tB\n4\td\n";  // update 2, delete 3, insert 4
+  RowChanges c1 = Diff(chain, v1, {0});
+  EXPECT_EQ(c1.inserted, 1);
+  EXPECT_EQ(c1.updated, 1);
+  EXPECT_EQ(c1.deleted, 1);
+  EXPECT_EQ(Sorted(chain.back().rows), Sorted("2\tB\n4\td\n"));
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted(v1));
+  std::string v2 = "2\tBB\n3\tc again\n4\td\n";  // delete 1, update 2 again, re-insert 3
+  RowChanges c2 = Diff(chain, v2, {0});
+  EXPECT_EQ(c2.inserted, 1);
+  EXPECT_EQ(c2.updated, 1);
+  EXPECT_EQ(c2.deleted, 1);
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted(v2));
+  RowChanges none = Diff(chain, v2, {0});
+  EXPECT_EQ(none.inserted + none.updated + none.deleted, 0);
+  EXPECT_EQ(chain.back().rows, "");
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted(v2));
+}
+
+TEST(RowDiffTest, UnkeyedTableIsAMultiset) {
+  std::vector<Link> chain = {{"x\t1\nx\t1\ny\t2\n", ""}};
+  std::string v1 = "x\t1\ny\t2\ny\t2\nz\t\\N\n";  // one x less, one y more, z new
+  RowChanges c = Diff(chain, v1, {});
+  EXPECT_EQ(c.inserted, 2);
+  EXPECT_EQ(c.deleted, 1);
+  EXPECT_EQ(Sorted(Replay(chain, {})), Sorted(v1));
+  std::string v2 = "";
+  Diff(chain, v2, {});
+  EXPECT_EQ(Replay(chain, {}), "");
+}
+
+TEST(RowDiffTest, CompositeKeysAndEscapedTabs) {
+  // Field 1 and 2 form the key; an escaped tab inside a value is not a field separator.
+  std::vector<Link> chain = {{"v\\t1\ta\t1\nv2\ta\t2\nv3\tb\t1\n", ""}};
+  std::string v1 = "v\\t1 new\ta\t1\nv2\ta\t2\nv4\tb\t2\n";
+  RowChanges c = Diff(chain, v1, {1, 2});
+  EXPECT_EQ(c.updated, 1);
+  EXPECT_EQ(c.inserted, 1);
+  EXPECT_EQ(c.deleted, 1);
+  EXPECT_EQ(Sorted(Replay(chain, {1, 2})), Sorted(v1));
+}
+
+TEST(RowDiffTest, RandomRoundsOfChangeMatchTheTruth) {
+  std::mt19937 rng(7);
+  std::map<int, std::string> table;
+  for (int i = 0; i < 500; ++i) table[i] = absl::StrCat("row ", i);
+  auto text = [&] {
+    std::string t;
+    for (auto& [k, v] : table) absl::StrAppend(&t, k, "\t", v, "\n");
+    return t;
+  };
+  std::vector<Link> chain = {{text(), ""}};
+  int next = 500;
+  for (int round = 0; round < 6; ++round) {
+    for (int n = 0; n < 20; ++n) {
+      int k = static_cast<int>(rng() % static_cast<unsigned>(next));
+      switch (rng() % 3) {
+        case 0: table[next++] = "new"; break;
+        case 1: if (table.count(k)) table[k] += "!"; break;
+        default: table.erase(k);
+      }
+    }
+    Diff(chain, text(), {0});
+    ASSERT_EQ(Sorted(Replay(chain, {0})), Sorted(text())) << "round " << round;
+    EXPECT_LT(chain.back().rows.size(), text().size() / 5);
+  }
+}
+
+TEST(RowDiffTest, DamageIsDataLoss) {
+  PendingDeletes pending;
+  RowDeletesReader reader(pending);
+  EXPECT_THAT(Feed(reader, "not hex\n", 3), StatusIs(absl::StatusCode::kDataLoss));
+  StringSink out;
+  RowsToSink sink(out);
+  ChainRowFilter filter(RowKeyer({3}), pending, sink);
+  EXPECT_THAT(Feed(filter, "1\t2\n", 10), StatusIs(absl::StatusCode::kDataLoss));
+  ChainRowFilter partial(RowKeyer({}), pending, sink);
+  EXPECT_THAT(Feed(partial, "1\t2", 10), StatusIs(absl::StatusCode::kDataLoss));
+  RowHash h;
+  EXPECT_TRUE(RowHash::FromHex(RowHasher().Of("x").Hex(), &h));
+  EXPECT_EQ(h, RowHasher().Of("x"));
+}
+
+}  // namespace
+}  // namespace pgark::formats
