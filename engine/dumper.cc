@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <vector>
@@ -13,12 +14,15 @@
 #include "engine/catalog.h"
 #include "engine/copy_stream.h"
 #include "engine/dump_plan.h"
+#include "engine/incremental.h"
+#include "engine/repository.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
 #include "engine/sql_text.h"
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
+#include "formats/row_diff.h"
 #include "formats/status_macros.h"
 #include "engine/version.h"
 
@@ -43,6 +47,9 @@ class Dumper {
       : conn_(conn), options_(options), listener_(listener) {}
 
   absl::StatusOr<Manifest> Run(BackupType type);
+  uint64_t base_full_size() const {
+    return parent_chain_.empty() ? 0 : parent_chain_.front().manifest.size;
+  }
 
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
@@ -51,6 +58,10 @@ class Dumper {
                    absl::string_view identity = "");
   absl::Status Data(const TableDef& table);
   std::string ChooseBackupId(BackupType type, absl::Time now);
+  absl::Status LoadParent(const std::string& database);
+  // Incremental: the parent's member for `t` when its rows can be diffed against it (same
+  // columns, types and key); null when the table must be stored whole.
+  const MemberEntry* DiffableParent(const TableDef& t) const;
 
   PgConnection& conn_;
   const BackupOptions& options_;
@@ -58,7 +69,56 @@ class Dumper {
   std::unique_ptr<ArchiveWriter> writer_;
   Manifest manifest_;
   std::map<uint32_t, int64_t> rows_;  // by table oid
+  BackupType type_ = BackupType::kFull;
+  std::vector<LoadedBackup> parent_chain_;  // incremental: oldest first, the parent last
 };
+
+absl::Status Dumper::LoadParent(const std::string& database) {
+  std::string parent = options_.base_file;
+  if (parent.empty()) {
+    PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(options_.backup_dir, {}));
+    for (const BackupInfo& b : all) {  // newest first
+      if (b.type != "full" && b.type != "incremental") continue;
+      absl::StatusOr<LoadedBackup> candidate = LoadBackup(options_.backup_dir, b.filename);
+      if (candidate.ok() && candidate->manifest.database == database &&
+          candidate->manifest.content == "schema+data") {
+        parent = b.filename;
+        break;
+      }
+    }
+    if (parent.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no full backup of database \"", database, "\" in \"", options_.backup_dir,
+          "\" to base an incremental on; run `pgark backup full` first"));
+    }
+  }
+  PGARK_ASSIGN_OR_RETURN(LoadedBackup base,
+                         LoadBackup(options_.backup_dir, parent, options_.read_key));
+  const formats::Manifest& m = base.manifest;
+  if ((m.type != "full" && m.type != "incremental") || m.content != "schema+data") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", parent, "\" is a ", m.type, " (", m.content,
+        ") backup; an incremental needs a full or incremental backup with schema and data"));
+  }
+  if (m.database != database) {
+    return absl::FailedPreconditionError(absl::StrCat("\"", parent, "\" is a backup of database \"",
+                                                      m.database, "\", not \"", database, "\""));
+  }
+  PGARK_RETURN_IF_ERROR(RequireKey(base));
+  PGARK_ASSIGN_OR_RETURN(parent_chain_, LoadChain(options_.backup_dir, std::move(base)));
+  return VerifyChain(parent_chain_);
+}
+
+const MemberEntry* Dumper::DiffableParent(const TableDef& t) const {
+  if (type_ != BackupType::kIncremental) return nullptr;
+  const MemberEntry* p = FindTableMember(parent_chain_.back().manifest, "TABLE DATA",
+                                         t.ref.schema, t.ref.name);
+  if (p == nullptr || p->columns != t.CopyColumns() || p->column_types != t.CopyColumnTypes() ||
+      p->key_columns != t.key_columns || p->column_types.empty()) {
+    return nullptr;  // new, renamed or altered: stored whole
+  }
+  return p;
+}
 
 absl::Status Dumper::Sql(absl::string_view section, absl::string_view kind,
                          absl::string_view schema, absl::string_view name,
@@ -95,19 +155,38 @@ absl::Status Dumper::Data(const TableDef& t) {
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   const std::string display = t.ref.DisplayName();
   listener_.OnTableBegin(display);
+  const std::vector<std::string> columns = t.CopyColumns();
+  // Incremental: the table as of the parent, to diff the current rows against.
+  const MemberEntry* parent = DiffableParent(t);
+  std::optional<formats::RowState> parent_rows;
+  std::optional<formats::RowDiffer> differ;
+  if (parent != nullptr) {
+    parent_rows.emplace(!t.key_columns.empty());
+    PGARK_RETURN_IF_ERROR(Annotate(
+        ReplayTableRows(parent_chain_, parent_chain_.size() - 1, t.ref.schema, t.ref.name,
+                        *parent_rows),
+        absl::StrCat("reading the rows of table \"", display, "\" from the base backups")));
+  }
   const std::string copy_line = CopyFromStdinLine(t);
   PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
   absl::Status s = member->Append(copy_line);
   int64_t rows = 0;
   if (s.ok()) {
+    formats::Sink* target = member;
+    if (parent != nullptr) {
+      PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
+                             formats::RowKeyer::ForColumns(columns, t.key_columns));
+      target = &differ.emplace(std::move(keyer), *parent_rows, *member);
+    }
     absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
         CopyOutSource::Open(conn_, CopyToStdoutSql(t));
     s = copy.status();
     ProgressTap progress(listener_);
-    progress.set_downstream(member);
+    progress.set_downstream(target);
     progress.set_close_downstream(false);  // the member is ended by EndMember
     if (s.ok()) s = formats::Pump(**copy, progress).status();
     if (s.ok()) s = progress.Close();
+    if (s.ok() && differ) s = differ->Close();
     if (s.ok()) rows = (*copy)->rows();
   }
   if (s.ok()) s = member->Append(kCopyTrailer);
@@ -121,9 +200,34 @@ absl::Status Dumper::Data(const TableDef& t) {
   entry->table = t.ref.name;
   entry->rows = rows;
   entry->copy_header_bytes = copy_line.size();
-  entry->columns = t.CopyColumns();
+  entry->columns = columns;
+  entry->column_types = t.CopyColumnTypes();
+  entry->key_columns = t.key_columns;
+  if (type_ == BackupType::kIncremental) entry->delta = differ ? "changes" : "full";
   listener_.OnTableEnd(display, rows, entry->raw_bytes);
+  if (differ) {
+    const formats::RowChanges& c = differ->changes();
+    entry->rows = c.inserted + c.updated;
+    manifest_.changes.inserted += c.inserted;
+    manifest_.changes.updated += c.updated;
+    manifest_.changes.deleted += c.deleted;
+    if (c.inserted + c.updated + c.deleted > 0) ++manifest_.changes.changed_tables;
+  } else if (type_ == BackupType::kIncremental) {
+    manifest_.changes.inserted += rows;  // a new or reshaped table counts as inserted
+    ++manifest_.changes.changed_tables;
+  }
   manifest_.members.push_back(*std::move(entry));
+  if (differ && !differ->changes().deletes.empty()) {
+    PGARK_ASSIGN_OR_RETURN(MemberEntry deletes,
+                           writer_->WriteMember(formats::EncodeRowDeletes(differ->changes().deletes)));
+    deletes.section = "data";
+    deletes.kind = kRowDeletesKind;
+    deletes.schema = t.ref.schema;
+    deletes.name = t.ref.name;
+    deletes.table = t.ref.name;
+    deletes.rows = static_cast<int64_t>(differ->changes().deletes.size());
+    manifest_.members.push_back(std::move(deletes));
+  }
   rows_[t.ref.oid] = rows;
   manifest_.total_record_count += rows;
   return absl::OkStatus();
@@ -132,7 +236,9 @@ absl::Status Dumper::Data(const TableDef& t) {
 std::string Dumper::ChooseBackupId(BackupType type, absl::Time now) {
   std::string label = options_.label;
   if (label.empty() && type == BackupType::kTable) label = absl::StrJoin(options_.tables, "_");
-  const char* type_name = type == BackupType::kFull ? "full" : "table";
+  const char* type_name = type == BackupType::kFull          ? "full"
+                          : type == BackupType::kIncremental ? "incremental"
+                                                             : "table";
   for (int seq = 0;; ++seq) {
     std::string id = formats::BackupId(type_name, label, now, seq);
     std::string archive =
@@ -152,6 +258,11 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   // rows by their COPY text with the rows of backups made in other sessions.
   PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
   PGARK_ASSIGN_OR_RETURN(ServerInfo server, Catalog(conn_).GetServerInfo());
+  type_ = type;
+  if (type == BackupType::kIncremental) {
+    PGARK_RETURN_IF_ERROR(LoadParent(server.database));
+    type = BackupType::kFull;  // from here on, an incremental is planned as a full backup
+  }
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> refs, SelectTables(type));
   uint64_t estimated_bytes = 0;
   for (const TableRef& t : refs) {
@@ -184,7 +295,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
       PlanArchive(tables, objects, deps, {options_.content, options_.with_owners});
   listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
-  manifest_.backup_id = ChooseBackupId(type, now);
+  manifest_.backup_id = ChooseBackupId(type_, now);
   manifest_.backup_file =
       formats::ArchiveFileName(manifest_.backup_id, options_.compress, options_.key != nullptr);
   if (options_.key != nullptr) {
@@ -192,7 +303,16 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     manifest_.cipher = formats::kCipherName;
     PGARK_ASSIGN_OR_RETURN(manifest_.key_id, options_.key->KeyId());
   }
-  manifest_.type = type == BackupType::kFull ? "full" : "table";
+  manifest_.type = type_ == BackupType::kIncremental ? "incremental"
+                  : type_ == BackupType::kFull      ? "full"
+                                                    : "table";
+  if (type_ == BackupType::kIncremental) {
+    manifest_.format_version = 2;
+    const formats::Manifest& parent = parent_chain_.back().manifest;
+    manifest_.dependencies = parent.dependencies;
+    manifest_.dependencies.push_back(parent.backup_file);
+    manifest_.base_backup = parent.backup_file;
+  }
   manifest_.content = options_.content == Content::kSchemaOnly ? "schema-only"
                       : options_.content == Content::kDataOnly ? "data-only"
                                                                : "schema+data";
@@ -210,6 +330,10 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                                                   .key = options_.key}));
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
+  if (type_ == BackupType::kIncremental) {
+    PGARK_RETURN_IF_ERROR(Sql("pre-data", kIncrementalGuardKind, "", "", "",
+                              IncrementalGuardSql(manifest_.backup_file)));
+  }
   if (type == BackupType::kTable && options_.content != Content::kDataOnly) {
     // A table backup does not own its schema: create it only if it is missing.
     std::set<std::string> schemas;
@@ -257,6 +381,9 @@ absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
   if (type == BackupType::kTable && options.tables.empty()) {
     return absl::InvalidArgumentError("a table backup needs at least one table name");
   }
+  if (type == BackupType::kIncremental && options.content != Content::kSchemaAndData) {
+    return absl::InvalidArgumentError("an incremental backup always holds schema and data");
+  }
   if (options.gzip_level < 1 || options.gzip_level > 9) {
     return absl::InvalidArgumentError(
         absl::StrCat("compression level ", options.gzip_level, " is out of range 1-9"));
@@ -278,7 +405,8 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
     return absl::CancelledError("backup cancelled; nothing was written");
   }
   PGARK_RETURN_IF_ERROR(manifest);
-  return BackupResult{*std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start)};
+  return BackupResult{*std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start),
+                      dumper.base_full_size()};
 }
 
 }  // namespace pgark::engine

@@ -14,13 +14,17 @@
 
 namespace pgark::engine {
 
-enum class BackupType { kFull, kTable };
+enum class BackupType { kFull, kTable, kIncremental };
 
 struct BackupResult {
   formats::Manifest manifest;
   int64_t duration_ms = 0;
+  uint64_t base_full_size = 0;  // incremental: size of the chain's full backup
 };
 
+// An incremental backup (engine/incremental.h) stores every table's changes since its parent;
+// kFailedPrecondition when there is no full backup of the database to start from, kDataLoss
+// when a link of the parent's chain is missing or damaged.
 // kInvalidArgument for bad options, kNotFound for an unknown table, kUnavailable /
 // kUnauthenticated for connection problems, kPermissionDenied / kResourceExhausted for an
 // unwritable or full backup directory, kCancelled if `listener` asked to stop.

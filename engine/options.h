@@ -32,6 +32,10 @@ struct BackupOptions {
   std::string label;   // optional, sanitised into the file name
   bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
   std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive
+  // Incremental backups: the parent (a full or incremental backup of the same database; empty:
+  // the newest one), and the key that reads it if it is encrypted.
+  std::string base_file;
+  std::shared_ptr<const formats::EncryptionKey> read_key;
 };
 
 enum class OnConflict { kError, kSkip, kUpdate };

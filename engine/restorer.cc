@@ -10,6 +10,7 @@
 #include "engine/backup_files.h"
 #include "engine/catalog.h"
 #include "engine/copy_stream.h"
+#include "engine/incremental.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
 #include "engine/sql_text.h"
@@ -52,9 +53,16 @@ std::string DropSql(const MemberEntry& m) {
 // Restores the selected objects of one verified archive inside one transaction.
 class Restorer {
  public:
-  Restorer(PgConnection& conn, const LoadedBackup& backup, const RestoreOptions& options,
-           ProgressListener& listener, RestoreResult& result)
-      : conn_(conn), backup_(backup), options_(options), listener_(listener), result_(result) {}
+  // `chain`: the backup to restore, last, after the links it depends on (just itself unless
+  // it is an incremental).
+  Restorer(PgConnection& conn, const std::vector<LoadedBackup>& chain,
+           const RestoreOptions& options, ProgressListener& listener, RestoreResult& result)
+      : conn_(conn),
+        chain_(chain),
+        backup_(chain.back()),
+        options_(options),
+        listener_(listener),
+        result_(result) {}
 
   absl::Status Run(const std::vector<formats::TableEntry>& tables);
 
@@ -69,6 +77,7 @@ class Restorer {
   absl::StatusOr<int64_t> CopyMember(const MemberEntry& data, const std::string& target);
 
   PgConnection& conn_;
+  const std::vector<LoadedBackup>& chain_;
   const LoadedBackup& backup_;
   const RestoreOptions& options_;
   ProgressListener& listener_;
@@ -128,20 +137,33 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
   ProgressTap progress(listener_);
   progress.set_downstream(copy.get());
   progress.set_close_downstream(false);  // the COPY is ended below, after the checks
-  formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
-  trim.set_downstream(&progress);
-  absl::Status s =
-      formats::ReadMember(backup_.archive_path, data, backup_.read, trim);
-  if (s.ok()) s = trim.Close();
+  absl::Status s;
+  int64_t expected_rows = data.rows;
+  if (data.delta == "changes") {
+    // An incremental's table: its rows as of this backup, replayed from the chain.
+    formats::RowsToSink rows(progress);
+    s = ReplayTableRows(chain_, chain_.size() - 1, data.schema, data.name, rows);
+    if (s.ok()) s = progress.Close();
+    expected_rows = -1;
+    for (const formats::TableEntry& t : backup_.manifest.tables) {
+      if (t.schema == data.schema && t.table == data.name) expected_rows = t.record_count;
+    }
+  } else {
+    formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
+    trim.set_downstream(&progress);
+    s = formats::ReadMember(backup_.archive_path, data, backup_.read, trim);
+    if (s.ok()) s = trim.Close();
+  }
   if (!s.ok()) {
     // Checksums are verified before the COPY ends: bad data never commits.
     copy->Abort(s.message());
     return s;
   }
   PGARK_RETURN_IF_ERROR(copy->Close());
-  if (copy->rows() != data.rows) {
+  if (copy->rows() != expected_rows) {
     return absl::DataLossError(absl::StrCat(formats::DescribeMember(data), ": loaded ",
-                                            copy->rows(), " rows, manifest says ", data.rows));
+                                            copy->rows(), " rows, manifest says ",
+                                            expected_rows));
   }
   return copy->rows();
 }
@@ -205,7 +227,10 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
   }
   std::vector<const MemberEntry*> pre, data, post;
   for (const MemberEntry& m : manifest.members) {
-    if (m.kind == "HEADER" || !Selected(m)) continue;
+    if (m.kind == "HEADER" || m.kind == kIncrementalGuardKind || m.kind == kRowDeletesKind ||
+        !Selected(m)) {
+      continue;
+    }
     (m.section == "pre-data" ? pre : m.section == "data" ? data : post).push_back(&m);
   }
   uint64_t data_bytes = 0;
@@ -314,7 +339,10 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   PGARK_ASSIGN_OR_RETURN(LoadedBackup backup,
                          LoadBackup(options.backup_dir, options.backup_file, options.key));
   PGARK_RETURN_IF_ERROR(RequireKey(backup));
-  const formats::Manifest& manifest = backup.manifest;
+  // An incremental comes with its chain; every link must be present and intact.
+  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(options.backup_dir, std::move(backup)));
+  const LoadedBackup& newest = chain.back();
+  const formats::Manifest& manifest = newest.manifest;
   if (manifest.members.empty() || manifest.members.front().kind != "HEADER") {
     return absl::DataLossError(
         absl::StrCat("backup \"", options.backup_file, "\" has no header member"));
@@ -323,8 +351,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
                          SelectTables(manifest, options.tables));
   // Whole-file and per-member stored digests before the database is touched; the decompressed
   // digests are checked while loading, before COMMIT.
-  PGARK_RETURN_IF_ERROR(
-      formats::VerifyArchive(backup.archive_path, manifest, {.inflate = false, .key = options.key}));
+  PGARK_RETURN_IF_ERROR(VerifyChain(chain));
 
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   RestoreResult result;
@@ -336,8 +363,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
         conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
         manifest.server_version_num / 10000, " or newer"));
   }
-  Restorer restorer(conn, backup, options, ListenerOr(listener),
-                    result);
+  Restorer restorer(conn, chain, options, ListenerOr(listener), result);
   absl::Status s = restorer.Run(tables);
   if (!s.ok()) {
     // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,

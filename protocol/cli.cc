@@ -33,6 +33,8 @@ constexpr char kUsage[] =
     "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N] [--label L]\n"
     "               [--with-owners]\n"
     "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
+    "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
+    "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
@@ -54,7 +56,7 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days", "offset", "output"};
+                                           "conflict-columns", "retention-days", "offset", "output", "base"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
@@ -242,6 +244,11 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   o.with_owners = c.args.Has("with-owners");
   if (!c.encryption.ok()) return c.encryption.status();
   o.key = c.encryption->ForWriting();
+  o.read_key = c.encryption->key;
+  o.base_file = c.args.Value("base");
+  if (!o.base_file.empty() && type != engine::BackupType::kIncremental) {
+    return absl::InvalidArgumentError("--base belongs to backup incremental");
+  }
   if (std::string level = c.args.Value("compress-level"); !level.empty()) {
     if (!absl::SimpleAtoi(level, &o.gzip_level)) {
       return absl::InvalidArgumentError(absl::StrCat("--compress-level \"", level,
@@ -258,6 +265,11 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
     c.out << "backed up " << m.tables.size() << (m.tables.size() == 1 ? " table, " : " tables, ")
           << m.total_record_count << " rows to " << m.backup_file << " (" << HumanBytes(m.size)
           << ", sha256 " << m.checksum.substr(0, 16) << "...) in " << r->duration_ms << " ms\n";
+    if (m.type == "incremental") {
+      c.out << "  since " << m.base_backup << ": " << m.changes.changed_tables
+            << " tables changed, " << m.changes.inserted << " rows inserted, "
+            << m.changes.updated << " updated, " << m.changes.deleted << " deleted\n";
+    }
   }
   return absl::OkStatus();
 }
@@ -497,6 +509,10 @@ absl::Status Dispatch(Context& c) {
   if (cmd == "backup" && sub == "full") {
     if (p.size() > 2) return absl::InvalidArgumentError("backup full takes no table names");
     return RunBackup(c, engine::BackupType::kFull, {});
+  }
+  if (cmd == "backup" && sub == "incremental") {
+    if (p.size() > 2) return absl::InvalidArgumentError("backup incremental takes no table names");
+    return RunBackup(c, engine::BackupType::kIncremental, {});
   }
   if (cmd == "backup" && sub == "table") {
     if (absl::Status s = need(3, "backup table needs at least one table name"); !s.ok()) return s;

@@ -59,14 +59,23 @@ Json Annotations(bool read_only, bool destructive, bool idempotent) {
 
 const Json kStrings = {{"type", "array"}, {"items", {{"type", "string"}}}};
 
-Json BackupOutput(bool table) {
+Json BackupOutput(engine::BackupType type) {
   Json p = {{"success", {{"type", "boolean"}}},     {"backupFile", {{"type", "string"}}},
             {"backupId", {{"type", "string"}}},     {"manifestFile", {{"type", "string"}}},
             {"type", {{"type", "string"}}},         {"size", {{"type", "integer"}, {"minimum", 0}}},
             {"tables", {{"type", "integer"}}},      {"recordCount", {{"type", "integer"}}},
             {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
-            {"checksum", {{"type", "string"}}}};
-  if (table) p["table"] = {{"type", {"string", "array"}}};
+            {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}}};
+  if (type == engine::BackupType::kTable) p["table"] = {{"type", {"string", "array"}}};
+  if (type == engine::BackupType::kIncremental) {
+    const Json count = {{"type", "integer"}, {"minimum", 0}};
+    p["baseBackup"] = {{"type", "string"}};
+    p["dependencies"] = kStrings;
+    p["changedTables"] = count;
+    p["changedRows"] = {{"type", "object"},
+                        {"properties", {{"inserted", count}, {"updated", count}, {"deleted", count}}}};
+    p["sizeRelativeToFull"] = {{"type", {"number", "null"}}};
+  }
   return Output(p, {"success", "backupFile", "size", "recordCount", "duration", "compressed",
                     "checksum"});
 }
@@ -116,14 +125,6 @@ engine::OnConflict OnConflict(const Json& args) {
 
 absl::Status CheckAllowed(const EngineToolsConfig& config, const std::string& table) {
   return CheckAllowedTable(config.allowed_tables, table);
-}
-
-ToolHandler NotBuilt(absl::string_view tool, absl::string_view instead) {
-  std::string message = absl::StrCat(tool, " is not built yet in pgark ", engine::kPgarkVersion,
-                                     "; nothing was done. ", instead);
-  return [message](const Json&, ToolContext&) -> absl::StatusOr<Json> {
-    return absl::UnimplementedError(message);
-  };
 }
 
 }  // namespace
@@ -207,6 +208,8 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
     o.backup_dir = config.backup_dir;
     o.compress = args.value("compress", config.compress_by_default);
     o.key = config.encryption.ForWriting();
+    o.read_key = config.encryption.key;
+    if (type == engine::BackupType::kIncremental) o.base_file = args.value("baseBackup", "");
     if (args.value("schemaOnly", false) && args.value("dataOnly", false)) {
       return absl::InvalidArgumentError("schemaOnly and dataOnly exclude each other");
     }
@@ -236,7 +239,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
                       {"dataOnly", Bool("only the rows, no schema", false)},
                       {"label", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[A-Za-z0-9_.-]*$"},
                                  {"description", "optional label put into the file name"}}}}),
-              BackupOutput(false), Annotations(false, false, false),
+              BackupOutput(engine::BackupType::kFull), Annotations(false, false, false),
               [backup](const Json& a, ToolContext& c) { return backup(engine::BackupType::kFull, a, c); }});
   r.Register({"db_backup_table", "Table backup",
               "Back up one table (its definition, keys, indexes, triggers and rows) into a new "
@@ -247,14 +250,20 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
                       {"schemaOnly", Bool("only the definition", false)},
                       {"dataOnly", Bool("only the rows", false)}},
                      {"table"}),
-              BackupOutput(true), Annotations(false, false, false),
+              BackupOutput(engine::BackupType::kTable), Annotations(false, false, false),
               [backup](const Json& a, ToolContext& c) { return backup(engine::BackupType::kTable, a, c); }});
   r.Register({"db_backup_incremental", "Incremental backup",
-              "Back up only what changed since a base backup. Not built yet in this version: the "
-              "call fails without doing anything; use db_backup_full.",
-              Schema({{"baseBackup", FileArg("base backup file; default: the newest")}}),
-              BackupOutput(false), Annotations(false, false, false),
-              NotBuilt("db_backup_incremental", "Use db_backup_full for now.")});
+              "Back up only the rows inserted, updated and deleted since a base backup (plus the "
+              "whole schema), into a new file that depends on the base and its chain. Needs a "
+              "full backup to start from; restore it with db_restore_full, which applies the "
+              "chain. Does not modify the database." + where,
+              Schema({{"baseBackup", FileArg("parent backup (full or incremental); default: the "
+                                             "newest one of this database")},
+                      {"compress", Bool("gzip the backup", true)}}),
+              BackupOutput(engine::BackupType::kIncremental), Annotations(false, false, false),
+              [backup](const Json& a, ToolContext& c) {
+                return backup(engine::BackupType::kIncremental, a, c);
+              }});
   Json export_input = Schema(
       {{"table", {{"type", "string"}, {"minLength", 1}, {"description", "table to export"}}},
        {"where", {{"type", "object"},

@@ -20,6 +20,19 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"compressed", m.compressed},
             {"encrypted", m.encrypted()},
             {"checksum", m.checksum}};
+  if (m.type == "incremental") {
+    j["baseBackup"] = m.base_backup;
+    j["dependencies"] = m.dependencies;
+    j["changedTables"] = m.changes.changed_tables;
+    j["changedRows"] = {{"inserted", m.changes.inserted},
+                        {"updated", m.changes.updated},
+                        {"deleted", m.changes.deleted}};
+    // Size next to the chain's full backup: what an incremental saves.
+    j["sizeRelativeToFull"] =
+        result.base_full_size == 0
+            ? Json(nullptr)
+            : Json(static_cast<double>(m.size) / static_cast<double>(result.base_full_size));
+  }
   if (m.type == "table") {
     Json names = Json::array();
     for (const formats::TableEntry& t : m.tables) names.push_back(t.name);
