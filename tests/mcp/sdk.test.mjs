@@ -137,9 +137,16 @@ test('every tool, end to end', async () => {
   r = await call('db_import_json', { table: 'books', jsonFile: '../secrets.json' });
   assert.equal(r.isError, true);
 
+  sql("UPDATE books SET title = title || '!' WHERE id = 2");
   r = await call('db_backup_incremental', {});
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.equal(r.structuredContent.type, 'incremental');
+  assert.equal(r.structuredContent.baseBackup, full);
+  assert.deepEqual(r.structuredContent.dependencies, [full]);
+  assert.equal(r.structuredContent.changedRows.updated, 1);
+  r = await call('db_backup_incremental', { baseBackup: 'backup-full-19990101-000000.sql.gz' });
   assert.equal(r.isError, true);
-  assert.match(r.content[0].text, /not built yet/);
+  assert.match(r.content[0].text, /not found/);
 
   // Every call is audited, failed ones included, and the connection string never is.
   const auditPath = join(backupDir, 'audit.log');
