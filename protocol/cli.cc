@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -18,8 +19,11 @@
 #include "engine/dumper.h"
 #include "engine/repository.h"
 #include "engine/restorer.h"
+#include "engine/scheduler.h"
 #include "engine/verifier.h"
 #include "engine/version.h"
+#include "formats/archive_layout.h"
+#include "formats/status_macros.h"
 #include "protocol/engine_tools.h"
 #include "protocol/mcp_server.h"
 #include "protocol/progress_bar.h"
@@ -47,6 +51,8 @@ constexpr char kUsage[] =
     "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
     "  validate FILE\n"
     "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
+    "  schedule [--full CRON] [--incremental CRON]   (runs until SIGTERM; BACKUP_SCHEDULE_FULL,\n"
+    "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
     "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
     "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n"
@@ -56,7 +62,7 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days", "offset", "output", "base"};
+                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
@@ -227,8 +233,9 @@ absl::Status CheckAllowed(const std::vector<std::string>& tables) {
   return absl::OkStatus();
 }
 
-absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
-  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+// Backup settings from flags and the environment (BACKUP_COMPRESSION, encryption).
+absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::BackupType type,
+                                                      std::vector<std::string> tables) {
   engine::BackupOptions o;
   o.backup_dir = c.backup_dir;
   o.tables = std::move(tables);
@@ -255,6 +262,14 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
                                                      "\" is not a number from 1 to 9"));
     }
   }
+  return o;
+}
+
+absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
+  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+  absl::StatusOr<engine::BackupOptions> options = BackupOptionsOf(c, type, std::move(tables));
+  if (!options.ok()) return options.status();
+  const engine::BackupOptions& o = *options;
   absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.progress);
   c.progress.Clear();
   if (!r.ok()) return r.status();
@@ -424,10 +439,10 @@ absl::Status RunDelete(Context& c, const std::string& file) {
   return absl::OkStatus();
 }
 
-absl::Status RunPrune(Context& c) {
+// Retention settings: flags win over the environment; the seed's default is 30 days.
+absl::StatusOr<engine::PruneOptions> PruneOptionsOf(const ParsedArgs& args) {
   engine::PruneOptions o;
-  o.dry_run = c.args.Has("dry-run");
-  // Flags win over the environment; the seed's default retention is 30 days.
+  o.dry_run = args.Has("dry-run");
   struct Setting {
     const char* flag;
     const char* env;
@@ -437,8 +452,8 @@ absl::Status RunPrune(Context& c) {
                            Setting{"", "BACKUP_KEEP_DAILY", &o.keep_daily},
                            Setting{"", "BACKUP_KEEP_WEEKLY", &o.keep_weekly},
                            Setting{"", "BACKUP_KEEP_MONTHLY", &o.keep_monthly}}) {
-    const bool from_flag = *s.flag != '\0' && c.args.values.count(s.flag) > 0;
-    std::string text = from_flag ? c.args.Value(s.flag) : Env(s.env);
+    const bool from_flag = *s.flag != '\0' && args.values.count(s.flag) > 0;
+    std::string text = from_flag ? args.Value(s.flag) : Env(s.env);
     if (text.empty()) continue;
     if (!absl::SimpleAtoi(text, s.target) || *s.target < 0) {
       return absl::InvalidArgumentError(
@@ -446,6 +461,13 @@ absl::Status RunPrune(Context& c) {
                        "\" is not a whole number"));
     }
   }
+  return o;
+}
+
+absl::Status RunPrune(Context& c) {
+  absl::StatusOr<engine::PruneOptions> options = PruneOptionsOf(c.args);
+  if (!options.ok()) return options.status();
+  const engine::PruneOptions& o = *options;
   absl::StatusOr<engine::PruneResult> r = engine::PruneBackups(c.backup_dir, o);
   if (!r.ok()) return r.status();
   if (c.json) {
@@ -495,6 +517,41 @@ absl::Status RunDecrypt(Context& c, const std::string& file) {
           << ")\n";
   }
   return absl::OkStatus();
+}
+
+// `pgark schedule`: runs until SIGTERM/SIGINT, one log line per event on stderr.
+absl::Status RunScheduleCommand(Context& c) {
+  engine::ScheduleOptions o;
+  const bool flags = c.args.values.count("full") || c.args.values.count("incremental");
+  std::string full = c.args.Value("full", flags ? "" : Env("BACKUP_SCHEDULE_FULL"));
+  std::string incremental =
+      c.args.Value("incremental", flags ? "" : Env("BACKUP_SCHEDULE_INCREMENTAL"));
+  if (full.empty() && incremental.empty()) {
+    // The seed's defaults: a full backup at 2 AM, an incremental every hour.
+    full = "0 2 * * *";
+    incremental = "0 * * * *";
+  }
+  for (auto [text, target, name] :
+       {std::tuple{&full, &o.full, "BACKUP_SCHEDULE_FULL"},
+        std::tuple{&incremental, &o.incremental, "BACKUP_SCHEDULE_INCREMENTAL"}}) {
+    if (text->empty() || *text == "off") continue;
+    absl::StatusOr<engine::CronSchedule> s = engine::CronSchedule::Parse(*text);
+    if (!s.ok()) return Annotate(s.status(), name);
+    *target = *std::move(s);
+  }
+  absl::StatusOr<engine::BackupOptions> backup =
+      BackupOptionsOf(c, engine::BackupType::kFull, {});
+  if (!backup.ok()) return backup.status();
+  o.backup = *std::move(backup);
+  absl::StatusOr<engine::PruneOptions> prune = PruneOptionsOf(c.args);
+  if (!prune.ok()) return prune.status();
+  o.prune = *prune;
+  static const std::atomic<bool> kNever{false};
+  const std::atomic<bool>& stop = c.interrupted != nullptr ? *c.interrupted : kNever;
+  absl::Status s = engine::RunSchedule(c.connect, o, stop, [&c](const std::string& line) {
+    c.err << formats::IsoTimestamp(absl::Now()) << " pgark schedule: " << line << std::endl;
+  });
+  return s;
 }
 
 absl::Status Dispatch(Context& c) {
@@ -562,10 +619,9 @@ absl::Status Dispatch(Context& c) {
     if (p.size() != 2) return absl::InvalidArgumentError("decrypt needs one FILE name");
     return RunDecrypt(c, p[1]);
   }
-  static const std::set<std::string> kPlanned = {"schedule"};
-  if (kPlanned.count(cmd)) {
-    return absl::UnimplementedError(
-        absl::StrCat("`pgark ", cmd, "` is not built yet in pgark ", engine::kPgarkVersion));
+  if (cmd == "schedule") {
+    if (p.size() > 1) return absl::InvalidArgumentError("schedule takes no arguments");
+    return RunScheduleCommand(c);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));

@@ -1,6 +1,13 @@
 // The backup directory as an operator lives with it: encryption at rest (wrong key, damage,
 // truncation, decrypt for psql), list paging and "valid at last check".
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <map>
 
@@ -23,6 +30,26 @@ constexpr char kKey[] = "BACKUP_ENCRYPTION_KEY='tr0ub4dor&3 horse'";
 class RepositoryTest : public testing::IntegrationTest {
  protected:
   std::string Path(const std::string& name) { return absl::StrCat(backup_dir_, "/", name); }
+
+  std::vector<std::string> Names() {
+    std::vector<std::string> names;
+    if (DIR* d = ::opendir(backup_dir_.c_str())) {
+      while (dirent* e = ::readdir(d)) names.push_back(e->d_name);
+      ::closedir(d);
+    }
+    return names;
+  }
+  // Polls until some file name contains `fragment`, for at most `seconds`.
+  bool WaitFor(const std::string& fragment, int seconds) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      for (const std::string& n : Names()) {
+        if (n.find(fragment) != std::string::npos) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
 };
 
 TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {
@@ -162,6 +189,48 @@ TEST_F(RepositoryTest, ListPagesAndRemembersTheLastCheck) {
   // delete takes the check record with the backup.
   ASSERT_EQ(Pgark(absl::StrCat("delete ", files[0])).exit_code, 0);
   EXPECT_EQ(testing::ReadFile(Path(files[0].substr(0, files[0].size() - 7) + "-check.json")), "");
+}
+
+TEST_F(RepositoryTest, ScheduleTakesValidBackupsAndStopsCleanlyOnSigterm) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  // Big enough that a backup takes a moment, so that SIGTERM can land inside one.
+  Exec(src, "CREATE TABLE bulk AS SELECT g, md5(g::text) || repeat(' text', 40) AS t "
+            "FROM generate_series(1, 400000) g");
+  EXPECT_EQ(Pgark(absl::StrCat(Db(src), " schedule --full '61 * * * *'")).exit_code, 2);
+  const char* bin = std::getenv("PGARK_BIN");
+  const std::string log = absl::StrCat(backup_dir_, ".schedule.log");
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::freopen(log.c_str(), "w", stderr);
+    ::execl(bin, bin, "--backup-dir", backup_dir_.c_str(), "--db",
+            cluster().ConnInfo(src).c_str(), "schedule", "--full", "* * * * *",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // The first backup within a minute (plus its own time), complete and valid.
+  ASSERT_TRUE(WaitFor("-manifest.json", 90)) << testing::ReadFile(log);
+  testing::RunResult second = Pgark(absl::StrCat(Db(src), " schedule --full '* * * * *'"));
+  EXPECT_EQ(second.exit_code, 6);
+  EXPECT_THAT(second.err, HasSubstr("already running"));
+  // The next one: SIGTERM as soon as its temporary file appears.
+  ASSERT_TRUE(WaitFor(".tmp-", 75)) << testing::ReadFile(log);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  const std::string text = testing::ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("; valid"));
+  EXPECT_THAT(text, HasSubstr("stopped"));
+  int archives = 0;
+  for (const std::string& n : Names()) {
+    EXPECT_EQ(n.find(".tmp-"), std::string::npos) << n;
+    if (n.find(".sql.gz") == std::string::npos) continue;
+    ++archives;
+    EXPECT_EQ(Pgark(absl::StrCat("validate ", n)).exit_code, 0) << n;
+  }
+  EXPECT_GE(archives, 1);
 }
 
 }  // namespace
