@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/audit_log.h"
 #include "engine/dumper.h"
 #include "engine/verifier.h"
 #include "formats/archive_layout.h"
@@ -55,6 +56,7 @@ std::string Describe(const absl::Status& s) { return std::string(s.message()); }
 void RunOnce(const ConnectOptions& connect, const ScheduleOptions& options, BackupType type,
              const std::atomic<bool>& stop, const ScheduleLog& log) {
   StopListener listener(stop);
+  const absl::Time start = absl::Now();
   absl::StatusOr<BackupResult> r = Backup(connect, options.backup, type, &listener);
   if (type == BackupType::kIncremental && absl::IsFailedPrecondition(r.status()) &&
       !stop.load()) {
@@ -64,6 +66,11 @@ void RunOnce(const ConnectOptions& connect, const ScheduleOptions& options, Back
     r = Backup(connect, options.backup, type, &listener);
   }
   const char* kind = type == BackupType::kFull ? "full" : "incremental";
+  (void)AppendAudit(options.backup.backup_dir,
+                    {absl::StrCat("backup ", kind), "schedule",
+                     r.ok() ? absl::StrCat("{\"backupFile\":\"", r->manifest.backup_file, "\"}")
+                            : "{}",
+                     r.status(), absl::ToInt64Milliseconds(absl::Now() - start)});
   if (!r.ok()) {
     log(absl::StrCat(kind, " backup failed: ", Describe(r.status())));
     return;
