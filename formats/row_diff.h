@@ -141,6 +141,8 @@ class ChainRowFilter : public RowSplitter {
 class RowState : public RowConsumer {
  public:
   explicit RowState(bool keyed) : keyed_(keyed) {}
+  // Room for `rows` rows, so that building the state never rehashes.
+  void Reserve(size_t rows) { map_.reserve(rows); }
   absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) override;
 
   struct Entry {
