@@ -12,16 +12,22 @@ namespace pgark::formats {
 namespace {
 
 // Stored digest of one member without inflating it.
+// SHA-256 (hex) of everything `source` yields.
+absl::StatusOr<std::string> DigestOf(Source& source) {
+  Sha256Tap sha;
+  NullSink null;
+  sha.set_downstream(&null);
+  PGARK_RETURN_IF_ERROR(Pump(source, sha).status());
+  PGARK_RETURN_IF_ERROR(sha.Close());
+  return sha.HexDigest();
+}
+
 absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry,
                                const std::shared_ptr<const EncryptionKey>& key) {
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Source> source,
                          OpenArchiveRange(path, key, entry.offset, entry.stored_bytes));
-  Sha256Tap sha;
-  NullSink null;
-  sha.set_downstream(&null);
-  PGARK_RETURN_IF_ERROR(Pump(*source, sha).status());
-  PGARK_RETURN_IF_ERROR(sha.Close());
-  if (sha.HexDigest() != entry.stored_sha256) {
+  PGARK_ASSIGN_OR_RETURN(std::string digest, DigestOf(*source));
+  if (digest != entry.stored_sha256) {
     return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
                                             ": stored sha256 does not match the manifest"));
   }
@@ -41,13 +47,9 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
   }
   {
     PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
-    Sha256Tap sha;
-    NullSink null;
-    sha.set_downstream(&null);
-    PGARK_RETURN_IF_ERROR(Pump(*source, sha).status());
-    PGARK_RETURN_IF_ERROR(sha.Close());
-    if (sha.HexDigest() != manifest.checksum) {
-      problems.push_back(absl::StrCat("sha256 of the file ", sha.HexDigest(),
+    PGARK_ASSIGN_OR_RETURN(std::string digest, DigestOf(*source));
+    if (digest != manifest.checksum) {
+      problems.push_back(absl::StrCat("sha256 of the file ", digest,
                                       " does not match the manifest checksum ",
                                       manifest.checksum));
     }
