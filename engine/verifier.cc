@@ -38,6 +38,18 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
   if (m.members.empty() || m.members.front().kind != "HEADER") {
     found.push_back("the archive does not start with a pgark header");
   }
+  // Sections in order: pre-data, then data, then post-data.
+  auto rank = [](const std::string& section) {
+    return section == "pre-data" ? 0 : section == "data" ? 1 : 2;
+  };
+  for (size_t i = 1; i < m.members.size(); ++i) {
+    if (rank(m.members[i].section) < rank(m.members[i - 1].section)) {
+      found.push_back(absl::StrCat(formats::DescribeMember(m.members[i]), " (", m.members[i].section,
+                                   ") comes after ", m.members[i - 1].section,
+                                   ": the sections are out of order"));
+      break;
+    }
+  }
   for (std::string& f : found) errors.push_back(prefix + f);
   return absl::OkStatus();
 }
