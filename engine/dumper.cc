@@ -6,6 +6,7 @@
 #include <optional>
 #include <memory>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +40,12 @@ absl::Status CheckCancelled(ProgressListener& listener) {
 }
 
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// Compression threads: as asked, else one per core.
+int Jobs(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 // Writes the members of one archive in pre-data, data, post-data order.
 class Dumper {
@@ -332,6 +339,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   PGARK_ASSIGN_OR_RETURN(
       writer_, ArchiveWriter::Open(archive_path, {.compress = options_.compress,
                                                   .gzip = {.level = options_.gzip_level},
+                                                  .jobs = Jobs(options_.jobs),
                                                   .key = options_.key}));
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
@@ -388,6 +396,9 @@ absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
   }
   if (type == BackupType::kIncremental && options.content != Content::kSchemaAndData) {
     return absl::InvalidArgumentError("an incremental backup always holds schema and data");
+  }
+  if (options.jobs < 0 || options.jobs > 256) {
+    return absl::InvalidArgumentError(absl::StrCat("--jobs ", options.jobs, " is out of range 1-256"));
   }
   if (options.gzip_level < 1 || options.gzip_level > 9) {
     return absl::InvalidArgumentError(

@@ -28,7 +28,8 @@ struct BackupOptions {
   std::vector<std::string> tables;  // table backups: names as the user typed them
   Content content = Content::kSchemaAndData;
   bool compress = true;
-  int gzip_level = 6;  // 1-9
+  int gzip_level = 6;  // 1-9 (1 is the "fast" level)
+  int jobs = 0;        // threads compressing the archive; 0: one per core
   std::string label;   // optional, sanitised into the file name
   bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
   std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive

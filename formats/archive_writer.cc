@@ -21,6 +21,9 @@ absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
   std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
   writer->plain_bytes_ = writer->file_chain_.Add<ByteCounter>();
+  if (options.compress && options.jobs > 1) {
+    writer->pool_ = std::make_unique<CompressionPool>(options.jobs);
+  }
   if (options.key != nullptr) {
     PGARK_ASSIGN_OR_RETURN(std::unique_ptr<EncryptingSink> encrypt,
                            EncryptingSink::Create(options.key));
@@ -42,7 +45,10 @@ absl::StatusOr<Sink*> ArchiveWriter::BeginMember() {
   m.offset = plain_bytes_->bytes();
   m.raw_sha = m.chain.Add<Sha256Tap>();
   m.raw_bytes = m.chain.Add<ByteCounter>();
-  if (options_.compress) m.chain.Add<GzipCompressor>(options_.gzip);
+  if (options_.compress) {
+    m.chain.Add<BlockGzipCompressor>(BlockGzipOptions{EngineForLevel(options_.gzip.level), options_.gzip.level},
+                                     pool_.get());
+  }
   m.stored_sha = m.chain.Add<Sha256Tap>();
   m.stored_bytes = m.chain.Add<ByteCounter>();
   PGARK_RETURN_IF_ERROR(m.chain.Open(&file_chain_, /*close_terminal=*/false));

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "formats/block_gzip.h"
 #include "formats/byte_counter.h"
 #include "formats/encryption.h"
 #include "formats/filter_chain.h"
@@ -26,7 +27,9 @@ namespace pgark::formats {
 
 struct ArchiveOptions {
   bool compress = true;  // gzip each member; false writes a plain .sql file
-  GzipOptions gzip;      // used when `compress`
+  GzipOptions gzip;      // used when `compress`: the level
+  // Threads compressing blocks of each member (formats/block_gzip.h); 1: the calling thread.
+  int jobs = 1;
   // When set, the file is encrypted (formats/encryption.h) after compression. Member offsets
   // stay in plaintext coordinates; the summary's size and digest are of the file on disk.
   std::shared_ptr<const EncryptionKey> key;
@@ -78,6 +81,7 @@ class ArchiveWriter {
   Sha256Tap* file_sha_ = nullptr;
   ByteCounter* file_bytes_ = nullptr;
   ByteCounter* plain_bytes_ = nullptr;  // member offsets (before encryption)
+  std::unique_ptr<CompressionPool> pool_;  // when jobs > 1
 
   struct Member;
   std::unique_ptr<Member> member_;

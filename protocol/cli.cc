@@ -37,8 +37,8 @@ using namespace cli_internal;  // NOLINT: the CLI's own helpers
 
 constexpr char kUsage[] =
     "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
-    "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N] [--label L]\n"
-    "               [--with-owners]\n"
+    "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
+    "               [--jobs N] [--label L] [--with-owners]\n"
     "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
     "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
     "               (only what changed since FILE; default: the newest full or incremental)\n"
@@ -65,7 +65,7 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental"};
+                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
@@ -239,12 +239,22 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   if (!o.base_file.empty() && type != engine::BackupType::kIncremental) {
     return absl::InvalidArgumentError("--base belongs to backup incremental");
   }
-  if (std::string level = c.args.Value("compress-level"); !level.empty()) {
-    if (!absl::SimpleAtoi(level, &o.gzip_level)) {
-      return absl::InvalidArgumentError(absl::StrCat("--compress-level \"", level,
-                                                     "\" is not a number from 1 to 9"));
+  // --compress-level, else BACKUP_COMPRESSION_LEVEL: 1-9, or "fast" (1).
+  const bool level_flag = c.args.values.count("compress-level") > 0;
+  if (std::string level = level_flag ? c.args.Value("compress-level")
+                                     : Env("BACKUP_COMPRESSION_LEVEL");
+      !level.empty()) {
+    if (level == "fast") {
+      o.gzip_level = 1;
+    } else if (!absl::SimpleAtoi(level, &o.gzip_level)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(level_flag ? "--compress-level" : "BACKUP_COMPRESSION_LEVEL", " \"", level,
+                       "\" is not fast or a number from 1 to 9"));
     }
   }
+  absl::StatusOr<std::optional<int64_t>> jobs = PositiveFlag(c.args, "jobs");
+  if (!jobs.ok()) return jobs.status();
+  o.jobs = static_cast<int>(jobs->value_or(0));
   return o;
 }
 

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ meson ninja-build pkg-config          # toolchain
   libpq-dev zlib1g-dev libssl-dev           # libpq, zlib, OpenSSL libcrypto
+  libdeflate-dev libisal-dev                # fast gzip compression (README: Dependencies)
   libabsl-dev nlohmann-json3-dev            # Abseil (status, strings), JSON
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
