@@ -37,37 +37,42 @@ run() {
   results+=("$name"$'\t'"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"$'\t'"$((rss / 1024))"$'\t'"$base")
   echo "  $name done" >&2
 }
-size() { stat -c %s "$1" 2>/dev/null || du -sb "$1" | cut -f1; }
+size() { du -sb --apparent-size "$1" | cut -f1; }
 
 echo "timing..." >&2
-run "raw COPY TO STDOUT > /dev/null" 1 "psql -X -At -d bench -c 'COPY chapters TO STDOUT' > /dev/null"
+run "raw COPY TO STDOUT > /dev/null" 0 "psql -X -At -d bench -c 'COPY chapters TO STDOUT' > /dev/null"
 run "pg_dump -Fc" 1 "pg_dump -Fc -d bench -f $out/dump.fc"
 run "pg_dump -Fp, gzip -6" 1 "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
-run "pgark backup full (gzip 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full"
-run "pgark backup full (gzip 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark1 backup full --compress-level 1"
+run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
+run "pgark backup full (default level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full"
+run "pgark backup full (level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full --compress-level 4"
+run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
+run "pgark backup full (level 6, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)
 createdb r_pg_restore; createdb r_psql; createdb r_pgark
-run "pg_restore -j2 (from -Fc)" 5 "pg_restore -j2 -d r_pg_restore $out/dump.fc"
-run "gunzip -c pgark file, psql" 5 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"
-run "pgark restore full" 5 "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"
+run "pg_restore -j2 (from -Fc)" 8 "pg_restore -j2 -d r_pg_restore $out/dump.fc"
+run "gunzip -c pgark file, psql" 8 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"
+run "pgark restore full" 8 "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"
 
 # Export and import: 1M narrow rows, next to psql's \copy of the same table and file.
 psql -X -q -d bench -c "CREATE TABLE items AS SELECT g AS id, md5(g::text) AS name, g % 100 AS qty,
   timestamptz '2026-01-01' + g * interval '1 minute' AS at FROM generate_series(1, 1000000) g;
   ALTER TABLE items ADD PRIMARY KEY (id); CREATE TABLE items_psql (LIKE items INCLUDING ALL);
   CREATE TABLE items_pgark (LIKE items INCLUDING ALL);"
-run "psql \\copy items TO csv" 8 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark export csv items" 8 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
-run "pgark export json items" 8 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
-run "psql \\copy items_psql FROM csv" 11 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark import csv (same file)" 11 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
+run "psql \\copy items TO csv" 11 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark export csv items" 11 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
+run "pgark export json items" 11 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
+run "psql \\copy items_psql FROM csv" 14 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark import csv (same file)" 14 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
 
+{
 echo
 echo "Dataset: $rows rows, $(mb "$copy_bytes") MB of COPY text; $(nproc) cores; $(date -u +%F)"
 echo
-echo "| operation | seconds | MB/s of COPY text | ratio (vs pg_dump -Fc / pg_restore -j2 / psql \\copy) | output MB | peak RSS MB |"
+echo "| operation | seconds | MB/s of COPY text | speed vs pg_dump -Fc (fast: vs raw COPY) / pg_restore -j2 / psql \\copy | output MB | peak RSS MB |"
 echo "| --- | --- | --- | --- | --- | --- |"
-outputs=("" "$out/dump.fc" "$out/dump.sql.gz" "$f6" "$(ls "$out"/pgark1/*.sql.gz)" "" "" ""
+outputs=("" "$out/dump.fc" "$out/dump.sql.gz" "$out/dump.dir" "$f6" "$(ls "$out"/pgark4/*.sql.gz)"
+         "$(ls "$out"/pgarkfast/*.sql.gz)" "$(ls "$out"/pgark6j1/*.sql.gz)" "" "" ""
          "$out/items.csv" "$(ls "$out"/exp/export-*.csv)" "$(ls "$out"/exp/export-*.json)" "" "")
 for i in "${!results[@]}"; do
   IFS=$'\t' read -r name secs rss base_index <<<"${results[$i]}"
@@ -75,6 +80,10 @@ for i in "${!results[@]}"; do
   ratio=$(awk -v b="$base" -v s="$secs" 'BEGIN { printf "%.2fx", b / s }')
   o=""; [[ -n "${outputs[$i]}" ]] && o=$(mb "$(size "${outputs[$i]}")")
   mbs=$(awk -v b="$copy_bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
-  ((i >= 8)) && mbs=""  # the export rows are a different table
+  ((i >= 11)) && mbs=""  # the export rows are a different table
   echo "| $name | $secs | $mbs | $ratio | $o | $rss |"
 done
+} | tee "$dir/table.md"
+
+# The chart (bench/results.png) from the table above.
+bash bench/chart.sh "$dir/table.md" bench/results.png

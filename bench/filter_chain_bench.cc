@@ -1,9 +1,9 @@
 // Throughput of the dump and restore byte pipelines without a database: the chain a table's
 // COPY data goes through (raw SHA-256 -> gzip -> stored SHA-256), per gzip level, and the
 // restore direction. Input is text-like (COPY rows of words and numbers, ~3x compressible).
-#include <random>
 #include <string>
 
+#include "bench/bench_data.h"
 #include "benchmark/benchmark.h"
 #include "formats/byte_counter.h"
 #include "formats/filter_chain.h"
@@ -14,27 +14,7 @@
 namespace pgark::formats {
 namespace {
 
-// COPY-text-like rows: an id, a few words from a 2,000-word vocabulary, a number, a timestamp.
-const std::string& CopyRows() {
-  static const std::string rows = [] {
-    std::mt19937 rng(7);
-    std::vector<std::string> words;
-    for (int i = 0; i < 2000; ++i) {
-      std::string w;
-      int len = 3 + static_cast<int>(rng() % 8);
-      for (int k = 0; k < len; ++k) w.push_back(static_cast<char>('a' + rng() % 26));
-      words.push_back(w);
-    }
-    std::string s;
-    for (int row = 0; s.size() < (32u << 20); ++row) {
-      s += std::to_string(row) + "\t";
-      for (int k = 0; k < 40; ++k) s += words[rng() % words.size()] + ' ';
-      s += "\t" + std::to_string(rng() % 100000) + ".25\t2026-11-25 12:00:00+00\n";
-    }
-    return s;
-  }();
-  return rows;
-}
+using ::pgark::bench::CopyRows;
 
 void Feed(Sink& sink, const std::string& data, size_t chunk) {
   for (size_t pos = 0; pos < data.size(); pos += chunk) {
