@@ -7,6 +7,7 @@
 #include "bench/bench_data.h"
 #include "benchmark/benchmark.h"
 #include "formats/block_gzip.h"
+#include "formats/byte_counter.h"
 #include "formats/copy_text.h"
 #include "formats/gzip.h"
 #include "formats/memory_io.h"

@@ -18,6 +18,7 @@
 #include "formats/archive_writer.h"
 #include "formats/memory_io.h"
 #include "formats/status_macros.h"
+#include "formats/thread_pump.h"
 
 namespace pgark::engine {
 namespace {
@@ -149,10 +150,17 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
       if (t.schema == data.schema && t.table == data.name) expected_rows = t.record_count;
     }
   } else {
-    formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
-    trim.set_downstream(&progress);
-    s = formats::ReadMember(backup_.archive_path, data, backup_.read, trim);
-    if (s.ok()) s = trim.Close();
+    // Reading, decrypting, inflating and checking the member runs on its own thread while this
+    // one feeds the COPY: the two overlap instead of taking turns.
+    s = formats::PumpThroughThread(
+        [&](formats::Sink& out) -> absl::Status {
+          formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
+          trim.set_downstream(&out);
+          PGARK_RETURN_IF_ERROR(formats::ReadMember(backup_.archive_path, data, backup_.read, trim));
+          return trim.Close();
+        },
+        progress);
+    if (s.ok()) s = progress.Close();
   }
   if (!s.ok()) {
     // Checksums are verified before the COPY ends: bad data never commits.
