@@ -44,8 +44,8 @@ run "raw COPY TO STDOUT > /dev/null" 0 "psql -X -At -d bench -c 'COPY chapters T
 run "pg_dump -Fc" 1 "pg_dump -Fc -d bench -f $out/dump.fc"
 run "pg_dump -Fp, gzip -6" 1 "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
 run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
-run "pgark backup full (default level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full"
-run "pgark backup full (level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full --compress-level 4"
+run "pgark backup full (level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full --compress-level 6"
+run "pgark backup full (default, level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full"
 run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
 run "pgark backup full (level 6, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)

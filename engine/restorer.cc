@@ -245,6 +245,9 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
   for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
   listener_.OnStart(static_cast<int>(tables.size()), data_bytes);
   PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  // Keys and indexes are built once, after the data: give the sorts room (this transaction
+  // only; the server's own setting is untouched).
+  PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL maintenance_work_mem = '512MB'"));
   PGARK_RETURN_IF_ERROR(ExecMember(manifest.members.front()));  // the HEADER: session settings
 
   if (options_.drop_existing) {
