@@ -47,7 +47,7 @@ run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
 run "pgark backup full (level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full --compress-level 6"
 run "pgark backup full (default, level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full"
 run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
-run "pgark backup full (level 6, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
+run "pgark backup full (default, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)
 createdb r_pg_restore; createdb r_psql; createdb r_pgark
 run "pg_restore -j2 (from -Fc)" 8 "pg_restore -j2 -d r_pg_restore $out/dump.fc"
