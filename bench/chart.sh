@@ -21,6 +21,7 @@ set xtics rotate by -35 left
 set bmargin 12
 set grid ytics
 set yrange [0:*]
+set offsets 0,0,1,0
 unset key
 plot "$data" using 0:2:xtic(1) with boxes lc rgb "#3b6ea8", \
      "" using 0:2:(sprintf("%.2f", \$2)) with labels offset 0,0.8
