@@ -5,6 +5,7 @@
 #include "formats/gzip.h"
 #include "formats/memory_io.h"
 #include "gtest/gtest.h"
+#include "tests/gunzip_tool.h"
 #include "tests/status_matchers.h"
 
 namespace pgark::formats {
@@ -65,19 +66,9 @@ TEST(BlockGzipTest, GunzipReadsIt) {
   CompressionPool pool(2);
   const std::string gz = Compress(data, {GzipEngine::kIsal, 1, 8192}, &pool, 3000) +
                          Compress(data, {GzipEngine::kLibdeflate, 6, 8192}, &pool, 3000);
-  std::string path = ::testing::TempDir() + "/block.gz";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  std::fwrite(gz.data(), 1, gz.size(), f);
-  std::fclose(f);
-  FILE* p = popen(("gzip -dc " + path).c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0);
-  EXPECT_TRUE(out == data + data);
+  testing::GunzipOutput out = testing::GunzipWithTool(gz, "block");
+  EXPECT_EQ(out.exit_status, 0);
+  EXPECT_TRUE(out.data == data + data);
 }
 
 TEST(BlockGzipTest, LibdeflateIsNoLargerThanZlib) {

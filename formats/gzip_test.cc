@@ -7,6 +7,7 @@
 #include "formats/filter_chain.h"
 #include "formats/memory_io.h"
 #include "gtest/gtest.h"
+#include "tests/gunzip_tool.h"
 #include "tests/status_matchers.h"
 
 namespace pgark::formats {
@@ -102,20 +103,9 @@ TEST(GzipTest, OutputIsReadBySystemGzip) {
   ASSERT_THAT(gz, IsOk());
   auto second = Compress("tail\n", 4096);
   ASSERT_THAT(second, IsOk());
-  std::string path = ::testing::TempDir() + "/interop.gz";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  std::fwrite(gz->data(), 1, gz->size(), f);
-  std::fwrite(second->data(), 1, second->size(), f);
-  std::fclose(f);
-  FILE* p = popen(("gzip -dc " + path).c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0);
-  EXPECT_TRUE(out == data + "tail\n");
+  testing::GunzipOutput out = testing::GunzipWithTool(*gz + *second, "interop");
+  EXPECT_EQ(out.exit_status, 0);
+  EXPECT_TRUE(out.data == data + "tail\n");
 }
 
 TEST(GzipTest, TruncationIsDataLoss) {
