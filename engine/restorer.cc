@@ -140,18 +140,23 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
   progress.set_close_downstream(false);  // the COPY is ended below, after the checks
   absl::Status s;
   int64_t expected_rows = data.rows;
+  // Reading, decrypting, inflating and checking runs on its own thread while this one feeds
+  // the COPY: the two overlap instead of taking turns.
   if (data.delta == "changes") {
     // An incremental's table: its rows as of this backup, replayed from the chain.
-    formats::RowsToSink rows(progress);
-    s = ReplayTableRows(chain_, chain_.size() - 1, data.schema, data.name, rows);
-    if (s.ok()) s = progress.Close();
+    s = formats::PumpThroughThread(
+        [&](formats::Sink& out) -> absl::Status {
+          formats::RowsToSink rows(out);
+          PGARK_RETURN_IF_ERROR(
+              ReplayTableRows(chain_, chain_.size() - 1, data.schema, data.name, rows));
+          return rows.Flush();
+        },
+        progress);
     expected_rows = -1;
     for (const formats::TableEntry& t : backup_.manifest.tables) {
       if (t.schema == data.schema && t.table == data.name) expected_rows = t.record_count;
     }
   } else {
-    // Reading, decrypting, inflating and checking the member runs on its own thread while this
-    // one feeds the COPY: the two overlap instead of taking turns.
     s = formats::PumpThroughThread(
         [&](formats::Sink& out) -> absl::Status {
           formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
@@ -160,8 +165,8 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
           return trim.Close();
         },
         progress);
-    if (s.ok()) s = progress.Close();
   }
+  if (s.ok()) s = progress.Close();
   if (!s.ok()) {
     // Checksums are verified before the COPY ends: bad data never commits.
     copy->Abort(s.message());

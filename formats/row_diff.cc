@@ -153,8 +153,16 @@ absl::Status RowDeletesReader::OnRow(absl::string_view row) {
 
 absl::Status RowsToSink::OnRow(absl::string_view row, const RowHash&, RowHasher&) {
   ++rows_;
-  PGARK_RETURN_IF_ERROR(out_.Append(row));
-  return out_.Append("\n");
+  buffer_.append(row.data(), row.size());
+  buffer_.push_back('\n');
+  return buffer_.size() >= (256u << 10) ? Flush() : absl::OkStatus();
+}
+
+absl::Status RowsToSink::Flush() {
+  if (buffer_.empty()) return absl::OkStatus();
+  absl::Status s = out_.Append(buffer_);
+  buffer_.clear();
+  return s;
 }
 
 absl::Status ChainRowFilter::OnRow(absl::string_view row) {

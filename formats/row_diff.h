@@ -108,15 +108,17 @@ class RowConsumer {
   virtual absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) = 0;
 };
 
-// Passes kept rows on as COPY text.
+// Passes kept rows on as COPY text, in chunks of about 256 KiB. Call `Flush()` at the end.
 class RowsToSink : public RowConsumer {
  public:
   explicit RowsToSink(Sink& out) : out_(out) {}
   absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) override;
+  absl::Status Flush();
   int64_t rows() const { return rows_; }
 
  private:
   Sink& out_;
+  std::string buffer_;
   int64_t rows_ = 0;
 };
 

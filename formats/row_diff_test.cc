@@ -51,6 +51,7 @@ std::string Replay(const std::vector<Link>& chain, const std::vector<int>& key) 
     EXPECT_THAT(Feed(deletes, chain[i].deletes, 7), IsOk());
   }
   EXPECT_TRUE(pending.empty());
+  EXPECT_THAT(to_sink.Flush(), IsOk());
   return out.data();
 }
 
@@ -152,6 +153,7 @@ TEST(RowDiffTest, DamageIsDataLoss) {
   ChainRowFilter filter(RowKeyer({3}), pending, sink);
   EXPECT_THAT(Feed(filter, "1\t2\n", 10), StatusIs(absl::StatusCode::kDataLoss));
   ChainRowFilter partial(RowKeyer({}), pending, sink);
+  EXPECT_THAT(sink.Flush(), IsOk());
   EXPECT_THAT(Feed(partial, "1\t2", 10), StatusIs(absl::StatusCode::kDataLoss));
   RowHash h;
   EXPECT_TRUE(RowHash::FromHex(RowHasher().Of("x").Hex(), &h));
