@@ -9,6 +9,13 @@ constexpr size_t kFlushBytes = 256 * 1024;
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
 
+// The byte of one to three octal digits (COPY's "\ddd").
+char OctalByte(absl::string_view digits) {
+  int v = 0;
+  for (char d : digits) v = v * 8 + (d - '0');
+  return static_cast<char>(v);
+}
+
 char Unescape(char c) {
   switch (c) {
     case 'n': return '\n';
@@ -40,29 +47,32 @@ absl::Status CopyTextUnescaper::Transform(absl::string_view data) {
       pending_.push_back(c);
       ++i;
     } else {
-      out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+      out_.push_back(OctalByte(absl::string_view(pending_).substr(1)));
       pending_.clear();
     }
     if (pending_.size() == 4) {
-      out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+      out_.push_back(OctalByte(absl::string_view(pending_).substr(1)));
       pending_.clear();
     }
   }
-  for (; i < data.size(); ++i) {
-    char c = data[i];
-    if (c != '\\') {
-      out_.push_back(c);
-      continue;
+  while (i < data.size()) {
+    // Plain runs are copied whole; only escapes are looked at byte by byte.
+    const size_t backslash = data.find('\\', i);
+    if (backslash == absl::string_view::npos) {
+      out_.append(data.data() + i, data.size() - i);
+      break;
     }
+    out_.append(data.data() + i, backslash - i);
+    i = backslash;
     // An escape: "\x" or "\ddd". If the chunk ends first, keep it for the next one.
-    size_t j = i + 1;
+    const size_t j = i + 1;
     if (j >= data.size()) {
       pending_ = "\\";
       break;
     }
     if (!IsOctal(data[j])) {
       out_.push_back(Unescape(data[j]));
-      i = j;
+      i = j + 1;
       continue;
     }
     size_t end = j;
@@ -71,8 +81,8 @@ absl::Status CopyTextUnescaper::Transform(absl::string_view data) {
       pending_.assign(data.data() + i, end - i);
       break;
     }
-    out_.push_back(static_cast<char>(std::stoi(std::string(data.substr(j, end - j)), nullptr, 8)));
-    i = end - 1;
+    out_.push_back(OctalByte(data.substr(j, end - j)));
+    i = end;
   }
   if (out_.size() >= kFlushBytes) {
     PGARK_RETURN_IF_ERROR(Forward(out_));
@@ -84,7 +94,7 @@ absl::Status CopyTextUnescaper::Transform(absl::string_view data) {
 absl::Status CopyTextUnescaper::Finish() {
   if (pending_ == "\\") return absl::DataLossError("COPY text ends inside an escape");
   if (!pending_.empty()) {
-    out_.push_back(static_cast<char>(std::stoi(pending_.substr(1), nullptr, 8)));
+    out_.push_back(OctalByte(absl::string_view(pending_).substr(1)));
     pending_.clear();
   }
   if (!out_.empty()) PGARK_RETURN_IF_ERROR(Forward(out_));
@@ -93,17 +103,21 @@ absl::Status CopyTextUnescaper::Finish() {
 }
 
 absl::Status JsonLinesToArray::Transform(absl::string_view data) {
-  for (char c : data) {
+  size_t i = 0;
+  while (i < data.size()) {
     if (at_line_start_) {
       out_.append(lines_ == 0 ? "[\n  " : ",\n  ");
       at_line_start_ = false;
       ++lines_;
     }
-    if (c == '\n') {
-      at_line_start_ = true;
-    } else {
-      out_.push_back(c);
+    const size_t newline = data.find('\n', i);
+    if (newline == absl::string_view::npos) {
+      out_.append(data.data() + i, data.size() - i);
+      break;
     }
+    out_.append(data.data() + i, newline - i);
+    at_line_start_ = true;
+    i = newline + 1;
   }
   if (out_.size() >= kFlushBytes) {
     PGARK_RETURN_IF_ERROR(Forward(out_));
