@@ -116,6 +116,35 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
   EXPECT_EQ(Pgark("prune", "BACKUP_RETENTION_DAYS=soon").exit_code, 2);
 }
 
+TEST_F(CliTest, EveryCompressionLevelAndThreadCountRestoresTheSame) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  Exec(src, "CREATE TABLE bulk AS SELECT g, repeat(md5(g::text), 20) AS t "
+            "FROM generate_series(1, 30000) g");
+  const std::string digest = DatabaseDigest(src);
+  int n = 0;
+  for (const char* flags : {"--compress-level fast --jobs 3", "--compress-level 9 --jobs 1",
+                            "--no-compress --jobs 2"}) {
+    SCOPED_TRACE(flags);
+    RunResult backup = Pgark(absl::StrCat(Db(src), " --json backup full ", flags));
+    ASSERT_EQ(backup.exit_code, 0) << backup.err;
+    const std::string file = nlohmann::json::parse(backup.out)["backupFile"];
+    EXPECT_EQ(Pgark(absl::StrCat("validate ", file)).exit_code, 0);
+    std::string dst = NewDatabase(absl::StrCat("dst", n++));
+    RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file));
+    ASSERT_EQ(restore.exit_code, 0) << restore.err;
+    EXPECT_EQ(DatabaseDigest(dst), digest);
+  }
+  // BACKUP_COMPRESSION_LEVEL applies when the flag is absent.
+  RunResult fast = Pgark(absl::StrCat(Db(src), " --json backup full"), "BACKUP_COMPRESSION_LEVEL=fast");
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  RunResult six = Pgark(absl::StrCat(Db(src), " --json backup full --compress-level 6"),
+                        "BACKUP_COMPRESSION_LEVEL=fast");
+  ASSERT_EQ(six.exit_code, 0) << six.err;
+  EXPECT_GT(nlohmann::json::parse(fast.out)["size"].get<int64_t>(),
+            nlohmann::json::parse(six.out)["size"].get<int64_t>());
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Pgark("").exit_code, 2);
   EXPECT_EQ(Pgark("frobnicate").exit_code, 2);
@@ -124,6 +153,10 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Pgark("restore full x.sql.gz --on-conflict sometimes").exit_code, 2);
   EXPECT_EQ(Pgark("backup full --schema-only --data-only").exit_code, 2);
   EXPECT_EQ(Pgark("backup full --compress-level 12").exit_code, 2);
+  EXPECT_EQ(Pgark("backup full --compress-level quick").exit_code, 2);
+  EXPECT_EQ(Pgark("backup full", "BACKUP_COMPRESSION_LEVEL=huge").exit_code, 2);
+  EXPECT_EQ(Pgark("backup full --jobs 0").exit_code, 2);
+  EXPECT_EQ(Pgark("schedule --full '* * *'").exit_code, 2);
   RunResult help = Pgark("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: pgark"));
