@@ -1,5 +1,7 @@
 #include "engine/catalog.h"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 
@@ -340,6 +342,14 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
 
   PGARK_ASSIGN_OR_RETURN(PgResult keys, conn_.ExecParams(kKeyColumnsSql, oid));
   for (int i = 0; i < keys.rows(); ++i) def.key_columns.push_back(keys.String(i, 0));
+  // A key on a generated column is not in the COPY rows: such a table is diffed by whole rows.
+  const std::vector<std::string> copied = def.CopyColumns();
+  for (const std::string& k : def.key_columns) {
+    if (std::find(copied.begin(), copied.end(), k) == copied.end()) {
+      def.key_columns.clear();
+      break;
+    }
+  }
 
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, oid));
   for (int i = 0; i < idx.rows(); ++i) {

@@ -138,7 +138,9 @@ struct TableDef {
   std::vector<ConstraintDef> constraints;
   std::vector<IndexDef> indexes;
   std::vector<SequenceDef> sequences;  // owned (serial) and identity sequences
-  std::vector<std::string> key_columns;  // the primary key's columns, in key order
+  // The primary key's columns in key order; empty without one, or when a key column is
+  // generated (not in the COPY rows).
+  std::vector<std::string> key_columns;
 
   // Columns that COPY carries: all but generated ones.
   std::vector<std::string> CopyColumns() const;
