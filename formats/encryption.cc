@@ -64,8 +64,6 @@ void Wipe(std::string& s) {
   s.clear();
 }
 
-}  // namespace
-
 // One AES-256-GCM context for a file: seals or opens chunk i with the header as AAD.
 struct Gcm {
   std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx{EVP_CIPHER_CTX_new(),
@@ -129,6 +127,8 @@ struct Gcm {
     return ok;
   }
 };
+
+}  // namespace
 
 // ---- EncryptionKey ----
 

@@ -422,7 +422,9 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
               "tables and row counts, newest first. Read-only.",
               Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental"}}}},
                       {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
-                      {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}),
+                      {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
+                      {"offset", {{"type", "integer"}, {"minimum", 0},
+                                  {"description", "skip this many (after sorting), for paging"}}}}),
               Output({{"success", {{"type", "boolean"}}},
                       {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}}},
                      {"success", "backups"}),
@@ -432,6 +434,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
                 o.type = a.value("type", "");
                 o.sort_by = a.value("sortBy", "date");
                 o.limit = a.value("limit", 0);
+                o.offset = a.value("offset", 0);
                 absl::StatusOr<std::vector<engine::BackupInfo>> list =
                     engine::ListBackups(config.backup_dir, o);
                 if (absl::IsNotFound(list.status())) list = std::vector<engine::BackupInfo>{};

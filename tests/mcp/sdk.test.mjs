@@ -98,6 +98,12 @@ test('every tool, end to end', async () => {
 
   r = await call('db_list_backups', { type: 'table', sortBy: 'size', limit: 5 });
   assert.deepEqual(r.structuredContent.backups.map((b) => b.filename), [tableBackup]);
+  r = await call('db_list_backups', { sortBy: 'size', offset: 1 });
+  assert.deepEqual(r.structuredContent.backups.map((b) => b.filename), [tableBackup]);
+  r = await call('db_list_backups', { sortBy: 'size', limit: 1 });
+  assert.equal(r.structuredContent.backups[0].filename, full);
+  assert.equal(r.structuredContent.backups[0].validAtLastCheck, true);
+  assert.equal(r.structuredContent.backups[0].encrypted, false);
 
   sql("UPDATE books SET title = 'changed' WHERE id = 1");
   r = await call('db_restore_table', { backupFile: tableBackup, table: 'books', onConflict: 'update' });
