@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: pgark next to pg_dump / pg_restore / psql in one run, on the reference
-# dataset (../shared/bench/prose_dataset.sql, ~325 MB of COPY text at 400k rows). Starts its own
-# throwaway cluster (Unix socket only), so it never touches a real server. Not a test: it
-# asserts nothing and prints a Markdown table of times, MB/s, ratios, sizes and peak RSS.
+# dataset (../shared/bench/prose_dataset.sql, ~325 MB of COPY text at 400k rows) with a pgbench
+# scale-10 database beside it. Starts its own throwaway cluster (Unix socket only), so it never
+# touches a real server. Not a test: it asserts nothing and prints a Markdown table of times,
+# MB/s, ratios, sizes and peak RSS, and draws bench/results.png.
 #
 #   bench/e2e.sh [ROWS]          (default 400000; 4000000 for the 10x variant)
 set -euo pipefail
@@ -20,7 +21,12 @@ out=$dir/out && mkdir -p "$out" && chmod 777 "$out"
 echo "loading $rows rows of the reference dataset..." >&2
 createdb bench
 psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d bench -f "$dataset" >/dev/null
-copy_bytes=$(psql -X -At -d bench -c "COPY chapters TO STDOUT" | wc -c)
+# A pgbench scale-10 database beside it: four more tables, 1M narrow rows, primary keys.
+pgbench -i -s 10 -q bench >/dev/null 2>&1
+copy_bytes=0
+for t in chapters pgbench_accounts pgbench_branches pgbench_tellers pgbench_history; do
+  copy_bytes=$((copy_bytes + $(psql -X -At -d bench -c "COPY $t TO STDOUT" | wc -c)))
+done
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 # run NAME BASE COMMAND...: wall seconds and peak RSS (MB) of the command, appended to results;
@@ -40,7 +46,7 @@ run() {
 size() { du -sb --apparent-size "$1" | cut -f1; }
 
 echo "timing..." >&2
-run "raw COPY TO STDOUT > /dev/null" 0 "psql -X -At -d bench -c 'COPY chapters TO STDOUT' > /dev/null"
+run "raw COPY TO STDOUT > /dev/null" 0 "for t in chapters pgbench_accounts pgbench_branches pgbench_tellers; do psql -X -At -d bench -c \"COPY \$t TO STDOUT\"; done > /dev/null"
 run "pg_dump -Fc" 1 "pg_dump -Fc -d bench -f $out/dump.fc"
 run "pg_dump -Fp, gzip -6" 1 "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
 run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
@@ -67,7 +73,7 @@ run "pgark import csv (same file)" 14 "cp $out/items.csv $out/exp/items.csv && $
 
 {
 echo
-echo "Dataset: $rows rows, $(mb "$copy_bytes") MB of COPY text; $(nproc) cores; $(date -u +%F)"
+echo "Dataset: $rows rows of prose + pgbench scale 10, $(mb "$copy_bytes") MB of COPY text; $(nproc) cores; $(date -u +%F)"
 echo
 echo "| operation | seconds | MB/s of COPY text | speed vs pg_dump -Fc (fast: vs raw COPY) / pg_restore -j2 / psql \\copy | output MB | peak RSS MB |"
 echo "| --- | --- | --- | --- | --- | --- |"
