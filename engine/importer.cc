@@ -65,63 +65,6 @@ bool ValidUtf8(absl::string_view s) {
   return true;
 }
 
-// The end of the JSON value that starts at `i` (strings, containers, scalars), or npos.
-size_t ValueEnd(absl::string_view s, size_t i) {
-  if (i >= s.size()) return absl::string_view::npos;
-  int depth = 0;
-  bool in_string = false, escape = false;
-  for (size_t j = i; j < s.size(); ++j) {
-    char c = s[j];
-    if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"' && (in_string = false, depth == 0)) return j + 1;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') ++depth;
-    else if (c == '}' || c == ']') {
-      if (depth == 0) return j;  // a scalar ends at its container's close
-      if (--depth == 0) return j + 1;
-    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r')) {
-      return j;
-    }
-  }
-  return depth == 0 && !in_string ? s.size() : absl::string_view::npos;
-}
-
-size_t SkipSpace(absl::string_view s, size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
-  return i;
-}
-
-// The members of a JSON object as (key, raw value text), keeping each value's exact text (a
-// json column gets what the file says; numbers keep every digit).
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ObjectMembers(absl::string_view s) {
-  std::vector<std::pair<std::string, std::string>> out;
-  auto bad = absl::InvalidArgumentError("is not a JSON object");
-  size_t i = SkipSpace(s, 0);
-  if (i >= s.size() || s[i] != '{') return bad;
-  i = SkipSpace(s, i + 1);
-  if (i < s.size() && s[i] == '}') return out;
-  for (;;) {
-    size_t key_end = ValueEnd(s, i);
-    if (s[i] != '"' || key_end == absl::string_view::npos) return bad;
-    Json key = Json::parse(s.substr(i, key_end - i), nullptr, false);
-    if (key.is_discarded()) return absl::InvalidArgumentError("has an invalid key (bad UTF-8?)");
-    i = SkipSpace(s, key_end);
-    if (i >= s.size() || s[i] != ':') return bad;
-    i = SkipSpace(s, i + 1);
-    size_t end = ValueEnd(s, i);
-    if (end == absl::string_view::npos || end == i) return bad;
-    out.emplace_back(key.get<std::string>(), std::string(s.substr(i, end - i)));
-    i = SkipSpace(s, end);
-    if (i < s.size() && s[i] == '}') return out;
-    if (i >= s.size() || s[i] != ',') return bad;
-    i = SkipSpace(s, i + 1);
-  }
-}
-
 std::string ArrayLiteral(const Json& a);
 
 std::string ArrayElement(const Json& v) {
@@ -362,7 +305,7 @@ absl::Status Importer::OnCsvRecord(const Fields& fields, uint64_t n) {
 }
 
 absl::Status Importer::OnJsonRecord(absl::string_view raw, uint64_t n) {
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> members = ObjectMembers(raw);
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> members = formats::JsonObjectMembers(raw);
   if (!members.ok()) {
     RowError(n, members.status().message());
     return absl::OkStatus();

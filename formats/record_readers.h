@@ -15,9 +15,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace pgark::formats {
@@ -89,6 +91,12 @@ class JsonRecordSplitter {
   uint64_t bytes_seen_ = 0;
   absl::Status status_;
 };
+
+// The members of one JSON object as (key, raw value text), keeping each value's exact text (a
+// json column gets what the file says; numbers keep every digit). kInvalidArgument ("is not a
+// JSON object", "has an invalid key") otherwise.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> JsonObjectMembers(
+    absl::string_view object);
 
 }  // namespace pgark::formats
 

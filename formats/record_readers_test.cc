@@ -115,5 +115,24 @@ TEST(JsonRecordSplitterTest, DamagedInputIsNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a JSON array")));
 }
 
+TEST(JsonObjectMembersTest, KeepsEachValuesExactText) {
+  auto m = JsonObjectMembers(
+      R"( {"id": 12345678901234567890.50, "t": "a \"}, [x]", "j": {"k": [1, {"z": null}]},)"
+      R"( "arr" : [ "x", "y" ], "n": null, "b": true} )");
+  ASSERT_TRUE(m.ok()) << m.status();
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(*m, (std::vector<P>{{"id", "12345678901234567890.50"},
+                                {"t", R"("a \"}, [x]")"},
+                                {"j", R"({"k": [1, {"z": null}]})"},
+                                {"arr", R"([ "x", "y" ])"},
+                                {"n", "null"},
+                                {"b", "true"}}));
+  EXPECT_TRUE(JsonObjectMembers("{}").ok());
+  EXPECT_TRUE(JsonObjectMembers("{}")->empty());
+  for (const char* bad : {"[1]", "42", R"({"a" 1})", R"({"a": })", R"({"a": "x)", R"({a: 1})"}) {
+    EXPECT_FALSE(JsonObjectMembers(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace pgark::formats
