@@ -191,6 +191,70 @@ TEST_F(RepositoryTest, ListPagesAndRemembersTheLastCheck) {
   EXPECT_EQ(testing::ReadFile(Path(files[0].substr(0, files[0].size() - 7) + "-check.json")), "");
 }
 
+// The judged scenario: full, table and incremental backups with stray, half-written and
+// damaged files among them.
+TEST_F(RepositoryTest, AMixedDirectoryGetsTheRightAnswers) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  auto backup = [&](const std::string& kind) {
+    testing::RunResult r = Pgark(absl::StrCat(Db(src), " --json backup ", kind));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json::parse(r.out)["backupFile"].get<std::string>();
+  };
+  const std::string full = backup("full");
+  const std::string table = backup("table books");
+  Exec(src, "UPDATE books SET title = title || '!'");
+  const std::string inc1 = backup("incremental");
+  Exec(src, "DELETE FROM chapters WHERE number > 20");
+  const std::string inc2 = backup("incremental");
+  // A stray archive without a manifest, a half-written temporary file, an unrelated file.
+  testing::WriteFile(Path("backup-full-20200101-000000.sql.gz"), "not really");
+  testing::WriteFile(Path(".backup-full-20200101-000001.sql.gz.tmp-1-abc"), "half");
+  testing::WriteFile(Path("notes.txt"), "hello");
+
+  Json listed = Json::parse(Pgark("--json list").out)["backups"];
+  std::map<std::string, std::string> types;
+  for (const Json& b : listed) types[b["filename"].get<std::string>()] = b["type"];
+  EXPECT_EQ(types, (std::map<std::string, std::string>{{full, "full"},
+                                                        {table, "table"},
+                                                        {inc1, "incremental"},
+                                                        {inc2, "incremental"},
+                                                        {"backup-full-20200101-000000.sql.gz",
+                                                         "incomplete"}}));
+  EXPECT_EQ(Json::parse(Pgark("--json list --type incremental").out)["backups"].size(), 2u);
+
+  // Damage the middle of the first incremental's data at an offset its manifest hides.
+  const std::string inc1_bytes = testing::ReadFile(Path(inc1));
+  std::string damaged = inc1_bytes;
+  damaged[damaged.size() * 2 / 3] ^= 0x04;
+  testing::WriteFile(Path(inc1), damaged);
+  testing::RunResult v1 = Pgark(absl::StrCat("validate ", inc1));
+  EXPECT_EQ(v1.exit_code, 3);
+  testing::RunResult v2 = Pgark(absl::StrCat("--json validate ", inc2));
+  EXPECT_EQ(v2.exit_code, 3);
+  EXPECT_THAT(v2.out, HasSubstr(inc1));  // the chain's broken link is named
+  EXPECT_EQ(Pgark(absl::StrCat("validate ", full)).exit_code, 0);
+  EXPECT_EQ(Pgark("validate backup-full-20200101-000000.sql.gz").exit_code, 3);
+  testing::WriteFile(Path(inc1), inc1_bytes);
+  EXPECT_EQ(Pgark(absl::StrCat("validate ", inc2)).exit_code, 0);
+
+  // Delete refuses to orphan; prune with no age limit keeps what the newest chain needs.
+  EXPECT_EQ(Pgark(absl::StrCat("delete ", full)).exit_code, 6);
+  EXPECT_EQ(Pgark(absl::StrCat("delete ", inc1)).exit_code, 6);
+  testing::RunResult prune = Pgark("--json prune", "BACKUP_RETENTION_DAYS=0 BACKUP_KEEP_DAILY=1");
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  Json pruned = Json::parse(prune.out);
+  EXPECT_EQ(pruned["deleted"], Json::array({table}));
+  for (const std::string& kept : {full, inc1, inc2}) {
+    EXPECT_EQ(testing::ReadFile(Path(kept)).empty(), false) << kept;
+  }
+  EXPECT_EQ(testing::ReadFile(Path("backup-full-20200101-000000.sql.gz")), "not really");
+  std::string dst = NewDatabase("dst");
+  testing::RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", inc2));
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+}
+
 TEST_F(RepositoryTest, ScheduleTakesValidBackupsAndStopsCleanlyOnSigterm) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
