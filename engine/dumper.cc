@@ -16,6 +16,7 @@
 #include "engine/copy_stream.h"
 #include "engine/dump_plan.h"
 #include "engine/incremental.h"
+#include "engine/parallel_dump.h"
 #include "engine/repository.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
@@ -50,8 +51,9 @@ int Jobs(int requested) {
 // Writes the members of one archive in pre-data, data, post-data order.
 class Dumper {
  public:
-  Dumper(PgConnection& conn, const BackupOptions& options, ProgressListener& listener)
-      : conn_(conn), options_(options), listener_(listener) {}
+  Dumper(const ConnectOptions& connect, PgConnection& conn, const BackupOptions& options,
+         ProgressListener& listener)
+      : connect_(connect), conn_(conn), options_(options), listener_(listener) {}
 
   absl::StatusOr<Manifest> Run(BackupType type);
   uint64_t base_full_size() const {
@@ -70,10 +72,17 @@ class Dumper {
   // columns, types and key); null when the table must be stored whole.
   const MemberEntry* DiffableParent(const TableDef& t) const;
 
+  // Starts extra connections on `snapshot` for the data of `tables` (plan order) when there
+  // is more than one table and more than one job; quietly stays serial if they cannot connect.
+  void StartParallel(const std::string& snapshot, std::vector<const TableDef*> tables);
+
+  const ConnectOptions& connect_;
   PgConnection& conn_;
   const BackupOptions& options_;
   ProgressListener& listener_;
   std::unique_ptr<ArchiveWriter> writer_;
+  std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
+  size_t next_data_ = 0;                         // index of the next TABLE DATA in the plan
   Manifest manifest_;
   std::map<uint32_t, int64_t> rows_;  // by table oid
   BackupType type_ = BackupType::kFull;
@@ -114,6 +123,16 @@ absl::Status Dumper::LoadParent(const std::string& database) {
   PGARK_RETURN_IF_ERROR(RequireKey(base));
   PGARK_ASSIGN_OR_RETURN(parent_chain_, LoadChain(options_.backup_dir, std::move(base)));
   return VerifyChain(parent_chain_);
+}
+
+void Dumper::StartParallel(const std::string& snapshot, std::vector<const TableDef*> tables) {
+  // Not for incrementals (each diff holds a table's index in memory) nor for encrypted
+  // backups (a spool is plaintext on disk).
+  const int workers = std::min(Jobs(options_.jobs), static_cast<int>(tables.size())) - 1;
+  if (workers < 1 || type_ == BackupType::kIncremental || options_.key != nullptr) return;
+  auto parallel = std::make_unique<ParallelDataDumper>(connect_, snapshot, std::move(tables),
+                                                       *writer_, options_.backup_dir);
+  if (parallel->Start(workers).ok()) parallel_ = std::move(parallel);
 }
 
 const MemberEntry* Dumper::DiffableParent(const TableDef& t) const {
@@ -180,9 +199,19 @@ absl::Status Dumper::Data(const TableDef& t) {
         absl::StrCat("reading the rows of table \"", display, "\" from the base backups")));
   }
   const std::string copy_line = CopyFromStdinLine(t);
+  std::optional<ParallelDataDumper::Spooled> spooled;
+  if (parallel_ != nullptr) spooled = parallel_->Take(next_data_++);
+  int64_t rows = 0;
+  absl::StatusOr<MemberEntry> entry;
+  if (spooled) {
+    // Another connection dumped it already: copy its member in.
+    PGARK_RETURN_IF_ERROR(Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
+    entry = writer_->AppendSpool(*spooled->spool, spooled->entry);
+    rows = spooled->rows;
+    if (entry.ok()) listener_.OnBytes(entry->raw_bytes);
+  } else {
   PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
   absl::Status s = member->Append(copy_line);
-  int64_t rows = 0;
   if (s.ok()) {
     formats::Sink* target = member;
     if (parent != nullptr) {
@@ -202,8 +231,9 @@ absl::Status Dumper::Data(const TableDef& t) {
     if (s.ok()) rows = (*copy)->rows();
   }
   if (s.ok()) s = member->Append(kCopyTrailer);
-  absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+  entry = writer_->EndMember();
   PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
+  }
   PGARK_RETURN_IF_ERROR(entry);
   entry->section = "data";
   entry->kind = "TABLE DATA";
@@ -269,6 +299,9 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   // One text form for every value, whatever the server's defaults: an incremental compares
   // rows by their COPY text with the rows of backups made in other sessions.
   PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
+  // Other connections may share this transaction's snapshot (parallel backup).
+  PGARK_ASSIGN_OR_RETURN(PgResult exported, conn_.Exec("SELECT pg_catalog.pg_export_snapshot()"));
+  const std::string snapshot = exported.String(0, 0);
   PGARK_ASSIGN_OR_RETURN(ServerInfo server, Catalog(conn_).GetServerInfo());
   type_ = type;
   if (type == BackupType::kIncremental) {
@@ -341,6 +374,13 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                                                   .gzip = {.level = options_.gzip_level},
                                                   .jobs = Jobs(options_.jobs),
                                                   .key = options_.key}));
+  {
+    std::vector<const TableDef*> data_tables;
+    for (const PlannedMember& m : plan) {
+      if (m.data != nullptr) data_tables.push_back(m.data);
+    }
+    StartParallel(snapshot, std::move(data_tables));
+  }
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
   if (type_ == BackupType::kIncremental) {
@@ -415,7 +455,7 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   PGARK_RETURN_IF_ERROR(ValidateOptions(options, type));
   PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  Dumper dumper(conn, options, ListenerOr(listener));
+  Dumper dumper(connect, conn, options, ListenerOr(listener));
   absl::StatusOr<Manifest> manifest = dumper.Run(type);
   if (absl::IsCancelled(manifest.status())) {
     return absl::CancelledError("backup cancelled; nothing was written");

@@ -1,18 +1,56 @@
 #include "formats/archive_writer.h"
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "formats/file_io.h"
 #include "formats/status_macros.h"
 
 namespace pgark::formats {
 
-struct ArchiveWriter::Member {
+namespace {
+
+// The filters every member goes through: raw digest and size, compression, stored digest and
+// size. The terminal (the archive, or a spool file) is attached by the caller.
+struct MemberFilters {
   FilterChain chain;
   Sha256Tap* raw_sha = nullptr;
   ByteCounter* raw_bytes = nullptr;
   Sha256Tap* stored_sha = nullptr;
   ByteCounter* stored_bytes = nullptr;
+
+  MemberFilters(const ArchiveOptions& options, CompressionPool* pool) {
+    raw_sha = chain.Add<Sha256Tap>();
+    raw_bytes = chain.Add<ByteCounter>();
+    if (options.compress) {
+      chain.Add<BlockGzipCompressor>(
+          BlockGzipOptions{EngineForLevel(options.gzip.level), options.gzip.level}, pool);
+    }
+    stored_sha = chain.Add<Sha256Tap>();
+    stored_bytes = chain.Add<ByteCounter>();
+  }
+
+  // Closes the chain and reads the results (offset 0).
+  absl::StatusOr<MemberEntry> Close() {
+    PGARK_RETURN_IF_ERROR(chain.Close());
+    MemberEntry entry;
+    entry.stored_bytes = stored_bytes->bytes();
+    entry.raw_bytes = raw_bytes->bytes();
+    entry.stored_sha256 = stored_sha->HexDigest();
+    entry.raw_sha256 = raw_sha->HexDigest();
+    return entry;
+  }
+};
+
+}  // namespace
+
+struct ArchiveWriter::Member : MemberFilters {
+  using MemberFilters::MemberFilters;
   uint64_t offset = 0;
+};
+
+struct MemberSpool::Chain : MemberFilters {
+  using MemberFilters::MemberFilters;
 };
 
 absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
@@ -40,33 +78,45 @@ ArchiveWriter::~ArchiveWriter() = default;
 
 absl::StatusOr<Sink*> ArchiveWriter::BeginMember() {
   PGARK_CHECK(member_ == nullptr);
-  member_ = std::make_unique<Member>();
-  Member& m = *member_;
-  m.offset = plain_bytes_->bytes();
-  m.raw_sha = m.chain.Add<Sha256Tap>();
-  m.raw_bytes = m.chain.Add<ByteCounter>();
-  if (options_.compress) {
-    m.chain.Add<BlockGzipCompressor>(BlockGzipOptions{EngineForLevel(options_.gzip.level), options_.gzip.level},
-                                     pool_.get());
-  }
-  m.stored_sha = m.chain.Add<Sha256Tap>();
-  m.stored_bytes = m.chain.Add<ByteCounter>();
-  PGARK_RETURN_IF_ERROR(m.chain.Open(&file_chain_, /*close_terminal=*/false));
-  return &m.chain;
+  member_ = std::make_unique<Member>(options_, pool_.get());
+  member_->offset = plain_bytes_->bytes();
+  PGARK_RETURN_IF_ERROR(member_->chain.Open(&file_chain_, /*close_terminal=*/false));
+  return &member_->chain;
 }
 
 absl::StatusOr<MemberEntry> ArchiveWriter::EndMember() {
   PGARK_CHECK(member_ != nullptr);
   std::unique_ptr<Member> m = std::move(member_);
-  PGARK_RETURN_IF_ERROR(m->chain.Close());
-  MemberEntry entry;
+  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, m->Close());
   entry.offset = m->offset;
-  entry.stored_bytes = m->stored_bytes->bytes();
-  entry.raw_bytes = m->raw_bytes->bytes();
-  entry.stored_sha256 = m->stored_sha->HexDigest();
-  entry.raw_sha256 = m->raw_sha->HexDigest();
   return entry;
 }
+
+absl::StatusOr<std::unique_ptr<MemberSpool>> ArchiveWriter::NewSpool(const std::string& path) {
+  std::unique_ptr<MemberSpool> spool(new MemberSpool(path));
+  spool->chain_ = std::make_unique<MemberSpool::Chain>(options_, pool_.get());
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
+  PGARK_RETURN_IF_ERROR(spool->chain_->chain.Open(std::move(file)));
+  return spool;
+}
+
+absl::StatusOr<MemberEntry> ArchiveWriter::AppendSpool(const MemberSpool& spool,
+                                                       MemberEntry entry) {
+  PGARK_CHECK(member_ == nullptr);
+  entry.offset = plain_bytes_->bytes();
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(spool.path()));
+  PGARK_ASSIGN_OR_RETURN(uint64_t copied, Pump(*source, file_chain_));
+  if (copied != entry.stored_bytes) {
+    return absl::DataLossError(absl::StrCat("spooled member \"", spool.path(), "\" holds ",
+                                            copied, " bytes, expected ", entry.stored_bytes));
+  }
+  return entry;
+}
+
+MemberSpool::MemberSpool(std::string path) : path_(std::move(path)) {}
+MemberSpool::~MemberSpool() { ::unlink(path_.c_str()); }
+Sink& MemberSpool::sink() { return chain_->chain; }
+absl::StatusOr<MemberEntry> MemberSpool::Finish() { return chain_->Close(); }
 
 absl::StatusOr<MemberEntry> ArchiveWriter::WriteMember(absl::string_view data) {
   PGARK_ASSIGN_OR_RETURN(Sink * sink, BeginMember());

@@ -52,6 +52,8 @@ struct ArchiveSummary {
   std::string sha256;
 };
 
+class MemberSpool;
+
 class ArchiveWriter {
  public:
   // Creates the temporary file beside `path`. kAlreadyExists if `path` exists; see FileSink.
@@ -70,6 +72,14 @@ class ArchiveWriter {
   // BeginMember + Append(`data`) + EndMember.
   absl::StatusOr<MemberEntry> WriteMember(absl::string_view data);
 
+  // A member written to its own temporary file at `path` (same compression), so that another
+  // thread can produce it while this writer is busy; `AppendSpool` then copies it in as the
+  // next member. Thread-safe with respect to the writer.
+  absl::StatusOr<std::unique_ptr<MemberSpool>> NewSpool(const std::string& path);
+  // Appends a finished spool as the next member; `entry` is what its Finish() returned, and
+  // gets its offset. REQUIRES: no member is open.
+  absl::StatusOr<MemberEntry> AppendSpool(const MemberSpool& spool, MemberEntry entry);
+
   // Flushes, fsyncs and moves the file into place.
   absl::StatusOr<ArchiveSummary> Close();
 
@@ -85,6 +95,28 @@ class ArchiveWriter {
 
   struct Member;
   std::unique_ptr<Member> member_;
+};
+
+// See ArchiveWriter::NewSpool. The file is removed when the spool is destroyed.
+class MemberSpool {
+ public:
+  ~MemberSpool();
+  MemberSpool(const MemberSpool&) = delete;
+  MemberSpool& operator=(const MemberSpool&) = delete;
+
+  // The member's raw bytes go here.
+  Sink& sink();
+  // Ends the member: sizes and digests are set, the offset is left to AppendSpool.
+  absl::StatusOr<MemberEntry> Finish();
+  const std::string& path() const { return path_; }
+
+ private:
+  friend class ArchiveWriter;
+  struct Chain;
+  explicit MemberSpool(std::string path);
+
+  std::string path_;
+  std::unique_ptr<Chain> chain_;
 };
 
 // A filter that drops the first `prefix_bytes` bytes of its stream and checks that it ends with

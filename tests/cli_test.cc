@@ -130,6 +130,9 @@ TEST_F(CliTest, EveryCompressionLevelAndThreadCountRestoresTheSame) {
     ASSERT_EQ(backup.exit_code, 0) << backup.err;
     const std::string file = nlohmann::json::parse(backup.out)["backupFile"];
     EXPECT_EQ(Pgark(absl::StrCat("validate ", file)).exit_code, 0);
+    for (const std::string& name : ListBackupDir()) {
+      EXPECT_EQ(name.find(".pgark-spool"), std::string::npos) << name;  // parallel spools gone
+    }
     std::string dst = NewDatabase(absl::StrCat("dst", n++));
     RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file));
     ASSERT_EQ(restore.exit_code, 0) << restore.err;

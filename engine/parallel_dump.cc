@@ -1,0 +1,140 @@
+#include "engine/parallel_dump.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "engine/copy_stream.h"
+#include "engine/pg_connection.h"
+#include "engine/schema_sql.h"
+#include "engine/sql_text.h"
+#include "formats/archive_layout.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+// Lets a worker's COPY stop as soon as the backup is abandoned.
+class StopCheck : public formats::ForwardingSink {
+ public:
+  explicit StopCheck(const std::atomic<bool>& stop) : stop_(stop) {}
+
+ protected:
+  absl::Status Transform(absl::string_view data) override {
+    if (stop_.load()) return absl::CancelledError("backup abandoned");
+    return Forward(data);
+  }
+
+ private:
+  const std::atomic<bool>& stop_;
+};
+
+}  // namespace
+
+ParallelDataDumper::ParallelDataDumper(ConnectOptions connect, std::string snapshot,
+                                       std::vector<const TableDef*> tables,
+                                       formats::ArchiveWriter& writer, std::string spool_dir)
+    : connect_(std::move(connect)),
+      snapshot_(std::move(snapshot)),
+      tables_(std::move(tables)),
+      writer_(writer),
+      spool_dir_(std::move(spool_dir)),
+      state_(tables_.size(), State::kFree),
+      done_(tables_.size()) {}
+
+ParallelDataDumper::~ParallelDataDumper() {
+  {
+    // Under the lock, so that workers waiting for a table re-check and see it.
+    absl::MutexLock lock(&mu_);
+    stop_.store(true);
+  }
+  for (std::thread& t : threads_) t.join();
+}
+
+absl::Status ParallelDataDumper::Start(int workers) {
+  for (int i = 0; i < workers; ++i) {
+    PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect_));
+    // The same snapshot as the backup's own transaction: every table as of one moment.
+    PGARK_RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+    PGARK_RETURN_IF_ERROR(
+        conn.Exec(absl::StrCat("SET TRANSACTION SNAPSHOT ", QuoteLiteral(snapshot_))));
+    PGARK_RETURN_IF_ERROR(conn.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
+    conns_.push_back(std::make_unique<PgConnection>(std::move(conn)));
+  }
+  window_ = static_cast<size_t>(workers) + 1;
+  for (auto& conn : conns_) threads_.emplace_back([this, c = conn.get()] { Work(c); });
+  return absl::OkStatus();
+}
+
+void ParallelDataDumper::Work(PgConnection* conn) {
+  while (!stop_.load()) {
+    size_t i = tables_.size();
+    {
+      absl::MutexLock lock(&mu_);
+      // The first free table within the window ahead of the caller, or wait for one.
+      auto claimable = [this, &i]() {
+        if (stop_.load()) return true;
+        for (size_t j = next_take_; j < tables_.size() && j < next_take_ + window_; ++j) {
+          if (state_[j] == State::kFree) {
+            i = j;
+            return true;
+          }
+        }
+        return next_take_ >= tables_.size();
+      };
+      mu_.Await(absl::Condition(&claimable));
+      if (i == tables_.size()) return;  // stopping, or nothing left
+      state_[i] = State::kWorker;
+    }
+    Spooled result = Dump(*conn, *tables_[i], i);
+    const bool failed = !result.status.ok();
+    absl::MutexLock lock(&mu_);
+    done_[i] = std::move(result);
+    state_[i] = State::kDone;
+    if (failed) return;  // the caller reports it when it gets there
+  }
+}
+
+ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const TableDef& t,
+                                                     size_t i) {
+  Spooled out;
+  const std::string path = formats::JoinPath(
+      spool_dir_, absl::StrCat(".pgark-spool-", ::getpid(), "-", i));
+  absl::StatusOr<std::unique_ptr<formats::MemberSpool>> spool = writer_.NewSpool(path);
+  if (!spool.ok()) {
+    out.status = spool.status();
+    return out;
+  }
+  out.spool = *std::move(spool);
+  formats::Sink& member = out.spool->sink();
+  absl::Status s = member.Append(CopyFromStdinLine(t));
+  if (s.ok()) {
+    absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
+        CopyOutSource::Open(conn, CopyToStdoutSql(t));
+    s = copy.status();
+    StopCheck check(stop_);
+    check.set_downstream(&member);
+    check.set_close_downstream(false);
+    if (s.ok()) s = formats::Pump(**copy, check).status();
+    if (s.ok()) out.rows = (*copy)->rows();
+  }
+  if (s.ok()) s = member.Append(kCopyTrailer);
+  absl::StatusOr<formats::MemberEntry> entry = out.spool->Finish();
+  if (s.ok()) s = entry.status();
+  if (s.ok()) out.entry = *std::move(entry);
+  out.status = s;
+  return out;
+}
+
+std::optional<ParallelDataDumper::Spooled> ParallelDataDumper::Take(size_t i) {
+  absl::MutexLock lock(&mu_);
+  next_take_ = i + 1;  // workers may now look further ahead
+  if (state_[i] == State::kFree) {
+    state_[i] = State::kCaller;
+    return std::nullopt;
+  }
+  mu_.Await(absl::Condition(
+      +[](State* s) { return *s == State::kDone; }, &state_[i]));
+  return std::move(done_[i]);
+}
+
+}  // namespace pgark::engine
