@@ -283,15 +283,17 @@ TEST_F(CliTest, FullOrReadOnlyBackupDirectoryLeavesNothing) {
 
 TEST_F(CliTest, SigtermMidBackupLeavesNothingBehind) {
   std::string src = NewDatabase("src");
+  // Two tables and four jobs: a second connection spools one table while the other streams.
   Exec(src, "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS t "
-            "FROM generate_series(1, 1000000) g");
+            "FROM generate_series(1, 600000) g;"
+            "CREATE TABLE big2 AS SELECT * FROM big");
   ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
   pid_t pid = ::fork();
   if (pid == 0) {
     const char* bin = std::getenv("PGARK_BIN");
     std::string db = cluster().ConnInfo(src);
     ::execl(bin, bin, "--db", db.c_str(), "--backup-dir", backup_dir_.c_str(), "--quiet",
-            "backup", "table", "big", static_cast<char*>(nullptr));
+            "backup", "full", "--jobs", "4", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Wait until the temporary archive holds some data, then interrupt.
