@@ -20,21 +20,15 @@ namespace {
 absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
                       std::vector<std::string>& errors) {
   const formats::Manifest& m = b.manifest;
-  PGARK_ASSIGN_OR_RETURN(
-      std::vector<std::string> found,
-      formats::CheckArchive(b.archive_path, m, {.inflate = true, .key = b.read.key}));
-  // The COPY framing of every data member: header of the recorded length, "\." at the end.
-  if (found.empty() && (!m.encrypted() || b.read.key != nullptr)) {
-    for (const formats::MemberEntry& e : m.members) {
-      if (e.section != "data" || e.kind != "TABLE DATA") continue;
-      formats::NullSink null;
-      formats::TrimSink trim(e.copy_header_bytes, kCopyTrailer);
-      trim.set_downstream(&null);
-      absl::Status s = formats::ReadMember(b.archive_path, e, b.read, trim);
-      if (s.ok()) s = trim.Close();
-      if (!s.ok()) found.push_back(absl::StrCat(formats::DescribeMember(e), ": ", s.message()));
-    }
-  }
+  // One pass: every member inflated and digest-checked, the data members' COPY framing
+  // (header of the recorded length, "\." at the end) checked on the way.
+  formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
+  verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
+    if (e.section != "data" || e.kind != "TABLE DATA") return nullptr;
+    return std::make_unique<formats::TrimSink>(e.copy_header_bytes, kCopyTrailer);
+  };
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> found,
+                         formats::CheckArchive(b.archive_path, m, verify));
   if (m.members.empty() || m.members.front().kind != "HEADER") {
     found.push_back("the archive does not start with a pgark header");
   }

@@ -85,7 +85,21 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
     absl::Status s;
     if (options.inflate) {
       NullSink null;
-      s = ReadMember(path, entry, {manifest.compressed, options.key}, null);
+      std::unique_ptr<ForwardingSink> inspector =
+          options.inspect ? options.inspect(entry) : nullptr;
+      Sink* out = &null;
+      if (inspector != nullptr) {
+        inspector->set_downstream(&null);
+        out = inspector.get();
+      }
+      s = ReadMember(path, entry, {manifest.compressed, options.key}, *out);
+      if (s.ok() && inspector != nullptr) {
+        s = inspector->Close();
+        if (absl::IsDataLoss(s)) {
+          member_problems.push_back(absl::StrCat(DescribeMember(entry), ": ", s.message()));
+          continue;
+        }
+      }
     } else {
       s = CheckStoredDigest(path, entry, options.key);
     }

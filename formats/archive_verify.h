@@ -5,17 +5,23 @@
 #ifndef PGARK_FORMATS_ARCHIVE_VERIFY_H_
 #define PGARK_FORMATS_ARCHIVE_VERIFY_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "formats/encryption.h"
 #include "formats/manifest.h"
+#include "formats/sink.h"
 
 namespace pgark::formats {
 
 struct VerifyOptions {
   bool inflate = true;  // decompress every member and check its raw digest (slower)
+  // With `inflate`: a filter that also inspects a member's decompressed bytes (e.g. its COPY
+  // framing), or null to just count and hash them. Its Close() result counts as a finding.
+  std::function<std::unique_ptr<ForwardingSink>(const MemberEntry&)> inspect;
   // For an encrypted archive: without a key only the file's size and SHA-256 are checked;
   // with the wrong one the check cannot run (kUnauthenticated).
   std::shared_ptr<const EncryptionKey> key;
