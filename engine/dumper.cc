@@ -13,7 +13,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "engine/catalog.h"
-#include "engine/copy_stream.h"
 #include "engine/dump_plan.h"
 #include "engine/incremental.h"
 #include "engine/parallel_dump.h"
@@ -207,34 +206,34 @@ absl::Status Dumper::Data(const TableDef& t) {
   absl::StatusOr<MemberEntry> entry;
   if (spooled) {
     // Another connection dumped it already: copy its member in.
-    PGARK_RETURN_IF_ERROR(Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
+    PGARK_RETURN_IF_ERROR(
+        Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
     entry = writer_->AppendSpool(*spooled->spool, spooled->entry);
     rows = spooled->rows;
     if (entry.ok()) listener_.OnBytes(entry->raw_bytes);
   } else {
-  PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
-  absl::Status s = member->Append(copy_line);
-  if (s.ok()) {
-    formats::Sink* target = member;
-    if (parent != nullptr) {
-      PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
-                             formats::RowKeyer::ForColumns(columns, t.key_columns));
-      target = &differ.emplace(std::move(keyer), *parent_rows, *member);
-    }
-    absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
-        CopyOutSource::Open(conn_, CopyToStdoutSql(t));
-    s = copy.status();
+    PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+    // rows -> progress and cancellation -> [the diff against the parent] -> the member
     ProgressTap progress(listener_);
-    progress.set_downstream(target);
+    progress.set_downstream(member);
     progress.set_close_downstream(false);  // the member is ended by EndMember
-    if (s.ok()) s = formats::Pump(**copy, progress).status();
-    if (s.ok()) s = progress.Close();
-    if (s.ok() && differ) s = differ->Close();
-    if (s.ok()) rows = (*copy)->rows();
-  }
-  if (s.ok()) s = member->Append(kCopyTrailer);
-  entry = writer_->EndMember();
-  PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
+    absl::Status s;
+    if (parent != nullptr) {
+      absl::StatusOr<formats::RowKeyer> keyer =
+          formats::RowKeyer::ForColumns(columns, t.key_columns);
+      s = keyer.status();
+      if (s.ok()) {
+        progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
+        progress.set_close_downstream(true);  // closing the differ lists the deletes
+      }
+    }
+    if (s.ok()) {
+      absl::StatusOr<int64_t> streamed = StreamTableMember(conn_, t, *member, progress);
+      s = streamed.status();
+      if (s.ok()) rows = *streamed;
+    }
+    entry = writer_->EndMember();
+    PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
   }
   PGARK_RETURN_IF_ERROR(entry);
   entry->section = "data";

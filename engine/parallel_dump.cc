@@ -30,6 +30,17 @@ class StopCheck : public formats::ForwardingSink {
 
 }  // namespace
 
+absl::StatusOr<int64_t> StreamTableMember(PgConnection& conn, const TableDef& table,
+                                          formats::Sink& member, formats::Sink& rows) {
+  PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(table)));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyOutSource> copy,
+                         CopyOutSource::Open(conn, CopyToStdoutSql(table)));
+  PGARK_RETURN_IF_ERROR(formats::Pump(*copy, rows).status());
+  PGARK_RETURN_IF_ERROR(rows.Close());
+  PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
+  return copy->rows();
+}
+
 ParallelDataDumper::ParallelDataDumper(ConnectOptions connect, std::string snapshot,
                                        std::vector<const TableDef*> tables,
                                        formats::ArchiveWriter& writer, std::string spool_dir)
@@ -106,18 +117,12 @@ ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const T
   }
   out.spool = *std::move(spool);
   formats::Sink& member = out.spool->sink();
-  absl::Status s = member.Append(CopyFromStdinLine(t));
-  if (s.ok()) {
-    absl::StatusOr<std::unique_ptr<CopyOutSource>> copy =
-        CopyOutSource::Open(conn, CopyToStdoutSql(t));
-    s = copy.status();
-    StopCheck check(stop_);
-    check.set_downstream(&member);
-    check.set_close_downstream(false);
-    if (s.ok()) s = formats::Pump(**copy, check).status();
-    if (s.ok()) out.rows = (*copy)->rows();
-  }
-  if (s.ok()) s = member.Append(kCopyTrailer);
+  StopCheck check(stop_);
+  check.set_downstream(&member);
+  check.set_close_downstream(false);  // the member is ended by Finish
+  absl::StatusOr<int64_t> rows = StreamTableMember(conn, t, member, check);
+  absl::Status s = rows.status();
+  if (s.ok()) out.rows = *rows;
   absl::StatusOr<formats::MemberEntry> entry = out.spool->Finish();
   if (s.ok()) s = entry.status();
   if (s.ok()) out.entry = *std::move(entry);
