@@ -109,10 +109,6 @@ absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
 
 namespace cli_internal {
 
-std::string Env(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
 
 absl::StatusOr<engine::Content> ContentOf(const ParsedArgs& a) {
   if (a.Has("schema-only") && a.Has("data-only")) {

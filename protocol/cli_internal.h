@@ -44,8 +44,6 @@ struct Context {
   absl::StatusOr<Encryption> encryption = Encryption{};
 };
 
-// The environment variable, or `fallback` when it is unset or empty.
-std::string Env(const char* name, std::string fallback = "");
 // --NAME as a positive integer; nullopt when the flag is absent.
 absl::StatusOr<std::optional<int64_t>> PositiveFlag(const ParsedArgs& a, const std::string& name);
 // "1.5 MiB".

@@ -129,17 +129,18 @@ absl::Status CheckAllowed(const EngineToolsConfig& config, const std::string& ta
 
 }  // namespace
 
+std::string Env(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
 absl::StatusOr<Encryption> EncryptionFromEnvironment() {
   Encryption e;
-  auto env = [](const char* name) -> std::string {
-    const char* v = std::getenv(name);
-    return v == nullptr ? "" : v;
-  };
-  const std::string flag = absl::AsciiStrToLower(env("BACKUP_ENCRYPT"));
+  const std::string flag = absl::AsciiStrToLower(Env("BACKUP_ENCRYPT"));
   e.encrypt = flag == "true" || flag == "1" || flag == "yes";
-  std::string secret = env("BACKUP_ENCRYPTION_KEY");
+  std::string secret = Env("BACKUP_ENCRYPTION_KEY");
   if (secret.empty()) {
-    if (std::string file = env("BACKUP_ENCRYPTION_KEY_FILE"); !file.empty()) {
+    if (std::string file = Env("BACKUP_ENCRYPTION_KEY_FILE"); !file.empty()) {
       std::ifstream in(file, std::ios::binary);
       if (!in || !std::getline(in, secret) || secret.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -161,8 +162,7 @@ absl::StatusOr<Encryption> EncryptionFromEnvironment() {
 
 std::vector<std::string> AllowedTablesFromEnvironment() {
   std::vector<std::string> tables;
-  const char* env = std::getenv("PGARK_ALLOWED_TABLES");
-  if (env == nullptr) return tables;
+  const std::string env = Env("PGARK_ALLOWED_TABLES");
   for (absl::string_view t : absl::StrSplit(env, ',', absl::SkipWhitespace())) {
     tables.push_back(std::string(absl::StripAsciiWhitespace(t)));
   }

@@ -16,6 +16,9 @@
 
 namespace pgark::protocol {
 
+// The environment variable, or `fallback` when it is unset or empty.
+std::string Env(const char* name, std::string fallback = "");
+
 // BACKUP_ENCRYPT, BACKUP_ENCRYPTION_KEY and BACKUP_ENCRYPTION_KEY_FILE.
 struct Encryption {
   std::shared_ptr<const formats::EncryptionKey> key;  // reads encrypted files when set
