@@ -51,6 +51,10 @@ struct RestoreOptions {
   std::vector<std::string> tables;
   OnConflict on_conflict = OnConflict::kError;
   bool drop_existing = false;  // drop the archive's tables that exist before restoring them
+  // Connections loading the data and building indexes. Above 1, an empty target database is
+  // restored through a staged copy (see engine/staged_database.h); otherwise, or when it
+  // cannot be, one connection restores everything in one transaction.
+  int jobs = 1;
   std::shared_ptr<const formats::EncryptionKey> key;  // for an encrypted backup
 };
 

@@ -4,9 +4,11 @@
 #ifndef PGARK_ENGINE_PROGRESS_H_
 #define PGARK_ENGINE_PROGRESS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "formats/sink.h"
 
 namespace pgark::engine {
@@ -33,6 +35,40 @@ inline ProgressListener& ListenerOr(ProgressListener* listener) {
   static ProgressListener ignore_all;  // stateless: safe to share between threads
   return listener != nullptr ? *listener : ignore_all;
 }
+
+// Lets several threads report to one listener: calls are serialised, and `Cancelled` is also
+// true once `stop` is (another thread's work failed).
+class SharedListener : public ProgressListener {
+ public:
+  SharedListener(ProgressListener& inner, const std::atomic<bool>& stop)
+      : inner_(inner), stop_(stop) {}
+  void OnStart(int tables, uint64_t bytes) override {
+    absl::MutexLock lock(&mu_);
+    inner_.OnStart(tables, bytes);
+  }
+  void OnTableBegin(const std::string& table) override {
+    absl::MutexLock lock(&mu_);
+    inner_.OnTableBegin(table);
+  }
+  void OnTableEnd(const std::string& table, int64_t rows, uint64_t raw_bytes) override {
+    absl::MutexLock lock(&mu_);
+    inner_.OnTableEnd(table, rows, raw_bytes);
+  }
+  void OnBytes(uint64_t raw_bytes) override {
+    absl::MutexLock lock(&mu_);
+    inner_.OnBytes(raw_bytes);
+  }
+  bool Cancelled() override {
+    if (stop_.load()) return true;
+    absl::MutexLock lock(&mu_);
+    return inner_.Cancelled();
+  }
+
+ private:
+  ProgressListener& inner_;
+  const std::atomic<bool>& stop_;
+  absl::Mutex mu_;
+};
 
 // A tap on a table's data stream that reports bytes to `listener` and fails the stream with
 // kCancelled once the listener asks to stop, both every `check_every_bytes`, so a long COPY

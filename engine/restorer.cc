@@ -1,18 +1,24 @@
 #include "engine/restorer.h"
 
+#include <algorithm>
+#include <atomic>
+#include <map>
 #include <memory>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "engine/backup_files.h"
 #include "engine/catalog.h"
+#include "engine/connection_jobs.h"
 #include "engine/copy_stream.h"
 #include "engine/incremental.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
+#include "engine/staged_database.h"
 #include "engine/sql_text.h"
 #include "formats/archive_verify.h"
 #include "formats/archive_writer.h"
@@ -51,7 +57,8 @@ std::string DropSql(const MemberEntry& m) {
   return absl::StrCat(sql, " CASCADE");
 }
 
-// Restores the selected objects of one verified archive inside one transaction.
+// Restores the selected objects of one verified archive: in one transaction on one connection,
+// or, into a staged database, spread over several.
 class Restorer {
  public:
   // `chain`: the backup to restore, last, after the links it depends on (just itself unless
@@ -62,32 +69,49 @@ class Restorer {
         chain_(chain),
         backup_(chain.back()),
         options_(options),
-        listener_(listener),
+        listener_(listener, stop_),
         result_(result) {}
 
-  absl::Status Run(const std::vector<formats::TableEntry>& tables);
+  // No `helpers`: everything in one transaction on the connection, committed at the end.
+  // With helpers (only for a staged database, see staged_database.h): the schema in one
+  // transaction, then the tables' rows and their keys and indexes spread over all the
+  // connections, each committed on its own, then the rest of the post-data in one transaction.
+  absl::Status Run(const std::vector<formats::TableEntry>& tables,
+                   const std::vector<PgConnection*>& helpers);
 
  private:
   bool Selected(const MemberEntry& m) const;
   absl::StatusOr<std::string> MemberText(const MemberEntry& entry);
-  absl::Status ExecMember(const MemberEntry& entry);
+  absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry);
   // Runs `entry` in a savepoint. An object that already exists is kept: the member is undone,
   // a warning recorded, and false returned. Other errors fail the restore unless `tolerate`.
   absl::StatusOr<bool> ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate);
-  absl::Status LoadData(const formats::TableEntry& table, const MemberEntry& data, bool direct);
-  absl::StatusOr<int64_t> CopyMember(const MemberEntry& data, const std::string& target);
+  absl::Status PreData(const std::vector<const MemberEntry*>& pre);
+  // The rows of every table, then the keys and indexes of each table once its rows are in.
+  absl::Status DataAndIndexes(const std::vector<formats::TableEntry>& tables,
+                              const std::vector<const MemberEntry*>& data,
+                              const std::vector<const MemberEntry*>& indexes,
+                              const std::vector<PgConnection*>& conns);
+  absl::Status LoadData(PgConnection& conn, const formats::TableEntry& table,
+                        const MemberEntry& data, bool direct);
+  absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
+                                     const std::string& target);
+  bool AppliesPostData(const MemberEntry& m) const;
+  absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
 
   PgConnection& conn_;
   const std::vector<LoadedBackup>& chain_;
   const LoadedBackup& backup_;
   const RestoreOptions& options_;
-  ProgressListener& listener_;
+  std::atomic<bool> stop_{false};  // set when a job on another connection failed
+  SharedListener listener_;
   RestoreResult& result_;
+  absl::Mutex result_mu_;                   // result_ while jobs run
   std::set<std::string> selected_owners_;   // OwnerKey of the selected tables
   std::set<std::string> selected_tables_;   // their names, for sequences in other schemas
   std::set<std::string> selected_schemas_;
   std::set<std::string> created_;           // OwnerKey of objects this restore created
-  int stage_counter_ = 0;
+  std::atomic<int> stage_counter_{0};
 };
 
 bool Restorer::Selected(const MemberEntry& m) const {
@@ -104,15 +128,15 @@ absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
   return text.data();
 }
 
-absl::Status Restorer::ExecMember(const MemberEntry& entry) {
+absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry) {
   PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(entry));
-  return Annotate(conn_.Exec(sql).status(),
+  return Annotate(conn.Exec(sql).status(),
                   absl::StrCat("restoring ", formats::DescribeMember(entry)));
 }
 
 absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate) {
   PGARK_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT pgark_member"));
-  absl::Status s = ExecMember(entry);
+  absl::Status s = ExecMember(conn_, entry);
   if (s.ok()) {
     PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
     return true;
@@ -128,12 +152,13 @@ absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entr
   return false;
 }
 
-absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std::string& target) {
+absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEntry& data,
+                                             const std::string& target) {
   std::string columns =
       data.columns.empty() ? "" : absl::StrCat(" (", QuoteIdentList(data.columns), ")");
   PGARK_ASSIGN_OR_RETURN(
       std::unique_ptr<CopyInSink> copy,
-      CopyInSink::Open(conn_, absl::StrCat("COPY ", target, columns, " FROM STDIN")));
+      CopyInSink::Open(conn, absl::StrCat("COPY ", target, columns, " FROM STDIN")));
   // member bytes -> trim the COPY framing -> progress and cancellation -> the server
   ProgressTap progress(listener_);
   progress.set_downstream(copy.get());
@@ -181,17 +206,18 @@ absl::StatusOr<int64_t> Restorer::CopyMember(const MemberEntry& data, const std:
   return copy->rows();
 }
 
-absl::Status Restorer::LoadData(const formats::TableEntry& table, const MemberEntry& data,
-                                bool direct) {
+absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& table,
+                                const MemberEntry& data, bool direct) {
   const std::string qualified = QualifiedName(table.schema, table.table);
   if (direct) {
-    PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(data, qualified));
+    PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(conn, data, qualified));
+    absl::MutexLock lock(&result_mu_);
     result_.record_count += rows;
     return absl::OkStatus();
   }
   // skip / update into an existing table: stage, then one INSERT ... ON CONFLICT.
-  PGARK_ASSIGN_OR_RETURN(TableRef ref, Catalog(conn_).FindTable(table.schema, table.table));
-  PGARK_ASSIGN_OR_RETURN(TableDef def, Catalog(conn_).DescribeTable(ref));
+  PGARK_ASSIGN_OR_RETURN(TableRef ref, Catalog(conn).FindTable(table.schema, table.table));
+  PGARK_ASSIGN_OR_RETURN(TableDef def, Catalog(conn).DescribeTable(ref));
   const ConstraintDef* pk = def.PrimaryKey();
   if (pk == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -201,10 +227,10 @@ absl::Status Restorer::LoadData(const formats::TableEntry& table, const MemberEn
   }
   const std::string stage = QuoteIdent(absl::StrCat("pgark_stage_", ++stage_counter_));
   const std::string columns = QuoteIdentList(data.columns);
-  PGARK_RETURN_IF_ERROR(conn_.Exec(absl::StrCat("CREATE TEMP TABLE ", stage, " AS SELECT ",
-                                                columns, " FROM ONLY ", qualified,
-                                                " WITH NO DATA")));
-  PGARK_ASSIGN_OR_RETURN(int64_t staged, CopyMember(data, stage));
+  PGARK_RETURN_IF_ERROR(conn.Exec(absl::StrCat("CREATE TEMP TABLE ", stage, " AS SELECT ",
+                                               columns, " FROM ONLY ", qualified,
+                                               " WITH NO DATA")));
+  PGARK_ASSIGN_OR_RETURN(int64_t staged, CopyMember(conn, data, stage));
   bool overriding = false;
   std::vector<std::string> sets;
   std::set<std::string> copied(data.columns.begin(), data.columns.end());
@@ -221,17 +247,115 @@ absl::Status Restorer::LoadData(const formats::TableEntry& table, const MemberEn
                            : "DO NOTHING";
   PGARK_ASSIGN_OR_RETURN(
       PgResult inserted,
-      conn_.Exec(absl::StrCat("INSERT INTO ", qualified, " (", columns, ")",
-                              overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ", columns,
-                              " FROM ", stage, " ON CONFLICT ON CONSTRAINT ",
-                              QuoteIdent(pk->name), " ", action)));
-  PGARK_RETURN_IF_ERROR(conn_.Exec(absl::StrCat("DROP TABLE ", stage)));
+      conn.Exec(absl::StrCat("INSERT INTO ", qualified, " (", columns, ")",
+                             overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ", columns,
+                             " FROM ", stage, " ON CONFLICT ON CONSTRAINT ",
+                             QuoteIdent(pk->name), " ", action)));
+  PGARK_RETURN_IF_ERROR(conn.Exec(absl::StrCat("DROP TABLE ", stage)));
+  absl::MutexLock lock(&result_mu_);
   result_.record_count += inserted.AffectedRows();
   result_.skipped_records += staged - inserted.AffectedRows();
   return absl::OkStatus();
 }
 
-absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
+absl::Status Restorer::PreData(const std::vector<const MemberEntry*>& pre) {
+  if (options_.drop_existing) {
+    for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
+      if (std::string drop = DropSql(**it); !drop.empty()) {
+        PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
+      }
+    }
+  }
+  // Objects that exist are kept (warning); the parts of a kept table are skipped.
+  for (const MemberEntry* m : pre) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    const bool owner_kind = IsOwnerKind(m->kind) && !IsOwnedSequencePart(*m);
+    if (!owner_kind && m->kind != "SCHEMA" && m->kind != "EXTENSION" &&
+        !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
+      continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
+    }
+    // CREATE SCHEMA IF NOT EXISTS cannot tell whether it created the schema: ask first.
+    bool new_schema = false;
+    if (m->kind == "SCHEMA") {
+      PGARK_ASSIGN_OR_RETURN(bool exists, Catalog(conn_).SchemaExists(m->name));
+      new_schema = !exists;
+    }
+    PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
+    if (created && (owner_kind || new_schema)) created_.insert(OwnerOf(*m));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& tables,
+                                      const std::vector<const MemberEntry*>& data,
+                                      const std::vector<const MemberEntry*>& indexes,
+                                      const std::vector<PgConnection*>& conns) {
+  std::vector<ConnectionJob> jobs;
+  std::map<std::string, size_t> data_job;  // OwnerKey -> its data job
+  std::vector<const MemberEntry*> order = data;
+  if (conns.size() > 1) {
+    // Largest first, so that one big table does not start last.
+    std::stable_sort(order.begin(), order.end(), [](const MemberEntry* a, const MemberEntry* b) {
+      return a->raw_bytes > b->raw_bytes;
+    });
+  }
+  for (const MemberEntry* m : order) {
+    const formats::TableEntry* table = nullptr;
+    for (const formats::TableEntry& t : tables) {
+      if (t.schema == m->schema && t.table == m->table) table = &t;
+    }
+    if (table == nullptr) continue;
+    const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
+    data_job[OwnerOf(*m)] = jobs.size();
+    jobs.push_back({[this, table, m, direct](PgConnection& conn) {
+      listener_.OnTableBegin(table->name);
+      PGARK_RETURN_IF_ERROR(Annotate(LoadData(conn, *table, *m, direct),
+                                     absl::StrCat("restoring table \"", table->name, "\"")));
+      listener_.OnTableEnd(table->name, m->rows, m->raw_bytes);
+      return absl::OkStatus();
+    }});
+  }
+  std::vector<size_t> all_data(jobs.size());
+  for (size_t i = 0; i < all_data.size(); ++i) all_data[i] = i;
+  for (const MemberEntry* m : indexes) {
+    // After the table's rows; a partitioned table's (rows in its partitions) or a materialized
+    // view's after all rows.
+    auto it = data_job.find(OwnerOf(*m));
+    jobs.push_back({[this, m](PgConnection& conn) {
+                      if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+                      return ExecMember(conn, *m);
+                    },
+                    it != data_job.end() ? std::vector<size_t>{it->second} : all_data});
+  }
+  return RunConnectionJobs(conns, jobs, stop_);
+}
+
+// Post-data applies to the objects this restore created (and sequence values of a data-only
+// backup).
+bool Restorer::AppliesPostData(const MemberEntry& m) const {
+  return created_.count(OwnerOf(m)) ||
+         (m.kind == "SEQUENCE SET" && backup_.manifest.content == "data-only");
+}
+
+// Foreign keys, triggers, policies, privileges, sequence values, materialized views: after all
+// data and indexes, in archive order. A table restored alone may reference tables that are not
+// there: its foreign keys are then skipped with a warning instead of failing the restore.
+absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post) {
+  const bool partial = backup_.manifest.type == "table" || !options_.tables.empty();
+  for (const MemberEntry* m : post) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    // A role that does not exist in the target must not sink the restore: warn and go on.
+    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL") {
+      PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
+    } else {
+      PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
+                           const std::vector<PgConnection*>& helpers) {
   const formats::Manifest& manifest = backup_.manifest;
   for (const formats::TableEntry& t : tables) {
     selected_owners_.insert(OwnerKey(t.schema, t.table));
@@ -249,36 +373,18 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
   uint64_t data_bytes = 0;
   for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
   listener_.OnStart(static_cast<int>(tables.size()), data_bytes);
-  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
-  // Keys and indexes are built once, after the data: give the sorts room (this transaction
-  // only; the server's own setting is untouched).
-  PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL maintenance_work_mem = '512MB'"));
-  PGARK_RETURN_IF_ERROR(ExecMember(manifest.members.front()));  // the HEADER: session settings
 
-  if (options_.drop_existing) {
-    for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
-      if (std::string drop = DropSql(**it); !drop.empty()) {
-        PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
-      }
-    }
+  // Keys and indexes are built once, after the data: give the sorts room (these sessions
+  // only; the server's own setting is untouched). The HEADER member holds the session settings.
+  const MemberEntry& header = manifest.members.front();
+  std::vector<PgConnection*> conns = {&conn_};
+  conns.insert(conns.end(), helpers.begin(), helpers.end());
+  for (PgConnection* conn : conns) {
+    PGARK_RETURN_IF_ERROR(conn->Exec("SET maintenance_work_mem = '512MB'"));
+    PGARK_RETURN_IF_ERROR(ExecMember(*conn, header));
   }
-  // Pre-data: objects that exist are kept (warning); the parts of a kept table are skipped.
-  for (const MemberEntry* m : pre) {
-    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    const bool owner_kind = IsOwnerKind(m->kind) && !IsOwnedSequencePart(*m);
-    if (!owner_kind && m->kind != "SCHEMA" && m->kind != "EXTENSION" &&
-        !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
-      continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
-    }
-    // CREATE SCHEMA IF NOT EXISTS cannot tell whether it created the schema: ask first.
-    bool new_schema = false;
-    if (m->kind == "SCHEMA") {
-      PGARK_ASSIGN_OR_RETURN(bool exists, Catalog(conn_).SchemaExists(m->name));
-      new_schema = !exists;
-    }
-    PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
-    if (created && (owner_kind || new_schema)) created_.insert(OwnerOf(*m));
-  }
+  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  PGARK_RETURN_IF_ERROR(PreData(pre));
   if (manifest.content == "data-only") {
     for (const formats::TableEntry& t : tables) {
       if (!Catalog(conn_).FindTable(t.schema, t.table).ok()) {
@@ -288,37 +394,19 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables) {
       }
     }
   }
-  for (const MemberEntry* m : data) {
-    const formats::TableEntry* table = nullptr;
-    for (const formats::TableEntry& t : tables) {
-      if (t.schema == m->schema && t.table == m->table) table = &t;
-    }
-    if (table == nullptr) continue;
-    listener_.OnTableBegin(table->name);
-    const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
-    PGARK_RETURN_IF_ERROR(Annotate(LoadData(*table, *m, direct),
-                                   absl::StrCat("restoring table \"", table->name, "\"")));
-    listener_.OnTableEnd(table->name, m->rows, m->raw_bytes);
-  }
-  for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
+  const bool spread = !helpers.empty();
+  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));  // the helpers must see the tables
 
   // Post-data after all data: keys and indexes are built once, triggers never see the load.
-  // It applies to the objects this restore created (and sequence values of a data-only
-  // backup). A table restored alone may reference tables that are not there: its foreign keys
-  // are then skipped with a warning instead of failing the restore.
-  const bool partial = manifest.type == "table" || !options_.tables.empty();
+  std::vector<const MemberEntry*> indexes, rest;
   for (const MemberEntry* m : post) {
-    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    const bool applies = created_.count(OwnerOf(*m)) ||
-                         (m->kind == "SEQUENCE SET" && manifest.content == "data-only");
-    if (!applies) continue;
-    // A role that does not exist in the target must not sink the restore: warn and go on.
-    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL") {
-      PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
-    } else {
-      PGARK_RETURN_IF_ERROR(ExecMember(*m));
-    }
+    if (!AppliesPostData(*m)) continue;
+    (m->kind == "INDEX" || m->kind == "CONSTRAINT" ? indexes : rest).push_back(m);
   }
+  PGARK_RETURN_IF_ERROR(DataAndIndexes(tables, data, indexes, conns));
+  for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
+  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  PGARK_RETURN_IF_ERROR(RestPostData(rest));
   return conn_.Exec("COMMIT").status();
 }
 
@@ -346,6 +434,37 @@ absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Man
   return out;
 }
 
+// Restores into `connect`'s database over `jobs` connections (one: a single transaction) and
+// closes them all before returning.
+absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
+                         const std::vector<LoadedBackup>& chain,
+                         const std::vector<formats::TableEntry>& tables,
+                         const RestoreOptions& options, ProgressListener& listener,
+                         RestoreResult& result) {
+  const formats::Manifest& manifest = chain.back().manifest;
+  PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
+  if (manifest.server_version_num / 10000 > conn.server_version_num() / 10000) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", options.backup_file, "\" was made with PostgreSQL ",
+        manifest.postgres_version, " and cannot be restored into the older PostgreSQL ",
+        conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
+        manifest.server_version_num / 10000, " or newer"));
+  }
+  std::vector<PgConnection> more;
+  std::vector<PgConnection*> helpers;
+  for (int i = 1; i < jobs; ++i) {
+    PGARK_ASSIGN_OR_RETURN(PgConnection helper, PgConnection::Connect(connect));
+    more.push_back(std::move(helper));
+  }
+  for (PgConnection& helper : more) helpers.push_back(&helper);
+  Restorer restorer(conn, chain, options, listener, result);
+  absl::Status s = restorer.Run(tables, helpers);
+  // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
+  // and the server rolls back on its own.
+  if (!s.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
+  return s;
+}
+
 }  // namespace
 
 absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
@@ -369,23 +488,30 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // digests are checked while loading, before COMMIT.
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
 
-  PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   RestoreResult result;
   result.backup_file = options.backup_file;
-  if (manifest.server_version_num / 10000 > conn.server_version_num() / 10000) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "backup \"", options.backup_file, "\" was made with PostgreSQL ",
-        manifest.postgres_version, " and cannot be restored into the older PostgreSQL ",
-        conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
-        manifest.server_version_num / 10000, " or newer"));
+  std::unique_ptr<StagedDatabase> staged;
+  if (options.jobs > 1) {
+    absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(connect);
+    if (made.ok()) {
+      staged = *std::move(made);
+    } else if (absl::IsFailedPrecondition(made.status())) {
+      result.warnings.push_back(absl::StrCat(made.status().message(),
+                                             "; restored on one connection instead"));
+    } else {
+      return made.status();
+    }
   }
-  Restorer restorer(conn, chain, options, ListenerOr(listener), result);
-  absl::Status s = restorer.Run(tables);
+  constexpr int kMaxJobs = 64;
+  absl::Status s = RestoreInto(staged ? staged->connect() : connect,
+                               staged ? std::min(options.jobs, kMaxJobs) : 1,
+                               chain, tables, options, ListenerOr(listener), result);
+  if (s.ok() && staged) s = staged->Swap(result.warnings);
   if (!s.ok()) {
-    // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
-    // and the server rolls back on its own.
-    if (PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
-    if (absl::IsCancelled(s)) return absl::CancelledError("restore cancelled; rolled back");
+    if (absl::IsCancelled(s)) {
+      return absl::CancelledError(staged ? "restore cancelled; the database was not changed"
+                                         : "restore cancelled; rolled back");
+    }
     return s;
   }
   result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);

@@ -43,6 +43,7 @@ constexpr char kUsage[] =
     "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
     "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
+    "                     [--jobs N]  (N > 1: an empty database, restored in parallel)\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
@@ -290,6 +291,9 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
   if (!on_conflict.ok()) return on_conflict.status();
   o.on_conflict = *on_conflict;
+  absl::StatusOr<std::optional<int64_t>> jobs = PositiveFlag(c.args, "jobs");
+  if (!jobs.ok()) return jobs.status();
+  o.jobs = static_cast<int>(jobs->value_or(1));
   engine::ConnectOptions connect = c.connect;
   connect.dbname = c.args.Value("target-db");
   absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.progress);

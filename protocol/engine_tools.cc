@@ -337,6 +337,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
     o.backup_file = a["backupFile"];
     o.drop_existing = a.value("dropExisting", false);
     o.on_conflict = OnConflict(a);
+    o.jobs = a.value("jobs", 1);
     if (a.contains("table")) {
       std::string table = a["table"];
       if (absl::Status s = CheckAllowed(config, table); !s.ok()) return s;
@@ -351,10 +352,15 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
               "DESTRUCTIVE: restore a backup file into the database in one transaction. The file "
               "is verified first; on any error nothing changes. Existing objects are kept (and "
               "reported as warnings) unless dropExisting is true, which drops and replaces "
-              "them." + where,
+              "them. With jobs above 1 an empty database is restored over several connections "
+              "into a private copy that replaces it at the end (needs CREATEDB and ownership; "
+              "otherwise one transaction is used and a warning says why)." + where,
               Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                       {"dropExisting", Bool("drop the backup's objects that exist first", false)},
-                      {"onConflict", OnConflictArg()}},
+                      {"onConflict", OnConflictArg()},
+                      {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 64},
+                                {"default", 1},
+                                {"description", "connections loading data and building indexes"}}}},
                      {"backupFile"}),
               RestoreOutput(), Annotations(false, true, true),
               restore});

@@ -1,0 +1,57 @@
+#include "engine/connection_jobs.h"
+
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+
+namespace pgark::engine {
+
+absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
+                               const std::vector<ConnectionJob>& jobs, std::atomic<bool>& stop) {
+  enum class State { kWaiting, kRunning, kDone };
+  absl::Mutex mu;
+  std::vector<State> state(jobs.size(), State::kWaiting);
+  size_t unclaimed = jobs.size();
+  absl::Status first_error;
+
+  auto work = [&](PgConnection& conn) {
+    while (true) {
+      size_t pick = jobs.size();
+      {
+        absl::MutexLock lock(&mu);
+        auto can_go = [&] {
+          if (!first_error.ok() || unclaimed == 0) return true;
+          for (size_t i = 0; i < jobs.size(); ++i) {
+            if (state[i] != State::kWaiting) continue;
+            bool ready = true;
+            for (size_t dep : jobs[i].after) ready = ready && state[dep] == State::kDone;
+            if (ready) {
+              pick = i;
+              return true;
+            }
+          }
+          return false;
+        };
+        mu.Await(absl::Condition(&can_go));
+        if (pick == jobs.size()) return;  // all taken, or one failed
+        state[pick] = State::kRunning;
+        --unclaimed;
+      }
+      absl::Status s = jobs[pick].run(conn);
+      absl::MutexLock lock(&mu);
+      state[pick] = State::kDone;
+      if (!s.ok() && first_error.ok()) {
+        first_error = s;
+        stop.store(true);
+      }
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < conns.size(); ++i) threads.emplace_back(work, std::ref(*conns[i]));
+  work(*conns[0]);
+  for (std::thread& t : threads) t.join();
+  return first_error;
+}
+
+}  // namespace pgark::engine

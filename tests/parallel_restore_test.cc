@@ -1,0 +1,174 @@
+// Parallel restore (engine/staged_database.h): an empty target is restored over several
+// connections into a private copy that replaces it in one step. Checked here: the result equals
+// the source like a one-transaction restore does, the database's own properties survive the
+// swap, and every way it can fail (a bad row, a stop request, a non-empty or busy target)
+// leaves the target as it was and no copy behind.
+#include "engine/dumper.h"
+#include "engine/pg_connection.h"
+#include "engine/restorer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration_util.h"
+#include "tests/status_matchers.h"
+
+namespace pgark {
+namespace {
+
+using ::pgark::testing::IsOk;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+class ParallelRestoreTest : public testing::IntegrationTest {
+ protected:
+  std::string BackupOrDie(const std::string& db) {
+    engine::BackupOptions o;
+    o.backup_dir = backup_dir_;
+    auto r = engine::Backup(Connect(db), o, engine::BackupType::kFull, nullptr);
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->manifest.backup_file : "";
+  }
+
+  absl::StatusOr<engine::RestoreResult> Restore(const std::string& db, const std::string& file,
+                                                int jobs,
+                                                engine::ProgressListener* listener = nullptr) {
+    engine::RestoreOptions o;
+    o.backup_dir = backup_dir_;
+    o.backup_file = file;
+    o.jobs = jobs;
+    return engine::Restore(Connect(db), o, listener);
+  }
+
+  std::string Oid(const std::string& db) {
+    return Query("postgres", "SELECT oid FROM pg_database WHERE datname = '" + db + "'");
+  }
+  std::string Copies() {
+    return Query("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgark_restore%'");
+  }
+};
+
+TEST_F(ParallelRestoreTest, EveryObjectKindAndTheDatabasesOwnProperties) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tests/fixtures/everything.sql"));
+  const std::string file = BackupOrDie(src);
+  std::string dst = NewDatabase("dst");
+  const std::string q = "\"" + dst + "\"";
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE \"pgark Reader\"; EXCEPTION WHEN duplicate_object "
+                   "THEN NULL; END $$");
+  Exec("postgres", "ALTER DATABASE " + q + " SET work_mem = '7MB'");
+  Exec("postgres", "ALTER DATABASE " + q + " SET search_path = \"$user\", public, \"Odd Schema\"");
+  Exec("postgres", "ALTER ROLE \"pgark Reader\" IN DATABASE " + q + " SET statement_timeout = '5s'");
+  Exec("postgres", "ALTER DATABASE " + q + " CONNECTION LIMIT 7");
+  Exec("postgres", "COMMENT ON DATABASE " + q + " IS 'it''s the target'");
+  Exec("postgres", "REVOKE ALL ON DATABASE " + q + " FROM PUBLIC");
+  Exec("postgres", "GRANT CONNECT ON DATABASE " + q + " TO \"pgark Reader\" WITH GRANT OPTION");
+  const std::string properties_sql =
+      "SELECT concat_ws(' | ', datconnlimit, datacl::text, shobj_description(d.oid, 'pg_database'), "
+      "(SELECT string_agg(coalesce(r.rolname, '-') || ':' || array_to_string(s.setconfig, ';'), "
+      "' ' ORDER BY r.rolname NULLS FIRST) FROM pg_db_role_setting s "
+      "LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = d.oid)) "
+      "FROM pg_database d WHERE datname = '" + dst + "'";
+  const std::string properties = Query("postgres", properties_sql);
+  const std::string oid = Oid(dst);
+
+  auto restored = Restore(dst, file, 3);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_THAT(restored->warnings, IsEmpty());
+  EXPECT_NE(Oid(dst), oid) << "the staged copy took the target's place";
+  EXPECT_EQ(Copies(), "0");
+  EXPECT_EQ(Query("postgres", properties_sql), properties);
+  EXPECT_THAT(properties, HasSubstr("$user"));
+  EXPECT_EQ(SchemaDump(dst), SchemaDump(src));
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+  EXPECT_EQ(Query(dst, "SELECT sum(hits) FROM app.counters"), "200");  // no trigger fired
+}
+
+TEST_F(ParallelRestoreTest, ABadRowLeavesTheTargetAsItWas) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE DOMAIN public.amount AS integer; "
+            "CREATE TABLE public.big AS SELECT g AS id, repeat('x', 200) AS pad "
+            "FROM generate_series(1, 20000) g; "
+            "CREATE TABLE public.ledger (id int PRIMARY KEY, v public.amount); "
+            "INSERT INTO public.ledger SELECT g, g - 5000 FROM generate_series(1, 10000) g");
+  const std::string file = BackupOrDie(src);
+  // The target's own, stricter domain is kept, so the ledger's negative rows fail to load.
+  std::string dst = NewDatabase("dst");
+  Exec(dst, "CREATE DOMAIN public.amount AS integer CHECK (VALUE >= 0)");
+  const std::string oid = Oid(dst);
+  auto restored = Restore(dst, file, 2);
+  ASSERT_FALSE(restored.ok());
+  EXPECT_THAT(std::string(restored.status().message()), HasSubstr("ledger"));
+  EXPECT_EQ(Oid(dst), oid);
+  EXPECT_EQ(Copies(), "0");
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relkind = 'r'"), "0");
+}
+
+// Asks to stop once some data has moved.
+class StopAfterSomeBytes : public engine::ProgressListener {
+ public:
+  void OnBytes(uint64_t bytes) override { moved_ += bytes; }
+  bool Cancelled() override { return moved_ > (2 << 20); }
+
+ private:
+  std::atomic<uint64_t> moved_{0};
+};
+
+TEST_F(ParallelRestoreTest, StoppingDropsTheCopy) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE public.big AS SELECT g AS id, repeat(md5(g::text), 8) AS pad "
+            "FROM generate_series(1, 50000) g");
+  const std::string file = BackupOrDie(src);
+  std::string dst = NewDatabase("dst");
+  const std::string oid = Oid(dst);
+  StopAfterSomeBytes stop;
+  auto restored = Restore(dst, file, 2, &stop);
+  EXPECT_TRUE(absl::IsCancelled(restored.status())) << restored.status();
+  EXPECT_EQ(Oid(dst), oid);
+  EXPECT_EQ(Copies(), "0");
+}
+
+TEST_F(ParallelRestoreTest, ATargetThatCannotBeReplacedIsRestoredInOneTransaction) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string file = BackupOrDie(src);
+
+  std::string busy = NewDatabase("busy");
+  {
+    auto other = engine::PgConnection::Connect(Connect(busy));  // another session
+    ASSERT_THAT(other, IsOk());
+    const std::string oid = Oid(busy);
+    auto restored = Restore(busy, file, 2);
+    ASSERT_THAT(restored, IsOk());
+    EXPECT_THAT(restored->warnings,
+                Contains(HasSubstr("other sessions are connected to it; restored on one "
+                                   "connection instead")));
+    EXPECT_EQ(Oid(busy), oid);
+  }
+  EXPECT_EQ(DatabaseDigest(busy), DatabaseDigest(src));
+
+  std::string used = NewDatabase("used");
+  Exec(used, "CREATE TABLE public.keep_me (id int); INSERT INTO public.keep_me VALUES (1)");
+  auto restored = Restore(used, file, 2);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_THAT(restored->warnings, Contains(HasSubstr("it is not empty")));
+  EXPECT_EQ(Query(used, "SELECT count(*) FROM public.keep_me"), "1");
+  EXPECT_EQ(Copies(), "0");
+}
+
+TEST_F(ParallelRestoreTest, CommandLine) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string file = BackupOrDie(src);
+  std::string dst = NewDatabase("dst");
+  testing::RunResult r = Pgark(Db(dst) + " restore full " + file + " --jobs 2");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("warning")));
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+  r = Pgark(Db(dst) + " restore full " + file + " --jobs 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--jobs \"0\" is not a positive number"));
+}
+
+}  // namespace
+}  // namespace pgark
