@@ -19,20 +19,23 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
       size_t pick = jobs.size();
       {
         absl::MutexLock lock(&mu);
-        auto can_go = [&] {
-          if (!first_error.ok() || unclaimed == 0) return true;
+        // The first job that may start, or jobs.size(). A condition must not remember what it
+        // found (the mutex may evaluate it on another thread, before another claim), so it
+        // only says whether to stop waiting, and the pick is made after.
+        auto first_ready = [&] {
           for (size_t i = 0; i < jobs.size(); ++i) {
             if (state[i] != State::kWaiting) continue;
             bool ready = true;
             for (size_t dep : jobs[i].after) ready = ready && state[dep] == State::kDone;
-            if (ready) {
-              pick = i;
-              return true;
-            }
+            if (ready) return i;
           }
-          return false;
+          return jobs.size();
+        };
+        auto can_go = [&] {
+          return !first_error.ok() || unclaimed == 0 || first_ready() < jobs.size();
         };
         mu.Await(absl::Condition(&can_go));
+        if (first_error.ok()) pick = first_ready();
         if (pick == jobs.size()) return;  // all taken, or one failed
         state[pick] = State::kRunning;
         --unclaimed;

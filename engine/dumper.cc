@@ -47,6 +47,10 @@ int Jobs(int requested) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+// Heap pages [first, end) of a table; end 0: to the last page.
+using PageRange = std::pair<uint64_t, uint64_t>;
+constexpr uint64_t kMaxParts = 16;  // see BackupOptions::part_bytes
+
 // Writes the members of one archive in pre-data, data, post-data order.
 class Dumper {
  public:
@@ -65,6 +69,8 @@ class Dumper {
                    absl::string_view name, absl::string_view table, absl::string_view sql,
                    absl::string_view identity = "");
   absl::Status Data(const TableDef& table);
+  // The page ranges a table's rows are dumped in: one (the whole table) unless it is big.
+  absl::StatusOr<std::vector<PageRange>> PartsOf(const TableDef& t);
   std::string ChooseBackupId(BackupType type, absl::Time now);
   absl::Status LoadParent(const std::string& database);
   // Incremental: the parent's member for `t` when its rows can be diffed against it (same
@@ -178,6 +184,26 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   return OrderByForeignKeys(std::move(tables), edges);
 }
 
+absl::StatusOr<std::vector<PageRange>> Dumper::PartsOf(const TableDef& t) {
+  const std::vector<PageRange> whole = {{0, 0}};
+  // Incrementals diff a table as one stream; TID range scans need PostgreSQL 14.
+  if (type_ == BackupType::kIncremental || conn_.server_version_num() < 140000) return whole;
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.ExecParams("SELECT pg_catalog.pg_relation_size($1::pg_catalog.oid), "
+                                   "pg_catalog.current_setting('block_size')::bigint",
+                                   {absl::StrCat(t.ref.oid)}));
+  const uint64_t bytes = static_cast<uint64_t>(r.Int(0, 0));
+  const uint64_t pages = bytes / static_cast<uint64_t>(r.Int(0, 1));
+  const uint64_t parts = std::min<uint64_t>(kMaxParts, bytes / std::max<uint64_t>(1, options_.part_bytes));
+  if (parts < 2) return whole;
+  // The first and last ranges are open: pages added since the size was read are still read.
+  std::vector<PageRange> out;
+  for (uint64_t k = 0; k < parts; ++k) {
+    out.push_back({pages * k / parts, k + 1 == parts ? 0 : pages * (k + 1) / parts});
+  }
+  return out;
+}
+
 absl::Status Dumper::Data(const TableDef& t) {
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   const std::string display = t.ref.DisplayName();
@@ -202,64 +228,80 @@ absl::Status Dumper::Data(const TableDef& t) {
   const std::string copy_line = CopyFromStdinLine(t);
   std::optional<ParallelDataDumper::Spooled> spooled;
   if (parallel_ != nullptr) spooled = parallel_->Take(next_data_++);
-  int64_t rows = 0;
-  absl::StatusOr<MemberEntry> entry;
+  // Each member: the table's rows, or a part of them.
+  std::vector<std::pair<MemberEntry, int64_t>> members;
   if (spooled) {
     // Another connection dumped it already: copy its member in.
     PGARK_RETURN_IF_ERROR(
         Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
-    entry = writer_->AppendSpool(*spooled->spool, spooled->entry);
-    rows = spooled->rows;
-    if (entry.ok()) listener_.OnBytes(entry->raw_bytes);
+    PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->AppendSpool(*spooled->spool, spooled->entry));
+    listener_.OnBytes(entry.raw_bytes);
+    members.emplace_back(std::move(entry), spooled->rows);
   } else {
-    PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
-    // rows -> progress and cancellation -> [the diff against the parent] -> the member
-    ProgressTap progress(listener_);
-    progress.set_downstream(member);
-    progress.set_close_downstream(false);  // the member is ended by EndMember
-    absl::Status s;
-    if (parent != nullptr) {
-      absl::StatusOr<formats::RowKeyer> keyer =
-          formats::RowKeyer::ForColumns(columns, t.key_columns);
-      s = keyer.status();
-      if (s.ok()) {
-        progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
-        progress.set_close_downstream(true);  // closing the differ lists the deletes
+    PGARK_ASSIGN_OR_RETURN(std::vector<PageRange> parts, PartsOf(t));
+    for (size_t k = 0; k < parts.size(); ++k) {
+      PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+      // rows -> progress and cancellation -> [the diff against the parent] -> the member
+      ProgressTap progress(listener_);
+      progress.set_downstream(member);
+      progress.set_close_downstream(false);  // the member is ended by EndMember
+      absl::Status s;
+      if (parent != nullptr) {
+        absl::StatusOr<formats::RowKeyer> keyer =
+            formats::RowKeyer::ForColumns(columns, t.key_columns);
+        s = keyer.status();
+        if (s.ok()) {
+          progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
+          progress.set_close_downstream(true);  // closing the differ lists the deletes
+        }
       }
+      int64_t rows = 0;
+      if (s.ok()) {
+        absl::StatusOr<int64_t> streamed = StreamTableMember(
+            conn_, t, *member, progress,
+            parts.size() == 1 ? CopyToStdoutSql(t)
+                              : CopyPagesToStdoutSql(t, parts[k].first, parts[k].second));
+        s = streamed.status();
+        if (s.ok()) rows = *streamed;
+      }
+      absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+      PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
+      PGARK_RETURN_IF_ERROR(entry.status());
+      entry->part = parts.size() == 1 ? 0 : static_cast<int>(k + 1);
+      members.emplace_back(*std::move(entry), rows);
     }
-    if (s.ok()) {
-      absl::StatusOr<int64_t> streamed = StreamTableMember(conn_, t, *member, progress);
-      s = streamed.status();
-      if (s.ok()) rows = *streamed;
+  }
+  int64_t rows = 0;
+  uint64_t raw_bytes = 0;
+  for (auto& [entry, part_rows] : members) {
+    entry.section = "data";
+    entry.kind = "TABLE DATA";
+    entry.schema = t.ref.schema;
+    entry.name = t.ref.name;
+    entry.table = t.ref.name;
+    entry.rows = part_rows;
+    entry.copy_header_bytes = copy_line.size();
+    entry.columns = columns;
+    entry.column_types = t.CopyColumnTypes();
+    entry.key_columns = t.key_columns;
+    if (type_ == BackupType::kIncremental) entry.delta = differ ? "changes" : "full";
+    if (differ) {
+      const formats::RowChanges& c = differ->changes();
+      entry.rows = c.inserted + c.updated;
+      manifest_.changes.inserted += c.inserted;
+      manifest_.changes.updated += c.updated;
+      manifest_.changes.deleted += c.deleted;
+      if (c.inserted + c.updated + c.deleted > 0) ++manifest_.changes.changed_tables;
+    } else if (type_ == BackupType::kIncremental) {
+      manifest_.changes.inserted += part_rows;  // a new or reshaped table counts as inserted
+      ++manifest_.changes.changed_tables;
     }
-    entry = writer_->EndMember();
-    PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
+    if (entry.part > 0) manifest_.format_version = 3;
+    rows += part_rows;
+    raw_bytes += entry.raw_bytes;
+    manifest_.members.push_back(std::move(entry));
   }
-  PGARK_RETURN_IF_ERROR(entry);
-  entry->section = "data";
-  entry->kind = "TABLE DATA";
-  entry->schema = t.ref.schema;
-  entry->name = t.ref.name;
-  entry->table = t.ref.name;
-  entry->rows = rows;
-  entry->copy_header_bytes = copy_line.size();
-  entry->columns = columns;
-  entry->column_types = t.CopyColumnTypes();
-  entry->key_columns = t.key_columns;
-  if (type_ == BackupType::kIncremental) entry->delta = differ ? "changes" : "full";
-  listener_.OnTableEnd(display, rows, entry->raw_bytes);
-  if (differ) {
-    const formats::RowChanges& c = differ->changes();
-    entry->rows = c.inserted + c.updated;
-    manifest_.changes.inserted += c.inserted;
-    manifest_.changes.updated += c.updated;
-    manifest_.changes.deleted += c.deleted;
-    if (c.inserted + c.updated + c.deleted > 0) ++manifest_.changes.changed_tables;
-  } else if (type_ == BackupType::kIncremental) {
-    manifest_.changes.inserted += rows;  // a new or reshaped table counts as inserted
-    ++manifest_.changes.changed_tables;
-  }
-  manifest_.members.push_back(*std::move(entry));
+  listener_.OnTableEnd(display, rows, raw_bytes);
   if (differ && !differ->changes().deletes.empty()) {
     PGARK_ASSIGN_OR_RETURN(MemberEntry deletes,
                            writer_->WriteMember(formats::EncodeRowDeletes(differ->changes().deletes)));
@@ -342,10 +384,12 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type_, now);
+  // The oldest format that describes this archive: 2 (encryption, incrementals), or 3 once a
+  // table is stored in parts (an older reader would replay only the first).
+  manifest_.format_version = 2;
   manifest_.backup_file =
       formats::ArchiveFileName(manifest_.backup_id, options_.compress, options_.key != nullptr);
   if (options_.key != nullptr) {
-    manifest_.format_version = 2;
     manifest_.cipher = formats::kCipherName;
     PGARK_ASSIGN_OR_RETURN(manifest_.key_id, options_.key->KeyId());
   }
@@ -353,7 +397,6 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                   : type_ == BackupType::kFull      ? "full"
                                                     : "table";
   if (type_ == BackupType::kIncremental) {
-    manifest_.format_version = 2;
     const formats::Manifest& parent = parent_chain_.back().manifest;
     manifest_.dependencies = parent.dependencies;
     manifest_.dependencies.push_back(parent.backup_file);

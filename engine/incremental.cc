@@ -33,21 +33,28 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
   formats::PendingDeletes pending;
   for (size_t k = upto + 1; k-- > 0;) {
     const LoadedBackup& link = chain[k];
-    const formats::MemberEntry* data =
-        FindTableMember(link.manifest, "TABLE DATA", schema, name);
+    const formats::MemberEntry* data = nullptr;
+    for (const formats::MemberEntry& part : link.manifest.members) {
+      // The table's member, or each of its parts in order.
+      if (part.section != "data" || part.kind != "TABLE DATA" || part.schema != schema ||
+          part.name != name) {
+        continue;
+      }
+      data = &part;
+      PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
+                             formats::RowKeyer::ForColumns(part.columns, part.key_columns));
+      formats::ChainRowFilter filter(std::move(keyer), pending, out);
+      formats::TrimSink trim(part.copy_header_bytes, kCopyTrailer);
+      trim.set_downstream(&filter);  // closing trim closes the filter: a partial row is damage
+      absl::Status s = formats::ReadMember(link.archive_path, part, link.read, trim);
+      if (s.ok()) s = trim.Close();
+      PGARK_RETURN_IF_ERROR(s);
+    }
     if (data == nullptr) {
       return absl::DataLossError(absl::StrCat("backup \"", link.manifest.backup_file,
                                               "\" of the chain has no rows for table \"", table,
                                               "\""));
     }
-    PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
-                           formats::RowKeyer::ForColumns(data->columns, data->key_columns));
-    formats::ChainRowFilter filter(std::move(keyer), pending, out);
-    formats::TrimSink trim(data->copy_header_bytes, kCopyTrailer);
-    trim.set_downstream(&filter);  // closing trim closes the filter: a partial row is damage
-    absl::Status s = formats::ReadMember(link.archive_path, *data, link.read, trim);
-    if (s.ok()) s = trim.Close();
-    PGARK_RETURN_IF_ERROR(s);
     if (data->delta != "changes") break;  // the table's last full copy
     if (k == 0) {
       return absl::DataLossError(
@@ -56,7 +63,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
     if (const formats::MemberEntry* deletes =
             FindTableMember(link.manifest, kRowDeletesKind, schema, name)) {
       formats::RowDeletesReader reader(pending);
-      s = formats::ReadMember(link.archive_path, *deletes, link.read, reader);
+      absl::Status s = formats::ReadMember(link.archive_path, *deletes, link.read, reader);
       if (s.ok()) s = reader.Close();
       PGARK_RETURN_IF_ERROR(s);
     }

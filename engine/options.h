@@ -3,6 +3,7 @@
 #ifndef PGARK_ENGINE_OPTIONS_H_
 #define PGARK_ENGINE_OPTIONS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct BackupOptions {
   // 1 is the "fast" level (ISA-L).
   int gzip_level = 4;
   int jobs = 0;        // threads compressing the archive; 0: one per core
+  // A table with at least two parts' worth of heap (PostgreSQL 14+) is stored as several data
+  // members of about this many bytes of pages each (at most 16), so that a parallel restore
+  // loads it over several connections.
+  uint64_t part_bytes = uint64_t{64} << 20;
   std::string label;   // optional, sanitised into the file name
   bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
   std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive

@@ -31,10 +31,10 @@ class StopCheck : public formats::ForwardingSink {
 }  // namespace
 
 absl::StatusOr<int64_t> StreamTableMember(PgConnection& conn, const TableDef& table,
-                                          formats::Sink& member, formats::Sink& rows) {
+                                          formats::Sink& member, formats::Sink& rows,
+                                          const std::string& copy_out) {
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(table)));
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyOutSource> copy,
-                         CopyOutSource::Open(conn, CopyToStdoutSql(table)));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyOutSource> copy, CopyOutSource::Open(conn, copy_out));
   PGARK_RETURN_IF_ERROR(formats::Pump(*copy, rows).status());
   PGARK_RETURN_IF_ERROR(rows.Close());
   PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
@@ -81,18 +81,20 @@ void ParallelDataDumper::Work(PgConnection* conn) {
     size_t i = tables_.size();
     {
       absl::MutexLock lock(&mu_);
-      // The first free table within the window ahead of the caller, or wait for one.
-      auto claimable = [this, &i]() {
-        if (stop_.load()) return true;
+      // The first free table within the window ahead of the caller, or wait for one. (The
+      // condition only decides when to stop waiting: the mutex may evaluate it on another
+      // thread, before someone else claims what it found.)
+      auto first_free = [this]() {
         for (size_t j = next_take_; j < tables_.size() && j < next_take_ + window_; ++j) {
-          if (state_[j] == State::kFree) {
-            i = j;
-            return true;
-          }
+          if (state_[j] == State::kFree) return j;
         }
-        return next_take_ >= tables_.size();
+        return tables_.size();
+      };
+      auto claimable = [this, &first_free]() {
+        return stop_.load() || next_take_ >= tables_.size() || first_free() < tables_.size();
       };
       mu_.Await(absl::Condition(&claimable));
+      if (!stop_.load()) i = first_free();
       if (i == tables_.size()) return;  // stopping, or nothing left
       state_[i] = State::kWorker;
     }
@@ -120,7 +122,7 @@ ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const T
   StopCheck check(stop_);
   check.set_downstream(&member);
   check.set_close_downstream(false);  // the member is ended by Finish
-  absl::StatusOr<int64_t> rows = StreamTableMember(conn, t, member, check);
+  absl::StatusOr<int64_t> rows = StreamTableMember(conn, t, member, check, CopyToStdoutSql(t));
   absl::Status s = rows.status();
   if (s.ok()) out.rows = *rows;
   absl::StatusOr<formats::MemberEntry> entry = out.spool->Finish();

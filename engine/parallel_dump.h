@@ -21,12 +21,13 @@
 
 namespace pgark::engine {
 
-// Writes one table's data member: the COPY line into `member`, the table's rows (COPY TO
-// STDOUT on `conn`) into `rows`, a filter chain that ends in `member` and is closed here, then
-// the terminating "\\.". Returns the number of rows. Shared by the backup's own connection
-// and the parallel ones.
+// Writes one table's data member: the COPY line into `member`, the table's rows (`copy_out`,
+// a COPY TO STDOUT, on `conn`) into `rows`, a filter chain that ends in `member` and is closed
+// here, then the terminating "\\.". Returns the number of rows. Shared by the backup's own
+// connection and the parallel ones.
 absl::StatusOr<int64_t> StreamTableMember(PgConnection& conn, const TableDef& table,
-                                          formats::Sink& member, formats::Sink& rows);
+                                          formats::Sink& member, formats::Sink& rows,
+                                          const std::string& copy_out);
 
 class ParallelDataDumper {
  public:

@@ -291,13 +291,26 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
                                       const std::vector<const MemberEntry*>& indexes,
                                       const std::vector<PgConnection*>& conns) {
   std::vector<ConnectionJob> jobs;
-  std::map<std::string, size_t> data_job;  // OwnerKey -> its data job
+  std::map<std::string, std::vector<size_t>> data_jobs;  // OwnerKey -> its data (parts)
   std::vector<const MemberEntry*> order = data;
   if (conns.size() > 1) {
     // Largest first, so that one big table does not start last.
     std::stable_sort(order.begin(), order.end(), [](const MemberEntry* a, const MemberEntry* b) {
       return a->raw_bytes > b->raw_bytes;
     });
+  }
+  // Progress is reported per table: begun with its first part, ended with its last.
+  struct Progress {
+    int parts = 0, started = 0, done = 0;
+    int64_t rows = 0;
+    uint64_t bytes = 0;
+  };
+  std::map<std::string, Progress> progress;
+  for (const MemberEntry* m : order) {
+    Progress& p = progress[OwnerOf(*m)];
+    ++p.parts;
+    p.rows += m->rows;
+    p.bytes += m->raw_bytes;
   }
   for (const MemberEntry* m : order) {
     const formats::TableEntry* table = nullptr;
@@ -306,12 +319,19 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     }
     if (table == nullptr) continue;
     const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
-    data_job[OwnerOf(*m)] = jobs.size();
-    jobs.push_back({[this, table, m, direct](PgConnection& conn) {
-      listener_.OnTableBegin(table->name);
+    data_jobs[OwnerOf(*m)].push_back(jobs.size());
+    Progress* p = &progress[OwnerOf(*m)];
+    jobs.push_back({[this, table, m, direct, p](PgConnection& conn) {
+      {
+        absl::MutexLock lock(&result_mu_);
+        if (p->started++ == 0) listener_.OnTableBegin(table->name);
+      }
       PGARK_RETURN_IF_ERROR(Annotate(LoadData(conn, *table, *m, direct),
-                                     absl::StrCat("restoring table \"", table->name, "\"")));
-      listener_.OnTableEnd(table->name, m->rows, m->raw_bytes);
+                                     absl::StrCat("restoring table \"", table->name, "\"",
+                                                  m->part > 0 ? absl::StrCat(" part ", m->part)
+                                                              : "")));
+      absl::MutexLock lock(&result_mu_);
+      if (++p->done == p->parts) listener_.OnTableEnd(table->name, p->rows, p->bytes);
       return absl::OkStatus();
     }});
   }
@@ -320,12 +340,12 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
   for (const MemberEntry* m : indexes) {
     // After the table's rows; a partitioned table's (rows in its partitions) or a materialized
     // view's after all rows.
-    auto it = data_job.find(OwnerOf(*m));
+    auto it = data_jobs.find(OwnerOf(*m));
     jobs.push_back({[this, m](PgConnection& conn) {
                       if (listener_.Cancelled()) return absl::CancelledError("cancelled");
                       return ExecMember(conn, *m);
                     },
-                    it != data_job.end() ? std::vector<size_t>{it->second} : all_data});
+                    it != data_jobs.end() ? it->second : all_data});
   }
   return RunConnectionJobs(conns, jobs, stop_);
 }

@@ -152,6 +152,16 @@ std::string CopyToStdoutSql(const TableDef& table) {
   return absl::StrCat(CopyTarget(table), " TO STDOUT");
 }
 
+std::string CopyPagesToStdoutSql(const TableDef& table, uint64_t first_page, uint64_t end_page) {
+  std::vector<std::string> range;
+  if (first_page > 0) range.push_back(absl::StrCat("ctid >= '(", first_page, ",0)'::pg_catalog.tid"));
+  if (end_page > 0) range.push_back(absl::StrCat("ctid < '(", end_page, ",0)'::pg_catalog.tid"));
+  if (range.empty()) range.push_back("true");
+  return absl::StrCat("COPY (SELECT ", QuoteIdentList(table.CopyColumns()), " FROM ONLY ",
+                      QualifiedName(table.ref.schema, table.ref.name), " WHERE ",
+                      absl::StrJoin(range, " AND "), ") TO STDOUT");
+}
+
 std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
                           absl::string_view ref, const Privileges& p) {
   std::string sql;

@@ -58,6 +58,9 @@ bool IsInlineConstraint(const ConstraintDef& constraint);
 std::string CopyFromStdinLine(const TableDef& table);
 // The COPY statement the dump runs: "COPY "s"."t" ("a", "b") TO STDOUT".
 std::string CopyToStdoutSql(const TableDef& table);
+// The COPY of the rows in heap pages [first_page, end_page) (end_page 0: to the end), in page
+// order; a TID range scan from PostgreSQL 14 on.
+std::string CopyPagesToStdoutSql(const TableDef& table, uint64_t first_page, uint64_t end_page);
 // The end-of-data marker that closes a data member.
 inline constexpr char kCopyTrailer[] = "\\.\n";
 

@@ -169,6 +169,7 @@ std::string DescribeMember(const MemberEntry& e) {
   if (!e.table.empty() && e.kind != "TABLE DATA") {
     return absl::StrCat(e.kind, " \"", object, "\" on \"", e.table, "\"");
   }
+  if (e.part > 0) return absl::StrCat(e.kind, " \"", object, "\" part ", e.part);
   return absl::StrCat(e.kind, " \"", object, "\"");
 }
 

@@ -78,6 +78,7 @@ Json EncodeMember(const MemberEntry& m) {
     if (!m.column_types.empty()) j["columnTypes"] = m.column_types;
     if (!m.key_columns.empty()) j["keyColumns"] = m.key_columns;
     if (!m.delta.empty()) j["delta"] = m.delta;
+    if (m.part > 0) j["part"] = m.part;
   }
   return j;
 }
@@ -103,6 +104,7 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
     PGARK_RETURN_IF_ERROR(GetStrings(r, "columnTypes", m.column_types, false));
     PGARK_RETURN_IF_ERROR(GetStrings(r, "keyColumns", m.key_columns, false));
     PGARK_RETURN_IF_ERROR(r.Get("delta", m.delta, false));
+    PGARK_RETURN_IF_ERROR(r.Get("part", m.part, false));
     if (!m.delta.empty() && m.delta != "full" && m.delta != "changes") {
       return absl::DataLossError(absl::StrCat("manifest member ", index, " has unknown delta \"",
                                               m.delta, "\""));

@@ -17,7 +17,7 @@ namespace pgark::formats {
 // Bumped whenever the archive grammar or the manifest's meaning changes. Writers record the
 // lowest version that describes their file (1: plain full and table backups; 2: encrypted or
 // incremental ones), so older readers refuse only what they cannot read.
-inline constexpr int kManifestFormatVersion = 2;
+inline constexpr int kManifestFormatVersion = 3;
 
 // One gzip member (or, uncompressed, one byte range) of the archive.
 struct MemberEntry {
@@ -43,6 +43,9 @@ struct MemberEntry {
   // Incremental backups: "full" when the TABLE DATA member holds every row of the table,
   // "changes" when it holds only rows inserted or updated since the parent. Empty otherwise.
   std::string delta;
+  // A big table's rows are stored in several TABLE DATA members, each a range of its pages and
+  // a COPY block of its own, numbered from 1 in table order (formatVersion 3). 0: the whole table.
+  int part = 0;
 };
 
 // An incremental backup's change counts (DESIGN.md, "Incremental backups").
