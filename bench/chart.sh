@@ -7,8 +7,8 @@ command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install 
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
 title=$(grep -m1 '^Dataset:' "$table")
-# Rows 2-11 of the table body: the backups and the restores (raw COPY first).
-grep '^| ' "$table" | sed -n '3,13p' | awk -F'|' '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3);
+# The first 12 rows of the table body: the backups and the restores (raw COPY first).
+grep '^| ' "$table" | sed -n '3,14p' | awk -F'|' '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3);
   printf "\"%s\" %s\n", $2, $3 }' >"$data"
 gnuplot <<GP
 set terminal png size 1100,560 font ",10" noenhanced

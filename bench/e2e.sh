@@ -55,21 +55,22 @@ run "pgark backup full (default, level 4)" 1 "$pgark --quiet --db dbname=bench -
 run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
 run "pgark backup full (default, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)
-createdb r_pg_restore; createdb r_psql; createdb r_pgark
+createdb r_pg_restore; createdb r_psql; createdb r_pgark; createdb r_pgark_j2
 run "pg_restore -j2 (from -Fc)" 8 "pg_restore -j2 -d r_pg_restore $out/dump.fc"
 run "gunzip -c pgark file, psql" 8 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"
 run "pgark restore full" 8 "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"
+run "pgark restore full --jobs 2" 8 "$pgark --quiet --db dbname=r_pgark_j2 --backup-dir $out/pgark6 restore full --jobs 2 $(basename "$f6")"
 
 # Export and import: 1M narrow rows, next to psql's \copy of the same table and file.
 psql -X -q -d bench -c "CREATE TABLE items AS SELECT g AS id, md5(g::text) AS name, g % 100 AS qty,
   timestamptz '2026-01-01' + g * interval '1 minute' AS at FROM generate_series(1, 1000000) g;
   ALTER TABLE items ADD PRIMARY KEY (id); CREATE TABLE items_psql (LIKE items INCLUDING ALL);
   CREATE TABLE items_pgark (LIKE items INCLUDING ALL);"
-run "psql \\copy items TO csv" 11 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark export csv items" 11 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
-run "pgark export json items" 11 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
-run "psql \\copy items_psql FROM csv" 14 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark import csv (same file)" 14 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
+run "psql \\copy items TO csv" 12 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark export csv items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
+run "pgark export json items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
+run "psql \\copy items_psql FROM csv" 15 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
+run "pgark import csv (same file)" 15 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
 
 {
 echo
@@ -78,7 +79,7 @@ echo
 echo "| operation | seconds | MB/s of COPY text | speed vs pg_dump -Fc (fast: vs raw COPY) / pg_restore -j2 / psql \\copy | output MB | peak RSS MB |"
 echo "| --- | --- | --- | --- | --- | --- |"
 outputs=("" "$out/dump.fc" "$out/dump.sql.gz" "$out/dump.dir" "$f6" "$(ls "$out"/pgark4/*.sql.gz)"
-         "$(ls "$out"/pgarkfast/*.sql.gz)" "$(ls "$out"/pgark6j1/*.sql.gz)" "" "" ""
+         "$(ls "$out"/pgarkfast/*.sql.gz)" "$(ls "$out"/pgark6j1/*.sql.gz)" "" "" "" ""
          "$out/items.csv" "$(ls "$out"/exp/export-*.csv)" "$(ls "$out"/exp/export-*.json)" "" "")
 for i in "${!results[@]}"; do
   IFS=$'\t' read -r name secs rss base_index <<<"${results[$i]}"
@@ -86,7 +87,7 @@ for i in "${!results[@]}"; do
   ratio=$(awk -v b="$base" -v s="$secs" 'BEGIN { printf "%.2fx", b / s }')
   o=""; [[ -n "${outputs[$i]}" ]] && o=$(mb "$(size "${outputs[$i]}")")
   mbs=$(awk -v b="$copy_bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
-  ((i >= 11)) && mbs=""  # the export rows are a different table
+  ((i >= 12)) && mbs=""  # the export rows are a different table
   echo "| $name | $secs | $mbs | $ratio | $o | $rss |"
 done
 } | tee "$dir/table.md"
