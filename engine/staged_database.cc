@@ -81,7 +81,7 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
             "(SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user), "
             "pg_has_role(d.datdba, 'USAGE'), "
             "(SELECT count(*) FROM pg_stat_activity WHERE datid = d.oid "
-            "AND pid <> pg_backend_pid()) "
+            "AND pid <> pg_backend_pid() AND backend_type <> 'autovacuum worker') "
             "FROM pg_database d WHERE d.datname = current_database()")));
     name = r.String(0, 0);
     owner = r.String(0, 1);
