@@ -11,14 +11,15 @@ title=$(grep -m1 '^Dataset:' "$table")
 grep '^| ' "$table" | sed -n '3,14p' | awk -F'|' '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3);
   printf "\"%s\" %s\n", $2, $3 }' >"$data"
 gnuplot <<GP
-set terminal png size 1100,560 font ",10" noenhanced
+set terminal png size 1200,620 font ",10" noenhanced
 set output "$out"
 set title "$title"
 set style fill solid 0.8
 set boxwidth 0.7
 set ylabel "seconds (lower is better)"
 set xtics rotate by -35 left
-set bmargin 12
+set bmargin 14
+set rmargin 14
 set grid ytics
 set yrange [0:*]
 set offsets 0,0,1,0
