@@ -71,6 +71,15 @@ class Dumper {
   absl::Status Data(const TableDef& table);
   // The page ranges a table's rows are dumped in: one (the whole table) unless it is big.
   absl::StatusOr<std::vector<PageRange>> PartsOf(const TableDef& t);
+  struct DumpedMember {
+    MemberEntry entry;
+    int64_t rows = 0;
+  };
+  // Streams `t`'s rows on this connection into one member per part, through the diff against
+  // the parent when `parent_rows` is set (filling `differ`).
+  absl::StatusOr<std::vector<DumpedMember>> StreamTable(const TableDef& t,
+                                                        formats::RowState* parent_rows,
+                                                        std::optional<formats::RowDiffer>& differ);
   std::string ChooseBackupId(BackupType type, absl::Time now);
   absl::Status LoadParent(const std::string& database);
   // Incremental: the parent's member for `t` when its rows can be diffed against it (same
@@ -204,11 +213,49 @@ absl::StatusOr<std::vector<PageRange>> Dumper::PartsOf(const TableDef& t) {
   return out;
 }
 
+absl::StatusOr<std::vector<Dumper::DumpedMember>> Dumper::StreamTable(
+    const TableDef& t, formats::RowState* parent_rows,
+    std::optional<formats::RowDiffer>& differ) {
+  PGARK_ASSIGN_OR_RETURN(std::vector<PageRange> parts, PartsOf(t));
+  std::vector<DumpedMember> out;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+    // rows -> progress and cancellation -> [the diff against the parent] -> the member
+    ProgressTap progress(listener_);
+    progress.set_downstream(member);
+    progress.set_close_downstream(false);  // the member is ended by EndMember
+    absl::Status s;
+    if (parent_rows != nullptr) {  // an incremental: never in parts
+      absl::StatusOr<formats::RowKeyer> keyer =
+          formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns);
+      s = keyer.status();
+      if (s.ok()) {
+        progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
+        progress.set_close_downstream(true);  // closing the differ lists the deletes
+      }
+    }
+    int64_t rows = 0;
+    if (s.ok()) {
+      absl::StatusOr<int64_t> streamed = StreamTableMember(
+          conn_, t, *member, progress,
+          parts.size() == 1 ? CopyToStdoutSql(t)
+                            : CopyPagesToStdoutSql(t, parts[k].first, parts[k].second));
+      s = streamed.status();
+      if (s.ok()) rows = *streamed;
+    }
+    absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+    PGARK_RETURN_IF_ERROR(s);
+    PGARK_RETURN_IF_ERROR(entry.status());
+    entry->part = parts.size() == 1 ? 0 : static_cast<int>(k + 1);
+    out.push_back({*std::move(entry), rows});
+  }
+  return out;
+}
+
 absl::Status Dumper::Data(const TableDef& t) {
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   const std::string display = t.ref.DisplayName();
   listener_.OnTableBegin(display);
-  const std::vector<std::string> columns = t.CopyColumns();
   // Incremental: the table as of the parent, to diff the current rows against.
   const MemberEntry* parent = DiffableParent(t);
   std::optional<formats::RowState> parent_rows;
@@ -225,51 +272,22 @@ absl::Status Dumper::Data(const TableDef& t) {
                         *parent_rows),
         absl::StrCat("reading the rows of table \"", display, "\" from the base backups")));
   }
-  const std::string copy_line = CopyFromStdinLine(t);
   std::optional<ParallelDataDumper::Spooled> spooled;
   if (parallel_ != nullptr) spooled = parallel_->Take(next_data_++);
-  // Each member: the table's rows, or a part of them.
-  std::vector<std::pair<MemberEntry, int64_t>> members;
+  std::vector<DumpedMember> members;
   if (spooled) {
     // Another connection dumped it already: copy its member in.
     PGARK_RETURN_IF_ERROR(
         Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
     PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->AppendSpool(*spooled->spool, spooled->entry));
     listener_.OnBytes(entry.raw_bytes);
-    members.emplace_back(std::move(entry), spooled->rows);
+    members.push_back({std::move(entry), spooled->rows});
   } else {
-    PGARK_ASSIGN_OR_RETURN(std::vector<PageRange> parts, PartsOf(t));
-    for (size_t k = 0; k < parts.size(); ++k) {
-      PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
-      // rows -> progress and cancellation -> [the diff against the parent] -> the member
-      ProgressTap progress(listener_);
-      progress.set_downstream(member);
-      progress.set_close_downstream(false);  // the member is ended by EndMember
-      absl::Status s;
-      if (parent != nullptr) {
-        absl::StatusOr<formats::RowKeyer> keyer =
-            formats::RowKeyer::ForColumns(columns, t.key_columns);
-        s = keyer.status();
-        if (s.ok()) {
-          progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
-          progress.set_close_downstream(true);  // closing the differ lists the deletes
-        }
-      }
-      int64_t rows = 0;
-      if (s.ok()) {
-        absl::StatusOr<int64_t> streamed = StreamTableMember(
-            conn_, t, *member, progress,
-            parts.size() == 1 ? CopyToStdoutSql(t)
-                              : CopyPagesToStdoutSql(t, parts[k].first, parts[k].second));
-        s = streamed.status();
-        if (s.ok()) rows = *streamed;
-      }
-      absl::StatusOr<MemberEntry> entry = writer_->EndMember();
-      PGARK_RETURN_IF_ERROR(Annotate(s, absl::StrCat("dumping table \"", display, "\"")));
-      PGARK_RETURN_IF_ERROR(entry.status());
-      entry->part = parts.size() == 1 ? 0 : static_cast<int>(k + 1);
-      members.emplace_back(*std::move(entry), rows);
-    }
+    absl::StatusOr<std::vector<DumpedMember>> streamed =
+        StreamTable(t, parent_rows ? &*parent_rows : nullptr, differ);
+    PGARK_RETURN_IF_ERROR(
+        Annotate(streamed.status(), absl::StrCat("dumping table \"", display, "\"")));
+    members = *std::move(streamed);
   }
   int64_t rows = 0;
   uint64_t raw_bytes = 0;
@@ -280,11 +298,18 @@ absl::Status Dumper::Data(const TableDef& t) {
     entry.name = t.ref.name;
     entry.table = t.ref.name;
     entry.rows = part_rows;
-    entry.copy_header_bytes = copy_line.size();
-    entry.columns = columns;
+    entry.copy_header_bytes = CopyFromStdinLine(t).size();
+    entry.columns = t.CopyColumns();
     entry.column_types = t.CopyColumnTypes();
     entry.key_columns = t.key_columns;
-    if (type_ == BackupType::kIncremental) entry.delta = differ ? "changes" : "full";
+    if (entry.part > 0) manifest_.format_version = 3;
+    rows += part_rows;
+    raw_bytes += entry.raw_bytes;
+  }
+  listener_.OnTableEnd(display, rows, raw_bytes);
+  if (type_ == BackupType::kIncremental) {
+    MemberEntry& entry = members.front().entry;  // never in parts
+    entry.delta = differ ? "changes" : "full";
     if (differ) {
       const formats::RowChanges& c = differ->changes();
       entry.rows = c.inserted + c.updated;
@@ -292,16 +317,12 @@ absl::Status Dumper::Data(const TableDef& t) {
       manifest_.changes.updated += c.updated;
       manifest_.changes.deleted += c.deleted;
       if (c.inserted + c.updated + c.deleted > 0) ++manifest_.changes.changed_tables;
-    } else if (type_ == BackupType::kIncremental) {
-      manifest_.changes.inserted += part_rows;  // a new or reshaped table counts as inserted
+    } else {
+      manifest_.changes.inserted += rows;  // a new or reshaped table counts as inserted
       ++manifest_.changes.changed_tables;
     }
-    if (entry.part > 0) manifest_.format_version = 3;
-    rows += part_rows;
-    raw_bytes += entry.raw_bytes;
-    manifest_.members.push_back(std::move(entry));
   }
-  listener_.OnTableEnd(display, rows, raw_bytes);
+  for (DumpedMember& m : members) manifest_.members.push_back(std::move(m.entry));
   if (differ && !differ->changes().deletes.empty()) {
     PGARK_ASSIGN_OR_RETURN(MemberEntry deletes,
                            writer_->WriteMember(formats::EncodeRowDeletes(differ->changes().deletes)));
