@@ -1,5 +1,7 @@
 #include "engine/connection_jobs.h"
 
+#include <map>
+#include <string>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -12,6 +14,7 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
   absl::Mutex mu;
   std::vector<State> state(jobs.size(), State::kWaiting);
   size_t unclaimed = jobs.size();
+  std::map<std::string, int> busy;  // group -> jobs running
   absl::Status first_error;
 
   auto work = [&](PgConnection& conn) {
@@ -23,13 +26,16 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
         // found (the mutex may evaluate it on another thread, before another claim), so it
         // only says whether to stop waiting, and the pick is made after.
         auto first_ready = [&] {
+          size_t first = jobs.size();
           for (size_t i = 0; i < jobs.size(); ++i) {
             if (state[i] != State::kWaiting) continue;
             bool ready = true;
             for (size_t dep : jobs[i].after) ready = ready && state[dep] == State::kDone;
-            if (ready) return i;
+            if (!ready) continue;
+            if (first == jobs.size()) first = i;
+            if (jobs[i].group.empty() || !busy.count(jobs[i].group)) return i;
           }
-          return jobs.size();
+          return first;
         };
         auto can_go = [&] {
           return !first_error.ok() || unclaimed == 0 || first_ready() < jobs.size();
@@ -39,10 +45,12 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
         if (pick == jobs.size()) return;  // all taken, or one failed
         state[pick] = State::kRunning;
         --unclaimed;
+        ++busy[jobs[pick].group];
       }
       absl::Status s = jobs[pick].run(conn);
       absl::MutexLock lock(&mu);
       state[pick] = State::kDone;
+      if (--busy[jobs[pick].group] == 0) busy.erase(jobs[pick].group);
       if (!s.ok() && first_error.ok()) {
         first_error = s;
         stop.store(true);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +17,9 @@ namespace pgark::engine {
 struct ConnectionJob {
   std::function<absl::Status(PgConnection&)> run;
   std::vector<size_t> after;  // jobs that must have finished first
+  // Jobs of one group (the parts of one table) contend with each other (the table's extension
+  // lock): a connection takes a job of a group no other connection is working on if it can.
+  std::string group;
 };
 
 // Runs `jobs` over `conns`: the calling thread works conns[0], one more thread each of the

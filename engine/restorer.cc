@@ -321,7 +321,7 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
     data_jobs[OwnerOf(*m)].push_back(jobs.size());
     Progress* p = &progress[OwnerOf(*m)];
-    jobs.push_back({[this, table, m, direct, p](PgConnection& conn) {
+    jobs.push_back({.run = [this, table, m, direct, p](PgConnection& conn) {
       {
         absl::MutexLock lock(&result_mu_);
         if (p->started++ == 0) listener_.OnTableBegin(table->name);
@@ -333,7 +333,7 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
       absl::MutexLock lock(&result_mu_);
       if (++p->done == p->parts) listener_.OnTableEnd(table->name, p->rows, p->bytes);
       return absl::OkStatus();
-    }});
+    }, .group = OwnerOf(*m)});
   }
   std::vector<size_t> all_data(jobs.size());
   for (size_t i = 0; i < all_data.size(); ++i) all_data[i] = i;
@@ -341,11 +341,12 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     // After the table's rows; a partitioned table's (rows in its partitions) or a materialized
     // view's after all rows.
     auto it = data_jobs.find(OwnerOf(*m));
-    jobs.push_back({[this, m](PgConnection& conn) {
-                      if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-                      return ExecMember(conn, *m);
-                    },
-                    it != data_jobs.end() ? it->second : all_data});
+    jobs.push_back({.run = [this, m](PgConnection& conn) {
+                       if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+                       return ExecMember(conn, *m);
+                     },
+                     .after = it != data_jobs.end() ? it->second : all_data,
+                     .group = OwnerOf(*m)});  // keys of one table wait for each other's locks
   }
   return RunConnectionJobs(conns, jobs, stop_);
 }
