@@ -96,9 +96,14 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
     }
     PGARK_ASSIGN_OR_RETURN(fingerprint, Fingerprint(conn));
   }  // the copy needs the target to itself
-  PGARK_ASSIGN_OR_RETURN(PgConnection admin, ConnectAdmin(target));
+  absl::StatusOr<PgConnection> admin = ConnectAdmin(target);
+  if (!admin.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database \"", name, "\" cannot be restored in parallel: no maintenance database "
+        "(postgres, template1) to create its copy from: ", admin.status().message()));
+  }
   std::unique_ptr<StagedDatabase> staged(
-      new StagedDatabase(std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
+      new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
   std::random_device rd;
   staged->staged_name_ = absl::StrFormat("pgark_restore_%08x%04x", rd(), rd() & 0xffff);
   absl::Status s = staged->admin_
@@ -111,7 +116,11 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
                                                       "\" cannot be copied: ", s.message()));
   }
   staged->exists_ = true;
-  PGARK_RETURN_IF_ERROR(staged->CopyDatabaseProperties());
+  if (absl::Status copied = staged->CopyDatabaseProperties(); !copied.ok()) {
+    return absl::FailedPreconditionError(  // the copy is dropped on the way out
+        absl::StrCat("database \"", staged->target_name_,
+                     "\" cannot be restored in parallel: ", copied.message()));
+  }
   staged->staged_connect_ = target;
   staged->staged_connect_.dbname = staged->staged_name_;
   return staged;
