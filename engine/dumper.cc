@@ -47,8 +47,6 @@ int Jobs(int requested) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-// Heap pages [first, end) of a table; end 0: to the last page.
-using PageRange = std::pair<uint64_t, uint64_t>;
 constexpr uint64_t kMaxParts = 16;  // see BackupOptions::part_bytes
 
 // Writes the members of one archive in pre-data, data, post-data order.
@@ -69,17 +67,18 @@ class Dumper {
                    absl::string_view name, absl::string_view table, absl::string_view sql,
                    absl::string_view identity = "");
   absl::Status Data(const TableDef& table);
-  // The page ranges a table's rows are dumped in: one (the whole table) unless it is big.
-  absl::StatusOr<std::vector<PageRange>> PartsOf(const TableDef& t);
+  // The members a table's rows are dumped in: one (the whole table) unless it is big.
+  absl::StatusOr<std::vector<DataPiece>> PiecesOf(const TableDef& t);
   struct DumpedMember {
     MemberEntry entry;
     int64_t rows = 0;
   };
-  // Streams `t`'s rows on this connection into one member per part, through the diff against
-  // the parent when `parent_rows` is set (filling `differ`).
-  absl::StatusOr<std::vector<DumpedMember>> StreamTable(const TableDef& t,
-                                                        formats::RowState* parent_rows,
-                                                        std::optional<formats::RowDiffer>& differ);
+  // Streams `piece` on this connection into a member, through the diff against the parent
+  // when `parent_rows` is set (filling `differ`).
+  absl::StatusOr<DumpedMember> StreamPiece(const DataPiece& piece, formats::RowState* parent_rows,
+                                           std::optional<formats::RowDiffer>& differ);
+  // A piece another connection dumped: its spooled member copied into the archive.
+  absl::StatusOr<DumpedMember> AppendSpooled(ParallelDataDumper::Spooled& spooled);
   std::string ChooseBackupId(BackupType type, absl::Time now);
   absl::Status LoadParent(const std::string& database);
   // Incremental: the parent's member for `t` when its rows can be diffed against it (same
@@ -88,7 +87,7 @@ class Dumper {
 
   // Starts extra connections on `snapshot` for the data of `tables` (plan order) when there
   // is more than one table and more than one job; quietly stays serial if they cannot connect.
-  void StartParallel(const std::string& snapshot, std::vector<const TableDef*> tables);
+  void StartParallel(const std::string& snapshot);
 
   const ConnectOptions& connect_;
   PgConnection& conn_;
@@ -96,7 +95,8 @@ class Dumper {
   ProgressListener& listener_;
   std::unique_ptr<ArchiveWriter> writer_;
   std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
-  size_t next_data_ = 0;                         // index of the next TABLE DATA in the plan
+  std::vector<DataPiece> pieces_;  // every data member to write, in plan order
+  size_t next_piece_ = 0;          // index of the next one
   Manifest manifest_;
   std::map<uint32_t, int64_t> rows_;  // by table oid
   BackupType type_ = BackupType::kFull;
@@ -139,15 +139,15 @@ absl::Status Dumper::LoadParent(const std::string& database) {
   return VerifyChain(parent_chain_);
 }
 
-void Dumper::StartParallel(const std::string& snapshot, std::vector<const TableDef*> tables) {
+void Dumper::StartParallel(const std::string& snapshot) {
   // Not for incrementals (each diff holds a table's index in memory) nor for encrypted
   // backups (a spool is plaintext on disk). Two jobs are taken by this connection's server
   // process and the compression it feeds: measured on 2 cores, an extra connection there only
   // adds the spool's I/O (bench/README.md), so connections start from the third job.
-  const int workers = std::min(Jobs(options_.jobs) - 2, static_cast<int>(tables.size()) - 1);
+  const int workers = std::min(Jobs(options_.jobs) - 2, static_cast<int>(pieces_.size()) - 1);
   if (workers < 1 || type_ == BackupType::kIncremental || options_.key != nullptr) return;
-  auto parallel = std::make_unique<ParallelDataDumper>(connect_, snapshot, std::move(tables),
-                                                       *writer_, options_.backup_dir);
+  auto parallel = std::make_unique<ParallelDataDumper>(connect_, snapshot, pieces_, *writer_,
+                                                       options_.backup_dir);
   if (parallel->Start(workers).ok()) parallel_ = std::move(parallel);
 }
 
@@ -193,10 +193,13 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   return OrderByForeignKeys(std::move(tables), edges);
 }
 
-absl::StatusOr<std::vector<PageRange>> Dumper::PartsOf(const TableDef& t) {
-  const std::vector<PageRange> whole = {{0, 0}};
+absl::StatusOr<std::vector<DataPiece>> Dumper::PiecesOf(const TableDef& t) {
+  const std::vector<DataPiece> whole = {{&t, CopyToStdoutSql(t), 0}};
   // Incrementals diff a table as one stream; TID range scans need PostgreSQL 14.
-  if (type_ == BackupType::kIncremental || conn_.server_version_num() < 140000) return whole;
+  if (type_ == BackupType::kIncremental || conn_.server_version_num() < 140000 ||
+      t.ref.estimated_bytes < 2 * options_.part_bytes) {  // heap and TOAST: an upper bound
+    return whole;
+  }
   PGARK_ASSIGN_OR_RETURN(
       PgResult r, conn_.ExecParams("SELECT pg_catalog.pg_relation_size($1::pg_catalog.oid), "
                                    "pg_catalog.current_setting('block_size')::bigint",
@@ -206,50 +209,52 @@ absl::StatusOr<std::vector<PageRange>> Dumper::PartsOf(const TableDef& t) {
   const uint64_t parts = std::min<uint64_t>(kMaxParts, bytes / std::max<uint64_t>(1, options_.part_bytes));
   if (parts < 2) return whole;
   // The first and last ranges are open: pages added since the size was read are still read.
-  std::vector<PageRange> out;
+  std::vector<DataPiece> out;
   for (uint64_t k = 0; k < parts; ++k) {
-    out.push_back({pages * k / parts, k + 1 == parts ? 0 : pages * (k + 1) / parts});
+    out.push_back({&t,
+                   CopyPagesToStdoutSql(t, pages * k / parts,
+                                        k + 1 == parts ? 0 : pages * (k + 1) / parts),
+                   static_cast<int>(k + 1)});
   }
   return out;
 }
 
-absl::StatusOr<std::vector<Dumper::DumpedMember>> Dumper::StreamTable(
-    const TableDef& t, formats::RowState* parent_rows,
+absl::StatusOr<Dumper::DumpedMember> Dumper::AppendSpooled(ParallelDataDumper::Spooled& spooled) {
+  PGARK_RETURN_IF_ERROR(spooled.status);
+  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->AppendSpool(*spooled.spool, spooled.entry));
+  listener_.OnBytes(entry.raw_bytes);
+  return DumpedMember{std::move(entry), spooled.rows};
+}
+
+absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
+    const DataPiece& piece, formats::RowState* parent_rows,
     std::optional<formats::RowDiffer>& differ) {
-  PGARK_ASSIGN_OR_RETURN(std::vector<PageRange> parts, PartsOf(t));
-  std::vector<DumpedMember> out;
-  for (size_t k = 0; k < parts.size(); ++k) {
-    PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
-    // rows -> progress and cancellation -> [the diff against the parent] -> the member
-    ProgressTap progress(listener_);
-    progress.set_downstream(member);
-    progress.set_close_downstream(false);  // the member is ended by EndMember
-    absl::Status s;
-    if (parent_rows != nullptr) {  // an incremental: never in parts
-      absl::StatusOr<formats::RowKeyer> keyer =
-          formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns);
-      s = keyer.status();
-      if (s.ok()) {
-        progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
-        progress.set_close_downstream(true);  // closing the differ lists the deletes
-      }
-    }
-    int64_t rows = 0;
+  const TableDef& t = *piece.table;
+  PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+  // rows -> progress and cancellation -> [the diff against the parent] -> the member
+  ProgressTap progress(listener_);
+  progress.set_downstream(member);
+  progress.set_close_downstream(false);  // the member is ended by EndMember
+  absl::Status s;
+  if (parent_rows != nullptr) {  // an incremental: never in parts
+    absl::StatusOr<formats::RowKeyer> keyer =
+        formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns);
+    s = keyer.status();
     if (s.ok()) {
-      absl::StatusOr<int64_t> streamed = StreamTableMember(
-          conn_, t, *member, progress,
-          parts.size() == 1 ? CopyToStdoutSql(t)
-                            : CopyPagesToStdoutSql(t, parts[k].first, parts[k].second));
-      s = streamed.status();
-      if (s.ok()) rows = *streamed;
+      progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
+      progress.set_close_downstream(true);  // closing the differ lists the deletes
     }
-    absl::StatusOr<MemberEntry> entry = writer_->EndMember();
-    PGARK_RETURN_IF_ERROR(s);
-    PGARK_RETURN_IF_ERROR(entry.status());
-    entry->part = parts.size() == 1 ? 0 : static_cast<int>(k + 1);
-    out.push_back({*std::move(entry), rows});
   }
-  return out;
+  int64_t rows = 0;
+  if (s.ok()) {
+    absl::StatusOr<int64_t> streamed = StreamTableMember(conn_, t, *member, progress, piece.copy_out);
+    s = streamed.status();
+    if (s.ok()) rows = *streamed;
+  }
+  absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+  PGARK_RETURN_IF_ERROR(s);
+  PGARK_RETURN_IF_ERROR(entry.status());
+  return DumpedMember{*std::move(entry), rows};
 }
 
 absl::Status Dumper::Data(const TableDef& t) {
@@ -272,22 +277,18 @@ absl::Status Dumper::Data(const TableDef& t) {
                         *parent_rows),
         absl::StrCat("reading the rows of table \"", display, "\" from the base backups")));
   }
-  std::optional<ParallelDataDumper::Spooled> spooled;
-  if (parallel_ != nullptr) spooled = parallel_->Take(next_data_++);
+  // Each piece (the table, or each of its parts): dumped ahead by another connection, or here.
   std::vector<DumpedMember> members;
-  if (spooled) {
-    // Another connection dumped it already: copy its member in.
-    PGARK_RETURN_IF_ERROR(
-        Annotate(spooled->status, absl::StrCat("dumping table \"", display, "\"")));
-    PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->AppendSpool(*spooled->spool, spooled->entry));
-    listener_.OnBytes(entry.raw_bytes);
-    members.push_back({std::move(entry), spooled->rows});
-  } else {
-    absl::StatusOr<std::vector<DumpedMember>> streamed =
-        StreamTable(t, parent_rows ? &*parent_rows : nullptr, differ);
-    PGARK_RETURN_IF_ERROR(
-        Annotate(streamed.status(), absl::StrCat("dumping table \"", display, "\"")));
-    members = *std::move(streamed);
+  for (; next_piece_ < pieces_.size() && pieces_[next_piece_].table == &t; ++next_piece_) {
+    const DataPiece& piece = pieces_[next_piece_];
+    std::optional<ParallelDataDumper::Spooled> spooled;
+    if (parallel_ != nullptr) spooled = parallel_->Take(next_piece_);
+    absl::StatusOr<DumpedMember> dumped =
+        spooled ? AppendSpooled(*spooled)
+                : StreamPiece(piece, parent_rows ? &*parent_rows : nullptr, differ);
+    PGARK_RETURN_IF_ERROR(Annotate(dumped.status(), absl::StrCat("dumping table \"", display, "\"")));
+    dumped->entry.part = piece.part;
+    members.push_back(*std::move(dumped));
   }
   int64_t rows = 0;
   uint64_t raw_bytes = 0;
@@ -439,13 +440,12 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                                                   .gzip = {.level = options_.gzip_level},
                                                   .jobs = Jobs(options_.jobs),
                                                   .key = options_.key}));
-  {
-    std::vector<const TableDef*> data_tables;
-    for (const PlannedMember& m : plan) {
-      if (m.data != nullptr) data_tables.push_back(m.data);
-    }
-    StartParallel(snapshot, std::move(data_tables));
+  for (const PlannedMember& m : plan) {
+    if (m.data == nullptr) continue;
+    PGARK_ASSIGN_OR_RETURN(std::vector<DataPiece> pieces, PiecesOf(*m.data));
+    pieces_.insert(pieces_.end(), pieces.begin(), pieces.end());
   }
+  StartParallel(snapshot);
   PGARK_RETURN_IF_ERROR(
       Sql("pre-data", "HEADER", "", "", "", ArchiveHeaderSql(manifest_.backup_id, server)));
   if (type_ == BackupType::kIncremental) {

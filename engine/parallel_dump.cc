@@ -42,15 +42,15 @@ absl::StatusOr<int64_t> StreamTableMember(PgConnection& conn, const TableDef& ta
 }
 
 ParallelDataDumper::ParallelDataDumper(ConnectOptions connect, std::string snapshot,
-                                       std::vector<const TableDef*> tables,
+                                       std::vector<DataPiece> pieces,
                                        formats::ArchiveWriter& writer, std::string spool_dir)
     : connect_(std::move(connect)),
       snapshot_(std::move(snapshot)),
-      tables_(std::move(tables)),
+      pieces_(std::move(pieces)),
       writer_(writer),
       spool_dir_(std::move(spool_dir)),
-      state_(tables_.size(), State::kFree),
-      done_(tables_.size()) {}
+      state_(pieces_.size(), State::kFree),
+      done_(pieces_.size()) {}
 
 ParallelDataDumper::~ParallelDataDumper() {
   {
@@ -78,27 +78,27 @@ absl::Status ParallelDataDumper::Start(int workers) {
 
 void ParallelDataDumper::Work(PgConnection* conn) {
   while (!stop_.load()) {
-    size_t i = tables_.size();
+    size_t i = pieces_.size();
     {
       absl::MutexLock lock(&mu_);
       // The first free table within the window ahead of the caller, or wait for one. (The
       // condition only decides when to stop waiting: the mutex may evaluate it on another
       // thread, before someone else claims what it found.)
       auto first_free = [this]() {
-        for (size_t j = next_take_; j < tables_.size() && j < next_take_ + window_; ++j) {
+        for (size_t j = next_take_; j < pieces_.size() && j < next_take_ + window_; ++j) {
           if (state_[j] == State::kFree) return j;
         }
-        return tables_.size();
+        return pieces_.size();
       };
       auto claimable = [this, &first_free]() {
-        return stop_.load() || next_take_ >= tables_.size() || first_free() < tables_.size();
+        return stop_.load() || next_take_ >= pieces_.size() || first_free() < pieces_.size();
       };
       mu_.Await(absl::Condition(&claimable));
       if (!stop_.load()) i = first_free();
-      if (i == tables_.size()) return;  // stopping, or nothing left
+      if (i == pieces_.size()) return;  // stopping, or nothing left
       state_[i] = State::kWorker;
     }
-    Spooled result = Dump(*conn, *tables_[i], i);
+    Spooled result = Dump(*conn, pieces_[i], i);
     const bool failed = !result.status.ok();
     absl::MutexLock lock(&mu_);
     done_[i] = std::move(result);
@@ -107,7 +107,7 @@ void ParallelDataDumper::Work(PgConnection* conn) {
   }
 }
 
-ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const TableDef& t,
+ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const DataPiece& piece,
                                                      size_t i) {
   Spooled out;
   const std::string path = formats::JoinPath(
@@ -122,7 +122,7 @@ ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const T
   StopCheck check(stop_);
   check.set_downstream(&member);
   check.set_close_downstream(false);  // the member is ended by Finish
-  absl::StatusOr<int64_t> rows = StreamTableMember(conn, t, member, check, CopyToStdoutSql(t));
+  absl::StatusOr<int64_t> rows = StreamTableMember(conn, *piece.table, member, check, piece.copy_out);
   absl::Status s = rows.status();
   if (s.ok()) out.rows = *rows;
   absl::StatusOr<formats::MemberEntry> entry = out.spool->Finish();

@@ -1,5 +1,5 @@
 // Parallel backup: extra connections that share the backup's exported snapshot dump table data
-// ahead of the archive writer, each table into its own spooled member (a hidden temporary file
+// ahead of the archive writer, each table (or part of a big one) into its own spooled member (a hidden temporary file
 // in the backup directory, compressed like any member), which the writer then appends in plan
 // order. The archive is byte-for-byte the same kind of file; only the work overlaps. Used for
 // unencrypted full and table backups (a spool holds plaintext).
@@ -29,6 +29,13 @@ absl::StatusOr<int64_t> StreamTableMember(PgConnection& conn, const TableDef& ta
                                           formats::Sink& member, formats::Sink& rows,
                                           const std::string& copy_out);
 
+// One data member to dump: a table's rows, or one part of them (a range of its pages).
+struct DataPiece {
+  const TableDef* table = nullptr;
+  std::string copy_out;  // the COPY ... TO STDOUT that reads it
+  int part = 0;          // 0: the whole table; else 1, 2, ... (MemberEntry::part)
+};
+
 class ParallelDataDumper {
  public:
   struct Spooled {
@@ -38,27 +45,26 @@ class ParallelDataDumper {
     absl::Status status;
   };
 
-  // `tables`: the data members in plan order (they must outlive this object).
-  ParallelDataDumper(ConnectOptions connect, std::string snapshot,
-                     std::vector<const TableDef*> tables, formats::ArchiveWriter& writer,
-                     std::string spool_dir);
+  // `pieces`: the data members in plan order (their tables must outlive this object).
+  ParallelDataDumper(ConnectOptions connect, std::string snapshot, std::vector<DataPiece> pieces,
+                     formats::ArchiveWriter& writer, std::string spool_dir);
   ~ParallelDataDumper();  // stops the workers, joins them, removes their spools
 
   // Connects `workers` connections to the snapshot and starts them.
   absl::Status Start(int workers);
 
-  // For tables[i], in order: the spooled member if a worker took it (waiting for it to finish),
+  // For pieces[i], in order: the spooled member if a worker took it (waiting for it to finish),
   // or nullopt if none did, in which case the caller dumps it itself.
   std::optional<Spooled> Take(size_t i);
 
  private:
   enum class State { kFree, kWorker, kDone, kCaller };
   void Work(PgConnection* conn);
-  Spooled Dump(PgConnection& conn, const TableDef& t, size_t i);
+  Spooled Dump(PgConnection& conn, const DataPiece& piece, size_t i);
 
   const ConnectOptions connect_;
   const std::string snapshot_;
-  const std::vector<const TableDef*> tables_;
+  const std::vector<DataPiece> pieces_;
   formats::ArchiveWriter& writer_;
   const std::string spool_dir_;
   std::vector<std::unique_ptr<PgConnection>> conns_;
