@@ -14,6 +14,7 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
   absl::Mutex mu;
   std::vector<State> state(jobs.size(), State::kWaiting);
   size_t unclaimed = jobs.size();
+  size_t first_waiting = 0;  // every job before it has been taken
   std::map<std::string, int> busy;  // group -> jobs running
   absl::Status first_error;
 
@@ -27,7 +28,7 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
         // only says whether to stop waiting, and the pick is made after.
         auto first_ready = [&] {
           size_t first = jobs.size();
-          for (size_t i = 0; i < jobs.size(); ++i) {
+          for (size_t i = first_waiting; i < jobs.size(); ++i) {
             if (state[i] != State::kWaiting) continue;
             bool ready = true;
             for (size_t dep : jobs[i].after) ready = ready && state[dep] == State::kDone;
@@ -45,6 +46,9 @@ absl::Status RunConnectionJobs(const std::vector<PgConnection*>& conns,
         if (pick == jobs.size()) return;  // all taken, or one failed
         state[pick] = State::kRunning;
         --unclaimed;
+        while (first_waiting < jobs.size() && state[first_waiting] != State::kWaiting) {
+          ++first_waiting;
+        }
         ++busy[jobs[pick].group];
       }
       absl::Status s = jobs[pick].run(conn);
