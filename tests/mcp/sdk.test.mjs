@@ -112,9 +112,12 @@ test('every tool, end to end', async () => {
   assert.equal(sql('SELECT title FROM books WHERE id = 1'), 'The Salt Roads: Book 1');
 
   sql("DELETE FROM chapters WHERE number > 6");
-  r = await call('db_restore_full', { backupFile: full, dropExisting: true });
+  r = await call('db_restore_full', { backupFile: full, dropExisting: true, jobs: 2 });
   assert.ok(!r.isError, r.content?.[0]?.text);
   assert.equal(sql('SELECT count(*) FROM chapters'), '144');
+  // The database is not empty, so the parallel restore says why it used one transaction.
+  assert.ok(r.structuredContent.warnings.some((w) => /not empty; restored on one connection/.test(w)),
+            JSON.stringify(r.structuredContent.warnings));
 
   r = await call('db_delete_backup', { backupFile: tableBackup });
   assert.equal(r.structuredContent.deletedFile, tableBackup);
@@ -175,6 +178,8 @@ test('hostile and wrong arguments are tool errors, and the server stays up', asy
     ['db_list_backups', { sortBy: 'random' }, /must be one of/],
     ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz' }, /not found/],
     ['db_restore_full', {}, /required/],
+    ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz', jobs: 0 }, /at least 1/],
+    ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz', jobs: 'two' }, /integer/],
     ['db_backup_full', { bogus: true }, /unknown argument/],
   ];
   for (const [name, args, pattern] of cases) {
