@@ -1,7 +1,9 @@
 // `Restore` loads a pgark archive back into a database: the whole archive or some of its
 // tables. It verifies the file against its manifest before touching the database, then does
 // everything in one transaction, checking each member's decompressed SHA-256 and row count
-// before COMMIT: the database ends up restored, or exactly as it was.
+// before COMMIT: the database ends up restored, or exactly as it was. With `jobs` above 1 an
+// empty database is instead restored over several connections into a staged copy that
+// replaces it at the end (staged_database.h), with the same outcome on failure.
 #ifndef PGARK_ENGINE_RESTORER_H_
 #define PGARK_ENGINE_RESTORER_H_
 
