@@ -516,6 +516,11 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
     absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(connect);
     if (made.ok()) {
       staged = *std::move(made);
+      for (const std::string& other : staged->others()) {
+        result.warnings.push_back(absl::StrCat(
+            "database \"", other, "\" is a copy left by an interrupted parallel restore (or "
+            "one still running); drop it when no restore is running"));
+      }
     } else if (absl::IsFailedPrecondition(made.status())) {
       result.warnings.push_back(absl::StrCat(made.status().message(),
                                              "; restored on one connection instead"));

@@ -104,6 +104,10 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   }
   std::unique_ptr<StagedDatabase> staged(
       new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
+  PGARK_ASSIGN_OR_RETURN(PgResult others,
+                         staged->admin_.Exec("SELECT datname FROM pg_database WHERE datname "
+                                             "LIKE 'pgark\\_restore\\_%' ORDER BY datname"));
+  for (int i = 0; i < others.rows(); ++i) staged->others_.push_back(others.String(i, 0));
   std::random_device rd;
   staged->staged_name_ = absl::StrFormat("pgark_restore_%08x%04x", rd(), rd() & 0xffff);
   absl::Status s = staged->admin_

@@ -37,6 +37,9 @@ class StagedDatabase {
   // Connects to the copy.
   const ConnectOptions& connect() const { return staged_connect_; }
 
+  // Copies that were there already: left by a restore that was killed (or one running now).
+  const std::vector<std::string>& others() const { return others_; }
+
   // Puts the copy in the target's place. REQUIRES: no connection to the copy is open. The old
   // target is dropped afterwards; if that fails, a warning names it.
   absl::Status Swap(std::vector<std::string>& warnings);
@@ -56,6 +59,7 @@ class StagedDatabase {
   std::string staged_name_;
   ConnectOptions staged_connect_;
   bool exists_ = false;  // the copy exists and is ours to drop
+  std::vector<std::string> others_;
 };
 
 }  // namespace pgark::engine

@@ -93,6 +93,21 @@ TEST_F(ParallelRestoreTest, EveryObjectKindAndTheDatabasesOwnProperties) {
   EXPECT_EQ(Query(dst, "SELECT sum(hits) FROM app.counters"), "200");  // no trigger fired
 }
 
+TEST_F(ParallelRestoreTest, ACopyLeftByAKilledRestoreIsReported) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string file = BackupOrDie(src);
+  Exec("postgres", "CREATE DATABASE pgark_restore_0123456789ab");
+  std::string dst = NewDatabase("dst");
+  auto restored = Restore(dst, file, 2);
+  Exec("postgres", "DROP DATABASE pgark_restore_0123456789ab");
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_THAT(restored->warnings,
+              Contains(HasSubstr("\"pgark_restore_0123456789ab\" is a copy left by an "
+                                 "interrupted parallel restore")));
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+}
+
 TEST_F(ParallelRestoreTest, ABadRowLeavesTheTargetAsItWas) {
   std::string src = NewDatabase("src");
   Exec(src, "CREATE DOMAIN public.amount AS integer; "
