@@ -62,6 +62,14 @@ absl::StatusOr<PgConnection> ConnectAdmin(const ConnectOptions& target) {
   return PgConnection::Connect(admin);
 }
 
+// Why `database` cannot be restored through a copy; the caller then restores it in one
+// transaction.
+template <typename... Why>
+absl::Status CannotStage(absl::string_view database, const Why&... why) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("database \"", database, "\" cannot be restored in parallel: ", why...));
+}
+
 absl::StatusOr<std::string> Fingerprint(PgConnection& target) {
   PGARK_ASSIGN_OR_RETURN(PgResult r, target.Exec(kFingerprint));
   return r.String(0, 0);
@@ -90,17 +98,13 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
                       : !r.Bool(0, 4)   ? "the role does not own it"
                       : r.Int(0, 5) > 0 ? "other sessions are connected to it"
                                         : nullptr;
-    if (why != nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database \"", name, "\" cannot be restored in parallel: ", why));
-    }
+    if (why != nullptr) return CannotStage(name, why);
     PGARK_ASSIGN_OR_RETURN(fingerprint, Fingerprint(conn));
   }  // the copy needs the target to itself
   absl::StatusOr<PgConnection> admin = ConnectAdmin(target);
   if (!admin.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database \"", name, "\" cannot be restored in parallel: no maintenance database "
-        "(postgres, template1) to create its copy from: ", admin.status().message()));
+    return CannotStage(name, "no maintenance database (postgres, template1) to create its copy "
+                             "from: ", admin.status().message());
   }
   std::unique_ptr<StagedDatabase> staged(
       new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
@@ -116,14 +120,11 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
                                           " OWNER ", QuoteIdent(owner)))
                        .status();
   if (!s.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("database \"", staged->target_name_,
-                                                      "\" cannot be copied: ", s.message()));
+    return CannotStage(staged->target_name_, "copying it failed: ", s.message());
   }
   staged->exists_ = true;
   if (absl::Status copied = staged->CopyDatabaseProperties(); !copied.ok()) {
-    return absl::FailedPreconditionError(  // the copy is dropped on the way out
-        absl::StrCat("database \"", staged->target_name_,
-                     "\" cannot be restored in parallel: ", copied.message()));
+    return CannotStage(staged->target_name_, copied.message());  // the copy is dropped on return
   }
   staged->staged_connect_ = target;
   staged->staged_connect_.dbname = staged->staged_name_;
