@@ -1,7 +1,6 @@
 #include "engine/catalog.h"
 
 #include <algorithm>
-
 #include <map>
 #include <set>
 

@@ -49,6 +49,8 @@ struct BackupOptions {
 
 enum class OnConflict { kError, kSkip, kUpdate };
 
+inline constexpr int kMaxRestoreJobs = 64;  // RestoreOptions::jobs above it are capped
+
 struct RestoreOptions {
   std::string backup_dir;
   std::string backup_file;  // a plain name inside backup_dir
@@ -58,7 +60,7 @@ struct RestoreOptions {
   bool drop_existing = false;  // drop the archive's tables that exist before restoring them
   // Connections loading the data and building indexes. Above 1, an empty target database is
   // restored through a staged copy (see engine/staged_database.h); otherwise, or when it
-  // cannot be, one connection restores everything in one transaction.
+  // cannot be, one connection restores everything in one transaction. At most kMaxRestoreJobs.
   int jobs = 1;
   std::shared_ptr<const formats::EncryptionKey> key;  // for an encrypted backup
 };

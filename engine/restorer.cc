@@ -312,12 +312,12 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     p.rows += m->rows;
     p.bytes += m->raw_bytes;
   }
+  std::map<std::string, const formats::TableEntry*> table_of;  // OwnerKey -> selected table
+  for (const formats::TableEntry& t : tables) table_of[OwnerKey(t.schema, t.table)] = &t;
   for (const MemberEntry* m : order) {
-    const formats::TableEntry* table = nullptr;
-    for (const formats::TableEntry& t : tables) {
-      if (t.schema == m->schema && t.table == m->table) table = &t;
-    }
-    if (table == nullptr) continue;
+    auto found = table_of.find(OwnerOf(*m));
+    if (found == table_of.end()) continue;
+    const formats::TableEntry* table = found->second;
     const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
     data_jobs[OwnerOf(*m)].push_back(jobs.size());
     Progress* p = &progress[OwnerOf(*m)];
@@ -528,9 +528,8 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
       return made.status();
     }
   }
-  constexpr int kMaxJobs = 64;
   absl::Status s = RestoreInto(staged ? staged->connect() : connect,
-                               staged ? std::min(options.jobs, kMaxJobs) : 1,
+                               staged ? std::min(options.jobs, kMaxRestoreJobs) : 1,
                                chain, tables, options, ListenerOr(listener), result);
   if (s.ok() && staged) s = staged->Swap(result.warnings);
   if (!s.ok()) {

@@ -110,7 +110,6 @@ absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
 
 namespace cli_internal {
 
-
 absl::StatusOr<engine::Content> ContentOf(const ParsedArgs& a) {
   if (a.Has("schema-only") && a.Has("data-only")) {
     return absl::InvalidArgumentError("--schema-only and --data-only exclude each other");

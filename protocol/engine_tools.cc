@@ -358,7 +358,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
               Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                       {"dropExisting", Bool("drop the backup's objects that exist first", false)},
                       {"onConflict", OnConflictArg()},
-                      {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 64},
+                      {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", engine::kMaxRestoreJobs},
                                 {"default", 1},
                                 {"description", "connections loading data and building indexes"}}}},
                      {"backupFile"}),
