@@ -1,7 +1,8 @@
-// gzip transforms (zlib). `GzipCompressor` writes one gzip member per Close(); archives get a
-// member per table by opening one compressor per member over a shared file. `GzipDecompressor`
-// reads any number of concatenated members (what `gunzip` accepts) and reports a stream that
-// ends mid-member as data loss. zlib is kept out of this header.
+// gzip transforms: zlib deflates, ISA-L's igzip inflates. `GzipCompressor` writes one gzip
+// member per Close(); archives get a member per table by opening one compressor per member over
+// a shared file. `GzipDecompressor` reads any number of concatenated members (what `gunzip`
+// accepts) and reports a stream that ends mid-member as data loss. Neither library shows in this
+// header.
 #ifndef PGARK_FORMATS_GZIP_H_
 #define PGARK_FORMATS_GZIP_H_
 
@@ -59,6 +60,9 @@ class GzipDecompressor : public ForwardingSink {
   absl::Status Finish() override;
 
  private:
+  // Inflates the staged input not consumed yet.
+  absl::Status Drain();
+
   struct State;
   std::unique_ptr<State> state_;
 };

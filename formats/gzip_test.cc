@@ -1,5 +1,7 @@
 #include "formats/gzip.h"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <random>
 #include <string>
@@ -95,6 +97,29 @@ TEST(GzipTest, ConcatenatedMembersDecompressAsOneStream) {
   auto all = Decompress(*a + *b + *c, 5);
   ASSERT_THAT(all, IsOk());
   EXPECT_EQ(*all, "first member\nthird member\n");
+}
+
+// Other writers fill the optional header fields (extra field, file name, comment, header CRC);
+// each must be skipped, in any chunking, and a wrong header CRC caught.
+TEST(GzipTest, ReadsOptionalHeaderFields) {
+  const std::string data = TestData(50000);
+  auto plain = Compress(data, 4096);
+  ASSERT_THAT(plain, IsOk());
+  std::string header = plain->substr(0, 10);
+  header[3] = 2 | 4 | 8 | 16;  // FHCRC, FEXTRA, FNAME, FCOMMENT
+  header += std::string("\x06\x00" "BC" "\x02\x00" "xy", 8) + "chapters.copy" + '\0' + "a comment" + '\0';
+  uLong crc = crc32(0, reinterpret_cast<const Bytef*>(header.data()), header.size());
+  header += static_cast<char>(crc & 0xff);
+  header += static_cast<char>((crc >> 8) & 0xff);
+  const std::string member = header + plain->substr(10);
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{4096}}) {
+    auto back = Decompress(member + *plain, chunk);
+    ASSERT_THAT(back, IsOk()) << "chunk " << chunk;
+    EXPECT_TRUE(*back == data + data) << "chunk " << chunk;
+  }
+  std::string bad = member;
+  bad[header.size() - 1] = static_cast<char>(bad[header.size() - 1] ^ 1);
+  EXPECT_THAT(Decompress(bad, 4096), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST(GzipTest, OutputIsReadBySystemGzip) {
