@@ -5,10 +5,12 @@
 # touches a real server. Not a test: it asserts nothing and prints a Markdown table of times,
 # MB/s, ratios, sizes and peak RSS, and draws bench/results.png.
 #
-#   bench/e2e.sh [ROWS]          (default 400000; 4000000 for the 10x variant)
+#   bench/e2e.sh [ROWS [REPEAT]]   (default 400000 rows, each step run 3 times, median shown;
+#                                   4000000 for the 10x variant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-400000}
+repeat=${2:-3}
 dataset=${PGARK_BENCH_DATASET:-../shared/bench/prose_dataset.sql}
 bash tools/setup.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
@@ -29,19 +31,29 @@ for t in chapters pgbench_accounts pgbench_branches pgbench_tellers pgbench_hist
 done
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
-# run NAME BASE COMMAND...: wall seconds and peak RSS (MB) of the command, appended to results;
-# BASE is the index of the row its ratio is taken against.
+# run NAME BASE COMMAND...: runs the command $repeat times (each after a CHECKPOINT and a sync,
+# so that no run pays for an earlier one's writes, and after $before if set: a restore's fresh
+# database) and appends its median wall seconds and largest peak RSS (MB) to results. BASE is
+# the index of the row its ratio is taken against. $after, if set, runs after each run, untimed.
 results=()
 run() {
   local name=$1 base=$2; shift 2
-  local t0 t1 rss
-  psql -X -q -d postgres -c CHECKPOINT  # no step pays for the previous step's writes
-  t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$dir/rss" bash -c "$*" >/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; exit 1; }
-  t1=$(date +%s.%N)
-  rss=$(tail -1 "$dir/rss")
-  results+=("$name"$'\t'"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"$'\t'"$((rss / 1024))"$'\t'"$base")
-  echo "  $name done" >&2
+  local times=() rss=0 t0 t1 r
+  for ((k = 0; k < repeat; k++)); do
+    [[ -n "${before:-}" ]] && bash -c "$before"
+    psql -X -q -d postgres -c CHECKPOINT
+    sync
+    t0=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$dir/rss" bash -c "$*" >/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    [[ -n "${after:-}" ]] && bash -c "$after"
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')")
+    r=$(tail -1 "$dir/rss"); ((r > rss)) && rss=$r
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  results+=("$name"$'\t'"$median"$'\t'"$((rss / 1024))"$'\t'"$base")
+  echo "  $name: ${times[*]} s (median $median)" >&2
 }
 size() { du -sb --apparent-size "$1" | cut -f1; }
 
@@ -49,19 +61,19 @@ echo "timing..." >&2
 run "raw COPY TO STDOUT > /dev/null" 0 "for t in chapters pgbench_accounts pgbench_branches pgbench_tellers; do psql -X -At -d bench -c \"COPY \$t TO STDOUT\"; done > /dev/null"
 run "pg_dump -Fc" 1 "pg_dump -Fc -d bench -f $out/dump.fc"
 run "pg_dump -Fp, gzip -6" 1 "pg_dump -d bench | gzip -6 > $out/dump.sql.gz"
-run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
-run "pgark backup full (level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full --compress-level 6"
-run "pgark backup full (default, level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full"
-run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
-run "pgark backup full (default, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
+before="rm -rf $out/dump.dir" run "pg_dump -Fd -j2" 1 "pg_dump -Fd -j2 -d bench -f $out/dump.dir"
+before="rm -rf $out/pgark6" run "pgark backup full (level 6)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6 backup full --compress-level 6"
+before="rm -rf $out/pgark4" run "pgark backup full (default, level 4)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark4 backup full"
+before="rm -rf $out/pgarkfast" run "pgark backup full (fast)" 0 "$pgark --quiet --db dbname=bench --backup-dir $out/pgarkfast backup full --compress-level fast"
+before="rm -rf $out/pgark6j1" run "pgark backup full (default, --jobs 1)" 1 "$pgark --quiet --db dbname=bench --backup-dir $out/pgark6j1 backup full --jobs 1"
 f6=$(ls "$out"/pgark6/*.sql.gz)
-createdb r_pg_restore; createdb r_psql; createdb r_pgark; createdb r_pgark_j2
-# Each restore is dropped once timed, so that every one starts from the same cluster (a restore
-# into a cluster already holding the previous ones measured 10-25% slower).
-run "pg_restore -j2 (from -Fc)" 8 "pg_restore -j2 -d r_pg_restore $out/dump.fc"; dropdb r_pg_restore
-run "gunzip -c pgark file, psql" 8 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r_psql"; dropdb r_psql
-run "pgark restore full" 8 "$pgark --quiet --db dbname=r_pgark --backup-dir $out/pgark6 restore full $(basename "$f6")"; dropdb r_pgark
-run "pgark restore full --jobs 2" 8 "$pgark --quiet --db dbname=r_pgark_j2 --backup-dir $out/pgark6 restore full --jobs 2 $(basename "$f6")"; dropdb r_pgark_j2
+# Each restore goes into a fresh empty database, dropped once timed, so that every run starts
+# from the same cluster (a restore into a cluster already holding the previous ones measured
+# 10-25% slower).
+before="createdb r" after="dropdb r" run "pg_restore -j2 (from -Fc)" 8 "pg_restore -j2 -d r $out/dump.fc"
+before="createdb r" after="dropdb r" run "gunzip -c pgark file, psql" 8 "gunzip -c $f6 | psql -X -q -v ON_ERROR_STOP=1 -d r"
+before="createdb r" after="dropdb r" run "pgark restore full" 8 "$pgark --quiet --db dbname=r --backup-dir $out/pgark6 restore full $(basename "$f6")"
+before="createdb r" after="dropdb r" run "pgark restore full --jobs 2" 8 "$pgark --quiet --db dbname=r --backup-dir $out/pgark6 restore full --jobs 2 $(basename "$f6")"
 
 # Export and import: 1M narrow rows, next to psql's \copy of the same table and file.
 psql -X -q -d bench -c "CREATE TABLE items AS SELECT g AS id, md5(g::text) AS name, g % 100 AS qty,
@@ -69,10 +81,10 @@ psql -X -q -d bench -c "CREATE TABLE items AS SELECT g AS id, md5(g::text) AS na
   ALTER TABLE items ADD PRIMARY KEY (id); CREATE TABLE items_psql (LIKE items INCLUDING ALL);
   CREATE TABLE items_pgark (LIKE items INCLUDING ALL);"
 run "psql \\copy items TO csv" 12 "psql -X -d bench -c '\\copy (SELECT * FROM items ORDER BY id) TO $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark export csv items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
-run "pgark export json items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
-run "psql \\copy items_psql FROM csv" 15 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
-run "pgark import csv (same file)" 15 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
+before="rm -f $out/exp/export-*" run "pgark export csv items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export csv items"
+before="rm -f $out/exp/export-*.json" run "pgark export json items" 12 "$pgark --quiet --db dbname=bench --backup-dir $out/exp export json items"
+before="psql -X -q -d bench -c 'TRUNCATE items_psql'" run "psql \\copy items_psql FROM csv" 15 "psql -X -d bench -c '\\copy items_psql FROM $out/items.csv WITH (FORMAT csv, HEADER)'"
+before="psql -X -q -d bench -c 'TRUNCATE items_pgark'" run "pgark import csv (same file)" 15 "cp $out/items.csv $out/exp/items.csv && $pgark --quiet --db dbname=bench --backup-dir $out/exp import csv items_pgark items.csv"
 
 {
 echo

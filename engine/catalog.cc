@@ -5,8 +5,10 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "engine/catalog_internal.h"
 #include "engine/sql_text.h"
 #include "formats/status_macros.h"
@@ -90,6 +92,18 @@ constexpr char kTriggersSql[] =
     "FROM pg_catalog.pg_trigger t WHERE t.tgrelid = $1::pg_catalog.oid AND NOT t.tgisinternal ";
 constexpr char kTriggersSince13[] = "AND t.tgparentid = 0 ";
 
+constexpr char kRulesSql[] =
+    "SELECT r.oid, r.rulename, pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled "
+    "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = $1::pg_catalog.oid "
+    "AND r.rulename <> '_RETURN' ORDER BY r.rulename";
+
+// The statistics target is settable from PostgreSQL 13 (and NULL for the default from 17).
+constexpr char kStatisticsSql[] =
+    "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), %s "
+    "FROM pg_catalog.pg_statistic_ext s "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
+    "WHERE s.stxrelid = $1::pg_catalog.oid ORDER BY n.nspname, s.stxname";
+
 constexpr char kPoliciesSql[] =
     "SELECT p.oid, p.polname, p.polcmd, p.polpermissive, "
     "CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT pg_catalog.string_agg("
@@ -98,7 +112,8 @@ constexpr char kPoliciesSql[] =
     "pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
     "FROM pg_catalog.pg_policy p WHERE p.polrelid = $1::pg_catalog.oid ORDER BY p.polname";
 
-// Comments on the table, its columns, constraints, indexes, triggers and policies.
+// Comments on the table, its columns, constraints, indexes, triggers, rules, statistics
+// objects and policies.
 constexpr char kTableCommentsSql[] =
     "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d "
     "WHERE (d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (d.objoid = $1::pg_catalog.oid "
@@ -107,6 +122,10 @@ constexpr char kTableCommentsSql[] =
     "  (SELECT oid FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.oid)) "
     "OR (d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objoid IN "
     "  (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = $1::pg_catalog.oid)) "
+    "OR (d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid IN "
+    "  (SELECT oid FROM pg_catalog.pg_rewrite WHERE ev_class = $1::pg_catalog.oid)) "
+    "OR (d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid IN "
+    "  (SELECT oid FROM pg_catalog.pg_statistic_ext WHERE stxrelid = $1::pg_catalog.oid)) "
     "OR (d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid IN "
     "  (SELECT oid FROM pg_catalog.pg_policy WHERE polrelid = $1::pg_catalog.oid))";
 
@@ -365,6 +384,24 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   for (int i = 0; i < trg.rows(); ++i) {
     def.triggers.push_back({static_cast<uint32_t>(trg.Int(i, 0)), trg.String(i, 1),
                             trg.String(i, 2), trg.Char(i, 3)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult rules, conn_.ExecParams(kRulesSql, oid));
+  for (int i = 0; i < rules.rows(); ++i) {
+    def.rules.push_back({static_cast<uint32_t>(rules.Int(i, 0)), rules.String(i, 1),
+                         std::string(absl::StripSuffix(rules.Text(i, 2), ";")), rules.Char(i, 3)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult stats,
+      conn_.ExecParams(absl::StrFormat(kStatisticsSql, conn_.server_version_num() >= 130000
+                                                           ? "COALESCE(s.stxstattarget, -1)"
+                                                           : "-1"),
+                       oid));
+  for (int i = 0; i < stats.rows(); ++i) {
+    def.statistics.push_back({static_cast<uint32_t>(stats.Int(i, 0)), stats.String(i, 1),
+                              stats.String(i, 2), stats.String(i, 3),
+                              static_cast<int>(stats.Int(i, 4))});
   }
 
   PGARK_ASSIGN_OR_RETURN(PgResult pol, conn_.ExecParams(kPoliciesSql, oid));

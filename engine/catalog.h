@@ -26,6 +26,8 @@ inline constexpr uint32_t kPgNamespace = 2615;
 inline constexpr uint32_t kPgConstraint = 2606;
 inline constexpr uint32_t kPgTrigger = 2620;
 inline constexpr uint32_t kPgPolicy = 3256;
+inline constexpr uint32_t kPgRewrite = 2618;
+inline constexpr uint32_t kPgStatisticExt = 3381;
 inline constexpr uint32_t kPgExtension = 3079;
 
 // A catalog object: which catalog it lives in, and its OID there.
@@ -108,6 +110,23 @@ struct TriggerDef {
   char enabled = 'O';      // 'O' origin (default), 'D' disabled, 'R' replica, 'A' always
 };
 
+// A rule other than a view's own (_RETURN).
+struct RuleDef {
+  uint32_t oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_ruledef(): a complete CREATE RULE statement, no ';'
+  char enabled = 'O';      // as TriggerDef::enabled (tables only; a view's rules are enabled)
+};
+
+// An extended statistics object (CREATE STATISTICS) on a table.
+struct StatisticsDef {
+  uint32_t oid = 0;
+  std::string schema;      // its own schema, which may differ from the table's
+  std::string name;
+  std::string definition;  // pg_get_statisticsobjdef(): a complete CREATE STATISTICS statement
+  int target = -1;         // ALTER STATISTICS ... SET STATISTICS; -1 is the default
+};
+
 struct PolicyDef {
   uint32_t oid = 0;
   std::string name;
@@ -130,8 +149,12 @@ struct TableDef {
   bool row_security = false;
   bool force_row_security = false;
   std::vector<TriggerDef> triggers;
+  std::vector<RuleDef> rules;
+  std::vector<StatisticsDef> statistics;
   std::vector<PolicyDef> policies;
-  CommentMap comments;  // the table's, its columns', constraints', indexes', triggers', policies'
+  // The table's, its columns', constraints', indexes', triggers', rules', statistics objects'
+  // and policies'.
+  CommentMap comments;
   Privileges privileges;
   ObjectId id() const { return {kPgClass, ref.oid}; }
   std::vector<ColumnDef> columns;
@@ -174,7 +197,15 @@ struct SchemaObjectDef {
   SequenceDef sequence;     // SEQUENCE
   std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
   std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
+  std::vector<RuleDef> rules;        // VIEW
   Privileges privileges;    // not for EXTENSION
+};
+
+// Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
+struct UncarriedObjects {
+  std::string kind;  // singular, e.g. "aggregate", "large object"
+  int64_t count = 0;
+  std::vector<std::string> examples;  // up to three names, sorted
 };
 
 class Catalog {
@@ -208,6 +239,12 @@ class Catalog {
 
   // Every foreign key between two different tables, as (referencing oid, referenced oid).
   absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
+
+  // User objects of the kinds pgark does not back up yet (aggregates, collations, operators,
+  // text search, casts, foreign tables and servers, extended statistics on other relations
+  // than tables, column and default privileges, publications, event triggers, languages,
+  // large objects), one entry per kind present. Excludes system schemas and extension members.
+  absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_split.h"
 #include "engine/catalog.h"
 #include "engine/catalog_internal.h"
@@ -115,6 +116,12 @@ constexpr char kViewTriggersSql[] =
     "SELECT t.tgrelid, t.oid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled "
     "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class v ON v.oid = t.tgrelid "
     "WHERE v.relkind = 'v' AND NOT t.tgisinternal ORDER BY t.tgname";
+
+// Rules a view has besides its own (_RETURN): INSTEAD rules that make it updatable.
+constexpr char kViewRulesSql[] =
+    "SELECT r.ev_class, r.oid, r.rulename, pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled "
+    "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
+    "WHERE v.relkind IN ('v', 'm') AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
 // The object that owns each sub-object, so that dependencies can be stated between objects
 // that are dumped: rules (views), column defaults and constraints (tables, domains), table row
@@ -325,6 +332,14 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     if (it == index.end()) continue;
     out[it->second].triggers.push_back(
         {Oid(trg, i, 1), trg.String(i, 2), trg.String(i, 3), trg.Char(i, 4)});
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult rules, conn_.Exec(kViewRulesSql));
+  for (int i = 0; i < rules.rows(); ++i) {
+    auto it = index.find(Oid(rules, i, 0));
+    if (it == index.end()) continue;
+    out[it->second].rules.push_back({Oid(rules, i, 1), rules.String(i, 2),
+                                     std::string(absl::StripSuffix(rules.Text(i, 3), ";")),
+                                     rules.Char(i, 4)});
   }
   return absl::OkStatus();
 }

@@ -174,6 +174,10 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
         b.Sql("post-data", "INDEX", t.ref.schema, i.name, t.ref.name,
               PartitionedIndexSql(i) + IndexComment(t, i));
       }
+      for (const StatisticsDef& s : t.statistics) {
+        b.Sql("post-data", "STATISTICS", t.ref.schema, s.name, t.ref.name,
+              StatisticsSql(s, t.comments));
+      }
     }
     for (const SchemaObjectDef& o : objects) {
       for (const IndexDef& i : o.indexes) {
@@ -197,6 +201,10 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
         b.Sql("post-data", "TRIGGER", t.ref.schema, tr.name, t.ref.name,
               TriggerSql(t.ref.schema, t.ref.name, tr, t.comments));
       }
+      for (const RuleDef& r : t.rules) {
+        b.Sql("post-data", "RULE", t.ref.schema, r.name, t.ref.name,
+              RuleSql(t.ref.schema, t.ref.name, r, t.comments));
+      }
       b.Sql("post-data", "ROW SECURITY", t.ref.schema, t.ref.name, t.ref.name, RowSecuritySql(t));
       for (const PolicyDef& p : t.policies) {
         b.Sql("post-data", "POLICY", t.ref.schema, p.name, t.ref.name, PolicySql(t, p));
@@ -206,6 +214,9 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
       for (const TriggerDef& tr : o.triggers) {
         b.Sql("post-data", "TRIGGER", o.schema, tr.name, o.name,
               TriggerSql(o.schema, o.name, tr, {}));
+      }
+      for (const RuleDef& r : o.rules) {
+        b.Sql("post-data", "RULE", o.schema, r.name, o.name, RuleSql(o.schema, o.name, r, {}));
       }
     }
     if (options.with_owners) {

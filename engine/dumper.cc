@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -57,12 +58,16 @@ class Dumper {
       : connect_(connect), conn_(conn), options_(options), listener_(listener) {}
 
   absl::StatusOr<Manifest> Run(BackupType type);
+  // What the backup could not carry (Catalog::ListUncarried), as messages.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   uint64_t base_full_size() const {
     return parent_chain_.empty() ? 0 : parent_chain_.front().manifest.size;
   }
 
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
+  // Adds a warning for each kind of object in the database that the backup leaves out.
+  absl::Status WarnUncarried(Catalog& catalog);
   absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
                    absl::string_view name, absl::string_view table, absl::string_view sql,
                    absl::string_view identity = "");
@@ -93,6 +98,7 @@ class Dumper {
   PgConnection& conn_;
   const BackupOptions& options_;
   ProgressListener& listener_;
+  std::vector<std::string> warnings_;
   std::unique_ptr<ArchiveWriter> writer_;
   std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
   std::vector<DataPiece> pieces_;  // every data member to write, in plan order
@@ -191,6 +197,25 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   }
   PGARK_ASSIGN_OR_RETURN(auto edges, catalog.ListForeignKeyEdges());
   return OrderByForeignKeys(std::move(tables), edges);
+}
+
+absl::Status Dumper::WarnUncarried(Catalog& catalog) {
+  PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog.ListUncarried());
+  for (const UncarriedObjects& k : kinds) {
+    // Large objects are data; everything else is schema.
+    const bool data = k.kind == "large object";
+    if (options_.content == (data ? Content::kSchemaOnly : Content::kDataOnly)) continue;
+    // Privileges are only carried with --with-owners.
+    if (absl::StrContains(k.kind, "privilege") && !options_.with_owners) continue;
+    std::string plural = k.kind;
+    if (k.count != 1) plural = absl::EndsWith(plural, "y") ? plural.substr(0, plural.size() - 1) + "ies"
+                                                           : plural + "s";
+    warnings_.push_back(absl::StrCat(
+        "left out of this backup (pgark does not back up these yet): ", k.count, " ", plural,
+        " (", absl::StrJoin(k.examples, ", "),
+        k.count > static_cast<int64_t>(k.examples.size()) ? ", ..." : "", ")"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<DataPiece>> Dumper::PiecesOf(const TableDef& t) {
@@ -400,6 +425,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   if (type == BackupType::kFull) {
     PGARK_ASSIGN_OR_RETURN(objects, catalog.ListSchemaObjects());
     PGARK_ASSIGN_OR_RETURN(deps, catalog.ListDependencies());
+    PGARK_RETURN_IF_ERROR(WarnUncarried(catalog));
   }
   const std::vector<PlannedMember> plan =
       PlanArchive(tables, objects, deps, {options_.content, options_.with_owners});
@@ -527,7 +553,7 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   }
   PGARK_RETURN_IF_ERROR(manifest);
   return BackupResult{*std::move(manifest), absl::ToInt64Milliseconds(absl::Now() - start),
-                      dumper.base_full_size()};
+                      dumper.base_full_size(), dumper.warnings()};
 }
 
 }  // namespace pgark::engine

@@ -6,6 +6,7 @@
 #define PGARK_ENGINE_DUMPER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/options.h"
@@ -20,6 +21,9 @@ struct BackupResult {
   formats::Manifest manifest;
   int64_t duration_ms = 0;
   uint64_t base_full_size = 0;  // incremental: size of the chain's full backup
+  // Full and incremental backups: one message per kind of object in the database that pgark
+  // does not back up yet (engine/catalog.h, ListUncarried).
+  std::vector<std::string> warnings;
 };
 
 // An incremental backup (engine/incremental.h) stores every table's changes since its parent;

@@ -274,18 +274,46 @@ std::string PartitionedIndexSql(const IndexDef& index) {
   return absl::StrCat(sql, ";\n\n");
 }
 
-std::string TriggerSql(absl::string_view schema, absl::string_view relation,
-                       const TriggerDef& t, const CommentMap& comments) {
+namespace {
+
+// A trigger's or rule's CREATE statement, then the ALTER TABLE that sets its firing state when
+// that is not the default ('O'), then its comment. `keyword` is TRIGGER or RULE.
+template <typename Def>
+std::string FiringObjectSql(absl::string_view keyword, uint32_t classid, absl::string_view schema,
+                            absl::string_view relation, const Def& d, const CommentMap& comments) {
   const std::string name = QualifiedName(schema, relation);
-  std::string sql = absl::StrCat(t.definition, ";\n\n");
-  const char* state = t.enabled == 'D' ? "DISABLE" : t.enabled == 'R' ? "ENABLE REPLICA"
-                      : t.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
+  std::string sql = absl::StrCat(d.definition, ";\n\n");
+  const char* state = d.enabled == 'D' ? "DISABLE" : d.enabled == 'R' ? "ENABLE REPLICA"
+                      : d.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
   if (state != nullptr) {
-    absl::StrAppend(&sql, "ALTER TABLE ", name, " ", state, " TRIGGER ", QuoteIdent(t.name),
+    absl::StrAppend(&sql, "ALTER TABLE ", name, " ", state, " ", keyword, " ", QuoteIdent(d.name),
                     ";\n\n");
   }
-  absl::StrAppend(&sql, CommentSql(absl::StrCat("TRIGGER ", QuoteIdent(t.name), " ON ", name),
-                                   CommentOf(comments, kPgTrigger, t.oid)));
+  absl::StrAppend(&sql, CommentSql(absl::StrCat(keyword, " ", QuoteIdent(d.name), " ON ", name),
+                                   CommentOf(comments, classid, d.oid)));
+  return sql;
+}
+
+}  // namespace
+
+std::string TriggerSql(absl::string_view schema, absl::string_view relation,
+                       const TriggerDef& t, const CommentMap& comments) {
+  return FiringObjectSql("TRIGGER", kPgTrigger, schema, relation, t, comments);
+}
+
+std::string RuleSql(absl::string_view schema, absl::string_view relation, const RuleDef& r,
+                    const CommentMap& comments) {
+  return FiringObjectSql("RULE", kPgRewrite, schema, relation, r, comments);
+}
+
+std::string StatisticsSql(const StatisticsDef& s, const CommentMap& comments) {
+  const std::string name = QualifiedName(s.schema, s.name);
+  std::string sql = absl::StrCat(s.definition, ";\n\n");
+  if (s.target >= 0) {
+    absl::StrAppend(&sql, "ALTER STATISTICS ", name, " SET STATISTICS ", s.target, ";\n\n");
+  }
+  absl::StrAppend(&sql, CommentSql(absl::StrCat("STATISTICS ", name),
+                                   CommentOf(comments, kPgStatisticExt, s.oid)));
   return sql;
 }
 

@@ -38,6 +38,11 @@ std::string PartitionedIndexSql(const IndexDef& index);
 // CREATE TRIGGER on the relation `schema`.`relation`, its enabled state and its comment.
 std::string TriggerSql(absl::string_view schema, absl::string_view relation,
                        const TriggerDef& trigger, const CommentMap& comments);
+// A rule on a table or view, with its firing state and comment.
+std::string RuleSql(absl::string_view schema, absl::string_view relation, const RuleDef& rule,
+                    const CommentMap& comments);
+// CREATE STATISTICS, its statistics target when set, and its comment.
+std::string StatisticsSql(const StatisticsDef& statistics, const CommentMap& comments);
 std::string RowSecuritySql(const TableDef& table);
 std::string PolicySql(const TableDef& table, const PolicyDef& policy);
 // Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the

@@ -275,6 +275,7 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
             << m.changes.updated << " updated, " << m.changes.deleted << " deleted\n";
     }
   }
+  for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
   return absl::OkStatus();
 }
 

@@ -65,7 +65,8 @@ Json BackupOutput(engine::BackupType type) {
             {"type", {{"type", "string"}}},         {"size", {{"type", "integer"}, {"minimum", 0}}},
             {"tables", {{"type", "integer"}}},      {"recordCount", {{"type", "integer"}}},
             {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
-            {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}}};
+            {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}},
+            {"warnings", kStrings}};
   if (type == engine::BackupType::kTable) p["table"] = {{"type", {"string", "array"}}};
   if (type == engine::BackupType::kIncremental) {
     const Json count = {{"type", "integer"}, {"minimum", 0}};

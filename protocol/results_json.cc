@@ -19,7 +19,8 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"duration", result.duration_ms},
             {"compressed", m.compressed},
             {"encrypted", m.encrypted()},
-            {"checksum", m.checksum}};
+            {"checksum", m.checksum},
+            {"warnings", result.warnings}};
   if (m.type == "incremental") {
     j["baseBackup"] = m.base_backup;
     j["dependencies"] = m.dependencies;

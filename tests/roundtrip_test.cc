@@ -110,6 +110,7 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tests/fixtures/everything.sql"));
   auto backup = BackupOrDie(src, engine::BackupType::kFull);
+  EXPECT_TRUE(backup.warnings.empty()) << ::testing::PrintToString(backup.warnings);
   std::string via_pgark = NewDatabase("pgark");
   auto restored = RestoreInto(via_pgark, backup.manifest.backup_file);
   ASSERT_THAT(restored, IsOk());
@@ -119,6 +120,9 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
 
   const std::string schema = SchemaDump(src);
   EXPECT_THAT(schema, HasSubstr("CREATE MATERIALIZED VIEW app.empty_summary"));
+  EXPECT_THAT(schema, HasSubstr("ALTER TABLE app.audit_trail DISABLE RULE audit_notify"));
+  EXPECT_THAT(schema, HasSubstr("CREATE RULE audit_notes_insert"));
+  EXPECT_THAT(schema, HasSubstr("ALTER STATISTICS app.audit_dep SET STATISTICS 300"));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
   const std::string data = DatabaseDigest(src);

@@ -1,0 +1,78 @@
+// Catalog::ListUncarried: what a backup leaves behind. Every kind here is an object pgark
+// does not dump yet; naming them in the backup's result is the difference between a known gap
+// and a restore that is silently missing part of the database.
+#include "absl/strings/str_split.h"
+#include "engine/catalog.h"
+#include "engine/catalog_internal.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+// Whether the schema with OID `nspoid` is a user schema.
+#define PGARK_IN_USER_SCHEMA(nspoid)                                                     \
+  "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = " nspoid " AND " \
+  PGARK_USER_SCHEMA("n") ") "
+
+constexpr char kUncarriedSql[] =
+    "SELECT kind, pg_catalog.count(*), pg_catalog.array_to_string("
+    "(pg_catalog.array_agg(name ORDER BY name))[1:3], pg_catalog.chr(1)) FROM ("
+    "SELECT 'aggregate' AS kind, p.oid::pg_catalog.regprocedure::text AS name "
+    "FROM pg_catalog.pg_proc p WHERE p.prokind = 'a' AND " PGARK_IN_USER_SCHEMA("p.pronamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
+    "UNION ALL SELECT 'collation', pg_catalog.format('%I.%I', c.collnamespace::pg_catalog."
+    "regnamespace, c.collname) FROM pg_catalog.pg_collation c WHERE " PGARK_IN_USER_SCHEMA("c.collnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
+    "UNION ALL SELECT 'operator', o.oid::pg_catalog.regoperator::text "
+    "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
+    "UNION ALL SELECT 'operator family', f.opfname "
+    "FROM pg_catalog.pg_opfamily f WHERE " PGARK_IN_USER_SCHEMA("f.opfnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid")
+    "UNION ALL SELECT 'text search configuration', t.cfgname "
+    "FROM pg_catalog.pg_ts_config t WHERE " PGARK_IN_USER_SCHEMA("t.cfgnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "t.oid")
+    "UNION ALL SELECT 'text search dictionary', t.dictname "
+    "FROM pg_catalog.pg_ts_dict t WHERE " PGARK_IN_USER_SCHEMA("t.dictnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "t.oid")
+    "UNION ALL SELECT 'cast', pg_catalog.format('(%s AS %s)', "
+    "pg_catalog.format_type(c.castsource, NULL), pg_catalog.format_type(c.casttarget, NULL)) "
+    "FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
+    PGARK_NOT_EXTENSION_MEMBER("pg_cast", "c.oid")
+    "UNION ALL SELECT 'foreign table', c.oid::pg_catalog.regclass::text "
+    "FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND " PGARK_IN_USER_SCHEMA("c.relnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
+    "UNION ALL SELECT 'foreign server', s.srvname FROM pg_catalog.pg_foreign_server s "
+    "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
+    "UNION ALL SELECT 'extended statistics object', s.stxname FROM pg_catalog.pg_statistic_ext s "
+    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p') AND "
+    PGARK_IN_USER_SCHEMA("s.stxnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
+    "UNION ALL SELECT 'column privilege', pg_catalog.format('%s.%I', c.oid::pg_catalog.regclass, "
+    "a.attname) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND "
+    PGARK_IN_USER_SCHEMA("c.relnamespace") "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
+    "UNION ALL SELECT 'default privilege', pg_catalog.format('for role %s', "
+    "pg_catalog.pg_get_userbyid(d.defaclrole)) FROM pg_catalog.pg_default_acl d "
+    "UNION ALL SELECT 'publication', p.pubname FROM pg_catalog.pg_publication p "
+    "UNION ALL SELECT 'event trigger', t.evtname FROM pg_catalog.pg_event_trigger t WHERE "
+    PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid")
+    "UNION ALL SELECT 'procedural language', l.lanname FROM pg_catalog.pg_language l "
+    "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
+    "UNION ALL SELECT 'large object', l.oid::text FROM pg_catalog.pg_largeobject_metadata l"
+    ") x GROUP BY kind ORDER BY kind";
+
+#undef PGARK_IN_USER_SCHEMA
+
+}  // namespace
+
+absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kUncarriedSql));
+  std::vector<UncarriedObjects> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({r.String(i, 0), r.Int(i, 1), absl::StrSplit(r.Text(i, 2), '\x01')});
+  }
+  return out;
+}
+
+}  // namespace pgark::engine
