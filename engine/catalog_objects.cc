@@ -121,7 +121,7 @@ constexpr char kViewTriggersSql[] =
 constexpr char kViewRulesSql[] =
     "SELECT r.ev_class, r.oid, r.rulename, pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled "
     "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
-    "WHERE v.relkind IN ('v', 'm') AND r.rulename <> '_RETURN' ORDER BY r.rulename";
+    "WHERE v.relkind = 'v' AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
 // The object that owns each sub-object, so that dependencies can be stated between objects
 // that are dumped: rules (views), column defaults and constraints (tables, domains), table row

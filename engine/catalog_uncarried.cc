@@ -20,9 +20,9 @@ constexpr char kUncarriedSql[] =
     "SELECT 'aggregate' AS kind, p.oid::pg_catalog.regprocedure::text AS name "
     "FROM pg_catalog.pg_proc p WHERE p.prokind = 'a' AND " PGARK_IN_USER_SCHEMA("p.pronamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
-    "UNION ALL SELECT 'collation', pg_catalog.format('%I.%I', c.collnamespace::pg_catalog."
-    "regnamespace, c.collname) FROM pg_catalog.pg_collation c WHERE " PGARK_IN_USER_SCHEMA("c.collnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
+    "UNION ALL SELECT 'collation', pg_catalog.format('%I.%I', "
+    "c.collnamespace::pg_catalog.regnamespace, c.collname) FROM pg_catalog.pg_collation c "
+    "WHERE " PGARK_IN_USER_SCHEMA("c.collnamespace") "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
     "UNION ALL SELECT 'operator', o.oid::pg_catalog.regoperator::text "
     "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
@@ -55,6 +55,9 @@ constexpr char kUncarriedSql[] =
     "UNION ALL SELECT 'default privilege', pg_catalog.format('for role %s', "
     "pg_catalog.pg_get_userbyid(d.defaclrole)) FROM pg_catalog.pg_default_acl d "
     "UNION ALL SELECT 'publication', p.pubname FROM pg_catalog.pg_publication p "
+    "UNION ALL SELECT 'subscription', s.subname FROM pg_catalog.pg_subscription s "
+    "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "
+    "WHERE datname = pg_catalog.current_database()) "
     "UNION ALL SELECT 'event trigger', t.evtname FROM pg_catalog.pg_event_trigger t WHERE "
     PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid")
     "UNION ALL SELECT 'procedural language', l.lanname FROM pg_catalog.pg_language l "

@@ -1,9 +1,9 @@
 // `PlanArchive` decides what an archive holds and in which order: the pre-data objects sorted
 // by their pg_depend dependencies (kinds in a fixed order where dependencies leave a choice),
 // then one data member per table with storage (parents before the tables that reference them),
-// then post-data: keys and indexes, foreign keys, triggers, row level security, materialized
-// view contents and sequence values, so that nothing fires or is checked twice during the
-// load. Pure: no connection needed.
+// then post-data: keys, indexes and statistics objects, foreign keys, triggers and rules, row
+// level security, materialized view contents and sequence values, so that nothing fires or is
+// checked twice during the load. Pure: no connection needed.
 #ifndef PGARK_ENGINE_DUMP_PLAN_H_
 #define PGARK_ENGINE_DUMP_PLAN_H_
 

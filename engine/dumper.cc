@@ -207,11 +207,13 @@ absl::Status Dumper::WarnUncarried(Catalog& catalog) {
     if (options_.content == (data ? Content::kSchemaOnly : Content::kDataOnly)) continue;
     // Privileges are only carried with --with-owners.
     if (absl::StrContains(k.kind, "privilege") && !options_.with_owners) continue;
-    std::string plural = k.kind;
-    if (k.count != 1) plural = absl::EndsWith(plural, "y") ? plural.substr(0, plural.size() - 1) + "ies"
-                                                           : plural + "s";
+    std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
+    if (k.count != 1) {
+      kind = absl::EndsWith(kind, "y") ? absl::StrCat(kind.substr(0, kind.size() - 1), "ies")
+                                       : absl::StrCat(kind, "s");
+    }
     warnings_.push_back(absl::StrCat(
-        "left out of this backup (pgark does not back up these yet): ", k.count, " ", plural,
+        "left out of this backup (pgark does not back up these yet): ", k.count, " ", kind,
         " (", absl::StrJoin(k.examples, ", "),
         k.count > static_cast<int64_t>(k.examples.size()) ? ", ..." : "", ")"));
   }
