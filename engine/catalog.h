@@ -201,6 +201,13 @@ struct SchemaObjectDef {
   Privileges privileges;    // not for EXTENSION
 };
 
+// A large object's metadata; its contents are read with lo_get while dumping.
+struct LargeObjectDef {
+  uint32_t oid = 0;
+  std::string comment;
+  Privileges privileges;
+};
+
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
@@ -240,10 +247,13 @@ class Catalog {
   // Every foreign key between two different tables, as (referencing oid, referenced oid).
   absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
 
+  // Every large object of the database, by OID.
+  absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
+
   // User objects of the kinds pgark does not back up yet (aggregates, collations, operators,
   // text search, casts, foreign tables and servers, extended statistics on other relations
-  // than tables, column and default privileges, publications, event triggers, languages,
-  // large objects), one entry per kind present. Excludes system schemas and extension members.
+  // than tables, column and default privileges, publications, subscriptions, event triggers,
+  // languages), one entry per kind present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.

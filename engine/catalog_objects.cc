@@ -123,6 +123,11 @@ constexpr char kViewRulesSql[] =
     "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
     "WHERE v.relkind = 'v' AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
+constexpr char kLargeObjectsSql[] =
+    "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
+    PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
+    " FROM pg_catalog.pg_largeobject_metadata l ORDER BY l.oid";
+
 // The object that owns each sub-object, so that dependencies can be stated between objects
 // that are dumped: rules (views), column defaults and constraints (tables, domains), table row
 // types (tables), array types (their element, or the element's table), extension members.
@@ -354,6 +359,15 @@ absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> Catalog::ListDependen
     if (from != to) edges.emplace_back(from, to);
   }
   return edges;
+}
+
+absl::StatusOr<std::vector<LargeObjectDef>> Catalog::ListLargeObjects() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kLargeObjectsSql));
+  std::vector<LargeObjectDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({static_cast<uint32_t>(r.Int(i, 0)), r.String(i, 1), PrivilegesAt(r, i, 2)});
+  }
+  return out;
 }
 
 }  // namespace pgark::engine

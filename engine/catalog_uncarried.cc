@@ -62,7 +62,6 @@ constexpr char kUncarriedSql[] =
     PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid")
     "UNION ALL SELECT 'procedural language', l.lanname FROM pg_catalog.pg_language l "
     "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
-    "UNION ALL SELECT 'large object', l.oid::text FROM pg_catalog.pg_largeobject_metadata l"
     ") x GROUP BY kind ORDER BY kind";
 
 #undef PGARK_IN_USER_SCHEMA

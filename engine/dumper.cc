@@ -16,6 +16,7 @@
 #include "engine/catalog.h"
 #include "engine/dump_plan.h"
 #include "engine/incremental.h"
+#include "engine/large_objects.h"
 #include "engine/parallel_dump.h"
 #include "engine/repository.h"
 #include "engine/pg_connection.h"
@@ -66,6 +67,8 @@ class Dumper {
 
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
+  // The database's large objects (engine/large_objects.h), after everything else.
+  absl::Status LargeObjects();
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried(Catalog& catalog);
   absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
@@ -199,12 +202,19 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   return OrderByForeignKeys(std::move(tables), edges);
 }
 
+absl::Status Dumper::LargeObjects() {
+  PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, Catalog(conn_).ListLargeObjects());
+  return DumpLargeObjects(
+      conn_, objects, options_.with_owners, kLargeObjectMemberBytes,
+      [this](absl::string_view kind, absl::string_view name, std::string sql) {
+        return Sql("post-data", kind, "", name, "", sql);
+      });
+}
+
 absl::Status Dumper::WarnUncarried(Catalog& catalog) {
   PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog.ListUncarried());
   for (const UncarriedObjects& k : kinds) {
-    // Large objects are data; everything else is schema.
-    const bool data = k.kind == "large object";
-    if (options_.content == (data ? Content::kSchemaOnly : Content::kDataOnly)) continue;
+    if (options_.content == Content::kDataOnly) continue;  // all of them are schema
     // Privileges are only carried with --with-owners.
     if (absl::StrContains(k.kind, "privilege") && !options_.with_owners) continue;
     std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
@@ -496,6 +506,9 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     } else {
       PGARK_RETURN_IF_ERROR(Sql(m.section, m.kind, m.schema, m.name, m.table, m.sql, m.identity));
     }
+  }
+  if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {
+    PGARK_RETURN_IF_ERROR(LargeObjects());
   }
   for (const TableDef& t : tables) {
     manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});

@@ -16,6 +16,7 @@
 #include "engine/connection_jobs.h"
 #include "engine/copy_stream.h"
 #include "engine/incremental.h"
+#include "engine/large_objects.h"
 #include "engine/pg_connection.h"
 #include "engine/schema_sql.h"
 #include "engine/staged_database.h"
@@ -354,6 +355,7 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
+  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind) return options_.tables.empty();
   return created_.count(OwnerOf(m)) ||
          (m.kind == "SEQUENCE SET" && backup_.manifest.content == "data-only");
 }
@@ -366,8 +368,19 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     // A role that does not exist in the target must not sink the restore: warn and go on.
-    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL") {
+    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL" ||
+        m->kind == kLargeObjectAclKind) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
+    } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
+      // --drop-existing replaces the backup's large objects too.
+      PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(*m));
+      PGARK_RETURN_IF_ERROR(
+          conn_.ExecParams("SELECT pg_catalog.lo_unlink(l.oid) FROM "
+                           "pg_catalog.pg_largeobject_metadata l WHERE l.oid = ANY ($1::oid[])",
+                           {absl::StrCat("{", absl::StrJoin(CreatedLargeObjects(sql), ","), "}")})
+              .status());
+      PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(sql).status(),
+                                     absl::StrCat("restoring ", formats::DescribeMember(*m))));
     } else {
       PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m));
     }

@@ -1,6 +1,7 @@
 // Round trips against a real server: dump database A, restore into B with pgark and into C
 // with `gunzip -c | psql`, and compare rows, sequence values and `pg_dump --schema-only`.
 #include "engine/dumper.h"
+#include "engine/large_objects.h"
 #include "engine/restorer.h"
 #include "engine/verifier.h"
 #include "formats/archive_layout.h"
@@ -188,6 +189,65 @@ TEST_F(RoundTripTest, WithOwnersCarriesOwnersAndPrivileges) {
   EXPECT_THAT(schema, HasSubstr("OWNER TO pgark_app_owner"));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
+}
+
+// Large objects are data: carried by full backups (not schema-only ones), with comments and,
+// with owners, owners and grants; a 20 MB object spans several members.
+TEST_F(RoundTripTest, LargeObjects) {
+  std::string src = NewDatabase("src");
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE \"pgark Reader\"; EXCEPTION WHEN duplicate_object "
+                   "THEN NULL; END $$");
+  Exec(src, "CREATE TABLE docs (id int PRIMARY KEY, body oid);"
+            "SELECT lo_create(4242001);"
+            "SELECT lo_from_bytea(4242002, convert_to(repeat('twenty megabytes ', 1200000), "
+            "'UTF8'));"
+            "SELECT lo_from_bytea(4242003, '\\x00ff0a0d5c27092c'::bytea);"
+            "COMMENT ON LARGE OBJECT 4242003 IS 'binary ''odd'' bytes';"
+            "ALTER LARGE OBJECT 4242001 OWNER TO \"pgark Reader\";"
+            "GRANT SELECT ON LARGE OBJECT 4242003 TO \"pgark Reader\";"
+            "INSERT INTO docs VALUES (1, 4242002), (2, 4242003)");
+  const std::string objects =
+      "SELECT string_agg(concat_ws(':', oid, md5(lo_get(oid)), lomowner::regrole, lomacl, "
+      "obj_description(oid, 'pg_largeobject')), ',' ORDER BY oid) FROM pg_largeobject_metadata";
+  const std::string expected = Query(src, objects);
+  EXPECT_THAT(expected, HasSubstr("4242003:"));
+
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  o.with_owners = true;
+  auto backup = engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(backup, IsOk());
+  EXPECT_TRUE(backup->warnings.empty()) << ::testing::PrintToString(backup->warnings);
+  int members = 0;
+  for (const formats::MemberEntry& m : backup->manifest.members) {
+    members += m.kind == engine::kLargeObjectsKind;
+  }
+  EXPECT_GE(members, 3);
+
+  std::string via_pgark = NewDatabase("pgark");
+  ASSERT_THAT(RestoreInto(via_pgark, backup->manifest.backup_file), IsOk());
+  EXPECT_EQ(Query(via_pgark, objects), expected);
+  std::string via_psql = NewDatabase("psql");
+  ASSERT_EQ(RestoreWithPsql(ArchivePath(*backup), via_psql), 0);
+  EXPECT_EQ(Query(via_psql, objects), expected);
+
+  // --drop-existing over the source replaces them; one table restored alone leaves them be.
+  engine::RestoreOptions again;
+  again.backup_dir = backup_dir_;
+  again.backup_file = backup->manifest.backup_file;
+  again.drop_existing = true;
+  ASSERT_THAT(engine::Restore(Connect(src), again, nullptr), IsOk());
+  EXPECT_EQ(Query(src, objects), expected);
+  std::string one = NewDatabase("one");
+  ASSERT_THAT(RestoreInto(one, backup->manifest.backup_file, engine::OnConflict::kError, {"docs"}),
+              IsOk());
+  EXPECT_EQ(Query(one, "SELECT count(*) FROM pg_largeobject_metadata"), "0");
+
+  // Not schema: a schema-only backup has none.
+  auto schema_only = BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly);
+  for (const formats::MemberEntry& m : schema_only.manifest.members) {
+    EXPECT_NE(m.kind, engine::kLargeObjectsKind);
+  }
 }
 
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
