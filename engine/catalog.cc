@@ -5,7 +5,6 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -97,10 +96,12 @@ constexpr char kRulesSql[] =
     "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = $1::pg_catalog.oid "
     "AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
-// The statistics target is settable from PostgreSQL 13 (and NULL for the default from 17).
+// kStatisticsSql, the statistics target (settable from PostgreSQL 13, NULL for the default
+// from 17), then kStatisticsFrom.
 constexpr char kStatisticsSql[] =
-    "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), %s "
-    "FROM pg_catalog.pg_statistic_ext s "
+    "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), ";
+constexpr char kStatisticsFrom[] =
+    " FROM pg_catalog.pg_statistic_ext s "
     "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
     "WHERE s.stxrelid = $1::pg_catalog.oid ORDER BY n.nspname, s.stxname";
 
@@ -394,9 +395,11 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
 
   PGARK_ASSIGN_OR_RETURN(
       PgResult stats,
-      conn_.ExecParams(absl::StrFormat(kStatisticsSql, conn_.server_version_num() >= 130000
-                                                           ? "COALESCE(s.stxstattarget, -1)"
-                                                           : "-1"),
+      conn_.ExecParams(absl::StrCat(kStatisticsSql,
+                                    conn_.server_version_num() >= 130000
+                                        ? "COALESCE(s.stxstattarget, -1)"
+                                        : "-1",
+                                    kStatisticsFrom),
                        oid));
   for (int i = 0; i < stats.rows(); ++i) {
     def.statistics.push_back({static_cast<uint32_t>(stats.Int(i, 0)), stats.String(i, 1),

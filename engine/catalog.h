@@ -29,6 +29,7 @@ inline constexpr uint32_t kPgPolicy = 3256;
 inline constexpr uint32_t kPgRewrite = 2618;
 inline constexpr uint32_t kPgStatisticExt = 3381;
 inline constexpr uint32_t kPgExtension = 3079;
+inline constexpr uint32_t kPgCollation = 3456;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -173,18 +174,19 @@ struct TableDef {
   const ConstraintDef* PrimaryKey() const;
 };
 
-// A pre-data object that is not a table: schema, extension, type, domain, function,
-// procedure, standalone sequence, view or materialized view.
+// A pre-data object that is not a table: schema, extension, collation, type, domain,
+// function, procedure, standalone sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
-  std::string kind;  // "SCHEMA", "EXTENSION", "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE",
-                     // "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+  std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
+                     // "PROCEDURE", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
   std::string name;
   std::string identity;  // FUNCTION / PROCEDURE: identity arguments ("integer, text")
   std::string comment;
   // Kind-specific parts.
   std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
+                            // COLLATION: CREATE COLLATION's options;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
                                    // range "SUBTYPE = x" options; domain CHECK constraints
@@ -250,7 +252,7 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (aggregates, collations, operators,
+  // User objects of the kinds pgark does not back up yet (aggregates, operators,
   // text search, casts, foreign tables and servers, extended statistics on other relations
   // than tables, column and default privileges, publications, subscriptions, event triggers,
   // languages), one entry per kind present. Excludes system schemas and extension members.
@@ -263,6 +265,7 @@ class Catalog {
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
   absl::Status ReadSequenceValue(SequenceDef& seq);
+  absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);

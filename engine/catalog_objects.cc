@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/catalog.h"
 #include "engine/catalog_internal.h"
+#include "engine/sql_text.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -128,6 +129,18 @@ constexpr char kLargeObjectsSql[] =
     PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
     " FROM pg_catalog.pg_largeobject_metadata l ORDER BY l.oid";
 
+// User collations: kCollationsSql, the ICU (and, from 17, builtin) locale, which moved from
+// collcollate (12-14) to colliculocale (15-16) and colllocale (17), and ICU rules (16+), then
+// kCollationsFrom.
+constexpr char kCollationsSql[] =
+    "SELECT c.oid, n.nspname, c.collname, " PGARK_COMMENT("pg_collation", "c.oid") ", "
+    PGARK_PRIVILEGES("c.collowner", "NULL::pg_catalog.aclitem[]") ", "
+    "c.collprovider, c.collisdeterministic, c.collcollate, c.collctype, ";
+constexpr char kCollationsFrom[] =
+    " FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+    "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid") "ORDER BY n.nspname, c.collname";
+
 // The object that owns each sub-object, so that dependencies can be stated between objects
 // that are dumped: rules (views), column defaults and constraints (tables, domains), table row
 // types (tables), array types (their element, or the element's table), extension members.
@@ -190,10 +203,6 @@ Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_i
   return p;
 }
 
-namespace {
-
-}  // namespace
-
 absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   std::vector<SchemaObjectDef> out;
   PGARK_ASSIGN_OR_RETURN(PgResult schemas, conn_.Exec(kSchemasSql));
@@ -215,11 +224,50 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
     o.schema = exts.String(i, 2);
     out.push_back(std::move(o));
   }
+  PGARK_RETURN_IF_ERROR(AddCollations(out));
   PGARK_RETURN_IF_ERROR(AddTypes(out));
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
+}
+
+absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
+  const int v = conn_.server_version_num();
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.Exec(absl::StrCat(kCollationsSql,
+                                          v >= 170000   ? "c.colllocale, "
+                                          : v >= 150000 ? "c.colliculocale, "
+                                                        : "c.collcollate, ",
+                                          v >= 160000 ? "c.collicurules" : "NULL",
+                                          kCollationsFrom)));
+  for (int i = 0; i < r.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgCollation, Oid(r, i, 0)};
+    o.kind = "COLLATION";
+    o.schema = r.String(i, 1);
+    o.name = r.String(i, 2);
+    o.comment = r.String(i, 3);
+    o.privileges = PrivilegesAt(r, i, 4);
+    // CREATE COLLATION's options, from the provider's fields.
+    const char provider = r.Char(i, 7);
+    const std::string collate = r.String(i, 9), ctype = r.String(i, 10);
+    if (provider == 'c') {
+      o.definition = collate == ctype
+                         ? absl::StrCat("provider = libc, locale = ", QuoteLiteral(collate))
+                         : absl::StrCat("provider = libc, lc_collate = ", QuoteLiteral(collate),
+                                        ", lc_ctype = ", QuoteLiteral(ctype));
+    } else {
+      o.definition = absl::StrCat("provider = ", provider == 'i' ? "icu" : "builtin",
+                                  ", locale = ", QuoteLiteral(r.Text(i, 11)));
+      if (!r.IsNull(i, 12)) {
+        absl::StrAppend(&o.definition, ", rules = ", QuoteLiteral(r.Text(i, 12)));
+      }
+    }
+    if (!r.Bool(i, 8)) absl::StrAppend(&o.definition, ", deterministic = false");
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {

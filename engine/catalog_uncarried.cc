@@ -20,9 +20,6 @@ constexpr char kUncarriedSql[] =
     "SELECT 'aggregate' AS kind, p.oid::pg_catalog.regprocedure::text AS name "
     "FROM pg_catalog.pg_proc p WHERE p.prokind = 'a' AND " PGARK_IN_USER_SCHEMA("p.pronamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
-    "UNION ALL SELECT 'collation', pg_catalog.format('%I.%I', "
-    "c.collnamespace::pg_catalog.regnamespace, c.collname) FROM pg_catalog.pg_collation c "
-    "WHERE " PGARK_IN_USER_SCHEMA("c.collnamespace") "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
     "UNION ALL SELECT 'operator', o.oid::pg_catalog.regoperator::text "
     "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")

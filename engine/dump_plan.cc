@@ -14,7 +14,7 @@ namespace {
 int KindPriority(absl::string_view kind) {
   if (kind == "SCHEMA") return 0;
   if (kind == "EXTENSION") return 1;
-  if (kind == "TYPE" || kind == "DOMAIN") return 2;
+  if (kind == "COLLATION" || kind == "TYPE" || kind == "DOMAIN") return 2;
   if (kind == "FUNCTION" || kind == "PROCEDURE") return 3;
   if (kind == "SEQUENCE") return 4;
   if (kind == "TABLE") return 5;

@@ -46,13 +46,16 @@ bool IsOwnedSequencePart(const MemberEntry& m) {
 bool IsOwnerKind(absl::string_view kind) {
   return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
-         kind == "PROCEDURE";
+         kind == "PROCEDURE" || kind == "COLLATION";
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
-// extensions, the parts of a table).
+// extensions, collations, which columns outside the backup may use, the parts of a table).
 std::string DropSql(const MemberEntry& m) {
-  if (!IsOwnerKind(m.kind) || (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) return "";
+  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" ||
+      (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
+    return "";
+  }
   std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
   if (m.kind == "FUNCTION" || m.kind == "PROCEDURE") absl::StrAppend(&sql, "(", m.identity, ")");
   return absl::StrCat(sql, " CASCADE");

@@ -216,6 +216,8 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
   } else if (o.kind == "EXTENSION") {
     return absl::StrCat("CREATE EXTENSION IF NOT EXISTS ", QuoteIdent(o.name), " WITH SCHEMA ",
                         QuoteIdent(o.schema), ";\n\n");
+  } else if (o.kind == "COLLATION") {
+    sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
   } else if (o.kind == "TYPE" && o.definition == "ENUM") {
     std::vector<std::string> labels;
     for (const std::string& l : o.items) labels.push_back(QuoteLiteral(l));

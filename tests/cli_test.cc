@@ -117,13 +117,16 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
 }
 
 // A backup names each kind of object it cannot carry yet, with examples, instead of leaving a
-// restore silently short; rules, statistics objects and large objects are carried, so not named.
+// restore silently short; rules, statistics objects, collations and large objects are carried,
+// so not named.
 TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   std::string src = NewDatabase("gaps");
   Exec(src, "CREATE TABLE t (a int, b int);"
             "CREATE AGGREGATE my_sum(int) (sfunc = int4pl, stype = int);"
             "CREATE AGGREGATE my_max(int) (sfunc = int4larger, stype = int);"
-            "CREATE COLLATION \"Cöll \"\"x\"\"\" (locale = 'C');"
+            "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
+            "deterministic = false);"
+            "CREATE TEXT SEARCH CONFIGURATION \"Tëxt \"\"x\"\"\" (COPY = simple);"
             "CREATE RULE t_quiet AS ON DELETE TO t DO INSTEAD NOTHING;"
             "CREATE STATISTICS t_ab ON a, b FROM t;"
             "SELECT lo_from_bytea(0, 'large object data');");
@@ -133,7 +136,8 @@ TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   ASSERT_EQ(j["warnings"].size(), 2u) << j["warnings"].dump();
   EXPECT_THAT(j["warnings"][0].get<std::string>(),
               HasSubstr("2 aggregates (public.my_max(integer), public.my_sum(integer))"));
-  EXPECT_THAT(j["warnings"][1].get<std::string>(), HasSubstr("1 collation (public.\"Cöll \"\"x\"\"\")"));
+  EXPECT_THAT(j["warnings"][1].get<std::string>(),
+              HasSubstr("1 text search configuration (Tëxt \"x\")"));
   // On the terminal: one warning line each, on stderr.
   RunResult plain = Pgark(absl::StrCat(Db(src), " --quiet backup full --schema-only"));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
