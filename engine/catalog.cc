@@ -91,6 +91,11 @@ constexpr char kTriggersSql[] =
     "FROM pg_catalog.pg_trigger t WHERE t.tgrelid = $1::pg_catalog.oid AND NOT t.tgisinternal ";
 constexpr char kTriggersSince13[] = "AND t.tgparentid = 0 ";
 
+constexpr char kColumnPrivilegesSql[] =
+    "SELECT a.attname, " PGARK_PRIVILEGES("0", "a.attacl")
+    " FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 "
+    "AND NOT a.attisdropped AND a.attacl IS NOT NULL ORDER BY a.attnum";
+
 constexpr char kRulesSql[] =
     "SELECT r.oid, r.rulename, pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled "
     "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = $1::pg_catalog.oid "
@@ -385,6 +390,11 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   for (int i = 0; i < trg.rows(); ++i) {
     def.triggers.push_back({static_cast<uint32_t>(trg.Int(i, 0)), trg.String(i, 1),
                             trg.String(i, 2), trg.Char(i, 3)});
+  }
+
+  PGARK_ASSIGN_OR_RETURN(PgResult grants, conn_.ExecParams(kColumnPrivilegesSql, oid));
+  for (int i = 0; i < grants.rows(); ++i) {
+    def.column_privileges.emplace_back(grants.String(i, 0), PrivilegesAt(grants, i, 1));
   }
 
   PGARK_ASSIGN_OR_RETURN(PgResult rules, conn_.ExecParams(kRulesSql, oid));

@@ -157,6 +157,8 @@ struct TableDef {
   // and policies'.
   CommentMap comments;
   Privileges privileges;
+  // Columns with their own grants (GRANT SELECT (c) ...), in column order; no owner.
+  std::vector<std::pair<std::string, Privileges>> column_privileges;
   ObjectId id() const { return {kPgClass, ref.oid}; }
   std::vector<ColumnDef> columns;
   std::vector<ConstraintDef> constraints;
@@ -210,6 +212,14 @@ struct LargeObjectDef {
   Privileges privileges;
 };
 
+// ALTER DEFAULT PRIVILEGES of one role, for one kind of object, everywhere or in one schema.
+struct DefaultPrivilegesDef {
+  std::string role;    // quoted
+  std::string schema;  // empty: the role's defaults everywhere
+  char object_type = 'r';  // 'r' tables, 'S' sequences, 'f' functions, 'T' types, 'n' schemas
+  Privileges privileges;   // no owner
+};
+
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
@@ -249,13 +259,16 @@ class Catalog {
   // Every foreign key between two different tables, as (referencing oid, referenced oid).
   absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
 
+  // The database's default privileges (ALTER DEFAULT PRIVILEGES).
+  absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
+
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
   // User objects of the kinds pgark does not back up yet (aggregates, operators,
   // text search, casts, foreign tables and servers, extended statistics on other relations
-  // than tables, column and default privileges, publications, subscriptions, event triggers,
-  // languages), one entry per kind present. Excludes system schemas and extension members.
+  // than tables, publications, subscriptions, event triggers, languages), one entry per kind
+  // present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.

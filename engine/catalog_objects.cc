@@ -124,6 +124,12 @@ constexpr char kViewRulesSql[] =
     "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
     "WHERE v.relkind = 'v' AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
+constexpr char kDefaultPrivilegesSql[] =
+    "SELECT pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole)), n.nspname, "
+    "d.defaclobjtype, " PGARK_PRIVILEGES("0", "d.defaclacl")
+    " FROM pg_catalog.pg_default_acl d "
+    "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3";
+
 constexpr char kLargeObjectsSql[] =
     "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
     PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
@@ -407,6 +413,15 @@ absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> Catalog::ListDependen
     if (from != to) edges.emplace_back(from, to);
   }
   return edges;
+}
+
+absl::StatusOr<std::vector<DefaultPrivilegesDef>> Catalog::ListDefaultPrivileges() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kDefaultPrivilegesSql));
+  std::vector<DefaultPrivilegesDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({r.String(i, 0), r.String(i, 1), r.Char(i, 2), PrivilegesAt(r, i, 3)});
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<LargeObjectDef>> Catalog::ListLargeObjects() {

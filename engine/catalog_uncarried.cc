@@ -45,12 +45,6 @@ constexpr char kUncarriedSql[] =
     "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
-    "UNION ALL SELECT 'column privilege', pg_catalog.format('%s.%I', c.oid::pg_catalog.regclass, "
-    "a.attname) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-    "WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND "
-    PGARK_IN_USER_SCHEMA("c.relnamespace") "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
-    "UNION ALL SELECT 'default privilege', pg_catalog.format('for role %s', "
-    "pg_catalog.pg_get_userbyid(d.defaclrole)) FROM pg_catalog.pg_default_acl d "
     "UNION ALL SELECT 'publication', p.pubname FROM pg_catalog.pg_publication p "
     "UNION ALL SELECT 'subscription', s.subname FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "

@@ -223,9 +223,12 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
       for (size_t n : order) {
         if (n >= objects.size()) {
           const TableDef& t = tables[n - objects.size()];
-          b.Sql("post-data", "ACL", t.ref.schema, t.ref.name, t.ref.name,
-                PrivilegesSql("TABLE", "TABLE", QualifiedName(t.ref.schema, t.ref.name),
-                              t.privileges));
+          const std::string name = QualifiedName(t.ref.schema, t.ref.name);
+          std::string sql = PrivilegesSql("TABLE", "TABLE", name, t.privileges);
+          for (const auto& [column, privileges] : t.column_privileges) {
+            sql += ColumnPrivilegesSql(name, column, privileges);
+          }
+          b.Sql("post-data", "ACL", t.ref.schema, t.ref.name, t.ref.name, std::move(sql));
         } else {
           const SchemaObjectDef& o = objects[n];
           b.Sql("post-data", "ACL", o.schema, o.name, o.name, ObjectPrivilegesSql(o), o.identity);

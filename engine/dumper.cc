@@ -215,8 +215,6 @@ absl::Status Dumper::WarnUncarried(Catalog& catalog) {
   PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog.ListUncarried());
   for (const UncarriedObjects& k : kinds) {
     if (options_.content == Content::kDataOnly) continue;  // all of them are schema
-    // Privileges are only carried with --with-owners.
-    if (absl::StrContains(k.kind, "privilege") && !options_.with_owners) continue;
     std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
     if (k.count != 1) {
       kind = absl::EndsWith(kind, "y") ? absl::StrCat(kind.substr(0, kind.size() - 1), "ies")
@@ -505,6 +503,15 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
       PGARK_RETURN_IF_ERROR(Data(*m.data));
     } else {
       PGARK_RETURN_IF_ERROR(Sql(m.section, m.kind, m.schema, m.name, m.table, m.sql, m.identity));
+    }
+  }
+  if (type == BackupType::kFull && options_.with_owners &&
+      options_.content != Content::kDataOnly) {
+    PGARK_ASSIGN_OR_RETURN(std::vector<DefaultPrivilegesDef> defaults,
+                           catalog.ListDefaultPrivileges());
+    for (const DefaultPrivilegesDef& d : defaults) {
+      PGARK_RETURN_IF_ERROR(
+          Sql("post-data", kDefaultAclKind, d.schema, d.role, "", DefaultPrivilegesSql(d)));
     }
   }
   if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {

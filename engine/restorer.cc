@@ -358,7 +358,10 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind) return options_.tables.empty();
+  // The database's own: large objects, default privileges. Not for a few tables.
+  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind) {
+    return options_.tables.empty();
+  }
   return created_.count(OwnerOf(m)) ||
          (m.kind == "SEQUENCE SET" && backup_.manifest.content == "data-only");
 }
@@ -371,8 +374,7 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     // A role that does not exist in the target must not sink the restore: warn and go on.
-    if ((partial && m->kind == "FK CONSTRAINT") || m->kind == "ACL" ||
-        m->kind == kLargeObjectAclKind) {
+    if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL")) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.

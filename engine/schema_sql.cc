@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "engine/sql_text.h"
 
 namespace pgark::engine {
@@ -179,6 +180,46 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_
     }
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
+}
+
+std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
+                                const Privileges& p) {
+  std::string sql;
+  for (const std::string& clause : p.grants) {  // "SELECT, UPDATE TO role"
+    size_t to = clause.find(" TO ");
+    if (to == std::string::npos) continue;
+    std::vector<std::string> privileges;
+    for (absl::string_view privilege : absl::StrSplit(clause.substr(0, to), ", ")) {
+      privileges.push_back(absl::StrCat(privilege, " (", QuoteIdent(column), ")"));
+    }
+    absl::StrAppend(&sql, "GRANT ", absl::StrJoin(privileges, ", "), " ON TABLE ", table,
+                    clause.substr(to), ";\n");
+  }
+  return sql.empty() ? sql : absl::StrCat(sql, "\n");
+}
+
+std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
+  const char* objects = d.object_type == 'S'   ? "SEQUENCES"
+                        : d.object_type == 'f' ? "FUNCTIONS"
+                        : d.object_type == 'T' ? "TYPES"
+                        : d.object_type == 'n' ? "SCHEMAS"
+                                               : "TABLES";
+  std::string alter = absl::StrCat("ALTER DEFAULT PRIVILEGES FOR ROLE ", d.role);
+  if (!d.schema.empty()) absl::StrAppend(&alter, " IN SCHEMA ", QuoteIdent(d.schema));
+  std::string sql;
+  // A role's defaults everywhere replace the built-in ones, so start from nothing; defaults
+  // in one schema only add to them.
+  if (d.schema.empty()) {
+    absl::StrAppend(&sql, alter, " REVOKE ALL ON ", objects, " FROM PUBLIC;\n", alter,
+                    " REVOKE ALL ON ", objects, " FROM ", d.role, ";\n");
+  }
+  for (const std::string& clause : d.privileges.grants) {
+    size_t to = clause.find(" TO ");
+    if (to == std::string::npos) continue;
+    absl::StrAppend(&sql, alter, " GRANT ", clause.substr(0, to), " ON ", objects,
+                    clause.substr(to), ";\n");
+  }
+  return absl::StrCat(sql, "\n");
 }
 
 std::string CommentSql(absl::string_view what, absl::string_view comment) {

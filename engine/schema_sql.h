@@ -50,6 +50,14 @@ std::string PolicySql(const TableDef& table, const PolicyDef& policy);
 // recreates the same ACL. `grant_kind` is the GRANT object keyword (TABLE, SEQUENCE, ...).
 std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
                           absl::string_view ref, const Privileges& privileges);
+// The grants of one column of `table` (qualified): a column has no owner and no default
+// privileges, so only GRANT statements.
+std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
+                                const Privileges& privileges);
+// The post-data member kind of a role's default privileges (with owners, full backups).
+inline constexpr char kDefaultAclKind[] = "DEFAULT ACL";
+// ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
+std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 
 // "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
 std::string CommentSql(absl::string_view what, absl::string_view comment);

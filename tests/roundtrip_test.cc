@@ -172,7 +172,12 @@ TEST_F(RoundTripTest, WithOwnersCarriesOwnersAndPrivileges) {
             "REVOKE EXECUTE ON FUNCTION app.add_one(integer) FROM PUBLIC; "
             "GRANT EXECUTE ON FUNCTION app.add_one(integer) TO \"pgark Reader\"; "
             "GRANT USAGE ON SEQUENCE app.invoice_no TO \"pgark Reader\"; "
-            "GRANT USAGE ON TYPE app.mood TO \"pgark Reader\"");
+            "GRANT USAGE ON TYPE app.mood TO \"pgark Reader\"; "
+            "GRANT SELECT (title), UPDATE (title) ON app.books TO \"pgark Reader\"; "
+            "GRANT INSERT (kind) ON app.events TO PUBLIC; "
+            "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC; "
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO \"pgark Reader\"; "
+            "ALTER DEFAULT PRIVILEGES FOR ROLE pgark_app_owner GRANT USAGE ON SEQUENCES TO PUBLIC");
   engine::BackupOptions o;
   o.backup_dir = backup_dir_;
   o.with_owners = true;
@@ -187,6 +192,8 @@ TEST_F(RoundTripTest, WithOwnersCarriesOwnersAndPrivileges) {
   const std::string schema = SchemaDump(src);
   EXPECT_THAT(schema, HasSubstr("GRANT USAGE ON SCHEMA app TO \"pgark Reader\";"));
   EXPECT_THAT(schema, HasSubstr("OWNER TO pgark_app_owner"));
+  EXPECT_THAT(schema, HasSubstr("GRANT SELECT(title),UPDATE(title) ON TABLE app.books"));
+  EXPECT_THAT(schema, HasSubstr("ALTER DEFAULT PRIVILEGES FOR ROLE pgark_app_owner"));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
 }
