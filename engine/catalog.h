@@ -177,18 +177,21 @@ struct TableDef {
 };
 
 // A pre-data object that is not a table: schema, extension, collation, type, domain,
-// function, procedure, standalone sequence, view or materialized view.
+// function, procedure, aggregate, standalone sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
-                     // "PROCEDURE", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+                     // "PROCEDURE", "AGGREGATE", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
   std::string name;
-  std::string identity;  // FUNCTION / PROCEDURE: identity arguments ("integer, text")
+  std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
+                         // text"; an aggregate's may hold ORDER BY, or be "*")
+  std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
+  std::string function_arguments;  // AGGREGATE: its argument types as GRANT ... ON FUNCTION does
   std::string comment;
   // Kind-specific parts.
   std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
-                            // COLLATION: CREATE COLLATION's options;
+                            // COLLATION, AGGREGATE: CREATE's options;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
                                    // range "SUBTYPE = x" options; domain CHECK constraints
@@ -265,7 +268,7 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (aggregates, operators,
+  // User objects of the kinds pgark does not back up yet (operators,
   // text search, casts, foreign tables and servers, extended statistics on other relations
   // than tables, publications, subscriptions, event triggers, languages), one entry per kind
   // present. Excludes system schemas and extension members.
@@ -281,6 +284,7 @@ class Catalog {
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
+  absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
 

@@ -89,6 +89,48 @@ constexpr char kFunctionsSql[] =
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
     "ORDER BY n.nspname, p.proname, p.oid";
 
+// User aggregates: CREATE AGGREGATE's options built here, NULL ones left out by concat_ws.
+#define PGARK_AGG_FUNCTION(option, column) \
+  "CASE WHEN a." column " <> 0 THEN '" option " = ' || a." column "::pg_catalog.regproc END, "
+#define PGARK_AGG_MODIFY(option, fn, column)                                                 \
+  "CASE WHEN a." fn " <> 0 THEN '" option " = ' || CASE a." column " WHEN 'r' THEN 'READ_ONLY' " \
+  "WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
+constexpr char kAggregatesSql[] =
+    "SELECT p.oid, n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), "
+    "pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.oidvectortypes(p.proargtypes), "
+    PGARK_COMMENT("pg_proc", "p.oid") ", " PGARK_PRIVILEGES("p.proowner", "p.proacl") ", "
+    "pg_catalog.concat_ws(E',\\n    ', "
+    "'SFUNC = ' || a.aggtransfn::pg_catalog.regproc, "
+    "'STYPE = ' || pg_catalog.format_type(a.aggtranstype, NULL), "
+    "CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END, "
+    PGARK_AGG_FUNCTION("FINALFUNC", "aggfinalfn")
+    "CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END, "
+    PGARK_AGG_MODIFY("FINALFUNC_MODIFY", "aggfinalfn", "aggfinalmodify")
+    PGARK_AGG_FUNCTION("COMBINEFUNC", "aggcombinefn")
+    PGARK_AGG_FUNCTION("SERIALFUNC", "aggserialfn")
+    PGARK_AGG_FUNCTION("DESERIALFUNC", "aggdeserialfn")
+    "'INITCOND = ' || pg_catalog.quote_literal(a.agginitval), "
+    PGARK_AGG_FUNCTION("MSFUNC", "aggmtransfn")
+    PGARK_AGG_FUNCTION("MINVFUNC", "aggminvtransfn")
+    "CASE WHEN a.aggmtransfn <> 0 THEN 'MSTYPE = ' || "
+    "pg_catalog.format_type(a.aggmtranstype, NULL) END, "
+    "CASE WHEN a.aggmtransspace <> 0 THEN 'MSSPACE = ' || a.aggmtransspace END, "
+    PGARK_AGG_FUNCTION("MFINALFUNC", "aggmfinalfn")
+    "CASE WHEN a.aggmfinalextra THEN 'MFINALFUNC_EXTRA' END, "
+    PGARK_AGG_MODIFY("MFINALFUNC_MODIFY", "aggmfinalfn", "aggmfinalmodify")
+    "'MINITCOND = ' || pg_catalog.quote_literal(a.aggminitval), "
+    "(SELECT 'SORTOP = OPERATOR(' || pg_catalog.quote_ident(os.nspname) || '.' || o.oprname || ')' "
+    " FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace os ON os.oid = o.oprnamespace "
+    " WHERE o.oid = a.aggsortop), "
+    "CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END, "
+    "CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END) "
+    "FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY n.nspname, p.proname, p.oid";
+#undef PGARK_AGG_FUNCTION
+#undef PGARK_AGG_MODIFY
+
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
     "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", " PGARK_COMMENT("pg_class", "c.oid")
@@ -233,6 +275,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddCollations(out));
   PGARK_RETURN_IF_ERROR(AddTypes(out));
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
+  PGARK_RETURN_IF_ERROR(AddAggregates(out));
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
@@ -340,6 +383,26 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
     o.definition = fns.String(i, 5);
     o.comment = fns.String(i, 6);
     o.privileges = PrivilegesAt(fns, i, 7);
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult aggs, conn_.Exec(kAggregatesSql));
+  for (int i = 0; i < aggs.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgProc, Oid(aggs, i, 0)};
+    o.kind = "AGGREGATE";
+    o.schema = aggs.String(i, 1);
+    o.name = aggs.String(i, 2);
+    // An aggregate of no arguments (like count(*)) is written name(*).
+    o.identity = aggs.IsNull(i, 3) || aggs.Text(i, 3).empty() ? "*" : aggs.String(i, 3);
+    o.arguments = aggs.Text(i, 4).empty() ? "*" : aggs.String(i, 4);
+    o.function_arguments = aggs.String(i, 5);
+    o.comment = aggs.String(i, 6);
+    o.privileges = PrivilegesAt(aggs, i, 7);
+    o.definition = aggs.String(i, 10);
     out.push_back(std::move(o));
   }
   return absl::OkStatus();

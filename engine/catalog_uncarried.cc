@@ -17,10 +17,7 @@ namespace {
 constexpr char kUncarriedSql[] =
     "SELECT kind, pg_catalog.count(*), pg_catalog.array_to_string("
     "(pg_catalog.array_agg(name ORDER BY name))[1:3], pg_catalog.chr(1)) FROM ("
-    "SELECT 'aggregate' AS kind, p.oid::pg_catalog.regprocedure::text AS name "
-    "FROM pg_catalog.pg_proc p WHERE p.prokind = 'a' AND " PGARK_IN_USER_SCHEMA("p.pronamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
-    "UNION ALL SELECT 'operator', o.oid::pg_catalog.regoperator::text "
+    "SELECT 'operator' AS kind, o.oid::pg_catalog.regoperator::text AS name "
     "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
     "UNION ALL SELECT 'operator family', f.opfname "

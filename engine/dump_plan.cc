@@ -15,7 +15,7 @@ int KindPriority(absl::string_view kind) {
   if (kind == "SCHEMA") return 0;
   if (kind == "EXTENSION") return 1;
   if (kind == "COLLATION" || kind == "TYPE" || kind == "DOMAIN") return 2;
-  if (kind == "FUNCTION" || kind == "PROCEDURE") return 3;
+  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE") return 3;
   if (kind == "SEQUENCE") return 4;
   if (kind == "TABLE") return 5;
   if (kind == "VIEW") return 6;
@@ -67,6 +67,10 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   std::string ref = QualifiedName(o.schema, o.name);
   if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
     return PrivilegesSql(o.kind, o.kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
+  }
+  if (o.kind == "AGGREGATE") {  // ALTER AGGREGATE takes its signature, GRANT a function's
+    return PrivilegesSql("AGGREGATE", absl::StrCat(ref, "(", o.identity, ")"), "FUNCTION",
+                         absl::StrCat(ref, "(", o.function_arguments, ")"), o.privileges);
   }
   const char* grant_kind = o.kind == "SEQUENCE" ? "SEQUENCE"
                            : (o.kind == "TYPE" || o.kind == "DOMAIN") ? "TYPE" : "TABLE";

@@ -46,7 +46,7 @@ bool IsOwnedSequencePart(const MemberEntry& m) {
 bool IsOwnerKind(absl::string_view kind) {
   return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
-         kind == "PROCEDURE" || kind == "COLLATION";
+         kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION";
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
@@ -57,7 +57,9 @@ std::string DropSql(const MemberEntry& m) {
     return "";
   }
   std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
-  if (m.kind == "FUNCTION" || m.kind == "PROCEDURE") absl::StrAppend(&sql, "(", m.identity, ")");
+  if (m.kind == "FUNCTION" || m.kind == "PROCEDURE" || m.kind == "AGGREGATE") {
+    absl::StrAppend(&sql, "(", m.identity, ")");
+  }
   return absl::StrCat(sql, " CASCADE");
 }
 

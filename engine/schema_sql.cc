@@ -163,23 +163,29 @@ std::string CopyPagesToStdoutSql(const TableDef& table, uint64_t first_page, uin
                       absl::StrJoin(range, " AND "), ") TO STDOUT");
 }
 
-std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
-                          absl::string_view ref, const Privileges& p) {
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
+                          absl::string_view grant_kind, absl::string_view grant_ref,
+                          const Privileges& p) {
   std::string sql;
-  if (!p.owner.empty()) absl::StrAppend(&sql, "ALTER ", alter_kind, " ", ref, " OWNER TO ", p.owner, ";\n");
+  if (!p.owner.empty()) {
+    absl::StrAppend(&sql, "ALTER ", alter_kind, " ", alter_ref, " OWNER TO ", p.owner, ";\n");
+  }
   if (p.has_acl) {
-    absl::StrAppend(&sql, "REVOKE ALL ON ", grant_kind, " ", ref, " FROM PUBLIC;\n");
-    if (!p.owner.empty()) {
-      absl::StrAppend(&sql, "REVOKE ALL ON ", grant_kind, " ", ref, " FROM ", p.owner, ";\n");
-    }
+    const std::string on = absl::StrCat(" ON ", grant_kind, " ", grant_ref);
+    absl::StrAppend(&sql, "REVOKE ALL", on, " FROM PUBLIC;\n");
+    if (!p.owner.empty()) absl::StrAppend(&sql, "REVOKE ALL", on, " FROM ", p.owner, ";\n");
     for (const std::string& clause : p.grants) {
       size_t to = clause.find(" TO ");
       if (to == std::string::npos) continue;
-      absl::StrAppend(&sql, "GRANT ", clause.substr(0, to), " ON ", grant_kind, " ", ref,
-                      clause.substr(to), ";\n");
+      absl::StrAppend(&sql, "GRANT ", clause.substr(0, to), on, clause.substr(to), ";\n");
     }
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
+}
+
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
+                          absl::string_view ref, const Privileges& p) {
+  return PrivilegesSql(alter_kind, ref, grant_kind, ref, p);
 }
 
 std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
@@ -257,6 +263,10 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
   } else if (o.kind == "EXTENSION") {
     return absl::StrCat("CREATE EXTENSION IF NOT EXISTS ", QuoteIdent(o.name), " WITH SCHEMA ",
                         QuoteIdent(o.schema), ";\n\n");
+  } else if (o.kind == "AGGREGATE") {
+    sql = absl::StrCat("CREATE AGGREGATE ", name, "(", o.arguments, ") (\n    ", o.definition,
+                       "\n);\n\n");
+    comment_target = absl::StrCat("AGGREGATE ", name, "(", o.identity, ")");
   } else if (o.kind == "COLLATION") {
     sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
   } else if (o.kind == "TYPE" && o.definition == "ENUM") {

@@ -50,6 +50,10 @@ std::string PolicySql(const TableDef& table, const PolicyDef& policy);
 // recreates the same ACL. `grant_kind` is the GRANT object keyword (TABLE, SEQUENCE, ...).
 std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
                           absl::string_view ref, const Privileges& privileges);
+// The same where ALTER and GRANT name the object differently (an aggregate's signature).
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
+                          absl::string_view grant_kind, absl::string_view grant_ref,
+                          const Privileges& privileges);
 // The grants of one column of `table` (qualified): a column has no owner and no default
 // privileges, so only GRANT statements.
 std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,

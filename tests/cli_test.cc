@@ -117,13 +117,16 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
 }
 
 // A backup names each kind of object it cannot carry yet, with examples, instead of leaving a
-// restore silently short; rules, statistics objects, collations and large objects are carried,
-// so not named.
+// restore silently short; aggregates, rules, statistics objects, collations and large objects
+// are carried, so not named.
 TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   std::string src = NewDatabase("gaps");
   Exec(src, "CREATE TABLE t (a int, b int);"
             "CREATE AGGREGATE my_sum(int) (sfunc = int4pl, stype = int);"
-            "CREATE AGGREGATE my_max(int) (sfunc = int4larger, stype = int);"
+            "CREATE FUNCTION close_to(int, int) RETURNS bool LANGUAGE sql "
+            "AS 'SELECT abs($1 - $2) < 2';"
+            "CREATE OPERATOR ~~~ (function = close_to, leftarg = int, rightarg = int);"
+            "CREATE OPERATOR ~=~ (function = close_to, leftarg = int, rightarg = int);"
             "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
             "deterministic = false);"
             "CREATE TEXT SEARCH CONFIGURATION \"Tëxt \"\"x\"\"\" (COPY = simple);"
@@ -135,7 +138,7 @@ TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   nlohmann::json j = nlohmann::json::parse(full.out);
   ASSERT_EQ(j["warnings"].size(), 2u) << j["warnings"].dump();
   EXPECT_THAT(j["warnings"][0].get<std::string>(),
-              HasSubstr("2 aggregates (public.my_max(integer), public.my_sum(integer))"));
+              HasSubstr("2 operators (public.~=~(integer,integer), public.~~~(integer,integer))"));
   EXPECT_THAT(j["warnings"][1].get<std::string>(),
               HasSubstr("1 text search configuration (Tëxt \"x\")"));
   // On the terminal: one warning line each, on stderr.
@@ -143,7 +146,7 @@ TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_EQ(std::count(plain.err.begin(), plain.err.end(), '\n'), 2) << plain.err;
   EXPECT_THAT(plain.err, HasSubstr("pgark: warning: left out of this backup (pgark does not back "
-                                   "up these yet): 2 aggregates"));
+                                   "up these yet): 2 operators"));
   // A data-only backup has none of these to leave out.
   RunResult data = Pgark(absl::StrCat(Db(src), " --json backup full --data-only"));
   ASSERT_EQ(data.exit_code, 0) << data.err;
