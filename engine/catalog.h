@@ -30,6 +30,8 @@ inline constexpr uint32_t kPgRewrite = 2618;
 inline constexpr uint32_t kPgStatisticExt = 3381;
 inline constexpr uint32_t kPgExtension = 3079;
 inline constexpr uint32_t kPgCollation = 3456;
+inline constexpr uint32_t kPgTsDict = 3600;
+inline constexpr uint32_t kPgTsConfig = 3602;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -177,11 +179,13 @@ struct TableDef {
 };
 
 // A pre-data object that is not a table: schema, extension, collation, type, domain,
-// function, procedure, aggregate, standalone sequence, view or materialized view.
+// function, procedure, aggregate, text search dictionary or configuration, standalone
+// sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
-                     // "PROCEDURE", "AGGREGATE", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+                     // "PROCEDURE", "AGGREGATE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH
+                     // CONFIGURATION", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
   std::string name;
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
@@ -191,10 +195,11 @@ struct SchemaObjectDef {
   std::string comment;
   // Kind-specific parts.
   std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
-                            // COLLATION, AGGREGATE: CREATE's options;
+                            // COLLATION, AGGREGATE, TEXT SEARCH ...: CREATE's options;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
-                                   // range "SUBTYPE = x" options; domain CHECK constraints
+                                   // range "SUBTYPE = x" options; domain CHECK constraints;
+                                   // text search configuration "ADD MAPPING ..." clauses
   std::vector<std::string> not_valid_checks;  // DOMAIN: "CONSTRAINT n CHECK (...) NOT VALID"
   std::string collation;    // DOMAIN
   std::string default_expr; // DOMAIN
@@ -268,8 +273,8 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (operators,
-  // text search, casts, foreign tables and servers, extended statistics on other relations
+  // User objects of the kinds pgark does not back up yet (operators, text search parsers and
+  // templates, casts, foreign tables and servers, extended statistics on other relations
   // than tables, publications, subscriptions, event triggers, languages), one entry per kind
   // present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
@@ -285,6 +290,7 @@ class Catalog {
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
   absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
+  absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
 

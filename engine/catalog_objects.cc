@@ -131,6 +131,37 @@ constexpr char kAggregatesSql[] =
 #undef PGARK_AGG_FUNCTION
 #undef PGARK_AGG_MODIFY
 
+// Text search dictionaries: template and options as CREATE takes them.
+constexpr char kTextSearchDictionariesSql[] =
+    "SELECT td.oid, n.nspname, td.dictname, " PGARK_COMMENT("pg_ts_dict", "td.oid") ", "
+    PGARK_PRIVILEGES("td.dictowner", "NULL::pg_catalog.aclitem[]") ", "
+    "(SELECT pg_catalog.format('TEMPLATE = %I.%I', tn.nspname, t.tmplname) "
+    " FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace "
+    " WHERE t.oid = td.dicttemplate) || COALESCE(', ' || td.dictinitoption, '') "
+    "FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace "
+    "WHERE td.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "td.oid") "ORDER BY n.nspname, td.dictname";
+
+// Text search configurations: the parser, then one "ADD MAPPING FOR token WITH dict, ..." per
+// mapped token type, joined by chr(1).
+constexpr char kTextSearchConfigurationsSql[] =
+    "SELECT c.oid, n.nspname, c.cfgname, " PGARK_COMMENT("pg_ts_config", "c.oid") ", "
+    PGARK_PRIVILEGES("c.cfgowner", "NULL::pg_catalog.aclitem[]") ", "
+    "(SELECT pg_catalog.format('%I.%I', pn.nspname, p.prsname) FROM pg_catalog.pg_ts_parser p "
+    " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser), "
+    "(SELECT pg_catalog.string_agg(pg_catalog.format('ADD MAPPING FOR %I WITH %s', t.alias, "
+    "  m.dicts), pg_catalog.chr(1) ORDER BY t.tokid) "
+    " FROM (SELECT cm.maptokentype, pg_catalog.string_agg(pg_catalog.format('%I.%I', "
+    "   dn.nspname, dd.dictname), ', ' ORDER BY cm.mapseqno) AS dicts "
+    "   FROM pg_catalog.pg_ts_config_map cm "
+    "   JOIN pg_catalog.pg_ts_dict dd ON dd.oid = cm.mapdict "
+    "   JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
+    "   WHERE cm.mapcfg = c.oid GROUP BY cm.maptokentype) m "
+    " JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype) "
+    "FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
+    "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
+
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
     "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", " PGARK_COMMENT("pg_class", "c.oid")
@@ -276,6 +307,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddTypes(out));
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
+  PGARK_RETURN_IF_ERROR(AddTextSearch(out));
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
@@ -403,6 +435,35 @@ absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
     o.comment = aggs.String(i, 6);
     o.privileges = PrivilegesAt(aggs, i, 7);
     o.definition = aggs.String(i, 10);
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
+  for (int i = 0; i < dicts.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgTsDict, Oid(dicts, i, 0)};
+    o.kind = "TEXT SEARCH DICTIONARY";
+    o.schema = dicts.String(i, 1);
+    o.name = dicts.String(i, 2);
+    o.comment = dicts.String(i, 3);
+    o.privileges = PrivilegesAt(dicts, i, 4);
+    o.definition = dicts.String(i, 7);
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
+  for (int i = 0; i < configs.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgTsConfig, Oid(configs, i, 0)};
+    o.kind = "TEXT SEARCH CONFIGURATION";
+    o.schema = configs.String(i, 1);
+    o.name = configs.String(i, 2);
+    o.comment = configs.String(i, 3);
+    o.privileges = PrivilegesAt(configs, i, 4);
+    o.definition = absl::StrCat("PARSER = ", configs.Text(i, 7));
+    if (!configs.IsNull(i, 8)) o.items = absl::StrSplit(configs.Text(i, 8), '\x01');
     out.push_back(std::move(o));
   }
   return absl::OkStatus();

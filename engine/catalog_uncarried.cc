@@ -20,15 +20,18 @@ constexpr char kUncarriedSql[] =
     "SELECT 'operator' AS kind, o.oid::pg_catalog.regoperator::text AS name "
     "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
-    "UNION ALL SELECT 'operator family', f.opfname "
+    "UNION ALL SELECT 'operator family', "
+    "pg_catalog.format('%s.%I', f.opfnamespace::pg_catalog.regnamespace, f.opfname) "
     "FROM pg_catalog.pg_opfamily f WHERE " PGARK_IN_USER_SCHEMA("f.opfnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid")
-    "UNION ALL SELECT 'text search configuration', t.cfgname "
-    "FROM pg_catalog.pg_ts_config t WHERE " PGARK_IN_USER_SCHEMA("t.cfgnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "t.oid")
-    "UNION ALL SELECT 'text search dictionary', t.dictname "
-    "FROM pg_catalog.pg_ts_dict t WHERE " PGARK_IN_USER_SCHEMA("t.dictnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "t.oid")
+    "UNION ALL SELECT 'text search parser', "
+    "pg_catalog.format('%s.%I', t.prsnamespace::pg_catalog.regnamespace, t.prsname) "
+    "FROM pg_catalog.pg_ts_parser t WHERE " PGARK_IN_USER_SCHEMA("t.prsnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_parser", "t.oid")
+    "UNION ALL SELECT 'text search template', "
+    "pg_catalog.format('%s.%I', t.tmplnamespace::pg_catalog.regnamespace, t.tmplname) "
+    "FROM pg_catalog.pg_ts_template t WHERE " PGARK_IN_USER_SCHEMA("t.tmplnamespace")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_template", "t.oid")
     "UNION ALL SELECT 'cast', pg_catalog.format('(%s AS %s)', "
     "pg_catalog.format_type(c.castsource, NULL), pg_catalog.format_type(c.casttarget, NULL)) "
     "FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
@@ -36,21 +39,31 @@ constexpr char kUncarriedSql[] =
     "UNION ALL SELECT 'foreign table', c.oid::pg_catalog.regclass::text "
     "FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND " PGARK_IN_USER_SCHEMA("c.relnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
-    "UNION ALL SELECT 'foreign server', s.srvname FROM pg_catalog.pg_foreign_server s "
+    "UNION ALL SELECT 'foreign-data wrapper', pg_catalog.quote_ident(w.fdwname) "
+    "FROM pg_catalog.pg_foreign_data_wrapper w WHERE "
+    PGARK_NOT_EXTENSION_MEMBER("pg_foreign_data_wrapper", "w.oid")
+    "UNION ALL SELECT 'foreign server', pg_catalog.quote_ident(s.srvname) "
+    "FROM pg_catalog.pg_foreign_server s "
     "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
-    "UNION ALL SELECT 'extended statistics object', s.stxname FROM pg_catalog.pg_statistic_ext s "
+    "UNION ALL SELECT 'extended statistics object', "
+    "pg_catalog.format('%s.%I', s.stxnamespace::pg_catalog.regnamespace, s.stxname) "
+    "FROM pg_catalog.pg_statistic_ext s "
     "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
-    "UNION ALL SELECT 'publication', p.pubname FROM pg_catalog.pg_publication p "
-    "UNION ALL SELECT 'subscription', s.subname FROM pg_catalog.pg_subscription s "
+    "UNION ALL SELECT 'publication', pg_catalog.quote_ident(p.pubname) "
+    "FROM pg_catalog.pg_publication p "
+    "UNION ALL SELECT 'subscription', pg_catalog.quote_ident(s.subname) "
+    "FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "
     "WHERE datname = pg_catalog.current_database()) "
-    "UNION ALL SELECT 'event trigger', t.evtname FROM pg_catalog.pg_event_trigger t WHERE "
+    "UNION ALL SELECT 'event trigger', pg_catalog.quote_ident(t.evtname) "
+    "FROM pg_catalog.pg_event_trigger t WHERE "
     PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid")
-    "UNION ALL SELECT 'procedural language', l.lanname FROM pg_catalog.pg_language l "
+    "UNION ALL SELECT 'procedural language', pg_catalog.quote_ident(l.lanname) "
+    "FROM pg_catalog.pg_language l "
     "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
-    ") x GROUP BY kind ORDER BY kind";
+    ") x GROUP BY kind ORDER BY kind COLLATE \"C\"";
 
 #undef PGARK_IN_USER_SCHEMA
 

@@ -4,6 +4,7 @@
 #include <queue>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/schema_sql.h"
 #include "engine/sql_text.h"
@@ -14,7 +15,10 @@ namespace {
 int KindPriority(absl::string_view kind) {
   if (kind == "SCHEMA") return 0;
   if (kind == "EXTENSION") return 1;
-  if (kind == "COLLATION" || kind == "TYPE" || kind == "DOMAIN") return 2;
+  if (kind == "COLLATION" || kind == "TYPE" || kind == "DOMAIN" ||
+      absl::StartsWith(kind, "TEXT SEARCH")) {
+    return 2;
+  }
   if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE") return 3;
   if (kind == "SEQUENCE") return 4;
   if (kind == "TABLE") return 5;

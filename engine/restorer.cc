@@ -46,13 +46,15 @@ bool IsOwnedSequencePart(const MemberEntry& m) {
 bool IsOwnerKind(absl::string_view kind) {
   return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
-         kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION";
+         kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
+         absl::StartsWith(kind, "TEXT SEARCH");
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
-// extensions, collations, which columns outside the backup may use, the parts of a table).
+// extensions, collations and text search objects, which columns and indexes outside the backup
+// may use, the parts of a table).
 std::string DropSql(const MemberEntry& m) {
-  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" ||
+  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || absl::StartsWith(m.kind, "TEXT SEARCH") ||
       (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
     return "";
   }

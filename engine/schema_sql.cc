@@ -267,6 +267,14 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
     sql = absl::StrCat("CREATE AGGREGATE ", name, "(", o.arguments, ") (\n    ", o.definition,
                        "\n);\n\n");
     comment_target = absl::StrCat("AGGREGATE ", name, "(", o.identity, ")");
+  } else if (o.kind == "TEXT SEARCH DICTIONARY") {
+    sql = absl::StrCat("CREATE TEXT SEARCH DICTIONARY ", name, " (\n    ", o.definition, ");\n\n");
+  } else if (o.kind == "TEXT SEARCH CONFIGURATION") {
+    sql = absl::StrCat("CREATE TEXT SEARCH CONFIGURATION ", name, " (", o.definition, ");\n");
+    for (const std::string& mapping : o.items) {
+      absl::StrAppend(&sql, "ALTER TEXT SEARCH CONFIGURATION ", name, " ", mapping, ";\n");
+    }
+    absl::StrAppend(&sql, "\n");
   } else if (o.kind == "COLLATION") {
     sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
   } else if (o.kind == "TYPE" && o.definition == "ENUM") {

@@ -117,8 +117,8 @@ TEST_F(CliTest, BackupValidateRestoreWithJson) {
 }
 
 // A backup names each kind of object it cannot carry yet, with examples, instead of leaving a
-// restore silently short; aggregates, rules, statistics objects, collations and large objects
-// are carried, so not named.
+// restore silently short; aggregates, rules, statistics objects, collations, text search
+// configurations and large objects are carried, so not named.
 TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
   std::string src = NewDatabase("gaps");
   Exec(src, "CREATE TABLE t (a int, b int);"
@@ -130,23 +130,26 @@ TEST_F(CliTest, BackupNamesWhatItLeavesOut) {
             "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', "
             "deterministic = false);"
             "CREATE TEXT SEARCH CONFIGURATION \"Tëxt \"\"x\"\"\" (COPY = simple);"
+            "CREATE FOREIGN DATA WRAPPER nowhere;"
+            "CREATE SERVER \"Sërver \"\"x\"\"\" FOREIGN DATA WRAPPER nowhere;"
             "CREATE RULE t_quiet AS ON DELETE TO t DO INSTEAD NOTHING;"
             "CREATE STATISTICS t_ab ON a, b FROM t;"
             "SELECT lo_from_bytea(0, 'large object data');");
   RunResult full = Pgark(absl::StrCat(Db(src), " --json backup full"));
   ASSERT_EQ(full.exit_code, 0) << full.err;
   nlohmann::json j = nlohmann::json::parse(full.out);
-  ASSERT_EQ(j["warnings"].size(), 2u) << j["warnings"].dump();
+  ASSERT_EQ(j["warnings"].size(), 3u) << j["warnings"].dump();
   EXPECT_THAT(j["warnings"][0].get<std::string>(),
+              HasSubstr("1 foreign server (\"Sërver \"\"x\"\"\")"));
+  EXPECT_THAT(j["warnings"][1].get<std::string>(), HasSubstr("1 foreign-data wrapper (nowhere)"));
+  EXPECT_THAT(j["warnings"][2].get<std::string>(),
               HasSubstr("2 operators (public.~=~(integer,integer), public.~~~(integer,integer))"));
-  EXPECT_THAT(j["warnings"][1].get<std::string>(),
-              HasSubstr("1 text search configuration (Tëxt \"x\")"));
   // On the terminal: one warning line each, on stderr.
   RunResult plain = Pgark(absl::StrCat(Db(src), " --quiet backup full --schema-only"));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
-  EXPECT_EQ(std::count(plain.err.begin(), plain.err.end(), '\n'), 2) << plain.err;
+  EXPECT_EQ(std::count(plain.err.begin(), plain.err.end(), '\n'), 3) << plain.err;
   EXPECT_THAT(plain.err, HasSubstr("pgark: warning: left out of this backup (pgark does not back "
-                                   "up these yet): 2 operators"));
+                                   "up these yet): 1 foreign server"));
   // A data-only backup has none of these to leave out.
   RunResult data = Pgark(absl::StrCat(Db(src), " --json backup full --data-only"));
   ASSERT_EQ(data.exit_code, 0) << data.err;
