@@ -228,6 +228,18 @@ struct DefaultPrivilegesDef {
   Privileges privileges;   // no owner
 };
 
+// A publication (logical replication) and what it publishes.
+struct PublicationDef {
+  std::string name;
+  std::string comment;
+  Privileges privileges;   // the owner only
+  bool all_tables = false;
+  std::string publish;     // "insert, update, delete, truncate"
+  bool via_root = false;   // publish_via_partition_root
+  std::vector<std::string> tables;   // "ONLY s.t [(cols)] [WHERE (expr)]"
+  std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PostgreSQL 15+), quoted
+};
+
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
@@ -270,13 +282,15 @@ class Catalog {
   // The database's default privileges (ALTER DEFAULT PRIVILEGES).
   absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
 
+  // The database's publications, by name.
+  absl::StatusOr<std::vector<PublicationDef>> ListPublications();
+
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
   // User objects of the kinds pgark does not back up yet (operators, text search parsers and
   // templates, casts, foreign tables and servers, extended statistics on other relations
-  // than tables, publications, subscriptions, event triggers, languages), one entry per kind
-  // present. Excludes system schemas and extension members.
+  // than tables, subscriptions, event triggers, languages), one entry per kind present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.

@@ -203,6 +203,32 @@ constexpr char kDefaultPrivilegesSql[] =
     " FROM pg_catalog.pg_default_acl d "
     "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3";
 
+// Publications: kPublicationsSql, then publish_via_partition_root (13+), each table's column
+// list and row filter (15+), the schemas published whole (15+), then kPublicationsFrom.
+constexpr char kPublicationsSql[] =
+    "SELECT p.pubname, " PGARK_COMMENT("pg_publication", "p.oid") ", "
+    PGARK_PRIVILEGES("p.pubowner", "NULL::pg_catalog.aclitem[]") ", p.puballtables, "
+    "pg_catalog.concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, "
+    "CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END, "
+    "CASE WHEN p.pubtruncate THEN 'truncate' END), ";
+constexpr char kPublicationTablesSql[] =
+    "(SELECT pg_catalog.string_agg(pg_catalog.format('ONLY %I.%I', tn.nspname, c.relname) || ";
+constexpr char kPublicationTablesFrom[] =
+    ", pg_catalog.chr(1) ORDER BY tn.nspname, c.relname) FROM pg_catalog.pg_publication_rel pr "
+    " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid "
+    " JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace WHERE pr.prpubid = p.oid), ";
+constexpr char kPublicationColumnsAndFilter15[] =
+    "CASE WHEN pr.prattrs IS NULL THEN '' ELSE ' (' || (SELECT pg_catalog.string_agg("
+    " pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) FROM pg_catalog.unnest("
+    " pr.prattrs::pg_catalog.int2[]) WITH ORDINALITY k(attnum, n) JOIN pg_catalog.pg_attribute a "
+    " ON a.attrelid = pr.prrelid AND a.attnum = k.attnum) || ')' END || "
+    "COALESCE(' WHERE (' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')', '')";
+constexpr char kPublicationSchemas15[] =
+    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(sn.nspname), pg_catalog.chr(1) "
+    " ORDER BY sn.nspname) FROM pg_catalog.pg_publication_namespace pn "
+    " JOIN pg_catalog.pg_namespace sn ON sn.oid = pn.pnnspid WHERE pn.pnpubid = p.oid)";
+constexpr char kPublicationsFrom[] = " FROM pg_catalog.pg_publication p ORDER BY p.pubname";
+
 constexpr char kLargeObjectsSql[] =
     "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
     PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
@@ -544,6 +570,31 @@ absl::StatusOr<std::vector<DefaultPrivilegesDef>> Catalog::ListDefaultPrivileges
   std::vector<DefaultPrivilegesDef> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.String(i, 0), r.String(i, 1), r.Char(i, 2), PrivilegesAt(r, i, 3)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<PublicationDef>> Catalog::ListPublications() {
+  const int v = conn_.server_version_num();
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn_.Exec(absl::StrCat(kPublicationsSql, v >= 130000 ? "p.pubviaroot, " : "false, ",
+                              kPublicationTablesSql,
+                              v >= 150000 ? kPublicationColumnsAndFilter15 : "''",
+                              kPublicationTablesFrom, v >= 150000 ? kPublicationSchemas15 : "NULL",
+                              kPublicationsFrom)));
+  std::vector<PublicationDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    PublicationDef p;
+    p.name = r.String(i, 0);
+    p.comment = r.String(i, 1);
+    p.privileges = PrivilegesAt(r, i, 2);
+    p.all_tables = r.Bool(i, 5);
+    p.publish = r.String(i, 6);
+    p.via_root = r.Bool(i, 7);
+    if (!r.IsNull(i, 8)) p.tables = absl::StrSplit(r.Text(i, 8), '\x01');
+    if (!r.IsNull(i, 9)) p.schemas = absl::StrSplit(r.Text(i, 9), '\x01');
+    out.push_back(std::move(p));
   }
   return out;
 }

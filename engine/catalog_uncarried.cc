@@ -51,8 +51,6 @@ constexpr char kUncarriedSql[] =
     "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
-    "UNION ALL SELECT 'publication', pg_catalog.quote_ident(p.pubname) "
-    "FROM pg_catalog.pg_publication p "
     "UNION ALL SELECT 'subscription', pg_catalog.quote_ident(s.subname) "
     "FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "

@@ -514,6 +514,13 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
           Sql("post-data", kDefaultAclKind, d.schema, d.role, "", DefaultPrivilegesSql(d)));
     }
   }
+  if (type == BackupType::kFull && options_.content != Content::kDataOnly) {
+    PGARK_ASSIGN_OR_RETURN(std::vector<PublicationDef> publications, catalog.ListPublications());
+    for (const PublicationDef& p : publications) {
+      PGARK_RETURN_IF_ERROR(Sql("post-data", kPublicationKind, "", p.name, "",
+                                PublicationSql(p, options_.with_owners)));
+    }
+  }
   if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {
     PGARK_RETURN_IF_ERROR(LargeObjects());
   }

@@ -362,8 +362,9 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  // The database's own: large objects, default privileges. Not for a few tables.
-  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind) {
+  // The database's own: large objects, default privileges, publications. Not for a few tables.
+  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
+      m.kind == kPublicationKind) {
     return options_.tables.empty();
   }
   return created_.count(OwnerOf(m)) ||
@@ -377,8 +378,16 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   const bool partial = backup_.manifest.type == "table" || !options_.tables.empty();
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    // A role that does not exist in the target must not sink the restore: warn and go on.
-    if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL")) {
+    if (m->kind == kPublicationKind && options_.drop_existing) {
+      // Dropping its tables took them out of it: replaced, like them.
+      PGARK_RETURN_IF_ERROR(Annotate(
+          conn_.Exec(absl::StrCat("DROP PUBLICATION IF EXISTS ", QuoteIdent(m->name))).status(),
+          "--drop-existing"));
+    }
+    // A role missing in the target (privileges) or a publication this role may not create
+    // (FOR ALL TABLES needs a superuser) must not sink the restore: warn and go on.
+    if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
+        m->kind == kPublicationKind) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.

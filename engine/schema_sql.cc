@@ -228,6 +228,22 @@ std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
   return absl::StrCat(sql, "\n");
 }
 
+std::string PublicationSql(const PublicationDef& p, bool with_owner) {
+  const std::string name = QuoteIdent(p.name);
+  std::string sql = absl::StrCat("CREATE PUBLICATION ", name, p.all_tables ? " FOR ALL TABLES" : "",
+                                 " WITH (publish = ", QuoteLiteral(p.publish),
+                                 p.via_root ? ", publish_via_partition_root = true" : "", ");\n");
+  for (const std::string& table : p.tables) {
+    absl::StrAppend(&sql, "ALTER PUBLICATION ", name, " ADD TABLE ", table, ";\n");
+  }
+  for (const std::string& schema : p.schemas) {
+    absl::StrAppend(&sql, "ALTER PUBLICATION ", name, " ADD TABLES IN SCHEMA ", schema, ";\n");
+  }
+  absl::StrAppend(&sql, "\n", CommentSql(absl::StrCat("PUBLICATION ", name), p.comment));
+  if (with_owner) absl::StrAppend(&sql, PrivilegesSql("PUBLICATION", "", name, p.privileges));
+  return sql;
+}
+
 std::string CommentSql(absl::string_view what, absl::string_view comment) {
   if (comment.empty()) return "";
   return absl::StrCat("COMMENT ON ", what, " IS ", QuoteLiteral(comment), ";\n\n");

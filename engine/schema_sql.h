@@ -63,6 +63,11 @@ inline constexpr char kDefaultAclKind[] = "DEFAULT ACL";
 // ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
 std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 
+// The post-data member kind of a publication (full backups).
+inline constexpr char kPublicationKind[] = "PUBLICATION";
+// CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
+std::string PublicationSql(const PublicationDef& publication, bool with_owner);
+
 // "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
 std::string CommentSql(absl::string_view what, absl::string_view comment);
 // The comment of (catalog, oid, column) from `comments`, or empty.

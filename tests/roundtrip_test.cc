@@ -124,6 +124,9 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_THAT(schema, HasSubstr("ALTER TABLE app.audit_trail DISABLE RULE audit_notify"));
   EXPECT_THAT(schema, HasSubstr("CREATE RULE audit_notes_insert"));
   EXPECT_THAT(schema, HasSubstr("ALTER STATISTICS app.audit_dep SET STATISTICS 300"));
+  EXPECT_THAT(schema, HasSubstr("ALTER PUBLICATION unicode_feed ADD TABLES IN SCHEMA"));
+  EXPECT_THAT(schema, HasSubstr("CREATE TEXT SEARCH CONFIGURATION app.\"Plain \"\"Text\"\"\""));
+  EXPECT_THAT(schema, HasSubstr("CREATE AGGREGATE app.pct(double precision ORDER BY anyelement)"));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
   const std::string data = DatabaseDigest(src);
