@@ -96,9 +96,10 @@ constexpr char kFunctionsSql[] =
   "CASE WHEN a." fn " <> 0 THEN '" option " = ' || CASE a." column " WHEN 'r' THEN 'READ_ONLY' " \
   "WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
 constexpr char kAggregatesSql[] =
-    "SELECT p.oid, n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), "
+    "SELECT p.oid, n.nspname, p.proname, " PGARK_COMMENT("pg_proc", "p.oid") ", "
+    PGARK_PRIVILEGES("p.proowner", "p.proacl") ", "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid), "
     "pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.oidvectortypes(p.proargtypes), "
-    PGARK_COMMENT("pg_proc", "p.oid") ", " PGARK_PRIVILEGES("p.proowner", "p.proacl") ", "
     "pg_catalog.concat_ws(E',\\n    ', "
     "'SFUNC = ' || a.aggtransfn::pg_catalog.regproc, "
     "'STYPE = ' || pg_catalog.format_type(a.aggtranstype, NULL), "
@@ -308,6 +309,23 @@ Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_i
   return p;
 }
 
+namespace {
+
+// The columns the collation, aggregate and text search queries start with: oid, schema, name,
+// comment, then PGARK_PRIVILEGES' three.
+SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog, const char* kind) {
+  SchemaObjectDef o;
+  o.id = {catalog, Oid(r, row, 0)};
+  o.kind = kind;
+  o.schema = r.String(row, 1);
+  o.name = r.String(row, 2);
+  o.comment = r.String(row, 3);
+  o.privileges = PrivilegesAt(r, row, 4);
+  return o;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   std::vector<SchemaObjectDef> out;
   PGARK_ASSIGN_OR_RETURN(PgResult schemas, conn_.Exec(kSchemasSql));
@@ -349,13 +367,7 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
                                           v >= 160000 ? "c.collicurules" : "NULL",
                                           kCollationsFrom)));
   for (int i = 0; i < r.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgCollation, Oid(r, i, 0)};
-    o.kind = "COLLATION";
-    o.schema = r.String(i, 1);
-    o.name = r.String(i, 2);
-    o.comment = r.String(i, 3);
-    o.privileges = PrivilegesAt(r, i, 4);
+    SchemaObjectDef o = ObjectAt(r, i, kPgCollation, "COLLATION");
     // CREATE COLLATION's options, from the provider's fields.
     const char provider = r.Char(i, 7);
     const std::string collate = r.String(i, 9), ctype = r.String(i, 10);
@@ -449,17 +461,11 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult aggs, conn_.Exec(kAggregatesSql));
   for (int i = 0; i < aggs.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgProc, Oid(aggs, i, 0)};
-    o.kind = "AGGREGATE";
-    o.schema = aggs.String(i, 1);
-    o.name = aggs.String(i, 2);
+    SchemaObjectDef o = ObjectAt(aggs, i, kPgProc, "AGGREGATE");
     // An aggregate of no arguments (like count(*)) is written name(*).
-    o.identity = aggs.IsNull(i, 3) || aggs.Text(i, 3).empty() ? "*" : aggs.String(i, 3);
-    o.arguments = aggs.Text(i, 4).empty() ? "*" : aggs.String(i, 4);
-    o.function_arguments = aggs.String(i, 5);
-    o.comment = aggs.String(i, 6);
-    o.privileges = PrivilegesAt(aggs, i, 7);
+    o.identity = aggs.Text(i, 7).empty() ? "*" : aggs.String(i, 7);
+    o.arguments = aggs.Text(i, 8).empty() ? "*" : aggs.String(i, 8);
+    o.function_arguments = aggs.String(i, 9);
     o.definition = aggs.String(i, 10);
     out.push_back(std::move(o));
   }
@@ -469,25 +475,13 @@ absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
   for (int i = 0; i < dicts.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgTsDict, Oid(dicts, i, 0)};
-    o.kind = "TEXT SEARCH DICTIONARY";
-    o.schema = dicts.String(i, 1);
-    o.name = dicts.String(i, 2);
-    o.comment = dicts.String(i, 3);
-    o.privileges = PrivilegesAt(dicts, i, 4);
+    SchemaObjectDef o = ObjectAt(dicts, i, kPgTsDict, "TEXT SEARCH DICTIONARY");
     o.definition = dicts.String(i, 7);
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
   for (int i = 0; i < configs.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgTsConfig, Oid(configs, i, 0)};
-    o.kind = "TEXT SEARCH CONFIGURATION";
-    o.schema = configs.String(i, 1);
-    o.name = configs.String(i, 2);
-    o.comment = configs.String(i, 3);
-    o.privileges = PrivilegesAt(configs, i, 4);
+    SchemaObjectDef o = ObjectAt(configs, i, kPgTsConfig, "TEXT SEARCH CONFIGURATION");
     o.definition = absl::StrCat("PARSER = ", configs.Text(i, 7));
     if (!configs.IsNull(i, 8)) o.items = absl::StrSplit(configs.Text(i, 8), '\x01');
     out.push_back(std::move(o));
