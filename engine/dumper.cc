@@ -67,8 +67,9 @@ class Dumper {
 
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
-  // The database's large objects (engine/large_objects.h), after everything else.
-  absl::Status LargeObjects();
+  // What belongs to the database rather than to a table, after everything else: default
+  // privileges (with owners), publications, large objects (engine/large_objects.h).
+  absl::Status DatabaseObjects(Catalog& catalog);
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried(Catalog& catalog);
   absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
@@ -202,8 +203,24 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
   return OrderByForeignKeys(std::move(tables), edges);
 }
 
-absl::Status Dumper::LargeObjects() {
-  PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, Catalog(conn_).ListLargeObjects());
+absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
+  if (options_.content != Content::kDataOnly) {
+    if (options_.with_owners) {
+      PGARK_ASSIGN_OR_RETURN(std::vector<DefaultPrivilegesDef> defaults,
+                             catalog.ListDefaultPrivileges());
+      for (const DefaultPrivilegesDef& d : defaults) {
+        PGARK_RETURN_IF_ERROR(
+            Sql("post-data", kDefaultAclKind, d.schema, d.role, "", DefaultPrivilegesSql(d)));
+      }
+    }
+    PGARK_ASSIGN_OR_RETURN(std::vector<PublicationDef> publications, catalog.ListPublications());
+    for (const PublicationDef& p : publications) {
+      PGARK_RETURN_IF_ERROR(Sql("post-data", kPublicationKind, "", p.name, "",
+                                PublicationSql(p, options_.with_owners)));
+    }
+  }
+  if (options_.content == Content::kSchemaOnly) return absl::OkStatus();
+  PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, catalog.ListLargeObjects());
   return DumpLargeObjects(
       conn_, objects, options_.with_owners, kLargeObjectMemberBytes,
       [this](absl::string_view kind, absl::string_view name, std::string sql) {
@@ -212,9 +229,9 @@ absl::Status Dumper::LargeObjects() {
 }
 
 absl::Status Dumper::WarnUncarried(Catalog& catalog) {
+  if (options_.content == Content::kDataOnly) return absl::OkStatus();  // all are schema
   PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog.ListUncarried());
   for (const UncarriedObjects& k : kinds) {
-    if (options_.content == Content::kDataOnly) continue;  // all of them are schema
     std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
     if (k.count != 1) {
       kind = absl::EndsWith(kind, "y") ? absl::StrCat(kind.substr(0, kind.size() - 1), "ies")
@@ -505,25 +522,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
       PGARK_RETURN_IF_ERROR(Sql(m.section, m.kind, m.schema, m.name, m.table, m.sql, m.identity));
     }
   }
-  if (type == BackupType::kFull && options_.with_owners &&
-      options_.content != Content::kDataOnly) {
-    PGARK_ASSIGN_OR_RETURN(std::vector<DefaultPrivilegesDef> defaults,
-                           catalog.ListDefaultPrivileges());
-    for (const DefaultPrivilegesDef& d : defaults) {
-      PGARK_RETURN_IF_ERROR(
-          Sql("post-data", kDefaultAclKind, d.schema, d.role, "", DefaultPrivilegesSql(d)));
-    }
-  }
-  if (type == BackupType::kFull && options_.content != Content::kDataOnly) {
-    PGARK_ASSIGN_OR_RETURN(std::vector<PublicationDef> publications, catalog.ListPublications());
-    for (const PublicationDef& p : publications) {
-      PGARK_RETURN_IF_ERROR(Sql("post-data", kPublicationKind, "", p.name, "",
-                                PublicationSql(p, options_.with_owners)));
-    }
-  }
-  if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {
-    PGARK_RETURN_IF_ERROR(LargeObjects());
-  }
+  if (type == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects(catalog));
   for (const TableDef& t : tables) {
     manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
   }
