@@ -32,6 +32,7 @@ inline constexpr uint32_t kPgExtension = 3079;
 inline constexpr uint32_t kPgCollation = 3456;
 inline constexpr uint32_t kPgTsDict = 3600;
 inline constexpr uint32_t kPgTsConfig = 3602;
+inline constexpr uint32_t kPgCast = 2605;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -179,15 +180,15 @@ struct TableDef {
 };
 
 // A pre-data object that is not a table: schema, extension, collation, type, domain,
-// function, procedure, aggregate, text search dictionary or configuration, standalone
+// function, procedure, aggregate, text search dictionary or configuration, cast, standalone
 // sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
                      // "PROCEDURE", "AGGREGATE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH
-                     // CONFIGURATION", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+                     // CONFIGURATION", "CAST", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
-  std::string name;
+  std::string name;       // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
                          // text"; an aggregate's may hold ORDER BY, or be "*")
   std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
@@ -196,6 +197,7 @@ struct SchemaObjectDef {
   // Kind-specific parts.
   std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
                             // COLLATION, AGGREGATE, TEXT SEARCH ...: CREATE's options;
+                            // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
                                    // range "SUBTYPE = x" options; domain CHECK constraints;
@@ -226,6 +228,17 @@ struct DefaultPrivilegesDef {
   std::string schema;  // empty: the role's defaults everywhere
   char object_type = 'r';  // 'r' tables, 'S' sequences, 'f' functions, 'T' types, 'n' schemas
   Privileges privileges;   // no owner
+};
+
+// An event trigger (CREATE EVENT TRIGGER).
+struct EventTriggerDef {
+  std::string name;
+  std::string event;      // ddl_command_start, ...
+  std::string tags;       // "'CREATE TABLE', 'DROP TABLE'" or empty
+  std::string function;   // regproc of its function
+  char enabled = 'O';     // as TriggerDef::enabled
+  std::string comment;
+  Privileges privileges;  // the owner only
 };
 
 // A publication (logical replication) and what it publishes.
@@ -282,6 +295,9 @@ class Catalog {
   // The database's default privileges (ALTER DEFAULT PRIVILEGES).
   absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
 
+  // The database's event triggers, by name (not extension members).
+  absl::StatusOr<std::vector<EventTriggerDef>> ListEventTriggers();
+
   // The database's publications, by name.
   absl::StatusOr<std::vector<PublicationDef>> ListPublications();
 
@@ -289,8 +305,8 @@ class Catalog {
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
   // User objects of the kinds pgark does not back up yet (operators, text search parsers and
-  // templates, casts, foreign tables and servers, extended statistics on other relations
-  // than tables, subscriptions, event triggers, languages), one entry per kind present. Excludes system schemas and extension members.
+  // templates, foreign tables and servers, extended statistics on other relations
+  // than tables, subscriptions, languages), one entry per kind present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.

@@ -163,6 +163,16 @@ constexpr char kTextSearchConfigurationsSql[] =
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
 
+// User casts: "(source AS target)" and the rest of CREATE CAST.
+constexpr char kCastsSql[] =
+    "SELECT c.oid, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(c.castsource, NULL), "
+    "pg_catalog.format_type(c.casttarget, NULL)), " PGARK_COMMENT("pg_cast", "c.oid") ", "
+    "CASE c.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || c.castfunc::pg_catalog.regprocedure "
+    "WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END || "
+    "CASE c.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END "
+    "FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
+    PGARK_NOT_EXTENSION_MEMBER("pg_cast", "c.oid") "ORDER BY 2";
+
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
     "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", " PGARK_COMMENT("pg_class", "c.oid")
@@ -229,6 +239,14 @@ constexpr char kPublicationSchemas15[] =
     " ORDER BY sn.nspname) FROM pg_catalog.pg_publication_namespace pn "
     " JOIN pg_catalog.pg_namespace sn ON sn.oid = pn.pnnspid WHERE pn.pnpubid = p.oid)";
 constexpr char kPublicationsFrom[] = " FROM pg_catalog.pg_publication p ORDER BY p.pubname";
+
+constexpr char kEventTriggersSql[] =
+    "SELECT t.evtname, t.evtevent, (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(g), "
+    "', ') FROM pg_catalog.unnest(t.evttags) g), t.evtfoid::pg_catalog.regproc, t.evtenabled, "
+    PGARK_COMMENT("pg_event_trigger", "t.oid") ", "
+    PGARK_PRIVILEGES("t.evtowner", "NULL::pg_catalog.aclitem[]")
+    " FROM pg_catalog.pg_event_trigger t WHERE "
+    PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid") "ORDER BY t.evtname";
 
 constexpr char kLargeObjectsSql[] =
     "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
@@ -352,6 +370,16 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
   PGARK_RETURN_IF_ERROR(AddTextSearch(out));
+  PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));
+  for (int i = 0; i < casts.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgCast, Oid(casts, i, 0)};
+    o.kind = "CAST";
+    o.name = casts.String(i, 1);
+    o.comment = casts.String(i, 2);
+    o.definition = casts.String(i, 3);
+    out.push_back(std::move(o));
+  }
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
@@ -564,6 +592,16 @@ absl::StatusOr<std::vector<DefaultPrivilegesDef>> Catalog::ListDefaultPrivileges
   std::vector<DefaultPrivilegesDef> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.String(i, 0), r.String(i, 1), r.Char(i, 2), PrivilegesAt(r, i, 3)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<EventTriggerDef>> Catalog::ListEventTriggers() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kEventTriggersSql));
+  std::vector<EventTriggerDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3), r.Char(i, 4),
+                   r.String(i, 5), PrivilegesAt(r, i, 6)});
   }
   return out;
 }

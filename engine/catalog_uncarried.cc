@@ -32,10 +32,6 @@ constexpr char kUncarriedSql[] =
     "pg_catalog.format('%s.%I', t.tmplnamespace::pg_catalog.regnamespace, t.tmplname) "
     "FROM pg_catalog.pg_ts_template t WHERE " PGARK_IN_USER_SCHEMA("t.tmplnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_template", "t.oid")
-    "UNION ALL SELECT 'cast', pg_catalog.format('(%s AS %s)', "
-    "pg_catalog.format_type(c.castsource, NULL), pg_catalog.format_type(c.casttarget, NULL)) "
-    "FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
-    PGARK_NOT_EXTENSION_MEMBER("pg_cast", "c.oid")
     "UNION ALL SELECT 'foreign table', c.oid::pg_catalog.regclass::text "
     "FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND " PGARK_IN_USER_SCHEMA("c.relnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
@@ -55,9 +51,6 @@ constexpr char kUncarriedSql[] =
     "FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "
     "WHERE datname = pg_catalog.current_database()) "
-    "UNION ALL SELECT 'event trigger', pg_catalog.quote_ident(t.evtname) "
-    "FROM pg_catalog.pg_event_trigger t WHERE "
-    PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid")
     "UNION ALL SELECT 'procedural language', pg_catalog.quote_ident(l.lanname) "
     "FROM pg_catalog.pg_language l "
     "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")

@@ -19,7 +19,9 @@ int KindPriority(absl::string_view kind) {
       absl::StartsWith(kind, "TEXT SEARCH")) {
     return 2;
   }
-  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE") return 3;
+  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "CAST") {
+    return 3;
+  }
   if (kind == "SEQUENCE") return 4;
   if (kind == "TABLE") return 5;
   if (kind == "VIEW") return 6;
@@ -66,7 +68,7 @@ std::string IndexComment(const TableDef& t, const IndexDef& i) {
 }
 
 std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
-  if (o.kind == "EXTENSION") return "";
+  if (o.kind == "EXTENSION" || o.kind == "CAST") return "";  // a cast has no owner
   if (o.kind == "SCHEMA") return PrivilegesSql("SCHEMA", "SCHEMA", QuoteIdent(o.name), o.privileges);
   std::string ref = QualifiedName(o.schema, o.name);
   if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {

@@ -68,7 +68,8 @@ class Dumper {
  private:
   absl::StatusOr<std::vector<TableRef>> SelectTables(BackupType type);
   // What belongs to the database rather than to a table, after everything else: default
-  // privileges (with owners), publications, large objects (engine/large_objects.h).
+  // privileges (with owners), publications, large objects (engine/large_objects.h), event
+  // triggers.
   absl::Status DatabaseObjects(Catalog& catalog);
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried(Catalog& catalog);
@@ -219,13 +220,21 @@ absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
                                 PublicationSql(p, options_.with_owners)));
     }
   }
-  if (options_.content == Content::kSchemaOnly) return absl::OkStatus();
-  PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, catalog.ListLargeObjects());
-  return DumpLargeObjects(
-      conn_, objects, options_.with_owners, kLargeObjectMemberBytes,
-      [this](absl::string_view kind, absl::string_view name, std::string sql) {
-        return Sql("post-data", kind, "", name, "", sql);
-      });
+  if (options_.content != Content::kSchemaOnly) {
+    PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, catalog.ListLargeObjects());
+    PGARK_RETURN_IF_ERROR(DumpLargeObjects(
+        conn_, objects, options_.with_owners, kLargeObjectMemberBytes,
+        [this](absl::string_view kind, absl::string_view name, std::string sql) {
+          return Sql("post-data", kind, "", name, "", sql);
+        }));
+  }
+  if (options_.content == Content::kDataOnly) return absl::OkStatus();
+  PGARK_ASSIGN_OR_RETURN(std::vector<EventTriggerDef> triggers, catalog.ListEventTriggers());
+  for (const EventTriggerDef& t : triggers) {
+    PGARK_RETURN_IF_ERROR(Sql("post-data", kEventTriggerKind, "", t.name, "",
+                              EventTriggerSql(t, options_.with_owners)));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Dumper::WarnUncarried(Catalog& catalog) {

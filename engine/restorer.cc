@@ -47,14 +47,15 @@ bool IsOwnerKind(absl::string_view kind) {
   return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
          kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
-         absl::StartsWith(kind, "TEXT SEARCH");
+         kind == "CAST" || absl::StartsWith(kind, "TEXT SEARCH");
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
-// extensions, collations and text search objects, which columns and indexes outside the backup
-// may use, the parts of a table).
+// extensions, collations, text search objects and casts, which columns, indexes and code
+// outside the backup may use, the parts of a table).
 std::string DropSql(const MemberEntry& m) {
-  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || absl::StartsWith(m.kind, "TEXT SEARCH") ||
+  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" ||
+      absl::StartsWith(m.kind, "TEXT SEARCH") ||
       (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
     return "";
   }
@@ -362,9 +363,10 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  // The database's own: large objects, default privileges, publications. Not for a few tables.
+  // The database's own: large objects, default privileges, publications, event triggers. Not
+  // for a few tables.
   if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
-      m.kind == kPublicationKind) {
+      m.kind == kPublicationKind || m.kind == kEventTriggerKind) {
     return options_.tables.empty();
   }
   return created_.count(OwnerOf(m)) ||
@@ -384,10 +386,11 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
           conn_.Exec(absl::StrCat("DROP PUBLICATION IF EXISTS ", QuoteIdent(m->name))).status(),
           "--drop-existing"));
     }
-    // A role missing in the target (privileges) or a publication this role may not create
-    // (FOR ALL TABLES needs a superuser) must not sink the restore: warn and go on.
+    // A role missing in the target (privileges) or what this role may not create (a
+    // publication FOR ALL TABLES, an event trigger: a superuser's) must not sink the restore:
+    // warn and go on.
     if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
-        m->kind == kPublicationKind) {
+        m->kind == kPublicationKind || m->kind == kEventTriggerKind) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.

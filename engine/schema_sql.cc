@@ -244,6 +244,19 @@ std::string PublicationSql(const PublicationDef& p, bool with_owner) {
   return sql;
 }
 
+std::string EventTriggerSql(const EventTriggerDef& t, bool with_owner) {
+  const std::string name = QuoteIdent(t.name);
+  std::string sql = absl::StrCat("CREATE EVENT TRIGGER ", name, " ON ", t.event);
+  if (!t.tags.empty()) absl::StrAppend(&sql, "\n    WHEN TAG IN (", t.tags, ")");
+  absl::StrAppend(&sql, "\n    EXECUTE FUNCTION ", t.function, "();\n");
+  const char* state = t.enabled == 'D' ? "DISABLE" : t.enabled == 'R' ? "ENABLE REPLICA"
+                      : t.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
+  if (state != nullptr) absl::StrAppend(&sql, "ALTER EVENT TRIGGER ", name, " ", state, ";\n");
+  absl::StrAppend(&sql, "\n", CommentSql(absl::StrCat("EVENT TRIGGER ", name), t.comment));
+  if (with_owner) absl::StrAppend(&sql, PrivilegesSql("EVENT TRIGGER", "", name, t.privileges));
+  return sql;
+}
+
 std::string CommentSql(absl::string_view what, absl::string_view comment) {
   if (comment.empty()) return "";
   return absl::StrCat("COMMENT ON ", what, " IS ", QuoteLiteral(comment), ";\n\n");
@@ -291,6 +304,9 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
       absl::StrAppend(&sql, "ALTER TEXT SEARCH CONFIGURATION ", name, " ", mapping, ";\n");
     }
     absl::StrAppend(&sql, "\n");
+  } else if (o.kind == "CAST") {
+    sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
+    comment_target = absl::StrCat("CAST ", o.name);
   } else if (o.kind == "COLLATION") {
     sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
   } else if (o.kind == "TYPE" && o.definition == "ENUM") {

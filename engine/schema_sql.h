@@ -68,6 +68,12 @@ inline constexpr char kPublicationKind[] = "PUBLICATION";
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);
 
+// The post-data member kind of an event trigger (full backups; the very last members, so
+// that none fires during a restore).
+inline constexpr char kEventTriggerKind[] = "EVENT TRIGGER";
+// CREATE EVENT TRIGGER, its firing state, comment and, `with_owner`, owner.
+std::string EventTriggerSql(const EventTriggerDef& trigger, bool with_owner);
+
 // "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
 std::string CommentSql(absl::string_view what, absl::string_view comment);
 // The comment of (catalog, oid, column) from `comments`, or empty.
