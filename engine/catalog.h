@@ -33,6 +33,7 @@ inline constexpr uint32_t kPgCollation = 3456;
 inline constexpr uint32_t kPgTsDict = 3600;
 inline constexpr uint32_t kPgTsConfig = 3602;
 inline constexpr uint32_t kPgCast = 2605;
+inline constexpr uint32_t kPgOperator = 2617;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -180,23 +181,26 @@ struct TableDef {
 };
 
 // A pre-data object that is not a table: schema, extension, collation, type, domain,
-// function, procedure, aggregate, text search dictionary or configuration, cast, standalone
-// sequence, view or materialized view.
+// function, procedure, aggregate, operator, text search dictionary or configuration, cast,
+// standalone sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
-                     // "PROCEDURE", "AGGREGATE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH
-                     // CONFIGURATION", "CAST", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+                     // "PROCEDURE", "AGGREGATE", "OPERATOR", "TEXT SEARCH DICTIONARY",
+                     // "TEXT SEARCH CONFIGURATION", "CAST", "SEQUENCE", "VIEW",
+                     // "MATERIALIZED VIEW"
   std::string schema;
   std::string name;       // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
-                         // text"; an aggregate's may hold ORDER BY, or be "*")
+                         // text"; an aggregate's may hold ORDER BY, or be "*"); OPERATOR:
+                         // "left, right" (left NONE for a prefix operator)
   std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
   std::string function_arguments;  // AGGREGATE: its argument types as GRANT ... ON FUNCTION does
   std::string comment;
   // Kind-specific parts.
   std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
-                            // COLLATION, AGGREGATE, TEXT SEARCH ...: CREATE's options;
+                            // COLLATION, AGGREGATE, OPERATOR, TEXT SEARCH ...: CREATE's
+                            // options;
                             // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
@@ -304,8 +308,8 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (operators, text search parsers and
-  // templates, foreign tables and servers, extended statistics on other relations
+  // User objects of the kinds pgark does not back up yet (operator classes and families,
+  // text search parsers and templates, foreign tables and servers, extended statistics on other relations
   // than tables, subscriptions, languages), one entry per kind present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 

@@ -163,6 +163,30 @@ constexpr char kTextSearchConfigurationsSql[] =
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
 
+// User operators: CREATE OPERATOR's options (NULL ones left out by concat_ws), and the
+// "(left, right)" identity ALTER and COMMENT take (NONE for a prefix operator's left side).
+#define PGARK_OPERATOR_REF(option, column)                                                    \
+  "(SELECT '" option " = OPERATOR(' || pg_catalog.quote_ident(rn.nspname) || '.' || r.oprname " \
+  "|| ')' FROM pg_catalog.pg_operator r JOIN pg_catalog.pg_namespace rn ON rn.oid = "         \
+  "r.oprnamespace WHERE r.oid = o." column "), "
+constexpr char kOperatorsSql[] =
+    "SELECT o.oid, n.nspname, o.oprname, " PGARK_COMMENT("pg_operator", "o.oid") ", "
+    PGARK_PRIVILEGES("o.oprowner", "NULL::pg_catalog.aclitem[]") ", "
+    "pg_catalog.format('%s, %s', CASE WHEN o.oprleft = 0 THEN 'NONE' "
+    "ELSE pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL)), "
+    "pg_catalog.concat_ws(E',\\n    ', 'FUNCTION = ' || o.oprcode::pg_catalog.regproc, "
+    "CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || pg_catalog.format_type(o.oprleft, NULL) END, "
+    "'RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL), "
+    PGARK_OPERATOR_REF("COMMUTATOR", "oprcom") PGARK_OPERATOR_REF("NEGATOR", "oprnegate")
+    "CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::pg_catalog.regproc END, "
+    "CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::pg_catalog.regproc END, "
+    "CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END) "
+    "FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+    "WHERE o.oid >= 16384 AND o.oprcode <> 0 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
+    "ORDER BY n.nspname, o.oprname, o.oid";
+#undef PGARK_OPERATOR_REF
+
 // User casts: "(source AS target)" and the rest of CREATE CAST.
 constexpr char kCastsSql[] =
     "SELECT c.oid, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(c.castsource, NULL), "
@@ -370,6 +394,13 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
   PGARK_RETURN_IF_ERROR(AddTextSearch(out));
+  PGARK_ASSIGN_OR_RETURN(PgResult ops, conn_.Exec(kOperatorsSql));
+  for (int i = 0; i < ops.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(ops, i, kPgOperator, "OPERATOR");
+    o.identity = ops.String(i, 7);
+    o.definition = ops.String(i, 8);
+    out.push_back(std::move(o));
+  }
   PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));
   for (int i = 0; i < casts.rows(); ++i) {
     SchemaObjectDef o;

@@ -16,12 +16,9 @@ namespace {
 
 constexpr char kUncarriedSql[] =
     "SELECT kind, pg_catalog.count(*), pg_catalog.array_to_string("
-    "(pg_catalog.array_agg(name ORDER BY name))[1:3], pg_catalog.chr(1)) FROM ("
-    "SELECT 'operator' AS kind, o.oid::pg_catalog.regoperator::text AS name "
-    "FROM pg_catalog.pg_operator o WHERE " PGARK_IN_USER_SCHEMA("o.oprnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
-    "UNION ALL SELECT 'operator family', "
-    "pg_catalog.format('%s.%I', f.opfnamespace::pg_catalog.regnamespace, f.opfname) "
+    "(pg_catalog.array_agg(name ORDER BY name COLLATE \"C\"))[1:3], pg_catalog.chr(1)) FROM ("
+    "SELECT 'operator family' AS kind, "
+    "pg_catalog.format('%s.%I', f.opfnamespace::pg_catalog.regnamespace, f.opfname) AS name "
     "FROM pg_catalog.pg_opfamily f WHERE " PGARK_IN_USER_SCHEMA("f.opfnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid")
     "UNION ALL SELECT 'text search parser', "

@@ -19,7 +19,8 @@ int KindPriority(absl::string_view kind) {
       absl::StartsWith(kind, "TEXT SEARCH")) {
     return 2;
   }
-  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "CAST") {
+  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "OPERATOR" ||
+      kind == "CAST") {
     return 3;
   }
   if (kind == "SEQUENCE") return 4;
@@ -73,6 +74,10 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   std::string ref = QualifiedName(o.schema, o.name);
   if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
     return PrivilegesSql(o.kind, o.kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
+  }
+  if (o.kind == "OPERATOR") {  // no ACL
+    return PrivilegesSql("OPERATOR", absl::StrCat(QuoteIdent(o.schema), ".", o.name, " (",
+                                                  o.identity, ")"), "", "", o.privileges);
   }
   if (o.kind == "AGGREGATE") {  // ALTER AGGREGATE takes its signature, GRANT a function's
     return PrivilegesSql("AGGREGATE", absl::StrCat(ref, "(", o.identity, ")"), "FUNCTION",

@@ -47,14 +47,14 @@ bool IsOwnerKind(absl::string_view kind) {
   return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
          kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
-         kind == "CAST" || absl::StartsWith(kind, "TEXT SEARCH");
+         kind == "OPERATOR" || kind == "CAST" || absl::StartsWith(kind, "TEXT SEARCH");
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
-// extensions, collations, text search objects and casts, which columns, indexes and code
-// outside the backup may use, the parts of a table).
+// extensions, collations, text search objects, operators and casts, which columns, indexes and
+// code outside the backup may use, the parts of a table).
 std::string DropSql(const MemberEntry& m) {
-  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" ||
+  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" || m.kind == "OPERATOR" ||
       absl::StartsWith(m.kind, "TEXT SEARCH") ||
       (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
     return "";

@@ -304,6 +304,11 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
       absl::StrAppend(&sql, "ALTER TEXT SEARCH CONFIGURATION ", name, " ", mapping, ";\n");
     }
     absl::StrAppend(&sql, "\n");
+  } else if (o.kind == "OPERATOR") {
+    // Not QualifiedName: an operator's name is not an identifier and is never quoted.
+    const std::string op = absl::StrCat(QuoteIdent(o.schema), ".", o.name);
+    sql = absl::StrCat("CREATE OPERATOR ", op, " (\n    ", o.definition, "\n);\n\n");
+    comment_target = absl::StrCat("OPERATOR ", op, " (", o.identity, ")");
   } else if (o.kind == "CAST") {
     sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
     comment_target = absl::StrCat("CAST ", o.name);

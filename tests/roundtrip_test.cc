@@ -128,6 +128,7 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_THAT(schema, HasSubstr("CREATE TEXT SEARCH CONFIGURATION app.\"Plain \"\"Text\"\"\""));
   EXPECT_THAT(schema, HasSubstr("CREATE AGGREGATE app.pct(double precision ORDER BY anyelement)"));
   EXPECT_THAT(schema, HasSubstr("CREATE CAST (app.mood AS integer)"));
+  EXPECT_THAT(schema, HasSubstr("NEGATOR = OPERATOR(app.!~~)"));
   EXPECT_THAT(schema, HasSubstr("ALTER EVENT TRIGGER note_rewrites DISABLE"));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
