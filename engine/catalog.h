@@ -325,6 +325,7 @@ class Catalog {
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
   absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
   absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);
+  absl::Status AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
 

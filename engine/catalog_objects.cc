@@ -394,23 +394,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
   PGARK_RETURN_IF_ERROR(AddTextSearch(out));
-  PGARK_ASSIGN_OR_RETURN(PgResult ops, conn_.Exec(kOperatorsSql));
-  for (int i = 0; i < ops.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(ops, i, kPgOperator, "OPERATOR");
-    o.identity = ops.String(i, 7);
-    o.definition = ops.String(i, 8);
-    out.push_back(std::move(o));
-  }
-  PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));
-  for (int i = 0; i < casts.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgCast, Oid(casts, i, 0)};
-    o.kind = "CAST";
-    o.name = casts.String(i, 1);
-    o.comment = casts.String(i, 2);
-    o.definition = casts.String(i, 3);
-    out.push_back(std::move(o));
-  }
+  PGARK_RETURN_IF_ERROR(AddOperatorsAndCasts(out));
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
@@ -543,6 +527,27 @@ absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o = ObjectAt(configs, i, kPgTsConfig, "TEXT SEARCH CONFIGURATION");
     o.definition = absl::StrCat("PARSER = ", configs.Text(i, 7));
     if (!configs.IsNull(i, 8)) o.items = absl::StrSplit(configs.Text(i, 8), '\x01');
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult ops, conn_.Exec(kOperatorsSql));
+  for (int i = 0; i < ops.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(ops, i, kPgOperator, "OPERATOR");
+    o.identity = ops.String(i, 7);
+    o.definition = ops.String(i, 8);
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));
+  for (int i = 0; i < casts.rows(); ++i) {
+    SchemaObjectDef o;
+    o.id = {kPgCast, Oid(casts, i, 0)};
+    o.kind = "CAST";
+    o.name = casts.String(i, 1);
+    o.comment = casts.String(i, 2);
+    o.definition = casts.String(i, 3);
     out.push_back(std::move(o));
   }
   return absl::OkStatus();

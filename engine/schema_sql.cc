@@ -163,6 +163,27 @@ std::string CopyPagesToStdoutSql(const TableDef& table, uint64_t first_page, uin
                       absl::StrJoin(range, " AND "), ") TO STDOUT");
 }
 
+namespace {
+
+// The ALTER ... words that set a trigger's, rule's or event trigger's firing state, or null for the default ('O').
+const char* FiringState(char enabled) {
+  return enabled == 'D' ? "DISABLE" : enabled == 'R' ? "ENABLE REPLICA"
+         : enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
+}
+
+// A PGARK_PRIVILEGES grant clause "SELECT, UPDATE TO role [WITH GRANT OPTION]" split into its
+// privileges and the rest (" TO ..."); false for a malformed one.
+bool SplitGrant(absl::string_view clause, absl::string_view& privileges,
+                absl::string_view& grantee) {
+  const size_t to = clause.find(" TO ");
+  if (to == absl::string_view::npos) return false;
+  privileges = clause.substr(0, to);
+  grantee = clause.substr(to);
+  return true;
+}
+
+}  // namespace
+
 std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
                           absl::string_view grant_kind, absl::string_view grant_ref,
                           const Privileges& p) {
@@ -175,9 +196,10 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_
     absl::StrAppend(&sql, "REVOKE ALL", on, " FROM PUBLIC;\n");
     if (!p.owner.empty()) absl::StrAppend(&sql, "REVOKE ALL", on, " FROM ", p.owner, ";\n");
     for (const std::string& clause : p.grants) {
-      size_t to = clause.find(" TO ");
-      if (to == std::string::npos) continue;
-      absl::StrAppend(&sql, "GRANT ", clause.substr(0, to), on, clause.substr(to), ";\n");
+      absl::string_view privileges, grantee;
+      if (SplitGrant(clause, privileges, grantee)) {
+        absl::StrAppend(&sql, "GRANT ", privileges, on, grantee, ";\n");
+      }
     }
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
@@ -191,15 +213,15 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_
 std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
                                 const Privileges& p) {
   std::string sql;
-  for (const std::string& clause : p.grants) {  // "SELECT, UPDATE TO role"
-    size_t to = clause.find(" TO ");
-    if (to == std::string::npos) continue;
-    std::vector<std::string> privileges;
-    for (absl::string_view privilege : absl::StrSplit(clause.substr(0, to), ", ")) {
-      privileges.push_back(absl::StrCat(privilege, " (", QuoteIdent(column), ")"));
+  for (const std::string& clause : p.grants) {
+    absl::string_view privileges, grantee;
+    if (!SplitGrant(clause, privileges, grantee)) continue;
+    std::vector<std::string> on_column;  // GRANT SELECT (c), UPDATE (c)
+    for (absl::string_view privilege : absl::StrSplit(privileges, ", ")) {
+      on_column.push_back(absl::StrCat(privilege, " (", QuoteIdent(column), ")"));
     }
-    absl::StrAppend(&sql, "GRANT ", absl::StrJoin(privileges, ", "), " ON TABLE ", table,
-                    clause.substr(to), ";\n");
+    absl::StrAppend(&sql, "GRANT ", absl::StrJoin(on_column, ", "), " ON TABLE ", table, grantee,
+                    ";\n");
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
 }
@@ -220,10 +242,10 @@ std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
                     " REVOKE ALL ON ", objects, " FROM ", d.role, ";\n");
   }
   for (const std::string& clause : d.privileges.grants) {
-    size_t to = clause.find(" TO ");
-    if (to == std::string::npos) continue;
-    absl::StrAppend(&sql, alter, " GRANT ", clause.substr(0, to), " ON ", objects,
-                    clause.substr(to), ";\n");
+    absl::string_view privileges, grantee;
+    if (SplitGrant(clause, privileges, grantee)) {
+      absl::StrAppend(&sql, alter, " GRANT ", privileges, " ON ", objects, grantee, ";\n");
+    }
   }
   return absl::StrCat(sql, "\n");
 }
@@ -249,9 +271,9 @@ std::string EventTriggerSql(const EventTriggerDef& t, bool with_owner) {
   std::string sql = absl::StrCat("CREATE EVENT TRIGGER ", name, " ON ", t.event);
   if (!t.tags.empty()) absl::StrAppend(&sql, "\n    WHEN TAG IN (", t.tags, ")");
   absl::StrAppend(&sql, "\n    EXECUTE FUNCTION ", t.function, "();\n");
-  const char* state = t.enabled == 'D' ? "DISABLE" : t.enabled == 'R' ? "ENABLE REPLICA"
-                      : t.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
-  if (state != nullptr) absl::StrAppend(&sql, "ALTER EVENT TRIGGER ", name, " ", state, ";\n");
+  if (const char* state = FiringState(t.enabled); state != nullptr) {
+    absl::StrAppend(&sql, "ALTER EVENT TRIGGER ", name, " ", state, ";\n");
+  }
   absl::StrAppend(&sql, "\n", CommentSql(absl::StrCat("EVENT TRIGGER ", name), t.comment));
   if (with_owner) absl::StrAppend(&sql, PrivilegesSql("EVENT TRIGGER", "", name, t.privileges));
   return sql;
@@ -381,9 +403,7 @@ std::string FiringObjectSql(absl::string_view keyword, uint32_t classid, absl::s
                             absl::string_view relation, const Def& d, const CommentMap& comments) {
   const std::string name = QualifiedName(schema, relation);
   std::string sql = absl::StrCat(d.definition, ";\n\n");
-  const char* state = d.enabled == 'D' ? "DISABLE" : d.enabled == 'R' ? "ENABLE REPLICA"
-                      : d.enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
-  if (state != nullptr) {
+  if (const char* state = FiringState(d.enabled); state != nullptr) {
     absl::StrAppend(&sql, "ALTER TABLE ", name, " ", state, " ", keyword, " ", QuoteIdent(d.name),
                     ";\n\n");
   }
