@@ -264,44 +264,44 @@ absl::Status GzipDecompressor::Transform(absl::string_view data) {
 
 // Inflates what `in` holds past `next`.
 absl::Status GzipDecompressor::Drain() {
-  auto& [is, header, in_member, members, in, next, out] = *state_;
-  while (next < in.size()) {
-    if (!in_member) {
+  State& s = *state_;
+  while (s.next < s.in.size()) {
+    if (!s.in_member) {
       // A new member starts here: gzip files are concatenations of members.
-      header.Reset();
-      in_member = true;
+      s.header.Reset();
+      s.in_member = true;
     }
-    if (!header.done()) {
-      absl::string_view rest(in.data() + next, in.size() - next);
-      PGARK_RETURN_IF_ERROR(header.Consume(rest));
-      next = in.size() - rest.size();
-      if (header.done()) {
-        isal_inflate_reset(&is);
-        is.crc_flag = ISAL_GZIP_NO_HDR_VER;  // deflate data, then the CRC-32 and length
+    if (!s.header.done()) {
+      absl::string_view rest(s.in.data() + s.next, s.in.size() - s.next);
+      PGARK_RETURN_IF_ERROR(s.header.Consume(rest));
+      s.next = s.in.size() - rest.size();
+      if (s.header.done()) {
+        isal_inflate_reset(&s.is);
+        s.is.crc_flag = ISAL_GZIP_NO_HDR_VER;  // deflate data, then the CRC-32 and length
       }
       continue;
     }
-    uint8_t* const base = reinterpret_cast<uint8_t*>(in.data());
-    is.next_in = base + next;
-    is.avail_in = static_cast<uint32_t>(in.size() - next);
-    is.next_out = reinterpret_cast<uint8_t*>(out.data());
-    is.avail_out = static_cast<uint32_t>(out.size());
-    const int rc = isal_inflate(&is);
+    uint8_t* const base = reinterpret_cast<uint8_t*>(s.in.data());
+    s.is.next_in = base + s.next;
+    s.is.avail_in = static_cast<uint32_t>(s.in.size() - s.next);
+    s.is.next_out = reinterpret_cast<uint8_t*>(s.out.data());
+    s.is.avail_out = static_cast<uint32_t>(s.out.size());
+    const int rc = isal_inflate(&s.is);
     if (rc < 0 || rc == ISAL_NEED_DICT) return IsalInflateStatus(rc);
-    if (is.next_in < base) return absl::InternalError("igzip stepped back past its input");
-    const size_t consumed_to = static_cast<size_t>(is.next_in - base);
-    const size_t produced = out.size() - is.avail_out;
-    const bool finished = is.block_state == ISAL_BLOCK_FINISH;
-    if (consumed_to == next && produced == 0 && !finished) {
+    if (s.is.next_in < base) return absl::InternalError("igzip stepped back past its input");
+    const size_t consumed_to = static_cast<size_t>(s.is.next_in - base);
+    const size_t produced = s.out.size() - s.is.avail_out;
+    const bool finished = s.is.block_state == ISAL_BLOCK_FINISH;
+    if (consumed_to == s.next && produced == 0 && !finished) {
       return absl::InternalError("igzip inflate made no progress");
     }
-    next = consumed_to;
+    s.next = consumed_to;
     if (produced > 0) {
-      PGARK_RETURN_IF_ERROR(Forward(absl::string_view(out.data(), produced)));
+      PGARK_RETURN_IF_ERROR(Forward(absl::string_view(s.out.data(), produced)));
     }
     if (finished) {
-      in_member = false;
-      ++members;
+      s.in_member = false;
+      ++s.members;
     }
   }
   return absl::OkStatus();
