@@ -76,8 +76,7 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
     return PrivilegesSql(o.kind, o.kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
   }
   if (o.kind == "OPERATOR") {  // no ACL
-    return PrivilegesSql("OPERATOR", absl::StrCat(QuoteIdent(o.schema), ".", o.name, " (",
-                                                  o.identity, ")"), "", "", o.privileges);
+    return PrivilegesSql("OPERATOR", OperatorSignature(o), "", "", o.privileges);
   }
   if (o.kind == "AGGREGATE") {  // ALTER AGGREGATE takes its signature, GRANT a function's
     return PrivilegesSql("AGGREGATE", absl::StrCat(ref, "(", o.identity, ")"), "FUNCTION",

@@ -304,6 +304,15 @@ std::string WithOptions(absl::string_view reloptions) {
 
 }  // namespace
 
+std::string OperatorName(const SchemaObjectDef& o) {
+  // Not QualifiedName: an operator's name is not an identifier and is never quoted.
+  return absl::StrCat(QuoteIdent(o.schema), ".", o.name);
+}
+
+std::string OperatorSignature(const SchemaObjectDef& o) {
+  return absl::StrCat(OperatorName(o), " (", o.identity, ")");
+}
+
 std::string CreateObjectSql(const SchemaObjectDef& o) {
   const std::string name = QualifiedName(o.schema, o.name);
   std::string sql;
@@ -327,10 +336,9 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
     }
     absl::StrAppend(&sql, "\n");
   } else if (o.kind == "OPERATOR") {
-    // Not QualifiedName: an operator's name is not an identifier and is never quoted.
-    const std::string op = absl::StrCat(QuoteIdent(o.schema), ".", o.name);
-    sql = absl::StrCat("CREATE OPERATOR ", op, " (\n    ", o.definition, "\n);\n\n");
-    comment_target = absl::StrCat("OPERATOR ", op, " (", o.identity, ")");
+    sql = absl::StrCat("CREATE OPERATOR ", OperatorName(o), " (\n    ", o.definition,
+                       "\n);\n\n");
+    comment_target = absl::StrCat("OPERATOR ", OperatorSignature(o));
   } else if (o.kind == "CAST") {
     sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
     comment_target = absl::StrCat("CAST ", o.name);

@@ -26,6 +26,11 @@ std::string IndexSql(const IndexDef& index);
 std::string SetvalSql(const SequenceDef& seq);
 std::string DropTableSql(const TableRef& table);
 
+// An operator's qualified name ("app".~~~), and with its argument types ("app".~~~ (integer,
+// integer)) as ALTER and COMMENT ON OPERATOR take it.
+std::string OperatorName(const SchemaObjectDef& o);
+std::string OperatorSignature(const SchemaObjectDef& o);
+
 // CREATE statement (with its comment) of a schema object that is not a table.
 std::string CreateObjectSql(const SchemaObjectDef& object);
 // "REFRESH MATERIALIZED VIEW ...;" for a populated materialized view, else empty.
