@@ -92,6 +92,8 @@ class Restorer {
   bool Selected(const MemberEntry& m) const;
   absl::StatusOr<std::string> MemberText(const MemberEntry& entry);
   absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry);
+  // The same with the member's SQL already read.
+  absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry, const std::string& sql);
   // Runs `entry` in a savepoint. An object that already exists is kept: the member is undone,
   // a warning recorded, and false returned. Other errors fail the restore unless `tolerate`.
   absl::StatusOr<bool> ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate);
@@ -139,6 +141,11 @@ absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
 
 absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry) {
   PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(entry));
+  return ExecMember(conn, entry, sql);
+}
+
+absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry,
+                                  const std::string& sql) {
   return Annotate(conn.Exec(sql).status(),
                   absl::StrCat("restoring ", formats::DescribeMember(entry)));
 }
@@ -400,8 +407,7 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
                            "pg_catalog.pg_largeobject_metadata l WHERE l.oid = ANY ($1::oid[])",
                            {absl::StrCat("{", absl::StrJoin(CreatedLargeObjects(sql), ","), "}")})
               .status());
-      PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(sql).status(),
-                                     absl::StrCat("restoring ", formats::DescribeMember(*m))));
+      PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m, sql));
     } else {
       PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m));
     }
