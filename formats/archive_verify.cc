@@ -92,7 +92,7 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
         inspector->set_downstream(&null);
         out = inspector.get();
       }
-      s = ReadMember(path, entry, {manifest.compressed, options.key}, *out);
+      s = ReadMember(path, entry, {manifest.compressed, options.key, /*raw_digest=*/true}, *out);
       if (s.ok() && inspector != nullptr) {
         s = inspector->Close();
         if (absl::IsDataLoss(s)) {

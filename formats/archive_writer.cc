@@ -199,7 +199,7 @@ absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
   FilterChain chain;
   Sha256Tap* stored_sha = chain.Add<Sha256Tap>();
   if (options.compressed) chain.Add<GzipDecompressor>();
-  Sha256Tap* raw_sha = chain.Add<Sha256Tap>();
+  Sha256Tap* raw_sha = options.raw_digest ? chain.Add<Sha256Tap>() : nullptr;
   ByteCounter* raw_bytes = chain.Add<ByteCounter>();
   PGARK_RETURN_IF_ERROR(chain.Open(&out, /*close_terminal=*/false));
   absl::Status s = Pump(**source, chain).status();
@@ -217,7 +217,7 @@ absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
     return fail(absl::StrCat("decompressed to ", raw_bytes->bytes(), " bytes, manifest says ",
                              entry.raw_bytes));
   }
-  if (raw_sha->HexDigest() != entry.raw_sha256) {
+  if (raw_sha != nullptr && raw_sha->HexDigest() != entry.raw_sha256) {
     return fail(absl::StrCat("sha256 of decompressed data ", raw_sha->HexDigest().substr(0, 12),
                              "... does not match manifest ", entry.raw_sha256.substr(0, 12),
                              "..."));
