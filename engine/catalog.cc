@@ -19,12 +19,12 @@ constexpr char kServerInfoSql[] =
     "SELECT pg_catalog.current_setting('server_version'), "
     "pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()";
 
-// User tables: regular and partitioned, outside system schemas, not extension members.
+// User tables: regular, partitioned and foreign, outside system schemas, not extension members.
 constexpr char kTablesSelect[] =
     "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint, "
     "pg_catalog.pg_table_size(c.oid) "
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'p') "
+    "WHERE c.relkind IN ('r', 'p', 'f') "
     "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
     "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e') ";
@@ -45,8 +45,12 @@ constexpr char kTableSql[] =
     "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) END, "
     "c.relrowsecurity, c.relforcerowsecurity, "
     "CASE WHEN c.relispartition THEN (SELECT i.inhparent FROM pg_catalog.pg_inherits i "
-    "  WHERE i.inhrelid = c.oid) END, " PGARK_PRIVILEGES("c.relowner", "c.relacl")
-    " FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
+    "  WHERE i.inhrelid = c.oid) END, " PGARK_PRIVILEGES("c.relowner", "c.relacl") ", "
+    "(SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft "
+    "  JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid), "
+    "(SELECT " PGARK_OPTIONS("ft.ftoptions") " FROM pg_catalog.pg_foreign_table ft "
+    "  WHERE ft.ftrelid = c.oid) "
+    "FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
 
 constexpr char kColumnsSql[] =
     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -54,7 +58,8 @@ constexpr char kColumnsSql[] =
     "CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, a.attnum, a.attislocal "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, a.attnum, a.attislocal, "
+    PGARK_OPTIONS("a.attfdwoptions") " "
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
@@ -342,6 +347,8 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   def.force_row_security = rel.Bool(0, 7);
   def.partition_parent_oid = static_cast<uint32_t>(rel.Int(0, 8));
   def.privileges = PrivilegesAt(rel, 0, 9);
+  def.foreign_server = rel.String(0, 12);
+  def.foreign_options = rel.String(0, 13);
 
   PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.ExecParams(kColumnsSql, oid));
   for (int i = 0; i < cols.rows(); ++i) {
@@ -355,6 +362,7 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     if (!cols.IsNull(i, 6)) c.collation = cols.String(i, 6);
     c.attnum = static_cast<int>(cols.Int(i, 7));
     c.local = cols.Bool(i, 8);
+    c.fdw_options = cols.String(i, 9);
     def.columns.push_back(std::move(c));
   }
 

@@ -34,6 +34,8 @@ inline constexpr uint32_t kPgTsDict = 3600;
 inline constexpr uint32_t kPgTsConfig = 3602;
 inline constexpr uint32_t kPgCast = 2605;
 inline constexpr uint32_t kPgOperator = 2617;
+inline constexpr uint32_t kPgForeignDataWrapper = 2328;
+inline constexpr uint32_t kPgForeignServer = 1417;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -63,7 +65,7 @@ struct TableRef {
   uint32_t oid = 0;
   std::string schema;
   std::string name;
-  char relkind = 'r';  // 'r' table, 'p' partitioned table
+  char relkind = 'r';  // 'r' table, 'p' partitioned table, 'f' foreign table (no rows here)
   int64_t estimated_rows = 0;
   uint64_t estimated_bytes = 0;  // pg_table_size(): heap and TOAST on disk
   // "name" for schema public, else "schema.name": the seed's table naming.
@@ -80,6 +82,7 @@ struct ColumnDef {
   char generated = 0;        // 's' STORED generated column, 0 none
   std::string collation;     // qualified, quoted collation when not the type's default
   bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
+  std::string fdw_options;   // a foreign table's column: "name 'value', ..." or empty
 };
 
 struct ConstraintDef {
@@ -151,6 +154,8 @@ struct TableDef {
   uint32_t partition_parent_oid = 0;
   std::string partition_bound;     // partition: "FOR VALUES ..." or "DEFAULT"
   std::vector<std::string> inherits;  // INHERITS parents, qualified and quoted, in order
+  std::string foreign_server;   // foreign table: its server, quoted
+  std::string foreign_options;  // foreign table: "name 'value', ..." or empty
   bool row_security = false;
   bool force_row_security = false;
   std::vector<TriggerDef> triggers;
@@ -182,13 +187,13 @@ struct TableDef {
 
 // A pre-data object that is not a table: schema, extension, collation, type, domain,
 // function, procedure, aggregate, operator, text search dictionary or configuration, cast,
-// standalone sequence, view or materialized view.
+// foreign-data wrapper, foreign server, standalone sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
                      // "PROCEDURE", "AGGREGATE", "OPERATOR", "TEXT SEARCH DICTIONARY",
-                     // "TEXT SEARCH CONFIGURATION", "CAST", "SEQUENCE", "VIEW",
-                     // "MATERIALIZED VIEW"
+                     // "TEXT SEARCH CONFIGURATION", "CAST", "FOREIGN DATA WRAPPER",
+                     // "SERVER", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
   std::string name;       // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
@@ -202,6 +207,7 @@ struct SchemaObjectDef {
                             // COLLATION, AGGREGATE, OPERATOR, TEXT SEARCH ...: CREATE's
                             // options;
                             // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
+                            // FOREIGN DATA WRAPPER, SERVER: CREATE's clauses after the name;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
                                    // range "SUBTYPE = x" options; domain CHECK constraints;
@@ -257,6 +263,16 @@ struct PublicationDef {
   std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PostgreSQL 15+), quoted
 };
 
+// A user mapping (CREATE USER MAPPING) of a foreign server.
+struct UserMappingDef {
+  std::string role;     // quoted, or PUBLIC
+  std::string server;   // quoted
+  std::string options;  // "name 'value', ..." or empty
+  // Its options may exist but are not shown to this role (only to a superuser, the mapped
+  // role or, for PUBLIC, the server's owner).
+  bool options_hidden = false;
+};
+
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
@@ -271,7 +287,8 @@ class Catalog {
   absl::StatusOr<ServerInfo> GetServerInfo();
 
   // Every user table (not in system schemas, not owned by an extension), sorted by schema and
-  // name. Partitions are included as tables of their own.
+  // name. Partitions are included as tables of their own, and so are foreign tables, whose
+  // rows live on another server (relkind 'f').
   absl::StatusOr<std::vector<TableRef>> ListTables();
 
   // Finds a table by the name a user typed: an exact table name in any user schema first
@@ -305,12 +322,16 @@ class Catalog {
   // The database's publications, by name.
   absl::StatusOr<std::vector<PublicationDef>> ListPublications();
 
+  // User mappings of the foreign servers backups carry, by server and role.
+  absl::StatusOr<std::vector<UserMappingDef>> ListUserMappings();
+
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
   // User objects of the kinds pgark does not back up yet (operator classes and families,
-  // text search parsers and templates, foreign tables and servers, extended statistics on other relations
-  // than tables, subscriptions, languages), one entry per kind present. Excludes system schemas and extension members.
+  // text search parsers and templates, extended statistics on other relations than tables,
+  // subscriptions, languages, security labels), one entry per kind present. Excludes system
+  // schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
@@ -326,6 +347,7 @@ class Catalog {
   absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
   absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);
   absl::Status AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out);
+  absl::Status AddForeignServers(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
 

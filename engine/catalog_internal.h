@@ -36,6 +36,12 @@ namespace pgark::engine {
   "  LATERAL pg_catalog.aclexplode(ARRAY[u.item]) a "                                         \
   "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
 
+// Generic options (of a foreign-data wrapper, server, user mapping, foreign table or column) as
+// CREATE and ALTER take them: "name 'value', ..." in their stored order; NULL without any.
+#define PGARK_OPTIONS(options)                                                                \
+  "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(opt.option_name) || ' ' || "         \
+  "pg_catalog.quote_literal(opt.option_value), ', ' ORDER BY opt.n) "                       \
+  "FROM pg_catalog.pg_options_to_table(" options ") WITH ORDINALITY opt(option_name, option_value, n))"
 
 // Sequence columns in this order: schema, name, format_type(seqtypid), seqstart, seqincrement,
 // seqmin, seqmax, seqcache, seqcycle.

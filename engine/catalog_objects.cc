@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_split.h"
 #include "engine/catalog.h"
@@ -272,6 +273,41 @@ constexpr char kEventTriggersSql[] =
     " FROM pg_catalog.pg_event_trigger t WHERE "
     PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid") "ORDER BY t.evtname";
 
+// Foreign-data wrappers that no extension made: name, comment, privileges, then handler,
+// validator and options.
+constexpr char kForeignDataWrappersSql[] =
+    "SELECT w.oid, '', w.fdwname, " PGARK_COMMENT("pg_foreign_data_wrapper", "w.oid") ", "
+    PGARK_PRIVILEGES("w.fdwowner", "w.fdwacl") ", "
+    "CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::pg_catalog.regproc::text END, "
+    "CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::pg_catalog.regproc::text END, "
+    PGARK_OPTIONS("w.fdwoptions")
+    " FROM pg_catalog.pg_foreign_data_wrapper w WHERE "
+    PGARK_NOT_EXTENSION_MEMBER("pg_foreign_data_wrapper", "w.oid") "ORDER BY w.fdwname";
+
+// Foreign servers: name, comment, privileges, then type, version, wrapper and options.
+constexpr char kForeignServersSql[] =
+    "SELECT s.oid, '', s.srvname, " PGARK_COMMENT("pg_foreign_server", "s.oid") ", "
+    PGARK_PRIVILEGES("s.srvowner", "s.srvacl") ", s.srvtype, s.srvversion, "
+    "pg_catalog.quote_ident(w.fdwname), " PGARK_OPTIONS("s.srvoptions")
+    " FROM pg_catalog.pg_foreign_server s "
+    "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE "
+    PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid") "ORDER BY s.srvname";
+
+// pg_user_mappings shows a mapping's options only to some roles; the last column repeats its
+// rule to tell hidden options from none.
+constexpr char kUserMappingsSql[] =
+    "SELECT CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(u.usename) END, "
+    "pg_catalog.quote_ident(u.srvname), " PGARK_OPTIONS("u.umoptions") ", "
+    "u.umoptions IS NULL AND NOT ("
+    "  (u.umuser <> 0 AND u.usename = CURRENT_USER AND "
+    "   (pg_catalog.pg_has_role(s.srvowner, 'USAGE') OR "
+    "    pg_catalog.has_server_privilege(s.oid, 'USAGE'))) "
+    "  OR (u.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')) "
+    "  OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)) "
+    "FROM pg_catalog.pg_user_mappings u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.srvid "
+    "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
+    "ORDER BY u.srvname COLLATE \"C\", u.usename COLLATE \"C\"";
+
 constexpr char kLargeObjectsSql[] =
     "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
     PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
@@ -395,6 +431,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
   PGARK_RETURN_IF_ERROR(AddTextSearch(out));
   PGARK_RETURN_IF_ERROR(AddOperatorsAndCasts(out));
+  PGARK_RETURN_IF_ERROR(AddForeignServers(out));
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
@@ -553,6 +590,31 @@ absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
   return absl::OkStatus();
 }
 
+absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult w, conn_.Exec(kForeignDataWrappersSql));
+  for (int i = 0; i < w.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(w, i, kPgForeignDataWrapper, "FOREIGN DATA WRAPPER");
+    std::vector<std::string> clauses;
+    if (!w.IsNull(i, 7)) clauses.push_back(absl::StrCat("HANDLER ", w.Text(i, 7)));
+    if (!w.IsNull(i, 8)) clauses.push_back(absl::StrCat("VALIDATOR ", w.Text(i, 8)));
+    if (!w.IsNull(i, 9)) clauses.push_back(absl::StrCat("OPTIONS (", w.Text(i, 9), ")"));
+    o.definition = absl::StrJoin(clauses, " ");
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult s, conn_.Exec(kForeignServersSql));
+  for (int i = 0; i < s.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(s, i, kPgForeignServer, "SERVER");
+    std::vector<std::string> clauses;
+    if (!s.IsNull(i, 7)) clauses.push_back(absl::StrCat("TYPE ", QuoteLiteral(s.Text(i, 7))));
+    if (!s.IsNull(i, 8)) clauses.push_back(absl::StrCat("VERSION ", QuoteLiteral(s.Text(i, 8))));
+    clauses.push_back(absl::StrCat("FOREIGN DATA WRAPPER ", s.Text(i, 9)));
+    if (!s.IsNull(i, 10)) clauses.push_back(absl::StrCat("OPTIONS (", s.Text(i, 10), ")"));
+    o.definition = absl::StrJoin(clauses, " ");
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.Exec(kSequencesSql));
   for (int i = 0; i < seqs.rows(); ++i) {
@@ -638,6 +700,15 @@ absl::StatusOr<std::vector<EventTriggerDef>> Catalog::ListEventTriggers() {
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3), r.Char(i, 4),
                    r.String(i, 5), PrivilegesAt(r, i, 6)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<UserMappingDef>> Catalog::ListUserMappings() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kUserMappingsSql));
+  std::vector<UserMappingDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.Bool(i, 3)});
   }
   return out;
 }

@@ -29,19 +29,10 @@ constexpr char kUncarriedSql[] =
     "pg_catalog.format('%s.%I', t.tmplnamespace::pg_catalog.regnamespace, t.tmplname) "
     "FROM pg_catalog.pg_ts_template t WHERE " PGARK_IN_USER_SCHEMA("t.tmplnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_template", "t.oid")
-    "UNION ALL SELECT 'foreign table', c.oid::pg_catalog.regclass::text "
-    "FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND " PGARK_IN_USER_SCHEMA("c.relnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
-    "UNION ALL SELECT 'foreign-data wrapper', pg_catalog.quote_ident(w.fdwname) "
-    "FROM pg_catalog.pg_foreign_data_wrapper w WHERE "
-    PGARK_NOT_EXTENSION_MEMBER("pg_foreign_data_wrapper", "w.oid")
-    "UNION ALL SELECT 'foreign server', pg_catalog.quote_ident(s.srvname) "
-    "FROM pg_catalog.pg_foreign_server s "
-    "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
     "UNION ALL SELECT 'extended statistics object', "
     "pg_catalog.format('%s.%I', s.stxnamespace::pg_catalog.regnamespace, s.stxname) "
     "FROM pg_catalog.pg_statistic_ext s "
-    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p') AND "
+    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p', 'f') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
     "UNION ALL SELECT 'subscription', pg_catalog.quote_ident(s.subname) "
@@ -51,6 +42,9 @@ constexpr char kUncarriedSql[] =
     "UNION ALL SELECT 'procedural language', pg_catalog.quote_ident(l.lanname) "
     "FROM pg_catalog.pg_language l "
     "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
+    "UNION ALL SELECT 'security label', l.provider || ': ' || "
+    "pg_catalog.pg_describe_object(l.classoid, l.objoid, l.objsubid) "
+    "FROM pg_catalog.pg_seclabel l "
     ") x GROUP BY kind ORDER BY kind COLLATE \"C\"";
 
 #undef PGARK_IN_USER_SCHEMA

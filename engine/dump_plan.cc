@@ -20,10 +20,11 @@ int KindPriority(absl::string_view kind) {
     return 2;
   }
   if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "OPERATOR" ||
-      kind == "CAST") {
+      kind == "CAST" || kind == "FOREIGN DATA WRAPPER") {
     return 3;
   }
   if (kind == "SEQUENCE") return 4;
+  if (kind == "SERVER") return 4;
   if (kind == "TABLE") return 5;
   if (kind == "VIEW") return 6;
   return 7;  // MATERIALIZED VIEW
@@ -48,7 +49,7 @@ void TablePreData(Builder& b, const TableDef& t) {
   for (const SequenceDef& s : t.sequences) {
     if (!s.identity) b.Sql("pre-data", "SEQUENCE", s.schema, s.name, t.ref.name, CreateSequenceSql(s));
   }
-  b.Sql("pre-data", "TABLE", t.ref.schema, t.ref.name, t.ref.name, CreateTableSql(t));
+  b.Sql("pre-data", TableKind(t.ref), t.ref.schema, t.ref.name, t.ref.name, CreateTableSql(t));
   for (const SequenceDef& s : t.sequences) {
     if (!s.identity) {
       b.Sql("pre-data", "SEQUENCE OWNED BY", s.schema, s.name, t.ref.name,
@@ -70,7 +71,12 @@ std::string IndexComment(const TableDef& t, const IndexDef& i) {
 
 std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   if (o.kind == "EXTENSION" || o.kind == "CAST") return "";  // a cast has no owner
-  if (o.kind == "SCHEMA") return PrivilegesSql("SCHEMA", "SCHEMA", QuoteIdent(o.name), o.privileges);
+  if (o.kind == "SCHEMA" || o.kind == "FOREIGN DATA WRAPPER") {
+    return PrivilegesSql(o.kind, o.kind, QuoteIdent(o.name), o.privileges);
+  }
+  if (o.kind == "SERVER") {
+    return PrivilegesSql("SERVER", "FOREIGN SERVER", QuoteIdent(o.name), o.privileges);
+  }
   std::string ref = QualifiedName(o.schema, o.name);
   if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
     return PrivilegesSql(o.kind, o.kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
@@ -173,7 +179,8 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
   }
   if (content != Content::kSchemaOnly) {
     for (const TableDef& t : tables) {
-      if (t.ref.relkind == 'p') continue;  // partitioned: the rows live in the partitions
+      // Partitioned: the rows live in the partitions; foreign: on another server.
+      if (t.ref.relkind == 'p' || t.ref.relkind == 'f') continue;
       out.push_back({"data", "TABLE DATA", t.ref.schema, t.ref.name, t.ref.name, "", "", &t});
     }
   }
@@ -238,7 +245,7 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
         if (n >= objects.size()) {
           const TableDef& t = tables[n - objects.size()];
           const std::string name = QualifiedName(t.ref.schema, t.ref.name);
-          std::string sql = PrivilegesSql("TABLE", "TABLE", name, t.privileges);
+          std::string sql = PrivilegesSql(TableKind(t.ref), "TABLE", name, t.privileges);
           for (const auto& [column, privileges] : t.column_privileges) {
             sql += ColumnPrivilegesSql(name, column, privileges);
           }

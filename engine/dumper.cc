@@ -197,6 +197,11 @@ absl::StatusOr<std::vector<TableRef>> Dumper::SelectTables(BackupType type) {
     std::set<uint32_t> seen;
     for (const std::string& name : options_.tables) {
       PGARK_ASSIGN_OR_RETURN(TableRef t, catalog.ResolveTable(name));
+      if (t.relkind == 'f') {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "\"", t.DisplayName(), "\" is a foreign table: its rows live on another server, and "
+            "its definition needs its server's; a full backup (`pgark backup full`) carries both"));
+      }
       if (seen.insert(t.oid).second) tables.push_back(std::move(t));
     }
   }
@@ -213,6 +218,17 @@ absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
         PGARK_RETURN_IF_ERROR(
             Sql("post-data", kDefaultAclKind, d.schema, d.role, "", DefaultPrivilegesSql(d)));
       }
+    }
+    PGARK_ASSIGN_OR_RETURN(std::vector<UserMappingDef> mappings, catalog.ListUserMappings());
+    for (const UserMappingDef& m : mappings) {
+      if (m.options_hidden) {
+        warnings_.push_back(absl::StrCat(
+            "user mapping for ", m.role, " on server ", m.server,
+            ": its options (a password, say) are shown only to a superuser, the mapped role or "
+            "the server's owner, so it was backed up without them"));
+      }
+      PGARK_RETURN_IF_ERROR(Sql("post-data", kUserMappingKind, "",
+                                absl::StrCat(m.role, " on ", m.server), "", UserMappingSql(m)));
     }
     PGARK_ASSIGN_OR_RETURN(std::vector<PublicationDef> publications, catalog.ListPublications());
     for (const PublicationDef& p : publications) {
@@ -437,6 +453,8 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> refs, SelectTables(type));
   uint64_t estimated_bytes = 0;
   for (const TableRef& t : refs) {
+    estimated_bytes += t.estimated_bytes;
+    if (t.relkind == 'f') continue;  // LOCK TABLE refuses foreign tables; nothing to read
     // Held to the end of the transaction: no table can be dropped or altered under the dump.
     absl::Status locked = conn_.Exec(absl::StrCat("LOCK TABLE ", QualifiedName(t.schema, t.name),
                                                   " IN ACCESS SHARE MODE"))
@@ -447,7 +465,6 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
                                              "was written, run the backup again"));
     }
     PGARK_RETURN_IF_ERROR(locked);
-    estimated_bytes += t.estimated_bytes;
   }
   std::vector<TableDef> tables;
   Catalog catalog(conn_);
@@ -533,6 +550,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   }
   if (type == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects(catalog));
   for (const TableDef& t : tables) {
+    if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
     manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
   }
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));

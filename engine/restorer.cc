@@ -44,7 +44,8 @@ bool IsOwnedSequencePart(const MemberEntry& m) {
 
 // Kinds whose CREATE makes an object that later members (data, post-data) belong to.
 bool IsOwnerKind(absl::string_view kind) {
-  return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
+  return kind == "TABLE" || kind == "FOREIGN TABLE" || kind == "VIEW" ||
+         kind == "MATERIALIZED VIEW" || kind == "SERVER" || kind == "FOREIGN DATA WRAPPER" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
          kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
          kind == "OPERATOR" || kind == "CAST" || absl::StartsWith(kind, "TEXT SEARCH");
@@ -52,10 +53,12 @@ bool IsOwnerKind(absl::string_view kind) {
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
 // extensions, collations, text search objects, operators and casts, which columns, indexes and
-// code outside the backup may use, the parts of a table).
+// code outside the backup may use; foreign servers and wrappers, which hold user mappings; the
+// parts of a table).
 std::string DropSql(const MemberEntry& m) {
   if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" || m.kind == "OPERATOR" ||
-      absl::StartsWith(m.kind, "TEXT SEARCH") ||
+      absl::StartsWith(m.kind, "TEXT SEARCH") || m.kind == "SERVER" ||
+      m.kind == "FOREIGN DATA WRAPPER" ||
       (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
     return "";
   }
@@ -373,7 +376,7 @@ bool Restorer::AppliesPostData(const MemberEntry& m) const {
   // The database's own: large objects, default privileges, publications, event triggers. Not
   // for a few tables.
   if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
-      m.kind == kPublicationKind || m.kind == kEventTriggerKind) {
+      m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind) {
     return options_.tables.empty();
   }
   return created_.count(OwnerOf(m)) ||
@@ -393,11 +396,12 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
           conn_.Exec(absl::StrCat("DROP PUBLICATION IF EXISTS ", QuoteIdent(m->name))).status(),
           "--drop-existing"));
     }
-    // A role missing in the target (privileges) or what this role may not create (a
-    // publication FOR ALL TABLES, an event trigger: a superuser's) must not sink the restore:
-    // warn and go on.
+    // A role missing in the target (privileges, user mappings) or what this role may not
+    // create (a publication FOR ALL TABLES, an event trigger: a superuser's) must not sink the
+    // restore: warn and go on.
     if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
-        m->kind == kPublicationKind || m->kind == kEventTriggerKind) {
+        m->kind == kPublicationKind || m->kind == kEventTriggerKind ||
+        m->kind == kUserMappingKind) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.

@@ -71,6 +71,14 @@ std::string CreateSequenceSql(const SequenceDef& s) {
 
 bool IsInlineConstraint(const ConstraintDef& c) { return c.type == 'c' && c.validated; }
 
+const char* TableKind(const TableRef& table) {
+  return table.relkind == 'f' ? "FOREIGN TABLE" : "TABLE";
+}
+
+std::string OptionsSql(absl::string_view options) {
+  return options.empty() ? "" : absl::StrCat(" OPTIONS (", options, ")");
+}
+
 std::string CreateTableSql(const TableDef& table) {
   const bool partition = !table.partition_of.empty();
   std::vector<std::string> items;
@@ -87,7 +95,8 @@ std::string CreateTableSql(const TableDef& table) {
     }
   }
   const std::string name = QualifiedName(table.ref.schema, table.ref.name);
-  std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", "TABLE ", name);
+  const char* kind = TableKind(table.ref);
+  std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", kind, " ", name);
   if (partition) {
     absl::StrAppend(&sql, " PARTITION OF ", table.partition_of);
     if (!items.empty()) absl::StrAppend(&sql, " (\n", absl::StrJoin(items, ",\n"), "\n)");
@@ -100,8 +109,18 @@ std::string CreateTableSql(const TableDef& table) {
   }
   if (!table.partition_key.empty()) absl::StrAppend(&sql, "\nPARTITION BY ", table.partition_key);
   if (!table.reloptions.empty()) absl::StrAppend(&sql, "\nWITH (", table.reloptions, ")");
+  if (!table.foreign_server.empty()) {
+    absl::StrAppend(&sql, "\nSERVER ", table.foreign_server, OptionsSql(table.foreign_options));
+  }
   absl::StrAppend(&sql, ";\n\n");
-  absl::StrAppend(&sql, CommentSql(absl::StrCat("TABLE ", name),
+  // A column's foreign options are set afterwards, the same way whether the columns were
+  // listed or came from a parent.
+  for (const ColumnDef& c : table.columns) {
+    if (c.fdw_options.empty()) continue;
+    absl::StrAppend(&sql, "ALTER FOREIGN TABLE ", name, " ALTER COLUMN ", QuoteIdent(c.name),
+                    OptionsSql(c.fdw_options), ";\n\n");
+  }
+  absl::StrAppend(&sql, CommentSql(absl::StrCat(kind, " ", name),
                                    CommentOf(table.comments, kPgClass, table.ref.oid)));
   for (const ColumnDef& c : table.columns) {
     absl::StrAppend(&sql,
@@ -342,6 +361,11 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
   } else if (o.kind == "CAST") {
     sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
     comment_target = absl::StrCat("CAST ", o.name);
+  } else if (o.kind == "FOREIGN DATA WRAPPER" || o.kind == "SERVER") {
+    // No schema: named alone.
+    comment_target = absl::StrCat(o.kind, " ", QuoteIdent(o.name));
+    sql = absl::StrCat("CREATE ", comment_target, o.definition.empty() ? "" : " ", o.definition,
+                       ";\n\n");
   } else if (o.kind == "COLLATION") {
     sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
   } else if (o.kind == "TYPE" && o.definition == "ENUM") {
@@ -379,6 +403,11 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
                        StripTrailingSemicolon(o.definition), "\n  WITH NO DATA;\n\n");
   }
   return absl::StrCat(sql, CommentSql(comment_target, o.comment));
+}
+
+std::string UserMappingSql(const UserMappingDef& m) {
+  return absl::StrCat("CREATE USER MAPPING FOR ", m.role, " SERVER ", m.server,
+                      OptionsSql(m.options), ";\n\n");
 }
 
 std::string RefreshSql(const SchemaObjectDef& o) {

@@ -16,9 +16,14 @@ std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& serv
 
 std::string CreateSchemaSql(absl::string_view schema);
 std::string CreateSequenceSql(const SequenceDef& seq);
+// "TABLE" or "FOREIGN TABLE": how CREATE, COMMENT, DROP and the manifest name the table.
+const char* TableKind(const TableRef& table);
+// " OPTIONS (name 'value', ...)" for generic options in that form, or empty without any.
+std::string OptionsSql(absl::string_view options);
 // CREATE TABLE with columns, defaults, identity, generated columns, NOT NULL and validated
-// CHECK constraints. Keys, foreign keys and indexes come later (AddConstraintSql, IndexSql),
-// after the data, as pg_dump does.
+// CHECK constraints; for a foreign table CREATE FOREIGN TABLE with its server and options, and
+// its columns' options. Keys, foreign keys and indexes come later (AddConstraintSql,
+// IndexSql), after the data, as pg_dump does.
 std::string CreateTableSql(const TableDef& table);
 std::string SequenceOwnedBySql(const SequenceDef& seq, const TableRef& table);
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& constraint);
@@ -72,6 +77,11 @@ std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 inline constexpr char kPublicationKind[] = "PUBLICATION";
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);
+
+// The post-data member kind of a foreign server's user mapping (full backups; its options
+// may hold a password, as pg_dump's do).
+inline constexpr char kUserMappingKind[] = "USER MAPPING";
+std::string UserMappingSql(const UserMappingDef& mapping);
 
 // The post-data member kind of an event trigger (full backups; the very last members, so
 // that none fires during a restore).

@@ -166,7 +166,7 @@ absl::Status TrimSink::Finish() {
 std::string DescribeMember(const MemberEntry& e) {
   if (e.schema.empty() && e.name.empty()) return e.kind;
   std::string object = e.schema.empty() ? e.name : absl::StrCat(e.schema, ".", e.name);
-  if (!e.table.empty() && e.kind != "TABLE DATA") {
+  if (!e.table.empty() && e.table != e.name && e.kind != "TABLE DATA") {  // a part of a table
     return absl::StrCat(e.kind, " \"", object, "\" on \"", e.table, "\"");
   }
   if (e.part > 0) return absl::StrCat(e.kind, " \"", object, "\" part ", e.part);

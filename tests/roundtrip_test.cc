@@ -130,6 +130,8 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_THAT(schema, HasSubstr("CREATE CAST (app.mood AS integer)"));
   EXPECT_THAT(schema, HasSubstr("NEGATOR = OPERATOR(app.!~~)"));
   EXPECT_THAT(schema, HasSubstr("ALTER EVENT TRIGGER note_rewrites DISABLE"));
+  EXPECT_THAT(schema, HasSubstr("CREATE FOREIGN TABLE app.readings_archive"));
+  EXPECT_THAT(schema, HasSubstr("CREATE USER MAPPING FOR public SERVER \"Wärehouse's\""));
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
   const std::string data = DatabaseDigest(src);
@@ -261,6 +263,62 @@ TEST_F(RoundTripTest, LargeObjects) {
   for (const formats::MemberEntry& m : schema_only.manifest.members) {
     EXPECT_NE(m.kind, engine::kLargeObjectsKind);
   }
+}
+
+TEST_F(RoundTripTest, ForeignTablesAreDefinitionsAndUserMappingsKeepTheirOptions) {
+  std::string src = NewDatabase("src");
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE pgark_fdw_reader LOGIN; EXCEPTION WHEN "
+                   "duplicate_object THEN NULL; END $$");
+  Exec(src, "CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw; "
+            "CREATE FOREIGN DATA WRAPPER plain; CREATE SERVER far FOREIGN DATA WRAPPER plain; "
+            "CREATE USER MAPPING FOR PUBLIC SERVER far OPTIONS (password 'p\\w''d'); "
+            "CREATE FOREIGN TABLE lines (line text) SERVER files OPTIONS (filename '/dev/null'); "
+            "CREATE TABLE t (a int); INSERT INTO t VALUES (1); "
+            "GRANT SELECT ON t TO pgark_fdw_reader");
+  // A role that may not see a mapping's options is told the backup has the mapping without.
+  engine::ConnectOptions reader = Connect(src);
+  reader.conninfo += " user=pgark_fdw_reader";
+  engine::BackupOptions full;
+  full.backup_dir = backup_dir_;
+  auto hidden = engine::Backup(reader, full, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(hidden, IsOk());
+  EXPECT_THAT(hidden->warnings,
+              Contains(HasSubstr("user mapping for PUBLIC on server far: its options")));
+  Exec(src, "REVOKE SELECT ON t FROM pgark_fdw_reader");
+
+  auto backup = BackupOrDie(src, engine::BackupType::kFull);
+  // The foreign table's definition is backed up, its rows (on another server) are not.
+  ASSERT_EQ(backup.manifest.tables.size(), 1u);
+  EXPECT_EQ(backup.manifest.tables[0].table, "t");
+  int foreign_tables = 0;
+  for (const formats::MemberEntry& m : backup.manifest.members) {
+    if (m.name == "lines") {
+      EXPECT_EQ(m.kind, "FOREIGN TABLE");
+      ++foreign_tables;
+    }
+  }
+  EXPECT_EQ(foreign_tables, 1);
+  std::string dst = NewDatabase("dst");
+  ASSERT_THAT(RestoreInto(dst, backup.manifest.backup_file), IsOk());
+  const std::string schema = SchemaDump(src);
+  EXPECT_THAT(schema, HasSubstr("password E'p\\\\w''d'"));
+  EXPECT_EQ(SchemaDump(dst), schema);
+  // --drop-existing replaces the foreign table; the servers it needs stay (kept, reported).
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = backup.manifest.backup_file;
+  o.drop_existing = true;
+  auto again = engine::Restore(Connect(dst), o, nullptr);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(again->warnings, Contains(HasSubstr("SERVER \"far\" already exists; kept")));
+  EXPECT_EQ(SchemaDump(dst), schema);
+
+  // A table backup cannot carry a foreign table: its server would be missing.
+  engine::BackupOptions table_backup;
+  table_backup.backup_dir = backup_dir_;
+  table_backup.tables = {"lines"};
+  EXPECT_THAT(engine::Backup(Connect(src), table_backup, engine::BackupType::kTable, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is a foreign table")));
 }
 
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
