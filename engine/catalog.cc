@@ -59,7 +59,9 @@ constexpr char kColumnsSql[] =
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
     "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, a.attnum, a.attislocal, "
-    PGARK_OPTIONS("a.attfdwoptions") " "
+    PGARK_OPTIONS("a.attfdwoptions") ", "
+    "(SELECT pg_catalog.quote_ident(tn.nspname) FROM pg_catalog.pg_namespace tn "
+    " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
@@ -363,6 +365,7 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     c.attnum = static_cast<int>(cols.Int(i, 7));
     c.local = cols.Bool(i, 8);
     c.fdw_options = cols.String(i, 9);
+    c.unmodified_type = cols.String(i, 10);
     def.columns.push_back(std::move(c));
   }
 

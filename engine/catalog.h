@@ -76,6 +76,11 @@ struct ColumnDef {
   int attnum = 0;
   std::string name;
   std::string type;  // format_type(): typmods included, user types schema-qualified
+  // The type without its modifier, by its qualified internal name ("pg_catalog"."varchar",
+  // pg_catalog.bpchar): a cast to it never truncates, so assigning the result to the column
+  // is what applies the modifier, refusing a value too long as COPY does. (A cast to `type`
+  // would truncate it; format_type(oid, NULL) would read back as char(1) or bit(1).)
+  std::string unmodified_type;
   bool not_null = false;
   std::string default_expr;  // empty: none
   char identity = 0;         // 'a' ALWAYS, 'd' BY DEFAULT, 0 none

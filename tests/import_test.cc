@@ -107,6 +107,38 @@ TEST_F(ImportTest, JsonWithTypesNestingAndATruncatedTail) {
   EXPECT_EQ(Items(), "1:existing:9 2:a:1 5:c:1");  // qty took its default
 }
 
+TEST_F(ImportTest, ValuesThatDoNotFitAreRefusedNotTruncated) {
+  // As COPY and INSERT do: a string longer than varchar(n)/char(n), a bit string of another
+  // length, an array element too long. A cast to the column's type would cut them silently.
+  Exec(db_, "CREATE TABLE fits (a varchar(3), b char(2), c bit(3), e varchar(2)[], "
+            "n numeric(4,1))");
+  WriteFile("fits.csv", "a,b,c,e,n\nabc,xy,101,{ab},1.25\nabcdef,xy,101,{ab},1\n"
+                        "abc,xyz,101,{ab},1\nabc,xy,10101,{ab},1\nabc,xy,101,{abc},1\n");
+  auto r = Run({.file = "fits.csv", .table = "fits", .format = engine::ImportFormat::kCsv});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->imported_records, 1);
+  EXPECT_THAT(r->errors,
+              ElementsAre(StartsWith("Row 2: value too long for type character varying(3)"),
+                          StartsWith("Row 3: value too long for type character(2)"),
+                          StartsWith("Row 4: bit string length 5 does not match type bit(3)"),
+                          StartsWith("Row 5: value too long for type character varying(2)")));
+  EXPECT_EQ(Query(db_, "SELECT a || b || c::text || e::text || n::text FROM fits"),
+            "abcxy101{ab}1.3");
+}
+
+TEST_F(ImportTest, ATableWithRulesGetsInsertsNotCopy) {
+  // COPY ignores rules: a clean file into a table with an INSTEAD rule must still follow it.
+  Exec(db_, "CREATE TABLE diverted (id int, name text); CREATE TABLE ruled (id int, name text); "
+            "CREATE RULE divert AS ON INSERT TO ruled DO INSTEAD "
+            "INSERT INTO diverted VALUES (NEW.id, NEW.name)");
+  WriteFile("ruled.csv", "id,name\n1,a\n2,b\n");
+  auto r = Run({.file = "ruled.csv", .table = "ruled", .format = engine::ImportFormat::kCsv});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->total_records, 2);
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM ruled"), "0");
+  EXPECT_EQ(Query(db_, "SELECT string_agg(id || name, ' ' ORDER BY id) FROM diverted"), "1a 2b");
+}
+
 TEST_F(ImportTest, RefusedFilesImportNothing) {
   WriteFile("unknown.json", "[{\"id\": 9, \"name\": \"x\"}, {\"id\": 10, \"name\": \"y\", \"nope\": 1}]");
   EXPECT_THAT(Run({.file = "unknown.json"}),
