@@ -1,5 +1,7 @@
 #include "engine/pg_connection.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "engine/pg_status.h"
 #include "formats/status_macros.h"
@@ -15,6 +17,24 @@ constexpr char kSessionSetup[] =
     "SET client_min_messages = warning; SET standard_conforming_strings = on;";
 
 }  // namespace
+
+PgConnection::PgConnection(PGconn* conn)
+    : conn_(conn, &PQfinish), warnings_(std::make_unique<std::vector<std::string>>()) {
+  PQsetNoticeReceiver(conn, &PgConnection::OnNotice, warnings_.get());
+}
+
+void PgConnection::OnNotice(void* warnings, const PGresult* notice) {
+  const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  if (message == nullptr) return;
+  auto& out = *static_cast<std::vector<std::string>*>(warnings);
+  if (std::find(out.begin(), out.end(), message) == out.end()) out.emplace_back(message);
+}
+
+std::vector<std::string> PgConnection::TakeWarnings() {
+  std::vector<std::string> out;
+  out.swap(*warnings_);
+  return out;
+}
 
 absl::StatusOr<PgConnection> PgConnection::Connect(const ConnectOptions& options) {
   std::vector<const char*> keys;

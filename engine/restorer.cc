@@ -524,6 +524,16 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
   for (PgConnection& helper : more) helpers.push_back(&helper);
   Restorer restorer(conn, chain, options, listener, result);
   absl::Status s = restorer.Run(tables, helpers);
+  helpers.push_back(&conn);
+  for (PgConnection* c : helpers) {
+    for (const std::string& w : c->TakeWarnings()) {
+      std::string warning = absl::StrCat("the server warned: ", w);
+      if (std::find(result.warnings.begin(), result.warnings.end(), warning) ==
+          result.warnings.end()) {
+        result.warnings.push_back(std::move(warning));
+      }
+    }
+  }
   // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
   // and the server rolls back on its own.
   if (!s.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
@@ -549,8 +559,8 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   }
   PGARK_ASSIGN_OR_RETURN(std::vector<formats::TableEntry> tables,
                          SelectTables(manifest, options.tables));
-  // Whole-file and per-member stored digests before the database is touched; the decompressed
-  // digests are checked while loading, before COMMIT.
+  // Whole-file and per-member stored digests before the database is touched; the stored
+  // digests again while loading, before COMMIT (ReadMember).
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
 
   RestoreResult result;
