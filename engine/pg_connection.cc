@@ -18,9 +18,10 @@ constexpr char kSessionSetup[] =
 
 }  // namespace
 
-PgConnection::PgConnection(PGconn* conn)
-    : conn_(conn, &PQfinish), warnings_(std::make_unique<std::vector<std::string>>()) {
-  PQsetNoticeReceiver(conn, &PgConnection::OnNotice, warnings_.get());
+void PgConnection::CollectWarnings() {
+  if (warnings_ != nullptr) return;
+  warnings_ = std::make_unique<std::vector<std::string>>();
+  PQsetNoticeReceiver(conn_.get(), &PgConnection::OnNotice, warnings_.get());
 }
 
 void PgConnection::OnNotice(void* warnings, const PGresult* notice) {
@@ -32,7 +33,7 @@ void PgConnection::OnNotice(void* warnings, const PGresult* notice) {
 
 std::vector<std::string> PgConnection::TakeWarnings() {
   std::vector<std::string> out;
-  out.swap(*warnings_);
+  if (warnings_ != nullptr) out.swap(*warnings_);
   return out;
 }
 

@@ -41,17 +41,20 @@ class PgConnection {
   // Marks the start and end of a COPY; Exec checks no COPY is active.
   void set_copy_active(bool active) { copy_active_ = active; }
 
-  // The warnings the server sent since the last call ("wal_level is insufficient to publish
-  // logical changes"), each once, in order. They are not printed: the caller reports them.
-  // (Notices below WARNING are not sent: client_min_messages is warning.)
+  // From now on the server's warnings ("wal_level is insufficient to publish logical
+  // changes") are kept for TakeWarnings instead of being printed to stderr by libpq, so that
+  // the caller reports them. (Nothing below WARNING is sent: client_min_messages is warning.)
+  void CollectWarnings();
+  // The warnings collected since the last call, each once, in order.
   std::vector<std::string> TakeWarnings();
 
  private:
-  explicit PgConnection(PGconn* conn);
+  explicit PgConnection(PGconn* conn) : conn_(conn, &PQfinish) {}
   static void OnNotice(void* warnings, const PGresult* notice);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
-  // Filled by libpq's notice callback; on the heap so that the pointer it holds survives a move.
+  // Filled by libpq's notice callback once collecting; on the heap so that the pointer the
+  // callback holds survives a move.
   std::unique_ptr<std::vector<std::string>> warnings_;
   bool copy_active_ = false;
 };

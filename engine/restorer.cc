@@ -522,6 +522,8 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
     more.push_back(std::move(helper));
   }
   for (PgConnection& helper : more) helpers.push_back(&helper);
+  conn.CollectWarnings();
+  for (PgConnection* helper : helpers) helper->CollectWarnings();
   Restorer restorer(conn, chain, options, listener, result);
   absl::Status s = restorer.Run(tables, helpers);
   helpers.push_back(&conn);
