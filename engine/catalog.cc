@@ -49,7 +49,13 @@ constexpr char kTableSql[] =
     "(SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft "
     "  JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid), "
     "(SELECT " PGARK_OPTIONS("ft.ftoptions") " FROM pg_catalog.pg_foreign_table ft "
-    "  WHERE ft.ftrelid = c.oid) "
+    "  WHERE ft.ftrelid = c.oid), c.relreplident, "
+    "(SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index i "
+    "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "  WHERE i.indrelid = c.oid AND i.indisreplident), "
+    "(SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index i "
+    "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "  WHERE i.indrelid = c.oid AND i.indisclustered) "
     "FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid";
 
 constexpr char kColumnsSql[] =
@@ -61,8 +67,14 @@ constexpr char kColumnsSql[] =
     "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, a.attnum, a.attislocal, "
     PGARK_OPTIONS("a.attfdwoptions") ", "
     "(SELECT pg_catalog.quote_ident(tn.nspname) FROM pg_catalog.pg_namespace tn "
-    " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
-    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname), "
+    // -1 (NULL from PostgreSQL 17): the default statistics target.
+    "COALESCE(a.attstattarget::int, -1), "
+    "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, "
+    "pg_catalog.array_to_string(a.attoptions, ', '), ";
+// Then the compression method ('p', 'l'; empty: the default), from PostgreSQL 14, and:
+constexpr char kColumnsFrom[] =
+    " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped "
     "ORDER BY a.attnum";
@@ -351,8 +363,17 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   def.privileges = PrivilegesAt(rel, 0, 9);
   def.foreign_server = rel.String(0, 12);
   def.foreign_options = rel.String(0, 13);
+  def.replica_identity = rel.Char(0, 14);
+  def.replica_identity_index = rel.String(0, 15);
+  def.cluster_index = rel.String(0, 16);
 
-  PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.ExecParams(kColumnsSql, oid));
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult cols,
+      conn_.ExecParams(absl::StrCat(kColumnsSql,
+                                    conn_.server_version_num() >= 140000 ? "a.attcompression"
+                                                                         : "NULL",
+                                    kColumnsFrom),
+                       oid));
   for (int i = 0; i < cols.rows(); ++i) {
     ColumnDef c;
     c.name = cols.String(i, 0);
@@ -366,6 +387,10 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
     c.local = cols.Bool(i, 8);
     c.fdw_options = cols.String(i, 9);
     c.unmodified_type = cols.String(i, 10);
+    c.statistics_target = static_cast<int>(cols.Int(i, 11));
+    c.storage = cols.Char(i, 12);
+    c.attribute_options = cols.String(i, 13);
+    c.compression = cols.Char(i, 14);
     def.columns.push_back(std::move(c));
   }
 

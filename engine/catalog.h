@@ -88,6 +88,10 @@ struct ColumnDef {
   std::string collation;     // qualified, quoted collation when not the type's default
   bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
   std::string fdw_options;   // a foreign table's column: "name 'value', ..." or empty
+  int statistics_target = -1;     // ALTER COLUMN SET STATISTICS; -1: the default
+  char storage = 0;               // SET STORAGE when not the type's: 'p', 'e', 'm' or 'x'
+  std::string attribute_options;  // SET (...): "n_distinct=100, ..." or empty
+  char compression = 0;           // SET COMPRESSION: 'p' pglz, 'l' lz4; 0: the default
 };
 
 struct ConstraintDef {
@@ -161,6 +165,9 @@ struct TableDef {
   std::vector<std::string> inherits;  // INHERITS parents, qualified and quoted, in order
   std::string foreign_server;   // foreign table: its server, quoted
   std::string foreign_options;  // foreign table: "name 'value', ..." or empty
+  char replica_identity = 'd';        // 'd' default, 'n' nothing, 'f' full, 'i' an index
+  std::string replica_identity_index;  // 'i': the index, quoted
+  std::string cluster_index;           // CLUSTER ON: the index, quoted, or empty
   bool row_security = false;
   bool force_row_security = false;
   std::vector<TriggerDef> triggers;

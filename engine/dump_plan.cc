@@ -199,6 +199,9 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
         b.Sql("post-data", "STATISTICS", t.ref.schema, s.name, t.ref.name,
               StatisticsSql(s, t.comments));
       }
+      b.Sql("post-data", "REPLICA IDENTITY", t.ref.schema, t.ref.name, t.ref.name,
+            ReplicaIdentitySql(t));
+      b.Sql("post-data", "CLUSTER ON", t.ref.schema, t.ref.name, t.ref.name, ClusterOnSql(t));
     }
     for (const SchemaObjectDef& o : objects) {
       for (const IndexDef& i : o.indexes) {

@@ -113,12 +113,30 @@ std::string CreateTableSql(const TableDef& table) {
     absl::StrAppend(&sql, "\nSERVER ", table.foreign_server, OptionsSql(table.foreign_options));
   }
   absl::StrAppend(&sql, ";\n\n");
-  // A column's foreign options are set afterwards, the same way whether the columns were
-  // listed or came from a parent.
+  // What CREATE cannot say about a column is set afterwards, the same way whether the columns
+  // were listed or came from a parent: foreign options, statistics target, storage, attribute
+  // options, compression (before the data, which the last two shape).
   for (const ColumnDef& c : table.columns) {
-    if (c.fdw_options.empty()) continue;
-    absl::StrAppend(&sql, "ALTER FOREIGN TABLE ", name, " ALTER COLUMN ", QuoteIdent(c.name),
-                    OptionsSql(c.fdw_options), ";\n\n");
+    const std::string alter =
+        absl::StrCat("ALTER ", kind, " ONLY ", name, " ALTER COLUMN ", QuoteIdent(c.name));
+    if (!c.fdw_options.empty()) absl::StrAppend(&sql, alter, OptionsSql(c.fdw_options), ";\n\n");
+    if (c.statistics_target >= 0) {
+      absl::StrAppend(&sql, alter, " SET STATISTICS ", c.statistics_target, ";\n\n");
+    }
+    if (c.storage != 0) {
+      const char* storage = c.storage == 'p'   ? "PLAIN"
+                            : c.storage == 'e' ? "EXTERNAL"
+                            : c.storage == 'm' ? "MAIN"
+                                               : "EXTENDED";
+      absl::StrAppend(&sql, alter, " SET STORAGE ", storage, ";\n\n");
+    }
+    if (!c.attribute_options.empty()) {
+      absl::StrAppend(&sql, alter, " SET (", c.attribute_options, ");\n\n");
+    }
+    if (c.compression != 0) {
+      absl::StrAppend(&sql, alter, " SET COMPRESSION ", c.compression == 'l' ? "lz4" : "pglz",
+                      ";\n\n");
+    }
   }
   absl::StrAppend(&sql, CommentSql(absl::StrCat(kind, " ", name),
                                    CommentOf(table.comments, kPgClass, table.ref.oid)));
@@ -128,6 +146,24 @@ std::string CreateTableSql(const TableDef& table) {
                                CommentOf(table.comments, kPgClass, table.ref.oid, c.attnum)));
   }
   return sql;
+}
+
+std::string ReplicaIdentitySql(const TableDef& table) {
+  const char r = table.replica_identity;
+  if (table.ref.relkind == 'f') return "";  // always NOTHING, and not to be set
+  if (r != 'n' && r != 'f' && (r != 'i' || table.replica_identity_index.empty())) return "";
+  return absl::StrCat("ALTER TABLE ONLY ", QualifiedName(table.ref.schema, table.ref.name),
+                      " REPLICA IDENTITY ",
+                      r == 'n'   ? "NOTHING"
+                      : r == 'f' ? "FULL"
+                                 : absl::StrCat("USING INDEX ", table.replica_identity_index),
+                      ";\n\n");
+}
+
+std::string ClusterOnSql(const TableDef& table) {
+  if (table.cluster_index.empty()) return "";
+  return absl::StrCat("ALTER TABLE ONLY ", QualifiedName(table.ref.schema, table.ref.name),
+                      " CLUSTER ON ", table.cluster_index, ";\n\n");
 }
 
 std::string SequenceOwnedBySql(const SequenceDef& s, const TableRef& table) {

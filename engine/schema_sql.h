@@ -21,10 +21,15 @@ const char* TableKind(const TableRef& table);
 // " OPTIONS (name 'value', ...)" for generic options in that form, or empty without any.
 std::string OptionsSql(absl::string_view options);
 // CREATE TABLE with columns, defaults, identity, generated columns, NOT NULL and validated
-// CHECK constraints; for a foreign table CREATE FOREIGN TABLE with its server and options, and
-// its columns' options. Keys, foreign keys and indexes come later (AddConstraintSql,
-// IndexSql), after the data, as pg_dump does.
+// CHECK constraints; for a foreign table CREATE FOREIGN TABLE with its server and options; then
+// the columns' settings (foreign options, statistics target, storage, options, compression).
+// Keys, foreign keys and indexes come later (AddConstraintSql, IndexSql), after the data, as
+// pg_dump does.
 std::string CreateTableSql(const TableDef& table);
+// REPLICA IDENTITY NOTHING / FULL / USING INDEX, or empty for the default; after the indexes.
+std::string ReplicaIdentitySql(const TableDef& table);
+// CLUSTER ON the index marked for CLUSTER, or empty; after the indexes.
+std::string ClusterOnSql(const TableDef& table);
 std::string SequenceOwnedBySql(const SequenceDef& seq, const TableRef& table);
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& constraint);
 std::string IndexSql(const IndexDef& index);

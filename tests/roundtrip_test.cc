@@ -135,6 +135,13 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_THAT(schema, HasSubstr("ALTER EVENT TRIGGER note_rewrites DISABLE"));
   EXPECT_THAT(schema, HasSubstr("CREATE FOREIGN TABLE app.readings_archive"));
   EXPECT_THAT(schema, HasSubstr("CREATE USER MAPPING FOR public SERVER \"Wärehouse's\""));
+  for (const char* setting : {"title SET STATISTICS 500", "title SET STORAGE EXTERNAL",
+                              "title SET (n_distinct=100, n_distinct_inherited=-0.5)",
+                              "title SET COMPRESSION pglz", "REPLICA IDENTITY FULL",
+                              "REPLICA IDENTITY USING INDEX counters_pkey",
+                              "REPLICA IDENTITY NOTHING", "CLUSTER ON books_pkey"}) {
+    EXPECT_THAT(schema, HasSubstr(setting));
+  }
   EXPECT_EQ(SchemaDump(via_pgark), schema);
   EXPECT_EQ(SchemaDump(via_psql), schema);
   const std::string data = DatabaseDigest(src);
