@@ -285,6 +285,14 @@ struct UserMappingDef {
   bool options_hidden = false;
 };
 
+// A table an extension marked as configuration (pg_extension_config_dump): the rows users
+// add to it, those `condition` selects, are theirs, not the extension's.
+struct ExtensionConfigTable {
+  std::string table;      // qualified and quoted
+  std::string condition;  // "WHERE ..." or empty
+  bool readable = false;  // this role may SELECT from it
+};
+
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
@@ -345,6 +353,9 @@ class Catalog {
   // subscriptions, languages, security labels), one entry per kind present. Excludes system
   // schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
+
+  // Extensions' configuration tables (not sequences), by name.
+  absl::StatusOr<std::vector<ExtensionConfigTable>> ListExtensionConfigTables();
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);

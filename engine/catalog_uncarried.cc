@@ -49,6 +49,16 @@ constexpr char kUncarriedSql[] =
 
 #undef PGARK_IN_USER_SCHEMA
 
+constexpr char kExtensionConfigTablesSql[] =
+    "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), x.condition, "
+    "pg_catalog.has_table_privilege(c.oid, 'SELECT') "
+    "FROM pg_catalog.pg_extension e, "
+    "LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) "
+    "AS x(tab, condition) "
+    "JOIN pg_catalog.pg_class c ON c.oid = x.tab "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('r', 'p') ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
 }  // namespace
 
 absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
@@ -57,6 +67,13 @@ absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.String(i, 0), r.Int(i, 1), absl::StrSplit(r.Text(i, 2), '\x01')});
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<ExtensionConfigTable>> Catalog::ListExtensionConfigTables() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kExtensionConfigTablesSql));
+  std::vector<ExtensionConfigTable> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.String(i, 0), r.String(i, 1), r.Bool(i, 2)});
   return out;
 }
 

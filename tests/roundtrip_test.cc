@@ -332,6 +332,21 @@ TEST_F(RoundTripTest, ForeignTablesAreDefinitionsAndUserMappingsKeepTheirOptions
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is a foreign table")));
 }
 
+TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreNamedAsLeftOut) {
+  // As an extension script's pg_extension_config_dump('cfg', 'WHERE id > 1') would mark it.
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE EXTENSION citext; CREATE TABLE cfg (id int); INSERT INTO cfg VALUES (1); "
+            "ALTER EXTENSION citext ADD TABLE cfg; "
+            "UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['cfg'::regclass::oid], "
+            "extcondition = ARRAY['WHERE id > 1'] WHERE extname = 'citext'");
+  EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull).warnings.empty());  // the extension's
+  Exec(src, "INSERT INTO cfg VALUES (2)");
+  EXPECT_THAT(BackupOrDie(src, engine::BackupType::kFull).warnings,
+              ElementsAre(HasSubstr("the rows of 1 extension configuration table (public.cfg)")));
+  EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly)
+                  .warnings.empty());
+}
+
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
