@@ -168,6 +168,10 @@ struct TableDef {
   char replica_identity = 'd';        // 'd' default, 'n' nothing, 'f' full, 'i' an index
   std::string replica_identity_index;  // 'i': the index, quoted
   std::string cluster_index;           // CLUSTER ON: the index, quoted, or empty
+  // An extension's configuration table (its definition is the extension's): only the rows
+  // this filter selects ("WHERE ..." or empty: all) are dumped, as data.
+  bool extension_config = false;
+  std::string extension_rows;
   bool row_security = false;
   bool force_row_security = false;
   std::vector<TriggerDef> triggers;
@@ -288,7 +292,7 @@ struct UserMappingDef {
 // A table an extension marked as configuration (pg_extension_config_dump): the rows users
 // add to it, those `condition` selects, are theirs, not the extension's.
 struct ExtensionConfigTable {
-  std::string table;      // qualified and quoted
+  TableRef ref;
   std::string condition;  // "WHERE ..." or empty
   bool readable = false;  // this role may SELECT from it
 };

@@ -50,7 +50,7 @@ constexpr char kUncarriedSql[] =
 #undef PGARK_IN_USER_SCHEMA
 
 constexpr char kExtensionConfigTablesSql[] =
-    "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), x.condition, "
+    "SELECT c.oid, n.nspname, c.relname, c.relkind, x.condition, "
     "pg_catalog.has_table_privilege(c.oid, 'SELECT') "
     "FROM pg_catalog.pg_extension e, "
     "LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) "
@@ -73,7 +73,16 @@ absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
 absl::StatusOr<std::vector<ExtensionConfigTable>> Catalog::ListExtensionConfigTables() {
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kExtensionConfigTablesSql));
   std::vector<ExtensionConfigTable> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.String(i, 0), r.String(i, 1), r.Bool(i, 2)});
+  for (int i = 0; i < r.rows(); ++i) {
+    ExtensionConfigTable t;
+    t.ref.oid = static_cast<uint32_t>(r.Int(i, 0));
+    t.ref.schema = r.String(i, 1);
+    t.ref.name = r.String(i, 2);
+    t.ref.relkind = r.Char(i, 3);
+    t.condition = r.String(i, 4);
+    t.readable = r.Bool(i, 5);
+    out.push_back(std::move(t));
+  }
   return out;
 }
 

@@ -73,6 +73,9 @@ class Dumper {
   absl::Status DatabaseObjects(Catalog& catalog);
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried(Catalog& catalog);
+  // Describes the extensions' configuration tables whose user rows a full backup carries
+  // (into config_tables_), warning about those this role may not read.
+  absl::Status DescribeExtensionConfigTables(Catalog& catalog);
   absl::Status Sql(absl::string_view section, absl::string_view kind, absl::string_view schema,
                    absl::string_view name, absl::string_view table, absl::string_view sql,
                    absl::string_view identity = "");
@@ -106,6 +109,7 @@ class Dumper {
   std::vector<std::string> warnings_;
   std::unique_ptr<ArchiveWriter> writer_;
   std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
+  std::vector<TableDef> config_tables_;  // extensions' configuration tables with user rows
   std::vector<DataPiece> pieces_;  // every data member to write, in plan order
   size_t next_piece_ = 0;          // index of the next one
   Manifest manifest_;
@@ -253,29 +257,31 @@ absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
   return absl::OkStatus();
 }
 
-absl::Status Dumper::WarnUncarried(Catalog& catalog) {
-  // Rows users added to an extension's configuration tables (pg_dump carries them).
-  if (options_.content != Content::kSchemaOnly) {
-    PGARK_ASSIGN_OR_RETURN(std::vector<ExtensionConfigTable> configs,
-                           catalog.ListExtensionConfigTables());
-    std::vector<std::string> with_rows;
-    for (const ExtensionConfigTable& c : configs) {
-      bool rows = true;  // one this role may not read may hold some
-      if (c.readable) {
-        PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(absl::StrCat(
-            "SELECT EXISTS (SELECT 1 FROM ONLY ", c.table, " ", c.condition, ")")));
-        rows = r.Bool(0, 0);
-      }
-      if (rows) with_rows.push_back(c.table);
+absl::Status Dumper::DescribeExtensionConfigTables(Catalog& catalog) {
+  PGARK_ASSIGN_OR_RETURN(std::vector<ExtensionConfigTable> configs,
+                         catalog.ListExtensionConfigTables());
+  std::vector<std::string> unreadable;
+  for (const ExtensionConfigTable& c : configs) {
+    if (!c.readable) {
+      unreadable.push_back(c.ref.DisplayName());
+      continue;
     }
-    if (!with_rows.empty()) {
-      warnings_.push_back(absl::StrCat(
-          "left out of this backup (pgark does not back up these yet): the rows of ",
-          with_rows.size(), " extension configuration table", with_rows.size() > 1 ? "s" : "",
-          " (", absl::StrJoin(with_rows, ", "), ")"));
-    }
+    PGARK_ASSIGN_OR_RETURN(TableDef def, catalog.DescribeTable(c.ref));
+    def.extension_config = true;
+    def.extension_rows = c.condition;
+    config_tables_.push_back(std::move(def));
   }
-  if (options_.content == Content::kDataOnly) return absl::OkStatus();  // the rest is schema
+  if (!unreadable.empty()) {
+    warnings_.push_back(absl::StrCat(
+        "left out of this backup: the rows users added to ", unreadable.size(),
+        " extension configuration table", unreadable.size() > 1 ? "s" : "", " (",
+        absl::StrJoin(unreadable, ", "), "), which this role may not read"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::WarnUncarried(Catalog& catalog) {
+  if (options_.content == Content::kDataOnly) return absl::OkStatus();  // all are schema
   PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog.ListUncarried());
   for (const UncarriedObjects& k : kinds) {
     std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
@@ -295,6 +301,7 @@ absl::StatusOr<std::vector<DataPiece>> Dumper::PiecesOf(const TableDef& t) {
   const std::vector<DataPiece> whole = {{&t, CopyToStdoutSql(t), 0}};
   // Incrementals diff a table as one stream; TID range scans need PostgreSQL 14.
   if (type_ == BackupType::kIncremental || conn_.server_version_num() < 140000 ||
+      t.extension_config ||  // its rows are a filter's, not a page range's
       t.ref.estimated_bytes < 2 * options_.part_bytes) {  // heap and TOAST: an upper bound
     return whole;
   }
@@ -401,6 +408,8 @@ absl::Status Dumper::Data(const TableDef& t) {
     entry.columns = t.CopyColumns();
     entry.column_types = t.CopyColumnTypes();
     entry.key_columns = t.key_columns;
+    entry.extension_config = t.extension_config;
+    entry.row_filter = t.extension_rows;
     if (entry.part > 0) manifest_.format_version = 3;
     rows += part_rows;
     raw_bytes += entry.raw_bytes;
@@ -501,8 +510,20 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(deps, catalog.ListDependencies());
     PGARK_RETURN_IF_ERROR(WarnUncarried(catalog));
   }
-  const std::vector<PlannedMember> plan =
+  std::vector<PlannedMember> plan =
       PlanArchive(tables, objects, deps, {options_.content, options_.with_owners});
+  if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {
+    // The user rows of extensions' configuration tables: data, after the tables' (the
+    // extension made the table, and its own rows, before).
+    PGARK_RETURN_IF_ERROR(DescribeExtensionConfigTables(catalog));
+    auto post = std::find_if(plan.begin(), plan.end(),
+                             [](const PlannedMember& m) { return m.section == "post-data"; });
+    std::vector<PlannedMember> config_data;
+    for (const TableDef& t : config_tables_) {
+      config_data.push_back({"data", "TABLE DATA", t.ref.schema, t.ref.name, t.ref.name, "", "", &t});
+    }
+    plan.insert(post, config_data.begin(), config_data.end());
+  }
   listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type_, now);
@@ -570,9 +591,12 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     }
   }
   if (type == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects(catalog));
-  for (const TableDef& t : tables) {
-    if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
-    manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
+  for (const std::vector<TableDef>* list : {&tables, &config_tables_}) {
+    for (const TableDef& t : *list) {
+      if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
+      manifest_.tables.push_back(
+          {t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
+    }
   }
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   PGARK_ASSIGN_OR_RETURN(formats::ArchiveSummary summary, writer_->Close());

@@ -228,6 +228,11 @@ absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEnt
 absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& table,
                                 const MemberEntry& data, bool direct) {
   const std::string qualified = QualifiedName(table.schema, table.table);
+  if (data.extension_config && options_.drop_existing && data.part <= 1) {
+    // The extension's table stays; the user rows in it are replaced by the backup's.
+    PGARK_RETURN_IF_ERROR(
+        conn.Exec(absl::StrCat("DELETE FROM ONLY ", qualified, " ", data.row_filter)).status());
+  }
   if (direct) {
     PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(conn, data, qualified));
     absl::MutexLock lock(&result_mu_);

@@ -205,6 +205,11 @@ std::string CopyFromStdinLine(const TableDef& table) {
 }
 
 std::string CopyToStdoutSql(const TableDef& table) {
+  if (table.extension_config) {
+    return absl::StrCat("COPY (SELECT ", QuoteIdentList(table.CopyColumns()), " FROM ONLY ",
+                        QualifiedName(table.ref.schema, table.ref.name), " ",
+                        table.extension_rows, ") TO STDOUT");
+  }
   return absl::StrCat(CopyTarget(table), " TO STDOUT");
 }
 

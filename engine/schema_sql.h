@@ -104,7 +104,8 @@ bool IsInlineConstraint(const ConstraintDef& constraint);
 
 // "COPY "s"."t" ("a", "b") FROM stdin;\n" — the line that opens a data member.
 std::string CopyFromStdinLine(const TableDef& table);
-// The COPY statement the dump runs: "COPY "s"."t" ("a", "b") TO STDOUT".
+// The COPY statement the dump runs: "COPY "s"."t" ("a", "b") TO STDOUT"; for an extension's
+// configuration table "COPY (SELECT ... FROM ONLY "s"."t" WHERE ...) TO STDOUT".
 std::string CopyToStdoutSql(const TableDef& table);
 // The COPY of the rows in heap pages [first_page, end_page) (end_page 0: to the end), in page
 // order; a TID range scan from PostgreSQL 14 on.

@@ -79,6 +79,8 @@ Json EncodeMember(const MemberEntry& m) {
     if (!m.key_columns.empty()) j["keyColumns"] = m.key_columns;
     if (!m.delta.empty()) j["delta"] = m.delta;
     if (m.part > 0) j["part"] = m.part;
+    if (m.extension_config) j["extensionConfig"] = true;
+    if (!m.row_filter.empty()) j["rowFilter"] = m.row_filter;
   }
   return j;
 }
@@ -105,6 +107,8 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
     PGARK_RETURN_IF_ERROR(GetStrings(r, "keyColumns", m.key_columns, false));
     PGARK_RETURN_IF_ERROR(r.Get("delta", m.delta, false));
     PGARK_RETURN_IF_ERROR(r.Get("part", m.part, false));
+    PGARK_RETURN_IF_ERROR(r.Get("extensionConfig", m.extension_config, false));
+    PGARK_RETURN_IF_ERROR(r.Get("rowFilter", m.row_filter, false));
     if (!m.delta.empty() && m.delta != "full" && m.delta != "changes") {
       return absl::DataLossError(absl::StrCat("manifest member ", index, " has unknown delta \"",
                                               m.delta, "\""));

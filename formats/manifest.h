@@ -46,6 +46,10 @@ struct MemberEntry {
   // A big table's rows are stored in several TABLE DATA members, each a range of its pages and
   // a COPY block of its own, numbered from 1 in table order (formatVersion 3). 0: the whole table.
   int part = 0;
+  // The table is an extension's configuration table: the rows `row_filter` ("WHERE ...", or
+  // empty for all) selects are the user's; the extension creates the table and its own rows.
+  bool extension_config = false;
+  std::string row_filter;
 };
 
 // An incremental backup's change counts (DESIGN.md, "Incremental backups").

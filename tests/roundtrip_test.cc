@@ -332,19 +332,48 @@ TEST_F(RoundTripTest, ForeignTablesAreDefinitionsAndUserMappingsKeepTheirOptions
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is a foreign table")));
 }
 
-TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreNamedAsLeftOut) {
-  // As an extension script's pg_extension_config_dump('cfg', 'WHERE id > 1') would mark it.
+TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
+  // As an extension script's pg_extension_config_dump('cfg', 'WHERE id > 1') would make it:
+  // the extension creates the table with row 1; rows 2 and 3 are the user's.
+  const std::string extension =
+      "CREATE EXTENSION citext; CREATE TABLE cfg (id int PRIMARY KEY, note text); "
+      "INSERT INTO cfg VALUES (1, 'the extension''s'); ALTER EXTENSION citext ADD TABLE cfg; "
+      "UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['cfg'::regclass::oid], "
+      "extcondition = ARRAY['WHERE id > 1'] WHERE extname = 'citext'";
   std::string src = NewDatabase("src");
-  Exec(src, "CREATE EXTENSION citext; CREATE TABLE cfg (id int); INSERT INTO cfg VALUES (1); "
-            "ALTER EXTENSION citext ADD TABLE cfg; "
-            "UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['cfg'::regclass::oid], "
-            "extcondition = ARRAY['WHERE id > 1'] WHERE extname = 'citext'");
-  EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull).warnings.empty());  // the extension's
-  Exec(src, "INSERT INTO cfg VALUES (2)");
-  EXPECT_THAT(BackupOrDie(src, engine::BackupType::kFull).warnings,
-              ElementsAre(HasSubstr("the rows of 1 extension configuration table (public.cfg)")));
+  Exec(src, extension);
+  Exec(src, "INSERT INTO cfg VALUES (2, 'mine'), (3, E'tab\\there')");
+  auto backup = BackupOrDie(src, engine::BackupType::kFull);
+  EXPECT_TRUE(backup.warnings.empty()) << ::testing::PrintToString(backup.warnings);
+  const formats::MemberEntry* data = nullptr;
+  for (const formats::MemberEntry& m : backup.manifest.members) {
+    if (m.kind == "TABLE DATA" && m.name == "cfg") data = &m;
+  }
+  ASSERT_NE(data, nullptr);
+  EXPECT_TRUE(data->extension_config);
+  EXPECT_EQ(data->row_filter, "WHERE id > 1");
+  EXPECT_EQ(data->rows, 2);
+  const std::string rows = "1 2 3";
+  const std::string query = "SELECT string_agg(id::text, ' ' ORDER BY id) FROM cfg";
+  std::string via_pgark = NewDatabase("pgark");
+  Exec(via_pgark, extension);
+  ASSERT_THAT(RestoreInto(via_pgark, backup.manifest.backup_file), IsOk());
+  EXPECT_EQ(Query(via_pgark, query), rows);
+  EXPECT_EQ(Query(via_pgark, "SELECT note FROM cfg WHERE id = 3"), "tab\there");
+  // --drop-existing replaces the user's rows, not adds to them.
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = backup.manifest.backup_file;
+  o.drop_existing = true;
+  ASSERT_THAT(engine::Restore(Connect(via_pgark), o, nullptr), IsOk());
+  EXPECT_EQ(Query(via_pgark, query), rows);
+  std::string via_psql = NewDatabase("psql");
+  Exec(via_psql, extension);
+  ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
+  EXPECT_EQ(Query(via_psql, query), rows);
+  // A schema-only backup has no rows to carry.
   EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly)
-                  .warnings.empty());
+                  .manifest.tables.empty());
 }
 
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
