@@ -289,8 +289,9 @@ struct UserMappingDef {
   bool options_hidden = false;
 };
 
-// A table an extension marked as configuration (pg_extension_config_dump): the rows users
-// add to it, those `condition` selects, are theirs, not the extension's.
+// A table (or sequence) an extension marked as configuration (pg_extension_config_dump): the
+// rows users add to it, those `condition` selects, are theirs, not the extension's; so is a
+// sequence's value.
 struct ExtensionConfigTable {
   TableRef ref;
   std::string condition;  // "WHERE ..." or empty
@@ -358,8 +359,11 @@ class Catalog {
   // schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
-  // Extensions' configuration tables (not sequences), by name.
+  // Extensions' configuration tables and sequences (relkind 'S'), by name.
   absl::StatusOr<std::vector<ExtensionConfigTable>> ListExtensionConfigTables();
+
+  // Reads `seq`'s last_value and is_called (schema and name set).
+  absl::Status ReadSequenceValue(SequenceDef& seq);
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);
@@ -367,7 +371,6 @@ class Catalog {
  private:
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
-  absl::Status ReadSequenceValue(SequenceDef& seq);
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);

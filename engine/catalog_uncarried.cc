@@ -57,7 +57,7 @@ constexpr char kExtensionConfigTablesSql[] =
     "AS x(tab, condition) "
     "JOIN pg_catalog.pg_class c ON c.oid = x.tab "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'p') ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+    "WHERE c.relkind IN ('r', 'p', 'S') ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 
 }  // namespace
 

@@ -110,6 +110,7 @@ class Dumper {
   std::unique_ptr<ArchiveWriter> writer_;
   std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
   std::vector<TableDef> config_tables_;  // extensions' configuration tables with user rows
+  std::vector<SequenceDef> config_sequences_;  // and their configuration sequences
   std::vector<DataPiece> pieces_;  // every data member to write, in plan order
   size_t next_piece_ = 0;          // index of the next one
   Manifest manifest_;
@@ -241,6 +242,10 @@ absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
     }
   }
   if (options_.content != Content::kSchemaOnly) {
+    for (const SequenceDef& s : config_sequences_) {
+      PGARK_RETURN_IF_ERROR(
+          Sql("post-data", kExtensionSequenceSetKind, s.schema, s.name, "", SetvalSql(s)));
+    }
     PGARK_ASSIGN_OR_RETURN(std::vector<LargeObjectDef> objects, catalog.ListLargeObjects());
     PGARK_RETURN_IF_ERROR(DumpLargeObjects(
         conn_, objects, options_.with_owners, kLargeObjectMemberBytes,
@@ -266,6 +271,14 @@ absl::Status Dumper::DescribeExtensionConfigTables(Catalog& catalog) {
       unreadable.push_back(c.ref.DisplayName());
       continue;
     }
+    if (c.ref.relkind == 'S') {
+      SequenceDef seq;
+      seq.schema = c.ref.schema;
+      seq.name = c.ref.name;
+      PGARK_RETURN_IF_ERROR(catalog.ReadSequenceValue(seq));
+      config_sequences_.push_back(std::move(seq));
+      continue;
+    }
     PGARK_ASSIGN_OR_RETURN(TableDef def, catalog.DescribeTable(c.ref));
     def.extension_config = true;
     def.extension_rows = c.condition;
@@ -273,9 +286,10 @@ absl::Status Dumper::DescribeExtensionConfigTables(Catalog& catalog) {
   }
   if (!unreadable.empty()) {
     warnings_.push_back(absl::StrCat(
-        "left out of this backup: the rows users added to ", unreadable.size(),
-        " extension configuration table", unreadable.size() > 1 ? "s" : "", " (",
-        absl::StrJoin(unreadable, ", "), "), which this role may not read"));
+        "left out of this backup: what users added to ", unreadable.size(),
+        " extension configuration table", unreadable.size() > 1 ? "s" : "", " or sequence",
+        unreadable.size() > 1 ? "s" : "", " (", absl::StrJoin(unreadable, ", "),
+        "), which this role may not read"));
   }
   return absl::OkStatus();
 }

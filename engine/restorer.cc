@@ -378,10 +378,11 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  // The database's own: large objects, default privileges, publications, event triggers. Not
-  // for a few tables.
+  // The database's own: large objects, default privileges, publications, event triggers, user
+  // mappings, extensions' configuration sequences. Not for a few tables.
   if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
-      m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind) {
+      m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind ||
+      m.kind == kExtensionSequenceSetKind) {
     return options_.tables.empty();
   }
   return created_.count(OwnerOf(m)) ||

@@ -83,6 +83,9 @@ inline constexpr char kPublicationKind[] = "PUBLICATION";
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);
 
+// The post-data member kind of an extension's configuration sequence's value (full backups).
+inline constexpr char kExtensionSequenceSetKind[] = "EXTENSION SEQUENCE SET";
+
 // The post-data member kind of a foreign server's user mapping (full backups; its options
 // may hold a password, as pg_dump's do).
 inline constexpr char kUserMappingKind[] = "USER MAPPING";

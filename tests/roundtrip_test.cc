@@ -338,11 +338,14 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
   const std::string extension =
       "CREATE EXTENSION citext; CREATE TABLE cfg (id int PRIMARY KEY, note text); "
       "INSERT INTO cfg VALUES (1, 'the extension''s'); ALTER EXTENSION citext ADD TABLE cfg; "
-      "UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['cfg'::regclass::oid], "
-      "extcondition = ARRAY['WHERE id > 1'] WHERE extname = 'citext'";
+      "CREATE SEQUENCE cfg_ids; ALTER EXTENSION citext ADD SEQUENCE cfg_ids; "
+      "UPDATE pg_catalog.pg_extension SET "
+      "extconfig = ARRAY['cfg'::regclass::oid, 'cfg_ids'::regclass::oid], "
+      "extcondition = ARRAY['WHERE id > 1', ''] WHERE extname = 'citext'";
   std::string src = NewDatabase("src");
   Exec(src, extension);
-  Exec(src, "INSERT INTO cfg VALUES (2, 'mine'), (3, E'tab\\there')");
+  Exec(src, "INSERT INTO cfg VALUES (2, 'mine'), (3, E'tab\\there'); "
+            "SELECT setval('cfg_ids', 42)");
   auto backup = BackupOrDie(src, engine::BackupType::kFull);
   EXPECT_TRUE(backup.warnings.empty()) << ::testing::PrintToString(backup.warnings);
   const formats::MemberEntry* data = nullptr;
@@ -360,6 +363,7 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
   ASSERT_THAT(RestoreInto(via_pgark, backup.manifest.backup_file), IsOk());
   EXPECT_EQ(Query(via_pgark, query), rows);
   EXPECT_EQ(Query(via_pgark, "SELECT note FROM cfg WHERE id = 3"), "tab\there");
+  EXPECT_EQ(Query(via_pgark, "SELECT last_value FROM cfg_ids"), "42");
   // --drop-existing replaces the user's rows, not adds to them.
   engine::RestoreOptions o;
   o.backup_dir = backup_dir_;
@@ -371,6 +375,7 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
   Exec(via_psql, extension);
   ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
   EXPECT_EQ(Query(via_psql, query), rows);
+  EXPECT_EQ(Query(via_psql, "SELECT last_value FROM cfg_ids"), "42");
   // A schema-only backup has no rows to carry.
   EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly)
                   .manifest.tables.empty());
