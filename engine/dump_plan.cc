@@ -23,8 +23,7 @@ int KindPriority(absl::string_view kind) {
       kind == "CAST" || kind == "FOREIGN DATA WRAPPER") {
     return 3;
   }
-  if (kind == "SEQUENCE") return 4;
-  if (kind == "SERVER") return 4;
+  if (kind == "SEQUENCE" || kind == "SERVER") return 4;
   if (kind == "TABLE") return 5;
   if (kind == "VIEW") return 6;
   return 7;  // MATERIALIZED VIEW
