@@ -289,6 +289,18 @@ struct UserMappingDef {
   bool options_hidden = false;
 };
 
+// A subscription (logical replication), restored as pg_dump restores it: created with
+// connect = false, so disabled, with no slot made on the publisher.
+struct SubscriptionDef {
+  std::string name;
+  std::string comment;
+  Privileges privileges;  // the owner only
+  std::string conninfo;   // may hold a password
+  std::string slot_name;  // empty: NONE
+  std::string publications;          // "p1, \"P 2\"", quoted
+  std::vector<std::string> options;  // the settings that differ from the defaults: "binary = true"
+};
+
 // A table (or sequence) an extension marked as configuration (pg_extension_config_dump): the
 // rows users add to it, those `condition` selects, are theirs, not the extension's; so is a
 // sequence's value.
@@ -347,6 +359,10 @@ class Catalog {
   // The database's publications, by name.
   absl::StatusOr<std::vector<PublicationDef>> ListPublications();
 
+  // The database's subscriptions, by name; none unless this role is a superuser (only one
+  // may read their connection strings, so ListUncarried names them otherwise).
+  absl::StatusOr<std::vector<SubscriptionDef>> ListSubscriptions();
+
   // User mappings of the foreign servers backups carry, by server and role.
   absl::StatusOr<std::vector<UserMappingDef>> ListUserMappings();
 
@@ -355,8 +371,8 @@ class Catalog {
 
   // User objects of the kinds pgark does not back up yet (operator classes and families,
   // text search parsers and templates, extended statistics on other relations than tables,
-  // subscriptions, languages, security labels), one entry per kind present. Excludes system
-  // schemas and extension members.
+  // subscriptions when this role is not a superuser, languages, security labels), one entry
+  // per kind present. Excludes system schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Extensions' configuration tables and sequences (relkind 'S'), by name.

@@ -308,6 +308,22 @@ constexpr char kUserMappingsSql[] =
     "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
     "ORDER BY u.srvname COLLATE \"C\", u.usename COLLATE \"C\"";
 
+constexpr char kIsSuperuserSql[] =
+    "SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER";
+
+// kSubscriptionsSql, then per version: binary, streaming ('f', 't', 'p'), two_phase,
+// disable_on_error, origin, password_required, run_as_owner; then kSubscriptionsFrom.
+constexpr char kSubscriptionsSql[] =
+    "SELECT s.subname, " PGARK_COMMENT("pg_subscription", "s.oid") ", "
+    PGARK_PRIVILEGES("s.subowner", "NULL::pg_catalog.aclitem[]") ", s.subconninfo, "
+    "s.subslotname, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p.name), ', ' "
+    "  ORDER BY p.n) FROM pg_catalog.unnest(s.subpublications) WITH ORDINALITY p(name, n)), "
+    "s.subsynccommit, ";
+constexpr char kSubscriptionsFrom[] =
+    " FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
+    "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
+    "ORDER BY s.subname COLLATE \"C\"";
+
 constexpr char kLargeObjectsSql[] =
     "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
     PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
@@ -700,6 +716,44 @@ absl::StatusOr<std::vector<EventTriggerDef>> Catalog::ListEventTriggers() {
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3), r.Char(i, 4),
                    r.String(i, 5), PrivilegesAt(r, i, 6)});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<SubscriptionDef>> Catalog::ListSubscriptions() {
+  PGARK_ASSIGN_OR_RETURN(PgResult su, conn_.Exec(kIsSuperuserSql));
+  if (su.rows() != 1 || !su.Bool(0, 0)) return std::vector<SubscriptionDef>{};
+  const int v = conn_.server_version_num();
+  const bool v14 = v >= 140000, v15 = v >= 150000, v16 = v >= 160000;
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn_.Exec(absl::StrCat(
+          kSubscriptionsSql, v14 ? "s.subbinary, " : "false, ",
+          v16 ? "s.substream::text, " : v14 ? "CASE WHEN s.substream THEN 't' ELSE 'f' END, " : "'f', ",
+          v15 ? "s.subtwophasestate <> 'd', s.subdisableonerr, " : "false, false, ",
+          v16 ? "s.suborigin, s.subpasswordrequired, s.subrunasowner" : "'any', true, false",
+          kSubscriptionsFrom)));
+  std::vector<SubscriptionDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    SubscriptionDef d;
+    d.name = r.String(i, 0);
+    d.comment = r.String(i, 1);
+    d.privileges = PrivilegesAt(r, i, 2);
+    d.conninfo = r.String(i, 5);
+    d.slot_name = r.String(i, 6);
+    d.publications = r.String(i, 7);
+    const std::string sync = r.String(i, 8);
+    if (r.Bool(i, 9)) d.options.push_back("binary = true");
+    const std::string streaming = r.String(i, 10);
+    if (streaming == "t") d.options.push_back("streaming = on");
+    if (streaming == "p") d.options.push_back("streaming = parallel");
+    if (r.Bool(i, 11)) d.options.push_back("two_phase = on");
+    if (r.Bool(i, 12)) d.options.push_back("disable_on_error = true");
+    if (sync != "off") d.options.push_back(absl::StrCat("synchronous_commit = ", QuoteLiteral(sync)));
+    if (r.String(i, 13) != "any") d.options.push_back(absl::StrCat("origin = ", r.String(i, 13)));
+    if (!r.Bool(i, 14)) d.options.push_back("password_required = false");
+    if (r.Bool(i, 15)) d.options.push_back("run_as_owner = true");
+    out.push_back(std::move(d));
   }
   return out;
 }

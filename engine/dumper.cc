@@ -240,6 +240,12 @@ absl::Status Dumper::DatabaseObjects(Catalog& catalog) {
       PGARK_RETURN_IF_ERROR(Sql("post-data", kPublicationKind, "", p.name, "",
                                 PublicationSql(p, options_.with_owners)));
     }
+    PGARK_ASSIGN_OR_RETURN(std::vector<SubscriptionDef> subscriptions,
+                           catalog.ListSubscriptions());
+    for (const SubscriptionDef& d : subscriptions) {
+      PGARK_RETURN_IF_ERROR(Sql("post-data", kSubscriptionKind, "", d.name, "",
+                                SubscriptionSql(d, options_.with_owners)));
+    }
   }
   if (options_.content != Content::kSchemaOnly) {
     for (const SequenceDef& s : config_sequences_) {

@@ -378,11 +378,11 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // Post-data applies to the objects this restore created (and sequence values of a data-only
 // backup).
 bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  // The database's own: large objects, default privileges, publications, event triggers, user
-  // mappings, extensions' configuration sequences. Not for a few tables.
+  // The database's own: large objects, default privileges, publications, subscriptions, event
+  // triggers, user mappings, extensions' configuration sequences. Not for a few tables.
   if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
       m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind ||
-      m.kind == kExtensionSequenceSetKind) {
+      m.kind == kExtensionSequenceSetKind || m.kind == kSubscriptionKind) {
     return options_.tables.empty();
   }
   return created_.count(OwnerOf(m)) ||
@@ -403,11 +403,11 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
           "--drop-existing"));
     }
     // A role missing in the target (privileges, user mappings) or what this role may not
-    // create (a publication FOR ALL TABLES, an event trigger: a superuser's) must not sink the
-    // restore: warn and go on.
+    // create (a publication FOR ALL TABLES, an event trigger or a subscription: a
+    // superuser's) must not sink the restore: warn and go on.
     if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
         m->kind == kPublicationKind || m->kind == kEventTriggerKind ||
-        m->kind == kUserMappingKind) {
+        m->kind == kUserMappingKind || m->kind == kSubscriptionKind) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
     } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.

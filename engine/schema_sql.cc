@@ -326,6 +326,24 @@ std::string PublicationSql(const PublicationDef& p, bool with_owner) {
   return sql;
 }
 
+std::string SubscriptionSql(const SubscriptionDef& d, bool with_owner) {
+  const std::string name = QuoteIdent(d.name);
+  std::vector<std::string> with = {"connect = false"};
+  // The default slot name is the subscription's, which is not checked as a slot name is when
+  // given ("Süb" is not a valid one): leave it to the default then.
+  if (d.slot_name != d.name) {
+    with.push_back(
+        absl::StrCat("slot_name = ", d.slot_name.empty() ? "NONE" : QuoteLiteral(d.slot_name)));
+  }
+  with.insert(with.end(), d.options.begin(), d.options.end());
+  std::string sql = absl::StrCat("CREATE SUBSCRIPTION ", name, " CONNECTION ",
+                                 QuoteLiteral(d.conninfo), " PUBLICATION ", d.publications,
+                                 " WITH (", absl::StrJoin(with, ", "), ");\n\n");
+  absl::StrAppend(&sql, CommentSql(absl::StrCat("SUBSCRIPTION ", name), d.comment));
+  if (with_owner) absl::StrAppend(&sql, PrivilegesSql("SUBSCRIPTION", "", name, d.privileges));
+  return sql;
+}
+
 std::string EventTriggerSql(const EventTriggerDef& t, bool with_owner) {
   const std::string name = QuoteIdent(t.name);
   std::string sql = absl::StrCat("CREATE EVENT TRIGGER ", name, " ON ", t.event);

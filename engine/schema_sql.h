@@ -83,6 +83,12 @@ inline constexpr char kPublicationKind[] = "PUBLICATION";
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);
 
+// The post-data member kind of a subscription (full backups by a superuser).
+inline constexpr char kSubscriptionKind[] = "SUBSCRIPTION";
+// CREATE SUBSCRIPTION with connect = false (disabled, no slot made on the publisher; the
+// settings that differ from the defaults), its comment and, `with_owner`, owner.
+std::string SubscriptionSql(const SubscriptionDef& subscription, bool with_owner);
+
 // The post-data member kind of an extension's configuration sequence's value (full backups).
 inline constexpr char kExtensionSequenceSetKind[] = "EXTENSION SEQUENCE SET";
 

@@ -381,6 +381,37 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
                   .manifest.tables.empty());
 }
 
+TEST_F(RoundTripTest, SubscriptionsComeBackDisabledWithTheirSettings) {
+  // connect = false: no publisher is needed, here or when restoring (as pg_dump does it).
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE SUBSCRIPTION \"Süb\" CONNECTION 'host=publisher.invalid dbname=shop "
+            "password=''it\\''s''' PUBLICATION orders, \"All Items\" WITH (connect = false, "
+            "binary = true, streaming = on, disable_on_error = true, "
+            "synchronous_commit = 'local'); "
+            "COMMENT ON SUBSCRIPTION \"Süb\" IS 'from the shop'; "
+            "CREATE SUBSCRIPTION plain CONNECTION 'dbname=x' PUBLICATION p "
+            "WITH (connect = false, slot_name = NONE)");
+  auto backup = BackupOrDie(src, engine::BackupType::kFull);
+  EXPECT_TRUE(backup.warnings.empty()) << ::testing::PrintToString(backup.warnings);
+  std::string via_pgark = NewDatabase("pgark");
+  ASSERT_THAT(RestoreInto(via_pgark, backup.manifest.backup_file), IsOk());
+  std::string via_psql = NewDatabase("psql");
+  ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
+  const std::string schema = SchemaDump(src);
+  EXPECT_THAT(schema, HasSubstr("CREATE SUBSCRIPTION \"Süb\""));
+  EXPECT_THAT(schema, HasSubstr("streaming = on"));
+  EXPECT_EQ(SchemaDump(via_pgark), schema);
+  EXPECT_EQ(SchemaDump(via_psql), schema);
+  // Restoring again keeps the existing ones, with a warning each.
+  auto again = RestoreInto(via_pgark, backup.manifest.backup_file);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(again->warnings, Contains(HasSubstr("\"Süb\" already exists")));
+  for (const std::string& db : {src, via_pgark, via_psql}) {  // no slot to drop anywhere
+    Exec(db, "ALTER SUBSCRIPTION \"Süb\" SET (slot_name = NONE); DROP SUBSCRIPTION \"Süb\"; "
+             "DROP SUBSCRIPTION plain");
+  }
+}
+
 TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
