@@ -34,6 +34,8 @@ inline constexpr uint32_t kPgTsDict = 3600;
 inline constexpr uint32_t kPgTsConfig = 3602;
 inline constexpr uint32_t kPgCast = 2605;
 inline constexpr uint32_t kPgOperator = 2617;
+inline constexpr uint32_t kPgOpfamily = 2753;
+inline constexpr uint32_t kPgOpclass = 2616;
 inline constexpr uint32_t kPgForeignDataWrapper = 2328;
 inline constexpr uint32_t kPgForeignServer = 1417;
 
@@ -208,13 +210,15 @@ struct SchemaObjectDef {
   ObjectId id;
   std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
                      // "PROCEDURE", "AGGREGATE", "OPERATOR", "TEXT SEARCH DICTIONARY",
-                     // "TEXT SEARCH CONFIGURATION", "CAST", "FOREIGN DATA WRAPPER",
+                     // "TEXT SEARCH CONFIGURATION", "CAST", "OPERATOR FAMILY",
+                     // "OPERATOR CLASS", "FOREIGN DATA WRAPPER",
                      // "SERVER", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
   std::string schema;
   std::string name;       // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
                          // text"; an aggregate's may hold ORDER BY, or be "*"); OPERATOR:
-                         // "left, right" (left NONE for a prefix operator)
+                         // "left, right" (left NONE for a prefix operator); OPERATOR
+                         // FAMILY / CLASS: its access method, quoted
   std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
   std::string function_arguments;  // AGGREGATE: its argument types as GRANT ... ON FUNCTION does
   std::string comment;
@@ -224,6 +228,8 @@ struct SchemaObjectDef {
                             // options;
                             // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
                             // FOREIGN DATA WRAPPER, SERVER: CREATE's clauses after the name;
+                            // OPERATOR FAMILY: its loose members ("OPERATOR 1 ..., FUNCTION
+                            // 1 ..."); OPERATOR CLASS: CREATE's clauses after the name;
                             // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
   std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
                                    // range "SUBTYPE = x" options; domain CHECK constraints;
@@ -369,10 +375,10 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (operator classes and families,
-  // text search parsers and templates, extended statistics on other relations than tables,
-  // subscriptions when this role is not a superuser, languages, security labels), one entry
-  // per kind present. Excludes system schemas and extension members.
+  // User objects of the kinds pgark does not back up yet (text search parsers and templates,
+  // extended statistics on other relations than tables, subscriptions when this role is not a
+  // superuser, languages, security labels), one entry per kind present. Excludes system
+  // schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
 
   // Extensions' configuration tables and sequences (relkind 'S'), by name.

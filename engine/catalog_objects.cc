@@ -188,6 +188,66 @@ constexpr char kOperatorsSql[] =
     "ORDER BY n.nspname, o.oprname, o.oid";
 #undef PGARK_OPERATOR_REF
 
+// Operator families and classes. PGARK_OPFAMILY_ITEMS lists the members that belong to the
+// object `refoid` of catalog `refclass` (a class's own, or a family's loose ones) as CREATE
+// OPERATOR CLASS and ALTER OPERATOR FAMILY ... ADD take them, with their types spelled out.
+#define PGARK_OPFAMILY_ITEMS(refclass, refoid)                                                  \
+  "(SELECT pg_catalog.string_agg(x.item, ', ' ORDER BY x.kind, x.num, x.item) FROM ("       \
+  " SELECT 1 AS kind, ao.amopstrategy AS num, 'OPERATOR ' || ao.amopstrategy || ' ' || "      \
+  "  pg_catalog.quote_ident(opn.nspname) || '.' || op.oprname || ' (' || "                    \
+  "  pg_catalog.format_type(ao.amoplefttype, NULL) || ', ' || "                               \
+  "  pg_catalog.format_type(ao.amoprighttype, NULL) || ')' || CASE WHEN ao.amoppurpose = 'o' " \
+  "  THEN ' FOR ORDER BY ' || (SELECT pg_catalog.quote_ident(sn.nspname) || '.' || "           \
+  "  pg_catalog.quote_ident(sf.opfname) FROM pg_catalog.pg_opfamily sf JOIN "                  \
+  "  pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace WHERE sf.oid = "                   \
+  "  ao.amopsortfamily) ELSE '' END AS item "                                                  \
+  " FROM pg_catalog.pg_amop ao JOIN pg_catalog.pg_depend dep ON dep.classid = "                \
+  "  'pg_catalog.pg_amop'::pg_catalog.regclass AND dep.objid = ao.oid "                       \
+  " JOIN pg_catalog.pg_operator op ON op.oid = ao.amopopr "                                    \
+  " JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace "                            \
+  " WHERE dep.refclassid = 'pg_catalog." refclass "'::pg_catalog.regclass AND dep.refobjid = " \
+  refoid                                                                                       \
+  " UNION ALL SELECT 2, ap.amprocnum, 'FUNCTION ' || ap.amprocnum || ' (' || "                 \
+  "  pg_catalog.format_type(ap.amproclefttype, NULL) || ', ' || "                              \
+  "  pg_catalog.format_type(ap.amprocrighttype, NULL) || ') ' || "                             \
+  "  ap.amproc::pg_catalog.regprocedure "                                                      \
+  " FROM pg_catalog.pg_amproc ap JOIN pg_catalog.pg_depend dep ON dep.classid = "              \
+  "  'pg_catalog.pg_amproc'::pg_catalog.regclass AND dep.objid = ap.oid "                     \
+  " WHERE dep.refclassid = 'pg_catalog." refclass "'::pg_catalog.regclass AND dep.refobjid = " \
+  refoid ") x)"
+
+// Families: name, comment, owner, access method, loose members.
+constexpr char kOperatorFamiliesSql[] =
+    "SELECT f.oid, n.nspname, f.opfname, " PGARK_COMMENT("pg_opfamily", "f.oid") ", "
+    PGARK_PRIVILEGES("f.opfowner", "NULL::pg_catalog.aclitem[]") ", "
+    "pg_catalog.quote_ident(am.amname), " PGARK_OPFAMILY_ITEMS("pg_opfamily", "f.oid")
+    " FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace WHERE " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid") "ORDER BY n.nspname, f.opfname";
+
+// Classes: name, comment, owner, access method, then the rest of CREATE OPERATOR CLASS (a
+// class without members says STORAGE, as it must say something).
+constexpr char kOperatorClassesSql[] =
+    "SELECT c.oid, n.nspname, c.opcname, " PGARK_COMMENT("pg_opclass", "c.oid") ", "
+    PGARK_PRIVILEGES("c.opcowner", "NULL::pg_catalog.aclitem[]") ", "
+    "pg_catalog.quote_ident(am.amname), "
+    "CASE WHEN c.opcdefault THEN 'DEFAULT ' ELSE '' END || 'FOR TYPE ' || "
+    "pg_catalog.format_type(c.opcintype, NULL) || ' USING ' || pg_catalog.quote_ident(am.amname) "
+    "|| ' FAMILY ' || pg_catalog.quote_ident(fn.nspname) || '.' || "
+    "pg_catalog.quote_ident(f.opfname) || ' AS ' || pg_catalog.concat_ws(', ', "
+    PGARK_OPFAMILY_ITEMS("pg_opclass", "c.oid") ", CASE WHEN c.opckeytype <> 0 THEN 'STORAGE ' "
+    "|| pg_catalog.format_type(c.opckeytype, NULL) END, CASE WHEN NOT EXISTS (SELECT 1 FROM "
+    "pg_catalog.pg_depend e WHERE e.refclassid = 'pg_catalog.pg_opclass'::pg_catalog.regclass "
+    "AND e.refobjid = c.oid AND e.classid IN ('pg_catalog.pg_amop'::pg_catalog.regclass, "
+    "'pg_catalog.pg_amproc'::pg_catalog.regclass)) AND c.opckeytype = 0 THEN 'STORAGE ' || "
+    "pg_catalog.format_type(c.opcintype, NULL) END) "
+    "FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_am am ON am.oid = c.opcmethod "
+    "JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily "
+    "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace WHERE " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opclass", "c.oid") "ORDER BY n.nspname, c.opcname";
+#undef PGARK_OPFAMILY_ITEMS
+
 // User casts: "(source AS target)" and the rest of CREATE CAST.
 constexpr char kCastsSql[] =
     "SELECT c.oid, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(c.castsource, NULL), "
@@ -369,13 +429,19 @@ constexpr char kDependenciesSql[] =
     "  LEFT JOIN pg_catalog.pg_class ec ON ec.oid = e.typrelid "
     "  WHERE a.typcategory = 'A' AND a.oid >= 16384 "
     " UNION ALL SELECT classid, objid, refclassid, refobjid FROM pg_catalog.pg_depend "
-    "  WHERE deptype = 'e')"
+    "  WHERE deptype = 'e' "
+    // An operator family's or class's members stand for it.
+    " UNION ALL SELECT classid, objid, refclassid, refobjid FROM pg_catalog.pg_depend "
+    "  WHERE classid IN ('pg_catalog.pg_amop'::pg_catalog.regclass, "
+    "  'pg_catalog.pg_amproc'::pg_catalog.regclass) AND deptype IN ('a', 'i') AND refclassid IN "
+    "  ('pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_opfamily'::pg_catalog.regclass))"
     "SELECT DISTINCT COALESCE(a.oclassid, d.classid), COALESCE(a.ooid, d.objid), "
     "COALESCE(b.oclassid, d.refclassid), COALESCE(b.ooid, d.refobjid) "
     "FROM pg_catalog.pg_depend d "
     "LEFT JOIN owner a ON a.classid = d.classid AND a.objid = d.objid "
     "LEFT JOIN owner b ON b.classid = d.refclassid AND b.objid = d.refobjid "
-    "WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384";
+    "WHERE (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = "
+    "'pg_catalog.pg_opclass'::pg_catalog.regclass)) AND d.objid >= 16384 AND d.refobjid >= 16384";
 
 uint32_t Oid(const PgResult& r, int row, int col) { return static_cast<uint32_t>(r.Int(row, col)); }
 
@@ -591,6 +657,20 @@ absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o = ObjectAt(ops, i, kPgOperator, "OPERATOR");
     o.identity = ops.String(i, 7);
     o.definition = ops.String(i, 8);
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult families, conn_.Exec(kOperatorFamiliesSql));
+  for (int i = 0; i < families.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(families, i, kPgOpfamily, "OPERATOR FAMILY");
+    o.identity = families.String(i, 7);
+    o.definition = families.String(i, 8);
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult classes, conn_.Exec(kOperatorClassesSql));
+  for (int i = 0; i < classes.rows(); ++i) {
+    SchemaObjectDef o = ObjectAt(classes, i, kPgOpclass, "OPERATOR CLASS");
+    o.identity = classes.String(i, 7);
+    o.definition = classes.String(i, 8);
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));

@@ -17,12 +17,8 @@ namespace {
 constexpr char kUncarriedSql[] =
     "SELECT kind, pg_catalog.count(*), pg_catalog.array_to_string("
     "(pg_catalog.array_agg(name ORDER BY name COLLATE \"C\"))[1:3], pg_catalog.chr(1)) FROM ("
-    "SELECT 'operator family' AS kind, "
-    "pg_catalog.format('%s.%I', f.opfnamespace::pg_catalog.regnamespace, f.opfname) AS name "
-    "FROM pg_catalog.pg_opfamily f WHERE " PGARK_IN_USER_SCHEMA("f.opfnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid")
-    "UNION ALL SELECT 'text search parser', "
-    "pg_catalog.format('%s.%I', t.prsnamespace::pg_catalog.regnamespace, t.prsname) "
+    "SELECT 'text search parser' AS kind, "
+    "pg_catalog.format('%s.%I', t.prsnamespace::pg_catalog.regnamespace, t.prsname) AS name "
     "FROM pg_catalog.pg_ts_parser t WHERE " PGARK_IN_USER_SCHEMA("t.prsnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_parser", "t.oid")
     "UNION ALL SELECT 'text search template', "

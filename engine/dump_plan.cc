@@ -19,8 +19,8 @@ int KindPriority(absl::string_view kind) {
       absl::StartsWith(kind, "TEXT SEARCH")) {
     return 2;
   }
-  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "OPERATOR" ||
-      kind == "CAST" || kind == "FOREIGN DATA WRAPPER") {
+  if (kind == "FUNCTION" || kind == "PROCEDURE" || kind == "AGGREGATE" ||
+      absl::StartsWith(kind, "OPERATOR") || kind == "CAST" || kind == "FOREIGN DATA WRAPPER") {
     return 3;
   }
   if (kind == "SEQUENCE" || kind == "SERVER") return 4;
@@ -82,6 +82,9 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   }
   if (o.kind == "OPERATOR") {  // no ACL
     return PrivilegesSql("OPERATOR", OperatorSignature(o), "", "", o.privileges);
+  }
+  if (o.kind == "OPERATOR FAMILY" || o.kind == "OPERATOR CLASS") {  // no ACL
+    return PrivilegesSql(o.kind, OperatorFamilyRef(o), "", "", o.privileges);
   }
   if (o.kind == "AGGREGATE") {  // ALTER AGGREGATE takes its signature, GRANT a function's
     return PrivilegesSql("AGGREGATE", absl::StrCat(ref, "(", o.identity, ")"), "FUNCTION",

@@ -48,13 +48,15 @@ bool IsOwnerKind(absl::string_view kind) {
          kind == "MATERIALIZED VIEW" || kind == "SERVER" || kind == "FOREIGN DATA WRAPPER" ||
          kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
          kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
-         kind == "OPERATOR" || kind == "CAST" || absl::StartsWith(kind, "TEXT SEARCH");
+         absl::StartsWith(kind, "OPERATOR") || kind == "CAST" ||
+         absl::StartsWith(kind, "TEXT SEARCH");
 }
 
 // DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
 // extensions, collations, text search objects, operators and casts, which columns, indexes and
 // code outside the backup may use; foreign servers and wrappers, which hold user mappings; the
-// parts of a table).
+// parts of a table). Operator families and classes are replaced: dropping the backup's
+// functions takes the members that use them out of any family kept.
 std::string DropSql(const MemberEntry& m) {
   if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" || m.kind == "OPERATOR" ||
       absl::StartsWith(m.kind, "TEXT SEARCH") || m.kind == "SERVER" ||
@@ -65,6 +67,8 @@ std::string DropSql(const MemberEntry& m) {
   std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
   if (m.kind == "FUNCTION" || m.kind == "PROCEDURE" || m.kind == "AGGREGATE") {
     absl::StrAppend(&sql, "(", m.identity, ")");
+  } else if (m.kind == "OPERATOR FAMILY" || m.kind == "OPERATOR CLASS") {
+    absl::StrAppend(&sql, " USING ", m.identity);
   }
   return absl::StrCat(sql, " CASCADE");
 }

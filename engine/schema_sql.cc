@@ -391,6 +391,10 @@ std::string OperatorSignature(const SchemaObjectDef& o) {
   return absl::StrCat(OperatorName(o), " (", o.identity, ")");
 }
 
+std::string OperatorFamilyRef(const SchemaObjectDef& o) {
+  return absl::StrCat(QualifiedName(o.schema, o.name), " USING ", o.identity);
+}
+
 std::string CreateObjectSql(const SchemaObjectDef& o) {
   const std::string name = QualifiedName(o.schema, o.name);
   std::string sql;
@@ -420,6 +424,16 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
   } else if (o.kind == "CAST") {
     sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
     comment_target = absl::StrCat("CAST ", o.name);
+  } else if (o.kind == "OPERATOR FAMILY") {
+    comment_target = absl::StrCat(o.kind, " ", OperatorFamilyRef(o));
+    sql = absl::StrCat("CREATE ", comment_target, ";\n");
+    if (!o.definition.empty()) {
+      absl::StrAppend(&sql, "ALTER ", comment_target, " ADD\n    ", o.definition, ";\n");
+    }
+    absl::StrAppend(&sql, "\n");
+  } else if (o.kind == "OPERATOR CLASS") {
+    comment_target = absl::StrCat(o.kind, " ", OperatorFamilyRef(o));
+    sql = absl::StrCat("CREATE OPERATOR CLASS ", name, " ", o.definition, ";\n\n");
   } else if (o.kind == "FOREIGN DATA WRAPPER" || o.kind == "SERVER") {
     // No schema: named alone.
     comment_target = absl::StrCat(o.kind, " ", QuoteIdent(o.name));

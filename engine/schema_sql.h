@@ -39,6 +39,8 @@ std::string DropTableSql(const TableRef& table);
 // An operator's qualified name ("app".~~~), and with its argument types ("app".~~~ (integer,
 // integer)) as ALTER and COMMENT ON OPERATOR take it.
 std::string OperatorName(const SchemaObjectDef& o);
+// "s.f USING am": how ALTER and COMMENT name an operator family or class.
+std::string OperatorFamilyRef(const SchemaObjectDef& o);
 std::string OperatorSignature(const SchemaObjectDef& o);
 
 // CREATE statement (with its comment) of a schema object that is not a table.
