@@ -121,13 +121,13 @@ constexpr char kRulesSql[] =
     "AND r.rulename <> '_RETURN' ORDER BY r.rulename";
 
 // kStatisticsSql, the statistics target (settable from PostgreSQL 13, NULL for the default
-// from 17), then kStatisticsFrom.
+// from 17), then kStatisticsFrom and a condition.
 constexpr char kStatisticsSql[] =
-    "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), ";
+    "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_statisticsobjdef(s.oid), "
+    PGARK_COMMENT("pg_statistic_ext", "s.oid") ", s.stxrelid, ";
 constexpr char kStatisticsFrom[] =
     " FROM pg_catalog.pg_statistic_ext s "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
-    "WHERE s.stxrelid = $1::pg_catalog.oid ORDER BY n.nspname, s.stxname";
+    "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE ";
 
 constexpr char kPoliciesSql[] =
     "SELECT p.oid, p.polname, p.polcmd, p.polpermissive, "
@@ -137,8 +137,8 @@ constexpr char kPoliciesSql[] =
     "pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
     "FROM pg_catalog.pg_policy p WHERE p.polrelid = $1::pg_catalog.oid ORDER BY p.polname";
 
-// Comments on the table, its columns, constraints, indexes, triggers, rules, statistics
-// objects and policies.
+// Comments on the table, its columns, constraints, indexes, triggers, rules and policies (its
+// statistics objects' come with them).
 constexpr char kTableCommentsSql[] =
     "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d "
     "WHERE (d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND (d.objoid = $1::pg_catalog.oid "
@@ -149,8 +149,6 @@ constexpr char kTableCommentsSql[] =
     "  (SELECT oid FROM pg_catalog.pg_trigger WHERE tgrelid = $1::pg_catalog.oid)) "
     "OR (d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid IN "
     "  (SELECT oid FROM pg_catalog.pg_rewrite WHERE ev_class = $1::pg_catalog.oid)) "
-    "OR (d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid IN "
-    "  (SELECT oid FROM pg_catalog.pg_statistic_ext WHERE stxrelid = $1::pg_catalog.oid)) "
     "OR (d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid IN "
     "  (SELECT oid FROM pg_catalog.pg_policy WHERE polrelid = $1::pg_catalog.oid))";
 
@@ -342,6 +340,26 @@ absl::Status Catalog::ReadSequenceValue(SequenceDef& seq) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<StatisticsDef>> Catalog::ListStatistics(
+    absl::string_view condition, const std::vector<std::string>& params) {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn_.ExecParams(absl::StrCat(kStatisticsSql,
+                                    conn_.server_version_num() >= 130000
+                                        ? "COALESCE(s.stxstattarget, -1)"
+                                        : "-1",
+                                    kStatisticsFrom, condition,
+                                    " ORDER BY n.nspname, s.stxname"),
+                       params));
+  std::vector<StatisticsDef> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({static_cast<uint32_t>(r.Int(i, 0)), r.String(i, 1), r.String(i, 2),
+                   r.String(i, 3), static_cast<int>(r.Int(i, 6)), r.String(i, 4),
+                   static_cast<uint32_t>(r.Int(i, 5))});
+  }
+  return out;
+}
+
 absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   TableDef def;
   def.ref = table;
@@ -440,18 +458,9 @@ absl::StatusOr<TableDef> Catalog::DescribeTable(const TableRef& table) {
   }
 
   PGARK_ASSIGN_OR_RETURN(
-      PgResult stats,
-      conn_.ExecParams(absl::StrCat(kStatisticsSql,
-                                    conn_.server_version_num() >= 130000
-                                        ? "COALESCE(s.stxstattarget, -1)"
-                                        : "-1",
-                                    kStatisticsFrom),
-                       oid));
-  for (int i = 0; i < stats.rows(); ++i) {
-    def.statistics.push_back({static_cast<uint32_t>(stats.Int(i, 0)), stats.String(i, 1),
-                              stats.String(i, 2), stats.String(i, 3),
-                              static_cast<int>(stats.Int(i, 4))});
-  }
+      std::vector<StatisticsDef> statistics,
+      ListStatistics("s.stxrelid = $1::pg_catalog.oid", oid));
+  def.statistics = std::move(statistics);
 
   PGARK_ASSIGN_OR_RETURN(PgResult pol, conn_.ExecParams(kPoliciesSql, oid));
   for (int i = 0; i < pol.rows(); ++i) {

@@ -27,7 +27,6 @@ inline constexpr uint32_t kPgConstraint = 2606;
 inline constexpr uint32_t kPgTrigger = 2620;
 inline constexpr uint32_t kPgPolicy = 3256;
 inline constexpr uint32_t kPgRewrite = 2618;
-inline constexpr uint32_t kPgStatisticExt = 3381;
 inline constexpr uint32_t kPgExtension = 3079;
 inline constexpr uint32_t kPgCollation = 3456;
 inline constexpr uint32_t kPgTsDict = 3600;
@@ -144,6 +143,8 @@ struct StatisticsDef {
   std::string name;
   std::string definition;  // pg_get_statisticsobjdef(): a complete CREATE STATISTICS statement
   int target = -1;         // ALTER STATISTICS ... SET STATISTICS; -1 is the default
+  std::string comment;
+  uint32_t relation = 0;   // the table or materialized view it is on
 };
 
 struct PolicyDef {
@@ -180,8 +181,7 @@ struct TableDef {
   std::vector<RuleDef> rules;
   std::vector<StatisticsDef> statistics;
   std::vector<PolicyDef> policies;
-  // The table's, its columns', constraints', indexes', triggers', rules', statistics objects'
-  // and policies'.
+  // The table's, its columns', constraints', indexes', triggers', rules' and policies'.
   CommentMap comments;
   Privileges privileges;
   // Columns with their own grants (GRANT SELECT (c) ...), in column order; no owner.
@@ -242,6 +242,7 @@ struct SchemaObjectDef {
   bool populated = true;    // MATERIALIZED VIEW
   SequenceDef sequence;     // SEQUENCE
   std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
+  std::vector<StatisticsDef> statistics;  // MATERIALIZED VIEW
   std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
   std::vector<RuleDef> rules;        // VIEW
   Privileges privileges;    // not for EXTENSION
@@ -391,6 +392,9 @@ class Catalog {
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);
 
  private:
+  // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.
+  absl::StatusOr<std::vector<StatisticsDef>> ListStatistics(absl::string_view condition,
+                                                            const std::vector<std::string>& params);
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);

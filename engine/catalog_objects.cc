@@ -748,6 +748,15 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     if (it == index.end()) continue;
     out[it->second].indexes.push_back({Oid(idx, i, 3), idx.String(i, 1), idx.String(i, 2)});
   }
+  PGARK_ASSIGN_OR_RETURN(
+      std::vector<StatisticsDef> statistics,
+      ListStatistics("EXISTS (SELECT 1 FROM pg_catalog.pg_class m WHERE m.oid = s.stxrelid "
+                     "AND m.relkind = 'm')",
+                     {}));
+  for (StatisticsDef& st : statistics) {
+    auto it = index.find(st.relation);
+    if (it != index.end()) out[it->second].statistics.push_back(std::move(st));
+  }
   PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
   for (int i = 0; i < trg.rows(); ++i) {
     auto it = index.find(Oid(trg, i, 0));

@@ -28,7 +28,7 @@ constexpr char kUncarriedSql[] =
     "UNION ALL SELECT 'extended statistics object', "
     "pg_catalog.format('%s.%I', s.stxnamespace::pg_catalog.regnamespace, s.stxname) "
     "FROM pg_catalog.pg_statistic_ext s "
-    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p', 'f') AND "
+    "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p', 'f', 'm') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_statistic_ext", "s.oid")
     "UNION ALL SELECT 'subscription', pg_catalog.quote_ident(s.subname) "

@@ -198,8 +198,7 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
               PartitionedIndexSql(i) + IndexComment(t, i));
       }
       for (const StatisticsDef& s : t.statistics) {
-        b.Sql("post-data", "STATISTICS", t.ref.schema, s.name, t.ref.name,
-              StatisticsSql(s, t.comments));
+        b.Sql("post-data", "STATISTICS", t.ref.schema, s.name, t.ref.name, StatisticsSql(s));
       }
       b.Sql("post-data", "REPLICA IDENTITY", t.ref.schema, t.ref.name, t.ref.name,
             ReplicaIdentitySql(t));
@@ -208,6 +207,9 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
     for (const SchemaObjectDef& o : objects) {
       for (const IndexDef& i : o.indexes) {
         b.Sql("post-data", "INDEX", o.schema, i.name, o.name, IndexSql(i));
+      }
+      for (const StatisticsDef& s : o.statistics) {
+        b.Sql("post-data", "STATISTICS", o.schema, s.name, o.name, StatisticsSql(s));
       }
       if (o.kind == "DOMAIN") {
         b.Sql("post-data", "CONSTRAINT", o.schema, o.name, o.name, DomainNotValidSql(o));

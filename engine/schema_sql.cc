@@ -534,14 +534,13 @@ std::string RuleSql(absl::string_view schema, absl::string_view relation, const 
   return FiringObjectSql("RULE", kPgRewrite, schema, relation, r, comments);
 }
 
-std::string StatisticsSql(const StatisticsDef& s, const CommentMap& comments) {
+std::string StatisticsSql(const StatisticsDef& s) {
   const std::string name = QualifiedName(s.schema, s.name);
   std::string sql = absl::StrCat(s.definition, ";\n\n");
   if (s.target >= 0) {
     absl::StrAppend(&sql, "ALTER STATISTICS ", name, " SET STATISTICS ", s.target, ";\n\n");
   }
-  absl::StrAppend(&sql, CommentSql(absl::StrCat("STATISTICS ", name),
-                                   CommentOf(comments, kPgStatisticExt, s.oid)));
+  absl::StrAppend(&sql, CommentSql(absl::StrCat("STATISTICS ", name), s.comment));
   return sql;
 }
 

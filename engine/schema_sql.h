@@ -59,7 +59,7 @@ std::string TriggerSql(absl::string_view schema, absl::string_view relation,
 std::string RuleSql(absl::string_view schema, absl::string_view relation, const RuleDef& rule,
                     const CommentMap& comments);
 // CREATE STATISTICS, its statistics target when set, and its comment.
-std::string StatisticsSql(const StatisticsDef& statistics, const CommentMap& comments);
+std::string StatisticsSql(const StatisticsDef& statistics);
 std::string RowSecuritySql(const TableDef& table);
 std::string PolicySql(const TableDef& table, const PolicyDef& policy);
 // Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the

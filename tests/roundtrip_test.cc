@@ -135,6 +135,7 @@ TEST_F(RoundTripTest, FullBackupOfEveryObjectKind) {
   EXPECT_THAT(schema, HasSubstr("ALTER EVENT TRIGGER note_rewrites DISABLE"));
   EXPECT_THAT(schema, HasSubstr("CREATE FOREIGN TABLE app.readings_archive"));
   EXPECT_THAT(schema, HasSubstr("CREATE OPERATOR CLASS app.rev_int_ops"));
+  EXPECT_THAT(schema, HasSubstr("COMMENT ON STATISTICS app.mood_summary_stats"));
   EXPECT_THAT(schema, HasSubstr("ALTER OPERATOR FAMILY app.rev_ops USING btree ADD"));
   EXPECT_THAT(schema, HasSubstr("CREATE USER MAPPING FOR public SERVER \"Wärehouse's\""));
   for (const char* setting : {"title SET STATISTICS 500", "title SET STORAGE EXTERNAL",
