@@ -18,7 +18,9 @@
 namespace pgark::formats {
 
 struct VerifyOptions {
-  bool inflate = true;  // decompress every member and check its raw digest (slower)
+  // Decompress every member and check its raw digest (slower). Without: the file's size and
+  // digest, the member index, and each member's stored digest when the file's does not match.
+  bool inflate = true;
   // With `inflate`: a filter that also inspects a member's decompressed bytes (e.g. its COPY
   // framing), or null to just count and hash them. Its Close() result counts as a finding.
   std::function<std::unique_ptr<ForwardingSink>(const MemberEntry&)> inspect;

@@ -104,6 +104,16 @@ TEST_F(CorruptionTest, DamageSeenOnlyAtAMembersEndIsCaughtBeforeCommit) {
   EXPECT_THAT(RestoreInto(dst),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("decompressed to")));
   ExpectUntouched(dst);
+  // A member digest at odds with an intact file is caught as the member streams.
+  m = manifest_;
+  for (auto& e : m.members) {
+    if (e.section == "data" && e.name == "chapters") e.stored_sha256 = std::string(64, '0');
+  }
+  std::remove(manifest_path_.c_str());
+  WriteFile(manifest_path_, formats::EncodeManifest(m));
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss,
+                                         HasSubstr("TABLE DATA \"public.chapters\" at offset")));
+  ExpectUntouched(dst);
 }
 
 TEST_F(CorruptionTest, VerifyChecksTheDecompressedDigestToo) {
