@@ -19,15 +19,20 @@ constexpr char kServerInfoSql[] =
     "SELECT pg_catalog.current_setting('server_version'), "
     "pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()";
 
-// User tables: regular, partitioned and foreign, outside system schemas, not extension members.
+// User tables: regular, partitioned and foreign, outside system schemas, not extension members
+// (kTablesOfExtensions: those too).
+#define PGARK_TABLES_SELECT                                                                  \
+  "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint, "        \
+  "pg_catalog.pg_table_size(c.oid) "                                                         \
+  "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "     \
+  "WHERE c.relkind IN ('r', 'p', 'f') "                                                      \
+  "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
 constexpr char kTablesSelect[] =
-    "SELECT c.oid, n.nspname, c.relname, c.relkind, GREATEST(c.reltuples, 0)::bigint, "
-    "pg_catalog.pg_table_size(c.oid) "
-    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'p', 'f') "
-    "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
+    PGARK_TABLES_SELECT
     "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
     "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e') ";
+constexpr char kTablesOfExtensions[] = PGARK_TABLES_SELECT;
+#undef PGARK_TABLES_SELECT
 
 constexpr char kTableSql[] =
     "SELECT c.relpersistence, pg_catalog.array_to_string(c.reloptions, ', '), "
@@ -229,10 +234,12 @@ absl::StatusOr<std::vector<TableRef>> Catalog::ListTables() {
   return QueryTables(absl::StrCat(kTablesSelect, "ORDER BY n.nspname, c.relname"), {});
 }
 
-absl::StatusOr<TableRef> Catalog::FindTable(absl::string_view schema, absl::string_view name) {
+absl::StatusOr<TableRef> Catalog::FindTable(absl::string_view schema, absl::string_view name,
+                                             bool extension_members) {
   PGARK_ASSIGN_OR_RETURN(
       std::vector<TableRef> found,
-      QueryTables(absl::StrCat(kTablesSelect, "AND n.nspname = $1 AND c.relname = $2"),
+      QueryTables(absl::StrCat(extension_members ? kTablesOfExtensions : kTablesSelect,
+                               "AND n.nspname = $1 AND c.relname = $2"),
                   {std::string(schema), std::string(name)}));
   if (found.empty()) {
     return absl::NotFoundError(

@@ -341,8 +341,10 @@ class Catalog {
   absl::StatusOr<TableRef> ResolveTable(absl::string_view user_name);
   // Whether a schema of this name exists.
   absl::StatusOr<bool> SchemaExists(absl::string_view name);
-  // The table with this exact schema and name, or kNotFound.
-  absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name);
+  // The table with this exact schema and name, or kNotFound; with `extension_members`, an
+  // extension's table too (its configuration tables hold user rows a restore loads).
+  absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name,
+                                     bool extension_members = false);
 
   // Everything that is not a table or part of one, see SchemaObjectDef. Excludes system
   // schemas and extension members.

@@ -244,7 +244,8 @@ absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& t
     return absl::OkStatus();
   }
   // skip / update into an existing table: stage, then one INSERT ... ON CONFLICT.
-  PGARK_ASSIGN_OR_RETURN(TableRef ref, Catalog(conn).FindTable(table.schema, table.table));
+  PGARK_ASSIGN_OR_RETURN(TableRef ref, Catalog(conn).FindTable(table.schema, table.table,
+                                                                /*extension_members=*/true));
   PGARK_ASSIGN_OR_RETURN(TableDef def, Catalog(conn).DescribeTable(ref));
   const ConstraintDef* pk = def.PrimaryKey();
   if (pk == nullptr) {
@@ -462,7 +463,7 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   PGARK_RETURN_IF_ERROR(PreData(pre));
   if (manifest.content == "data-only") {
     for (const formats::TableEntry& t : tables) {
-      if (!Catalog(conn_).FindTable(t.schema, t.table).ok()) {
+      if (!Catalog(conn_).FindTable(t.schema, t.table, /*extension_members=*/true).ok()) {
         return absl::NotFoundError(absl::StrCat(
             "table \"", t.name, "\" does not exist and this data-only backup cannot create it; "
             "restore its schema first"));

@@ -379,9 +379,19 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
   ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
   EXPECT_EQ(Query(via_psql, query), rows);
   EXPECT_EQ(Query(via_psql, "SELECT last_value FROM cfg_ids"), "42");
-  // A schema-only backup has no rows to carry.
+  // A schema-only backup has no rows to carry; a data-only one loads them where the
+  // extension is, and --on-conflict skip leaves the rows already there.
   EXPECT_TRUE(BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly)
                   .manifest.tables.empty());
+  auto data_only = BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kDataOnly);
+  std::string via_data = NewDatabase("data");
+  Exec(via_data, extension);
+  ASSERT_THAT(RestoreInto(via_data, data_only.manifest.backup_file), IsOk());
+  EXPECT_EQ(Query(via_data, query), rows);
+  auto skipped = RestoreInto(via_data, data_only.manifest.backup_file, engine::OnConflict::kSkip);
+  ASSERT_THAT(skipped, IsOk());
+  EXPECT_EQ(skipped->skipped_records, 2);
+  EXPECT_EQ(Query(via_data, query), rows);
 }
 
 TEST_F(RoundTripTest, SubscriptionsComeBackDisabledWithTheirSettings) {
