@@ -56,6 +56,13 @@ SequenceDef SequenceAt(const PgResult& r, int row, int col);
 // Reads the three columns of PGARK_PRIVILEGES starting at `col`.
 Privileges PrivilegesAt(const PgResult& r, int row, int col);
 
+// An OID column.
+uint32_t Oid(const PgResult& r, int row, int col);
+
+// The columns most object queries start with: oid, schema, name, comment, then
+// PGARK_PRIVILEGES' three.
+SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog, const char* kind);
+
 }  // namespace pgark::engine
 
 #endif  // PGARK_ENGINE_CATALOG_INTERNAL_H_
