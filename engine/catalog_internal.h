@@ -36,6 +36,10 @@ namespace pgark::engine {
   "  LATERAL pg_catalog.aclexplode(ARRAY[u.item]) a "                                         \
   "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
 
+// Whether the role this session runs as is a superuser (a boolean subquery).
+#define PGARK_IS_SUPERUSER \
+  "(SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)"
+
 // Generic options (of a foreign-data wrapper, server, user mapping, foreign table or column) as
 // CREATE and ALTER take them: "name 'value', ..." in their stored order; NULL without any.
 #define PGARK_OPTIONS(options)                                                                \

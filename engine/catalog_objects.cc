@@ -270,13 +270,12 @@ constexpr char kUserMappingsSql[] =
     "   (pg_catalog.pg_has_role(s.srvowner, 'USAGE') OR "
     "    pg_catalog.has_server_privilege(s.oid, 'USAGE'))) "
     "  OR (u.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')) "
-    "  OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)) "
+    "  OR " PGARK_IS_SUPERUSER ") "
     "FROM pg_catalog.pg_user_mappings u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.srvid "
     "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
     "ORDER BY u.srvname COLLATE \"C\", u.usename COLLATE \"C\"";
 
-constexpr char kIsSuperuserSql[] =
-    "SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER";
+constexpr char kIsSuperuserSql[] = "SELECT " PGARK_IS_SUPERUSER;
 
 // kSubscriptionsSql, then per version: binary, streaming ('f', 't', 'p'), two_phase,
 // disable_on_error, origin, password_required, run_as_owner; then kSubscriptionsFrom.

@@ -34,8 +34,7 @@ constexpr char kUncarriedSql[] =
     "UNION ALL SELECT 'subscription', pg_catalog.quote_ident(s.subname) "
     "FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "
-    "WHERE datname = pg_catalog.current_database()) AND NOT (SELECT r.rolsuper "
-    "FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) "
+    "WHERE datname = pg_catalog.current_database()) AND NOT " PGARK_IS_SUPERUSER " "
     "UNION ALL SELECT 'procedural language', pg_catalog.quote_ident(l.lanname) "
     "FROM pg_catalog.pg_language l "
     "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
