@@ -182,7 +182,8 @@ absl::Status Dumper::Sql(absl::string_view section, absl::string_view kind,
                          absl::string_view schema, absl::string_view name,
                          absl::string_view table, absl::string_view sql,
                          absl::string_view identity) {
-  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->WriteMember(sql));
+  MemberEntry entry;
+  PGARK_ASSIGN_OR_RETURN(entry.raw_bytes, writer_->WriteMember(sql));
   entry.section = std::string(section);
   entry.kind = std::string(kind);
   entry.schema = std::string(schema);
@@ -346,9 +347,9 @@ absl::StatusOr<std::vector<DataPiece>> Dumper::PiecesOf(const TableDef& t) {
 
 absl::StatusOr<Dumper::DumpedMember> Dumper::AppendSpooled(ParallelDataDumper::Spooled& spooled) {
   PGARK_RETURN_IF_ERROR(spooled.status);
-  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, writer_->AppendSpool(*spooled.spool, spooled.entry));
-  listener_.OnBytes(entry.raw_bytes);
-  return DumpedMember{std::move(entry), spooled.rows};
+  PGARK_RETURN_IF_ERROR(writer_->AppendSpool(std::move(spooled.spool), spooled.entry));
+  listener_.OnBytes(spooled.entry.raw_bytes);
+  return DumpedMember{std::move(spooled.entry), spooled.rows};
 }
 
 absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
@@ -376,10 +377,12 @@ absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
     s = streamed.status();
     if (s.ok()) rows = *streamed;
   }
-  absl::StatusOr<MemberEntry> entry = writer_->EndMember();
+  absl::StatusOr<uint64_t> raw_bytes = writer_->EndMember();
   PGARK_RETURN_IF_ERROR(s);
-  PGARK_RETURN_IF_ERROR(entry.status());
-  return DumpedMember{*std::move(entry), rows};
+  PGARK_RETURN_IF_ERROR(raw_bytes.status());
+  DumpedMember dumped{.rows = rows};
+  dumped.entry.raw_bytes = *raw_bytes;
+  return dumped;
 }
 
 absl::Status Dumper::Data(const TableDef& t) {
@@ -452,7 +455,8 @@ absl::Status Dumper::Data(const TableDef& t) {
   }
   for (DumpedMember& m : members) manifest_.members.push_back(std::move(m.entry));
   if (differ && !differ->changes().deletes.empty()) {
-    PGARK_ASSIGN_OR_RETURN(MemberEntry deletes,
+    MemberEntry deletes;
+    PGARK_ASSIGN_OR_RETURN(deletes.raw_bytes,
                            writer_->WriteMember(formats::EncodeRowDeletes(differ->changes().deletes)));
     deletes.section = "data";
     deletes.kind = kRowDeletesKind;
@@ -620,6 +624,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   }
   PGARK_RETURN_IF_ERROR(CheckCancelled(listener_));
   PGARK_ASSIGN_OR_RETURN(formats::ArchiveSummary summary, writer_->Close());
+  PGARK_RETURN_IF_ERROR(formats::PlaceMembers(summary.members, manifest_.members));
   manifest_.size = summary.size_bytes;
   manifest_.checksum = summary.sha256;
   PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));

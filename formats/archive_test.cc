@@ -38,9 +38,7 @@ class ArchiveTest : public ::testing::TestWithParam<bool> {
     m.compressed = GetParam();
     auto header = (*writer)->WriteMember("SET client_encoding = 'UTF8';\n");
     EXPECT_THAT(header, IsOk());
-    header->section = "pre-data";
-    header->kind = "HEADER";
-    m.members.push_back(*header);
+    m.members.push_back({.section = "pre-data", .kind = "HEADER", .raw_bytes = *header});
     const std::string copy = "COPY public.t (a) FROM stdin;\n";
     auto sink = (*writer)->BeginMember();
     EXPECT_THAT(sink, IsOk());
@@ -49,14 +47,12 @@ class ArchiveTest : public ::testing::TestWithParam<bool> {
     EXPECT_THAT((*sink)->Append("\\.\n"), IsOk());
     auto data = (*writer)->EndMember();
     EXPECT_THAT(data, IsOk());
-    data->section = "data";
-    data->kind = "TABLE DATA";
-    data->schema = "public";
-    data->name = "t";
-    data->copy_header_bytes = copy.size();
-    m.members.push_back(*data);
+    EXPECT_EQ(*data, copy.size() + rows.size() + 3);
+    m.members.push_back({.section = "data", .kind = "TABLE DATA", .schema = "public", .name = "t",
+                         .raw_bytes = *data, .copy_header_bytes = copy.size()});
     auto summary = (*writer)->Close();
     EXPECT_THAT(summary, IsOk());
+    EXPECT_THAT(PlaceMembers(summary->members, m.members), IsOk());
     m.size = summary->size_bytes;
     m.checksum = summary->sha256;
     return m;

@@ -10,55 +10,17 @@ namespace pgark::formats {
 
 namespace {
 
-// The filters every member goes through: raw digest and size, compression, stored digest and
-// size. The terminal (the archive, or a spool file) is attached by the caller.
-struct MemberFilters {
-  FilterChain chain;
-  Sha256Tap* raw_sha = nullptr;
-  ByteCounter* raw_bytes = nullptr;
-  Sha256Tap* stored_sha = nullptr;
-  ByteCounter* stored_bytes = nullptr;
-
-  MemberFilters(const ArchiveOptions& options, CompressionPool* pool) {
-    raw_sha = chain.Add<Sha256Tap>();
-    raw_bytes = chain.Add<ByteCounter>();
-    if (options.compress) {
-      chain.Add<BlockGzipCompressor>(
-          BlockGzipOptions{EngineForLevel(options.gzip.level), options.gzip.level}, pool);
-    }
-    stored_sha = chain.Add<Sha256Tap>();
-    stored_bytes = chain.Add<ByteCounter>();
-  }
-
-  // Closes the chain and reads the results (offset 0).
-  absl::StatusOr<MemberEntry> Close() {
-    PGARK_RETURN_IF_ERROR(chain.Close());
-    MemberEntry entry;
-    entry.stored_bytes = stored_bytes->bytes();
-    entry.raw_bytes = raw_bytes->bytes();
-    entry.stored_sha256 = stored_sha->HexDigest();
-    entry.raw_sha256 = raw_sha->HexDigest();
-    return entry;
-  }
-};
+MemberPipelineOptions PipelineOptions(const ArchiveOptions& options) {
+  return {.compress = options.compress, .level = options.gzip.level};
+}
 
 }  // namespace
-
-struct ArchiveWriter::Member : MemberFilters {
-  using MemberFilters::MemberFilters;
-  uint64_t offset = 0;
-};
-
-struct MemberSpool::Chain : MemberFilters {
-  using MemberFilters::MemberFilters;
-};
 
 absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
     const std::string& path, const ArchiveOptions& options) {
   if (options.compress) PGARK_RETURN_IF_ERROR(ValidateGzipOptions(options.gzip));
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
   std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
-  writer->plain_bytes_ = writer->file_chain_.Add<ByteCounter>();
   if (options.compress && options.jobs > 1) {
     writer->pool_ = std::make_unique<CompressionPool>(options.jobs);
   }
@@ -70,6 +32,9 @@ absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
   writer->file_sha_ = writer->file_chain_.Add<Sha256Tap>();
   writer->file_bytes_ = writer->file_chain_.Add<ByteCounter>();
   PGARK_RETURN_IF_ERROR(writer->file_chain_.Open(std::move(file)));
+  // Member offsets count from the pipeline's first byte: the plaintext, before encryption.
+  writer->pipeline_ = std::make_unique<MemberPipeline>(PipelineOptions(options),
+                                                       writer->pool_.get(), writer->file_chain_);
   return writer;
 }
 
@@ -77,59 +42,81 @@ ArchiveWriter::ArchiveWriter(const ArchiveOptions& options) : options_(options) 
 ArchiveWriter::~ArchiveWriter() = default;
 
 absl::StatusOr<Sink*> ArchiveWriter::BeginMember() {
-  PGARK_CHECK(member_ == nullptr);
-  member_ = std::make_unique<Member>(options_, pool_.get());
-  member_->offset = plain_bytes_->bytes();
-  PGARK_RETURN_IF_ERROR(member_->chain.Open(&file_chain_, /*close_terminal=*/false));
-  return &member_->chain;
+  PGARK_CHECK(!member_open_);
+  member_open_ = true;
+  return &pipeline_->member();
 }
 
-absl::StatusOr<MemberEntry> ArchiveWriter::EndMember() {
-  PGARK_CHECK(member_ != nullptr);
-  std::unique_ptr<Member> m = std::move(member_);
-  PGARK_ASSIGN_OR_RETURN(MemberEntry entry, m->Close());
-  entry.offset = m->offset;
-  return entry;
+absl::StatusOr<uint64_t> ArchiveWriter::EndMember() {
+  PGARK_CHECK(member_open_);
+  member_open_ = false;
+  return pipeline_->EndMember();
+}
+
+absl::StatusOr<uint64_t> ArchiveWriter::WriteMember(absl::string_view data) {
+  PGARK_ASSIGN_OR_RETURN(Sink * sink, BeginMember());
+  absl::Status s = sink->Append(data);
+  absl::StatusOr<uint64_t> raw_bytes = EndMember();
+  PGARK_RETURN_IF_ERROR(s);
+  return raw_bytes;
 }
 
 absl::StatusOr<std::unique_ptr<MemberSpool>> ArchiveWriter::NewSpool(const std::string& path) {
   std::unique_ptr<MemberSpool> spool(new MemberSpool(path));
-  spool->chain_ = std::make_unique<MemberSpool::Chain>(options_, pool_.get());
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
-  PGARK_RETURN_IF_ERROR(spool->chain_->chain.Open(std::move(file)));
+  PGARK_ASSIGN_OR_RETURN(spool->file_, FileSink::Open(path));
+  spool->pipeline_ =
+      std::make_unique<MemberPipeline>(PipelineOptions(options_), pool_.get(), *spool->file_);
   return spool;
 }
 
-absl::StatusOr<MemberEntry> ArchiveWriter::AppendSpool(const MemberSpool& spool,
-                                                       MemberEntry entry) {
-  PGARK_CHECK(member_ == nullptr);
-  entry.offset = plain_bytes_->bytes();
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(spool.path()));
-  PGARK_ASSIGN_OR_RETURN(uint64_t copied, Pump(*source, file_chain_));
-  if (copied != entry.stored_bytes) {
-    return absl::DataLossError(absl::StrCat("spooled member \"", spool.path(), "\" holds ",
-                                            copied, " bytes, expected ", entry.stored_bytes));
-  }
-  return entry;
-}
-
-MemberSpool::MemberSpool(std::string path) : path_(std::move(path)) {}
-MemberSpool::~MemberSpool() { ::unlink(path_.c_str()); }
-Sink& MemberSpool::sink() { return chain_->chain; }
-absl::StatusOr<MemberEntry> MemberSpool::Finish() { return chain_->Close(); }
-
-absl::StatusOr<MemberEntry> ArchiveWriter::WriteMember(absl::string_view data) {
-  PGARK_ASSIGN_OR_RETURN(Sink * sink, BeginMember());
-  absl::Status s = sink->Append(data);
-  absl::StatusOr<MemberEntry> entry = EndMember();
-  PGARK_RETURN_IF_ERROR(s);
-  return entry;
+absl::Status ArchiveWriter::AppendSpool(std::unique_ptr<MemberSpool> spool, MemberEntry entry) {
+  PGARK_CHECK(!member_open_);
+  std::shared_ptr<MemberSpool> owned = std::move(spool);  // until the writer thread copied it
+  return pipeline_->AppendStored(std::move(entry), [owned](Sink& out) -> absl::StatusOr<uint64_t> {
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(owned->path()));
+    return Pump(*source, out);
+  });
 }
 
 absl::StatusOr<ArchiveSummary> ArchiveWriter::Close() {
-  PGARK_CHECK(member_ == nullptr);
+  PGARK_CHECK(!member_open_);
+  PGARK_ASSIGN_OR_RETURN(std::vector<MemberEntry> members, pipeline_->Finish());
   PGARK_RETURN_IF_ERROR(file_chain_.Close());
-  return ArchiveSummary{file_bytes_->bytes(), file_sha_->HexDigest()};
+  return ArchiveSummary{file_bytes_->bytes(), file_sha_->HexDigest(), std::move(members)};
+}
+
+MemberSpool::~MemberSpool() {
+  pipeline_.reset();  // before the file it writes to
+  file_.reset();
+  ::unlink(path_.c_str());
+}
+
+absl::StatusOr<MemberEntry> MemberSpool::Finish() {
+  PGARK_RETURN_IF_ERROR(pipeline_->EndMember().status());
+  PGARK_ASSIGN_OR_RETURN(std::vector<MemberEntry> members, pipeline_->Finish());
+  PGARK_RETURN_IF_ERROR(file_->Close());
+  return std::move(members.front());
+}
+
+absl::Status PlaceMembers(const std::vector<MemberEntry>& written,
+                          std::vector<MemberEntry>& described) {
+  if (written.size() != described.size()) {
+    return absl::InternalError(absl::StrCat("the archive holds ", written.size(),
+                                            " members, the manifest describes ", described.size()));
+  }
+  for (size_t i = 0; i < written.size(); ++i) {
+    const MemberEntry& w = written[i];
+    MemberEntry& d = described[i];
+    if (w.raw_bytes != d.raw_bytes) {
+      return absl::InternalError(absl::StrCat("member ", i, " (", DescribeMember(d), ") holds ",
+                                              w.raw_bytes, " bytes, described as ", d.raw_bytes));
+    }
+    d.offset = w.offset;
+    d.stored_bytes = w.stored_bytes;
+    d.stored_sha256 = w.stored_sha256;
+    d.raw_sha256 = w.raw_sha256;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status TrimSink::Transform(absl::string_view data) {

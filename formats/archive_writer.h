@@ -1,11 +1,14 @@
 // `ArchiveWriter` writes a pgark archive: one file made of consecutive members, each a complete
 // gzip member (or a plain byte range when uncompressed), and records the member index that goes
-// into the manifest. Concatenated, the members decompress to one plain SQL script.
+// into the manifest. Concatenated, the members decompress to one plain SQL script. Members are
+// compressed and written behind the caller (formats/member_pipeline.h), so where each one lies
+// and its digests are known when the archive is closed.
 //
 //   auto writer = ArchiveWriter::Open(path, options);
 //   Sink* member = writer->BeginMember();  ... member->Append(...) ...
-//   MemberEntry entry = writer->EndMember();   // offset, sizes, both SHA-256 digests
-//   ArchiveSummary summary = writer->Close();  // whole-file size and SHA-256; file in place
+//   uint64_t raw_bytes = writer->EndMember();
+//   ArchiveSummary summary = writer->Close();  // size, SHA-256, every member's place; file in place
+//   PlaceMembers(summary.members, manifest.members);
 //
 // Destroying the writer before `Close()` removes the partial file. Not thread-safe.
 #ifndef PGARK_FORMATS_ARCHIVE_WRITER_H_
@@ -13,14 +16,17 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "formats/block_gzip.h"
 #include "formats/byte_counter.h"
 #include "formats/encryption.h"
+#include "formats/file_io.h"
 #include "formats/filter_chain.h"
 #include "formats/gzip.h"
 #include "formats/manifest.h"
+#include "formats/member_pipeline.h"
 #include "formats/sha256.h"
 
 namespace pgark::formats {
@@ -28,7 +34,7 @@ namespace pgark::formats {
 struct ArchiveOptions {
   bool compress = true;  // gzip each member; false writes a plain .sql file
   GzipOptions gzip;      // used when `compress`: the level
-  // Threads compressing blocks of each member (formats/block_gzip.h); 1: the calling thread.
+  // Threads compressing blocks of each member (formats/block_gzip.h); 1: the writer thread.
   int jobs = 1;
   // When set, the file is encrypted (formats/encryption.h) after compression. Member offsets
   // stay in plaintext coordinates; the summary's size and digest are of the file on disk.
@@ -55,7 +61,15 @@ absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(const std::string& path
 struct ArchiveSummary {
   uint64_t size_bytes = 0;
   std::string sha256;
+  // Every member in the order written: offset, both sizes and both digests.
+  std::vector<MemberEntry> members;
 };
+
+// Copies where each written member lies and its digests (`ArchiveSummary::members`) into
+// `described`, the caller's entries for the same members in the same order. kInternal if the
+// two lists do not line up (count or raw sizes).
+absl::Status PlaceMembers(const std::vector<MemberEntry>& written,
+                          std::vector<MemberEntry>& described);
 
 class MemberSpool;
 
@@ -71,21 +85,20 @@ class ArchiveWriter {
   // Starts a member and returns the sink for its raw (uncompressed) bytes, valid until
   // `EndMember`. REQUIRES: no member is open.
   absl::StatusOr<Sink*> BeginMember();
-  // Finishes the member. The returned entry has offset, sizes and digests set; the caller
-  // fills in section, kind and names.
-  absl::StatusOr<MemberEntry> EndMember();
+  // Finishes the member and returns its raw size; the rest is in `Close()`'s summary.
+  absl::StatusOr<uint64_t> EndMember();
   // BeginMember + Append(`data`) + EndMember.
-  absl::StatusOr<MemberEntry> WriteMember(absl::string_view data);
+  absl::StatusOr<uint64_t> WriteMember(absl::string_view data);
 
   // A member written to its own temporary file at `path` (same compression), so that another
   // thread can produce it while this writer is busy; `AppendSpool` then copies it in as the
   // next member. Thread-safe with respect to the writer.
   absl::StatusOr<std::unique_ptr<MemberSpool>> NewSpool(const std::string& path);
-  // Appends a finished spool as the next member; `entry` is what its Finish() returned, and
-  // gets its offset. REQUIRES: no member is open.
-  absl::StatusOr<MemberEntry> AppendSpool(const MemberSpool& spool, MemberEntry entry);
+  // Appends a finished spool as the next member (copied, then removed, behind the caller);
+  // `entry` is what its Finish() returned. REQUIRES: no member is open.
+  absl::Status AppendSpool(std::unique_ptr<MemberSpool> spool, MemberEntry entry);
 
-  // Flushes, fsyncs and moves the file into place.
+  // Writes what is queued, flushes, fsyncs and moves the file into place.
   absl::StatusOr<ArchiveSummary> Close();
 
  private:
@@ -95,11 +108,9 @@ class ArchiveWriter {
   FilterChain file_chain_;  // whole-file taps in front of the FileSink
   Sha256Tap* file_sha_ = nullptr;
   ByteCounter* file_bytes_ = nullptr;
-  ByteCounter* plain_bytes_ = nullptr;  // member offsets (before encryption)
   std::unique_ptr<CompressionPool> pool_;  // when jobs > 1
-
-  struct Member;
-  std::unique_ptr<Member> member_;
+  std::unique_ptr<MemberPipeline> pipeline_;  // writes into file_chain_ (declared after it)
+  bool member_open_ = false;
 };
 
 // See ArchiveWriter::NewSpool. The file is removed when the spool is destroyed.
@@ -110,18 +121,19 @@ class MemberSpool {
   MemberSpool& operator=(const MemberSpool&) = delete;
 
   // The member's raw bytes go here.
-  Sink& sink();
-  // Ends the member: sizes and digests are set, the offset is left to AppendSpool.
+  Sink& sink() { return pipeline_->member(); }
+  // Ends the member and writes the file: sizes and digests are set, the offset is left to
+  // AppendSpool.
   absl::StatusOr<MemberEntry> Finish();
   const std::string& path() const { return path_; }
 
  private:
   friend class ArchiveWriter;
-  struct Chain;
-  explicit MemberSpool(std::string path);
+  explicit MemberSpool(std::string path) : path_(std::move(path)) {}
 
   std::string path_;
-  std::unique_ptr<Chain> chain_;
+  std::unique_ptr<FileSink> file_;
+  std::unique_ptr<MemberPipeline> pipeline_;  // writes into file_ (declared after it)
 };
 
 // A filter that drops the first `prefix_bytes` bytes of its stream and checks that it ends with

@@ -7,7 +7,6 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "formats/gzip.h"
 #include "formats/status_macros.h"
 
@@ -118,73 +117,6 @@ void CompressionPool::Work() {
     }
     task();
   }
-}
-
-struct BlockGzipCompressor::Job {
-  std::string in;
-  std::string out;
-  absl::Status status;
-  absl::Notification done;
-};
-
-BlockGzipCompressor::BlockGzipCompressor(const BlockGzipOptions& options, CompressionPool* pool)
-    : options_(options), pool_(pool) {
-  block_.reserve(options_.block_bytes);
-}
-
-BlockGzipCompressor::~BlockGzipCompressor() {
-  // Jobs still queued reference their own Job objects only (shared), so they may finish
-  // after we are gone; wait anyway so that no thread outlives the data it was given.
-  for (const std::shared_ptr<Job>& job : in_flight_) job->done.WaitForNotification();
-}
-
-absl::Status BlockGzipCompressor::Dispatch() {
-  auto job = std::make_shared<Job>();
-  job->in.swap(block_);
-  block_.reserve(options_.block_bytes);
-  const GzipEngine engine = options_.engine;
-  const int level = options_.level;
-  if (pool_ == nullptr) {
-    job->status = GzipBlock(engine, level, job->in, job->out);
-    job->done.Notify();
-  } else {
-    pool_->Submit([job, engine, level] {
-      job->status = GzipBlock(engine, level, job->in, job->out);
-      job->in.clear();
-      job->in.shrink_to_fit();
-      job->done.Notify();
-    });
-  }
-  in_flight_.push_back(std::move(job));
-  // Bounded memory: wait for the oldest block once two per thread are in flight.
-  const size_t limit = pool_ == nullptr ? 0 : 2 * static_cast<size_t>(pool_->threads());
-  while (in_flight_.size() > limit) PGARK_RETURN_IF_ERROR(WriteOldest());
-  return absl::OkStatus();
-}
-
-absl::Status BlockGzipCompressor::WriteOldest() {
-  std::shared_ptr<Job> job = std::move(in_flight_.front());
-  in_flight_.pop_front();
-  job->done.WaitForNotification();
-  PGARK_RETURN_IF_ERROR(job->status);
-  emitted_ = true;
-  return Forward(job->out);
-}
-
-absl::Status BlockGzipCompressor::Transform(absl::string_view data) {
-  while (!data.empty()) {
-    size_t take = std::min(options_.block_bytes - block_.size(), data.size());
-    block_.append(data.data(), take);
-    data.remove_prefix(take);
-    if (block_.size() == options_.block_bytes) PGARK_RETURN_IF_ERROR(Dispatch());
-  }
-  return absl::OkStatus();
-}
-
-absl::Status BlockGzipCompressor::Finish() {
-  if (!block_.empty() || (in_flight_.empty() && !emitted_)) PGARK_RETURN_IF_ERROR(Dispatch());
-  while (!in_flight_.empty()) PGARK_RETURN_IF_ERROR(WriteOldest());
-  return absl::OkStatus();
 }
 
 }  // namespace pgark::formats

@@ -1,22 +1,20 @@
-// Parallel gzip for archives. `BlockGzipCompressor` cuts its stream into blocks (1 MiB by
-// default) and compresses each into its own gzip member on the threads of a `CompressionPool`,
-// pigz-style, writing the members downstream in order. The output is plain gzip: `gunzip`, zlib
-// and `GzipDecompressor` read concatenated members as one stream. Memory is bounded by the
-// blocks in flight (two per thread). The block engine is libdeflate (about twice zlib's speed
+// Block gzip for archives: each block (1 MiB) of a stream becomes its own gzip member,
+// pigz-style, compressed on the threads of a `CompressionPool` (formats/member_pipeline.h puts
+// them in order). The output is plain gzip: `gunzip`, zlib and `GzipDecompressor` read
+// concatenated members as one stream. The block engine is libdeflate (about twice zlib's speed
 // at the same level, with slightly smaller output; bench/README.md), ISA-L or zlib.
 #ifndef PGARK_FORMATS_BLOCK_GZIP_H_
 #define PGARK_FORMATS_BLOCK_GZIP_H_
 
 #include <deque>
 #include <functional>
-#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "formats/sink.h"
 
 namespace pgark::formats {
 
@@ -49,35 +47,6 @@ class CompressionPool {
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
-};
-
-struct BlockGzipOptions {
-  GzipEngine engine = GzipEngine::kLibdeflate;
-  int level = 6;
-  size_t block_bytes = 1 << 20;
-};
-
-class BlockGzipCompressor : public ForwardingSink {
- public:
-  // `pool` may be null: blocks are then compressed on the calling thread.
-  BlockGzipCompressor(const BlockGzipOptions& options, CompressionPool* pool);
-  ~BlockGzipCompressor() override;
-
- protected:
-  absl::Status Transform(absl::string_view data) override;
-  // Compresses the last block (an empty member if the stream was empty) and drains.
-  absl::Status Finish() override;
-
- private:
-  struct Job;
-  absl::Status Dispatch();
-  absl::Status WriteOldest();
-
-  BlockGzipOptions options_;
-  CompressionPool* pool_;
-  std::string block_;
-  std::deque<std::shared_ptr<Job>> in_flight_;
-  bool emitted_ = false;
 };
 
 }  // namespace pgark::formats

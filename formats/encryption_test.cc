@@ -166,13 +166,13 @@ TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   m.backup_file = "a.sql.gz.enc";
   m.cipher = kCipherName;
   for (const std::string& body : {std::string("SELECT 1;\n"), Pattern(5000)}) {
-    auto e = (*writer)->WriteMember(body);
-    ASSERT_THAT(e, IsOk());
-    e->kind = "X";
-    m.members.push_back(*e);
+    auto raw_bytes = (*writer)->WriteMember(body);
+    ASSERT_THAT(raw_bytes, IsOk());
+    m.members.push_back({.kind = "X", .raw_bytes = *raw_bytes});
   }
   auto summary = (*writer)->Close();
   ASSERT_THAT(summary, IsOk());
+  ASSERT_THAT(PlaceMembers(summary->members, m.members), IsOk());
   m.size = summary->size_bytes;
   m.checksum = summary->sha256;
   EXPECT_EQ(m.members[1].offset, m.members[0].stored_bytes);  // plaintext coordinates
