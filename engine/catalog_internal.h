@@ -54,6 +54,13 @@ namespace pgark::engine {
   ".seqstart, " seq ".seqincrement, " seq ".seqmin, " seq ".seqmax, " seq ".seqcache, " seq \
   ".seqcycle"
 
+// "SELECT " and the columns ObjectAt reads: `oidexpr`, `schema` and `name` are column
+// expressions, `classname` the object's catalog (for its comment), `owner` and `acl` as
+// PGARK_PRIVILEGES takes them. The query's own columns follow.
+#define PGARK_OBJECT_COLUMNS(classname, oidexpr, schema, name, owner, acl)                     \
+  "SELECT " oidexpr ", " schema ", " name ", " PGARK_COMMENT(classname, oidexpr) ", "         \
+  PGARK_PRIVILEGES(owner, acl) ", "
+
 // Reads the nine PGARK_SEQUENCE_COLUMNS starting at `col` (the value is read separately).
 SequenceDef SequenceAt(const PgResult& r, int row, int col);
 
@@ -64,7 +71,7 @@ Privileges PrivilegesAt(const PgResult& r, int row, int col);
 uint32_t Oid(const PgResult& r, int row, int col);
 
 // The columns most object queries start with: oid, schema, name, comment, then
-// PGARK_PRIVILEGES' three.
+// PGARK_PRIVILEGES' three, as PGARK_OBJECT_COLUMNS selects them.
 SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog, const char* kind);
 
 }  // namespace pgark::engine

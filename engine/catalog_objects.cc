@@ -97,8 +97,8 @@ constexpr char kFunctionsSql[] =
   "CASE WHEN a." fn " <> 0 THEN '" option " = ' || CASE a." column " WHEN 'r' THEN 'READ_ONLY' " \
   "WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
 constexpr char kAggregatesSql[] =
-    "SELECT p.oid, n.nspname, p.proname, " PGARK_COMMENT("pg_proc", "p.oid") ", "
-    PGARK_PRIVILEGES("p.proowner", "p.proacl") ", "
+    PGARK_OBJECT_COLUMNS("pg_proc", "p.oid", "n.nspname", "p.proname", "p.proowner",
+                         "p.proacl")
     "pg_catalog.pg_get_function_identity_arguments(p.oid), "
     "pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.oidvectortypes(p.proargtypes), "
     "pg_catalog.concat_ws(E',\\n    ', "
@@ -135,8 +135,8 @@ constexpr char kAggregatesSql[] =
 
 // Text search dictionaries: template and options as CREATE takes them.
 constexpr char kTextSearchDictionariesSql[] =
-    "SELECT td.oid, n.nspname, td.dictname, " PGARK_COMMENT("pg_ts_dict", "td.oid") ", "
-    PGARK_PRIVILEGES("td.dictowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_ts_dict", "td.oid", "n.nspname", "td.dictname", "td.dictowner",
+                         "NULL::pg_catalog.aclitem[]")
     "(SELECT pg_catalog.format('TEMPLATE = %I.%I', tn.nspname, t.tmplname) "
     " FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace "
     " WHERE t.oid = td.dicttemplate) || COALESCE(', ' || td.dictinitoption, '') "
@@ -147,8 +147,8 @@ constexpr char kTextSearchDictionariesSql[] =
 // Text search configurations: the parser, then one "ADD MAPPING FOR token WITH dict, ..." per
 // mapped token type, joined by chr(1).
 constexpr char kTextSearchConfigurationsSql[] =
-    "SELECT c.oid, n.nspname, c.cfgname, " PGARK_COMMENT("pg_ts_config", "c.oid") ", "
-    PGARK_PRIVILEGES("c.cfgowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_ts_config", "c.oid", "n.nspname", "c.cfgname", "c.cfgowner",
+                         "NULL::pg_catalog.aclitem[]")
     "(SELECT pg_catalog.format('%I.%I', pn.nspname, p.prsname) FROM pg_catalog.pg_ts_parser p "
     " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser), "
     "(SELECT pg_catalog.string_agg(pg_catalog.format('ADD MAPPING FOR %I WITH %s', t.alias, "
@@ -243,8 +243,8 @@ constexpr char kEventTriggersSql[] =
 // Foreign-data wrappers that no extension made: name, comment, privileges, then handler,
 // validator and options.
 constexpr char kForeignDataWrappersSql[] =
-    "SELECT w.oid, '', w.fdwname, " PGARK_COMMENT("pg_foreign_data_wrapper", "w.oid") ", "
-    PGARK_PRIVILEGES("w.fdwowner", "w.fdwacl") ", "
+    PGARK_OBJECT_COLUMNS("pg_foreign_data_wrapper", "w.oid", "''", "w.fdwname", "w.fdwowner",
+                         "w.fdwacl")
     "CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::pg_catalog.regproc::text END, "
     "CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::pg_catalog.regproc::text END, "
     PGARK_OPTIONS("w.fdwoptions")
@@ -253,8 +253,8 @@ constexpr char kForeignDataWrappersSql[] =
 
 // Foreign servers: name, comment, privileges, then type, version, wrapper and options.
 constexpr char kForeignServersSql[] =
-    "SELECT s.oid, '', s.srvname, " PGARK_COMMENT("pg_foreign_server", "s.oid") ", "
-    PGARK_PRIVILEGES("s.srvowner", "s.srvacl") ", s.srvtype, s.srvversion, "
+    PGARK_OBJECT_COLUMNS("pg_foreign_server", "s.oid", "''", "s.srvname", "s.srvowner",
+                         "s.srvacl") "s.srvtype, s.srvversion, "
     "pg_catalog.quote_ident(w.fdwname), " PGARK_OPTIONS("s.srvoptions")
     " FROM pg_catalog.pg_foreign_server s "
     "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE "
@@ -299,8 +299,8 @@ constexpr char kLargeObjectsSql[] =
 // collcollate (12-14) to colliculocale (15-16) and colllocale (17), and ICU rules (16+), then
 // kCollationsFrom.
 constexpr char kCollationsSql[] =
-    "SELECT c.oid, n.nspname, c.collname, " PGARK_COMMENT("pg_collation", "c.oid") ", "
-    PGARK_PRIVILEGES("c.collowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_collation", "c.oid", "n.nspname", "c.collname", "c.collowner",
+                         "NULL::pg_catalog.aclitem[]")
     "c.collprovider, c.collisdeterministic, c.collcollate, c.collctype, ";
 constexpr char kCollationsFrom[] =
     " FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "

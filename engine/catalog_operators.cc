@@ -15,8 +15,8 @@ namespace {
   "|| ')' FROM pg_catalog.pg_operator r JOIN pg_catalog.pg_namespace rn ON rn.oid = "         \
   "r.oprnamespace WHERE r.oid = o." column "), "
 constexpr char kOperatorsSql[] =
-    "SELECT o.oid, n.nspname, o.oprname, " PGARK_COMMENT("pg_operator", "o.oid") ", "
-    PGARK_PRIVILEGES("o.oprowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_operator", "o.oid", "n.nspname", "o.oprname", "o.oprowner",
+                         "NULL::pg_catalog.aclitem[]")
     "pg_catalog.format('%s, %s', CASE WHEN o.oprleft = 0 THEN 'NONE' "
     "ELSE pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL)), "
     "pg_catalog.concat_ws(E',\\n    ', 'FUNCTION = ' || o.oprcode::pg_catalog.regproc, "
@@ -62,8 +62,8 @@ constexpr char kOperatorsSql[] =
 
 // Families: name, comment, owner, access method, loose members.
 constexpr char kOperatorFamiliesSql[] =
-    "SELECT f.oid, n.nspname, f.opfname, " PGARK_COMMENT("pg_opfamily", "f.oid") ", "
-    PGARK_PRIVILEGES("f.opfowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_opfamily", "f.oid", "n.nspname", "f.opfname", "f.opfowner",
+                         "NULL::pg_catalog.aclitem[]")
     "pg_catalog.quote_ident(am.amname), " PGARK_OPFAMILY_ITEMS("pg_opfamily", "f.oid")
     " FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod "
     "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace WHERE " PGARK_USER_SCHEMA("n")
@@ -72,8 +72,8 @@ constexpr char kOperatorFamiliesSql[] =
 // Classes: name, comment, owner, access method, then the rest of CREATE OPERATOR CLASS (a
 // class without members says STORAGE, as it must say something).
 constexpr char kOperatorClassesSql[] =
-    "SELECT c.oid, n.nspname, c.opcname, " PGARK_COMMENT("pg_opclass", "c.oid") ", "
-    PGARK_PRIVILEGES("c.opcowner", "NULL::pg_catalog.aclitem[]") ", "
+    PGARK_OBJECT_COLUMNS("pg_opclass", "c.oid", "n.nspname", "c.opcname", "c.opcowner",
+                         "NULL::pg_catalog.aclitem[]")
     "pg_catalog.quote_ident(am.amname), "
     "CASE WHEN c.opcdefault THEN 'DEFAULT ' ELSE '' END || 'FOR TYPE ' || "
     "pg_catalog.format_type(c.opcintype, NULL) || ' USING ' || pg_catalog.quote_ident(am.amname) "
