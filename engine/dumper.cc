@@ -108,7 +108,7 @@ class Dumper {
   ProgressListener& listener_;
   std::vector<std::string> warnings_;
   std::unique_ptr<ArchiveWriter> writer_;
-  std::unique_ptr<ParallelDataDumper> parallel_;  // declared after writer_: destroyed first
+  std::vector<TableDef> tables_;         // the tables backed up
   std::vector<TableDef> config_tables_;  // extensions' configuration tables with user rows
   std::vector<SequenceDef> config_sequences_;  // and their configuration sequences
   std::vector<DataPiece> pieces_;  // every data member to write, in plan order
@@ -117,6 +117,10 @@ class Dumper {
   std::map<uint32_t, int64_t> rows_;  // by table oid
   BackupType type_ = BackupType::kFull;
   std::vector<LoadedBackup> parent_chain_;  // incremental: oldest first, the parent last
+  // Declared last, so destroyed first: its workers read the tables above and write through
+  // writer_ until its destructor has stopped them (also when Run returns early, on an error
+  // or a cancel).
+  std::unique_ptr<ParallelDataDumper> parallel_;
 };
 
 absl::Status Dumper::LoadParent(const std::string& database) {
@@ -520,11 +524,10 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     }
     PGARK_RETURN_IF_ERROR(locked);
   }
-  std::vector<TableDef> tables;
   Catalog catalog(conn_);
   for (const TableRef& t : refs) {
     PGARK_ASSIGN_OR_RETURN(TableDef def, catalog.DescribeTable(t));
-    tables.push_back(std::move(def));
+    tables_.push_back(std::move(def));
   }
   // A full backup carries every schema object; a table backup only its tables' own parts.
   std::vector<SchemaObjectDef> objects;
@@ -535,7 +538,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_RETURN_IF_ERROR(WarnUncarried(catalog));
   }
   std::vector<PlannedMember> plan =
-      PlanArchive(tables, objects, deps, {options_.content, options_.with_owners});
+      PlanArchive(tables_, objects, deps, {options_.content, options_.with_owners});
   if (type == BackupType::kFull && options_.content != Content::kSchemaOnly) {
     // The user rows of extensions' configuration tables: data, after the tables' (the
     // extension made the table, and its own rows, before).
@@ -548,7 +551,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     }
     plan.insert(post, config_data.begin(), config_data.end());
   }
-  listener_.OnStart(static_cast<int>(tables.size()), estimated_bytes);
+  listener_.OnStart(static_cast<int>(tables_.size()), estimated_bytes);
 
   manifest_.backup_id = ChooseBackupId(type_, now);
   // The oldest format that describes this archive: 2 (encryption, incrementals), or 3 once a
@@ -600,7 +603,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   if (type == BackupType::kTable && options_.content != Content::kDataOnly) {
     // A table backup does not own its schema: create it only if it is missing.
     std::set<std::string> schemas;
-    for (const TableDef& t : tables) {
+    for (const TableDef& t : tables_) {
       if (t.ref.schema != "public" && schemas.insert(t.ref.schema).second) {
         PGARK_RETURN_IF_ERROR(Sql("pre-data", "SCHEMA", "", t.ref.schema, t.ref.schema,
                                   CreateSchemaSql(t.ref.schema)));
@@ -615,7 +618,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     }
   }
   if (type == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects(catalog));
-  for (const std::vector<TableDef>* list : {&tables, &config_tables_}) {
+  for (const std::vector<TableDef>* list : {&tables_, &config_tables_}) {
     for (const TableDef& t : *list) {
       if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
       manifest_.tables.push_back(
