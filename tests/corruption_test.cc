@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/dumper.h"
-#include "engine/restorer.h"
-#include "engine/verifier.h"
+#include "engine/dump/dumper.h"
+#include "engine/restore/restorer.h"
+#include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
 #include "formats/manifest.h"
 #include "gmock/gmock.h"

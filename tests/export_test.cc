@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/escaping.h"
-#include "engine/exporter.h"
+#include "engine/transfer/exporter.h"
 #include "formats/archive_layout.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

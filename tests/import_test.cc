@@ -4,8 +4,8 @@
 // counts, right row errors, the good rows in and nothing else changed.
 #include <fstream>
 
-#include "engine/exporter.h"
-#include "engine/importer.h"
+#include "engine/transfer/exporter.h"
+#include "engine/transfer/importer.h"
 #include "formats/archive_layout.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

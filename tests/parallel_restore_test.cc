@@ -1,13 +1,13 @@
-// Parallel restore (engine/staged_database.h): an empty target is restored over several
+// Parallel restore (engine/restore/staged_database.h): an empty target is restored over several
 // connections into a private copy that replaces it in one step. Checked here: the result equals
 // the source like a one-transaction restore does, the database's own properties survive the
 // swap, and every way it can fail (a bad row, a stop request, a non-empty or busy target)
 // leaves the target as it was and no copy behind. Also big tables stored in parts (several
 // data members of page ranges), which every reader of an archive must put back together.
-#include "engine/dumper.h"
-#include "engine/pg_connection.h"
-#include "engine/restorer.h"
-#include "engine/verifier.h"
+#include "engine/dump/dumper.h"
+#include "engine/pg/pg_connection.h"
+#include "engine/restore/restorer.h"
+#include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
 #include "formats/manifest.h"
 #include "gmock/gmock.h"

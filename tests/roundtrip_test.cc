@@ -1,9 +1,9 @@
 // Round trips against a real server: dump database A, restore into B with pgark and into C
 // with `gunzip -c | psql`, and compare rows, sequence values and `pg_dump --schema-only`.
-#include "engine/dumper.h"
-#include "engine/large_objects.h"
-#include "engine/restorer.h"
-#include "engine/verifier.h"
+#include "engine/dump/dumper.h"
+#include "engine/dump/large_objects.h"
+#include "engine/restore/restorer.h"
+#include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/cli.h"
+#include "protocol/cli/cli.h"
 
 namespace {
 std::atomic<bool> interrupted{false};

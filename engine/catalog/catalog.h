@@ -1,0 +1,109 @@
+// `Catalog` holds all catalog SQL (named constants in catalog*.cc) and returns the plain
+// structs of facts.h. There is deliberately no general query function: every catalog question
+// has a name here. Borrows a PgConnection; run it inside the dump's snapshot for a consistent
+// picture.
+#ifndef PGARK_ENGINE_CATALOG_CATALOG_H_
+#define PGARK_ENGINE_CATALOG_CATALOG_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/catalog/facts.h"
+#include "engine/pg/pg_connection.h"
+
+namespace pgark::engine {
+
+class Catalog {
+ public:
+  explicit Catalog(PgConnection& conn) : conn_(conn) {}
+
+  absl::StatusOr<ServerInfo> GetServerInfo();
+
+  // Every user table (not in system schemas, not owned by an extension), sorted by schema and
+  // name. Partitions are included as tables of their own, and so are foreign tables, whose
+  // rows live on another server (relkind 'f').
+  absl::StatusOr<std::vector<TableRef>> ListTables();
+
+  // Finds a table by the name a user typed: an exact table name in any user schema first
+  // ("Mixed Case" works unquoted), then SQL identifier syntax (public.books, "S"."T").
+  // kNotFound names up to 20 existing tables; kInvalidArgument if the name is ambiguous.
+  absl::StatusOr<TableRef> ResolveTable(absl::string_view user_name);
+  // Whether a schema of this name exists.
+  absl::StatusOr<bool> SchemaExists(absl::string_view name);
+  // The table with this exact schema and name, or kNotFound; with `extension_members`, an
+  // extension's table too (its configuration tables hold user rows a restore loads).
+  absl::StatusOr<TableRef> FindTable(absl::string_view schema, absl::string_view name,
+                                     bool extension_members = false);
+
+  // Everything that is not a table or part of one, see SchemaObjectDef. Excludes system
+  // schemas and extension members.
+  absl::StatusOr<std::vector<SchemaObjectDef>> ListSchemaObjects();
+
+  // Dependencies between user objects (OID >= 16384) from pg_depend, each side mapped to the
+  // object that is dumped: a view's rewrite rule to the view, a column default or constraint to
+  // its table or domain, a table's row type to the table, an array type to its element, an
+  // extension member to its extension. Pairs are (dependent, referenced).
+  absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> ListDependencies();
+
+  // Every foreign key between two different tables, as (referencing oid, referenced oid).
+  absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
+
+  // The database's default privileges (ALTER DEFAULT PRIVILEGES).
+  absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
+
+  // The database's event triggers, by name (not extension members).
+  absl::StatusOr<std::vector<EventTriggerDef>> ListEventTriggers();
+
+  // The database's publications, by name.
+  absl::StatusOr<std::vector<PublicationDef>> ListPublications();
+
+  // The database's subscriptions, by name; none unless this role is a superuser (only one
+  // may read their connection strings, so ListUncarried names them otherwise).
+  absl::StatusOr<std::vector<SubscriptionDef>> ListSubscriptions();
+
+  // User mappings of the foreign servers backups carry, by server and role.
+  absl::StatusOr<std::vector<UserMappingDef>> ListUserMappings();
+
+  // Every large object of the database, by OID.
+  absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
+
+  // User objects of the kinds pgark does not back up yet (text search parsers and templates,
+  // extended statistics on other relations than tables, subscriptions when this role is not a
+  // superuser, languages, security labels), one entry per kind present. Excludes system
+  // schemas and extension members.
+  absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
+
+  // Extensions' configuration tables and sequences (relkind 'S'), by name.
+  absl::StatusOr<std::vector<ExtensionConfigTable>> ListExtensionConfigTables();
+
+  // Reads `seq`'s last_value and is_called (schema and name set).
+  absl::Status ReadSequenceValue(SequenceDef& seq);
+
+  // Columns, constraints, indexes and sequences of `table`, sequence values included.
+  absl::StatusOr<TableDef> DescribeTable(const TableRef& table);
+
+ private:
+  // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.
+  absl::StatusOr<std::vector<StatisticsDef>> ListStatistics(absl::string_view condition,
+                                                            const std::vector<std::string>& params);
+  absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
+                                                    const std::vector<std::string>& params);
+  absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
+  absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
+  absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
+  absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
+  absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);
+  absl::Status AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out);
+  absl::Status AddForeignServers(std::vector<SchemaObjectDef>& out);
+  absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
+  absl::Status AddViews(std::vector<SchemaObjectDef>& out);
+
+  PgConnection& conn_;
+};
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_CATALOG_CATALOG_H_

@@ -1,0 +1,327 @@
+// The catalog's facts: plain structs describing what a database holds (tables and their
+// parts, schema objects, database-wide objects), as `Catalog` (catalog.h) reads them. No libpq:
+// the DDL writer (engine/ddl), the dump plan (engine/plan) and their tests use them without a
+// connection.
+#ifndef PGARK_ENGINE_CATALOG_FACTS_H_
+#define PGARK_ENGINE_CATALOG_FACTS_H_
+
+#include <cstdint>
+#include <compare>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace pgark::engine {
+
+// OIDs of the system catalogs as they appear in pg_depend.classid and pg_description.classoid
+// (fixed by PostgreSQL's bootstrap catalog data).
+inline constexpr uint32_t kPgClass = 1259;
+inline constexpr uint32_t kPgType = 1247;
+inline constexpr uint32_t kPgProc = 1255;
+inline constexpr uint32_t kPgNamespace = 2615;
+inline constexpr uint32_t kPgConstraint = 2606;
+inline constexpr uint32_t kPgTrigger = 2620;
+inline constexpr uint32_t kPgPolicy = 3256;
+inline constexpr uint32_t kPgRewrite = 2618;
+inline constexpr uint32_t kPgExtension = 3079;
+inline constexpr uint32_t kPgCollation = 3456;
+inline constexpr uint32_t kPgTsDict = 3600;
+inline constexpr uint32_t kPgTsConfig = 3602;
+inline constexpr uint32_t kPgCast = 2605;
+inline constexpr uint32_t kPgOperator = 2617;
+inline constexpr uint32_t kPgOpfamily = 2753;
+inline constexpr uint32_t kPgOpclass = 2616;
+inline constexpr uint32_t kPgForeignDataWrapper = 2328;
+inline constexpr uint32_t kPgForeignServer = 1417;
+
+// A catalog object: which catalog it lives in, and its OID there.
+struct ObjectId {
+  uint32_t classid = 0;
+  uint32_t oid = 0;
+  auto operator<=>(const ObjectId&) const = default;
+};
+
+// An object's owner and privileges. `grants` holds "PRIVILEGES TO grantee[ WITH GRANT OPTION]"
+// clauses in the order of the ACL; `has_acl` is false while the ACL is the default (null).
+struct Privileges {
+  std::string owner;  // quoted role name
+  bool has_acl = false;
+  std::vector<std::string> grants;
+};
+
+// pg_description, keyed by (catalog, object, column number or 0).
+using CommentMap = std::map<std::tuple<uint32_t, uint32_t, int>, std::string>;
+
+struct ServerInfo {
+  std::string version;  // "15.18"
+  int version_num = 0;  // 150018
+  std::string database;
+};
+
+struct TableRef {
+  uint32_t oid = 0;
+  std::string schema;
+  std::string name;
+  char relkind = 'r';  // 'r' table, 'p' partitioned table, 'f' foreign table (no rows here)
+  int64_t estimated_rows = 0;
+  uint64_t estimated_bytes = 0;  // pg_table_size(): heap and TOAST on disk
+  // "name" for schema public, else "schema.name": the seed's table naming.
+  std::string DisplayName() const;
+};
+
+struct ColumnDef {
+  int attnum = 0;
+  std::string name;
+  std::string type;  // format_type(): typmods included, user types schema-qualified
+  // The type without its modifier, by its qualified internal name ("pg_catalog"."varchar",
+  // pg_catalog.bpchar): a cast to it never truncates, so assigning the result to the column
+  // is what applies the modifier, refusing a value too long as COPY does. (A cast to `type`
+  // would truncate it; format_type(oid, NULL) would read back as char(1) or bit(1).)
+  std::string unmodified_type;
+  bool not_null = false;
+  std::string default_expr;  // empty: none
+  char identity = 0;         // 'a' ALWAYS, 'd' BY DEFAULT, 0 none
+  char generated = 0;        // 's' STORED generated column, 0 none
+  std::string collation;     // qualified, quoted collation when not the type's default
+  bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
+  std::string fdw_options;   // a foreign table's column: "name 'value', ..." or empty
+  int statistics_target = -1;     // ALTER COLUMN SET STATISTICS; -1: the default
+  char storage = 0;               // SET STORAGE when not the type's: 'p', 'e', 'm' or 'x'
+  std::string attribute_options;  // SET (...): "n_distinct=100, ..." or empty
+  char compression = 0;           // SET COMPRESSION: 'p' pglz, 'l' lz4; 0: the default
+};
+
+struct ConstraintDef {
+  uint32_t oid = 0;
+  std::string name;
+  char type = 0;  // 'p' primary key, 'u' unique, 'c' check, 'f' foreign key, 'x' exclusion
+  std::string definition;  // pg_get_constraintdef(): "PRIMARY KEY (id)", "... NOT VALID"
+  bool validated = true;
+};
+
+struct IndexDef {
+  uint32_t oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_indexdef(): a complete CREATE INDEX statement
+};
+
+struct SequenceDef {
+  std::string schema;
+  std::string name;
+  std::string type;  // "bigint", "integer", "smallint"
+  int64_t start = 1, increment = 1, min = 1, max = 0, cache = 1;
+  bool cycle = false;
+  std::string owned_by_column;  // serial: the column that owns it
+  bool identity = false;        // an identity column's sequence (created with the table)
+  int64_t last_value = 0;
+  bool is_called = false;
+};
+
+struct TriggerDef {
+  uint32_t oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_triggerdef(): a complete CREATE TRIGGER statement
+  char enabled = 'O';      // 'O' origin (default), 'D' disabled, 'R' replica, 'A' always
+};
+
+// A rule other than a view's own (_RETURN).
+struct RuleDef {
+  uint32_t oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_ruledef(): a complete CREATE RULE statement, no ';'
+  char enabled = 'O';      // as TriggerDef::enabled (tables only; a view's rules are enabled)
+};
+
+// An extended statistics object (CREATE STATISTICS) on a table.
+struct StatisticsDef {
+  uint32_t oid = 0;
+  std::string schema;      // its own schema, which may differ from the table's
+  std::string name;
+  std::string definition;  // pg_get_statisticsobjdef(): a complete CREATE STATISTICS statement
+  int target = -1;         // ALTER STATISTICS ... SET STATISTICS; -1 is the default
+  std::string comment;
+  uint32_t relation = 0;   // the table or materialized view it is on
+};
+
+struct PolicyDef {
+  uint32_t oid = 0;
+  std::string name;
+  char command = '*';  // 'r' SELECT, 'a' INSERT, 'w' UPDATE, 'd' DELETE, '*' ALL
+  bool permissive = true;
+  std::string roles;  // "PUBLIC" or quoted role names, comma separated
+  std::string using_expr;
+  std::string check_expr;
+};
+
+struct TableDef {
+  TableRef ref;
+  bool unlogged = false;
+  std::string reloptions;          // "fillfactor=90, autovacuum_enabled=false"
+  std::string partition_key;       // partitioned table: pg_get_partkeydef()
+  std::string partition_of;        // partition: its parent, qualified and quoted
+  uint32_t partition_parent_oid = 0;
+  std::string partition_bound;     // partition: "FOR VALUES ..." or "DEFAULT"
+  std::vector<std::string> inherits;  // INHERITS parents, qualified and quoted, in order
+  std::string foreign_server;   // foreign table: its server, quoted
+  std::string foreign_options;  // foreign table: "name 'value', ..." or empty
+  char replica_identity = 'd';        // 'd' default, 'n' nothing, 'f' full, 'i' an index
+  std::string replica_identity_index;  // 'i': the index, quoted
+  std::string cluster_index;           // CLUSTER ON: the index, quoted, or empty
+  // An extension's configuration table (its definition is the extension's): only the rows
+  // this filter selects ("WHERE ..." or empty: all) are dumped, as data.
+  bool extension_config = false;
+  std::string extension_rows;
+  bool row_security = false;
+  bool force_row_security = false;
+  std::vector<TriggerDef> triggers;
+  std::vector<RuleDef> rules;
+  std::vector<StatisticsDef> statistics;
+  std::vector<PolicyDef> policies;
+  // The table's, its columns', constraints', indexes', triggers', rules' and policies'.
+  CommentMap comments;
+  Privileges privileges;
+  // Columns with their own grants (GRANT SELECT (c) ...), in column order; no owner.
+  std::vector<std::pair<std::string, Privileges>> column_privileges;
+  ObjectId id() const { return {kPgClass, ref.oid}; }
+  std::vector<ColumnDef> columns;
+  std::vector<ConstraintDef> constraints;
+  std::vector<IndexDef> indexes;
+  std::vector<SequenceDef> sequences;  // owned (serial) and identity sequences
+  // The primary key's columns in key order; empty without one, or when a key column is
+  // generated (not in the COPY rows).
+  std::vector<std::string> key_columns;
+
+  // Columns that COPY carries: all but generated ones.
+  std::vector<std::string> CopyColumns() const;
+  // format_type() of each column COPY carries, in the same order.
+  std::vector<std::string> CopyColumnTypes() const;
+  // Primary key constraint, or null.
+  const ConstraintDef* PrimaryKey() const;
+};
+
+// A pre-data object that is not a table: schema, extension, collation, type, domain,
+// function, procedure, aggregate, operator, text search dictionary or configuration, cast,
+// foreign-data wrapper, foreign server, standalone sequence, view or materialized view.
+struct SchemaObjectDef {
+  ObjectId id;
+  std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
+                     // "PROCEDURE", "AGGREGATE", "OPERATOR", "TEXT SEARCH DICTIONARY",
+                     // "TEXT SEARCH CONFIGURATION", "CAST", "OPERATOR FAMILY",
+                     // "OPERATOR CLASS", "FOREIGN DATA WRAPPER",
+                     // "SERVER", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+  std::string schema;
+  std::string name;       // CAST: "(source AS target)"
+  std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
+                         // text"; an aggregate's may hold ORDER BY, or be "*"); OPERATOR:
+                         // "left, right" (left NONE for a prefix operator); OPERATOR
+                         // FAMILY / CLASS: its access method, quoted
+  std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
+  std::string function_arguments;  // AGGREGATE: its argument types as GRANT ... ON FUNCTION does
+  std::string comment;
+  // Kind-specific parts.
+  std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
+                            // COLLATION, AGGREGATE, OPERATOR, TEXT SEARCH ...: CREATE's
+                            // options;
+                            // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
+                            // FOREIGN DATA WRAPPER, SERVER: CREATE's clauses after the name;
+                            // OPERATOR FAMILY: its loose members ("OPERATOR 1 ..., FUNCTION
+                            // 1 ..."); OPERATOR CLASS: CREATE's clauses after the name;
+                            // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
+  std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
+                                   // range "SUBTYPE = x" options; domain CHECK constraints;
+                                   // text search configuration "ADD MAPPING ..." clauses
+  std::vector<std::string> not_valid_checks;  // DOMAIN: "CONSTRAINT n CHECK (...) NOT VALID"
+  std::string collation;    // DOMAIN
+  std::string default_expr; // DOMAIN
+  bool not_null = false;    // DOMAIN
+  std::string reloptions;   // VIEW / MATERIALIZED VIEW
+  bool populated = true;    // MATERIALIZED VIEW
+  SequenceDef sequence;     // SEQUENCE
+  std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
+  std::vector<StatisticsDef> statistics;  // MATERIALIZED VIEW
+  std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
+  std::vector<RuleDef> rules;        // VIEW
+  Privileges privileges;    // not for EXTENSION
+};
+
+// A large object's metadata; its contents are read with lo_get while dumping.
+struct LargeObjectDef {
+  uint32_t oid = 0;
+  std::string comment;
+  Privileges privileges;
+};
+
+// ALTER DEFAULT PRIVILEGES of one role, for one kind of object, everywhere or in one schema.
+struct DefaultPrivilegesDef {
+  std::string role;    // quoted
+  std::string schema;  // empty: the role's defaults everywhere
+  char object_type = 'r';  // 'r' tables, 'S' sequences, 'f' functions, 'T' types, 'n' schemas
+  Privileges privileges;   // no owner
+};
+
+// An event trigger (CREATE EVENT TRIGGER).
+struct EventTriggerDef {
+  std::string name;
+  std::string event;      // ddl_command_start, ...
+  std::string tags;       // "'CREATE TABLE', 'DROP TABLE'" or empty
+  std::string function;   // regproc of its function
+  char enabled = 'O';     // as TriggerDef::enabled
+  std::string comment;
+  Privileges privileges;  // the owner only
+};
+
+// A publication (logical replication) and what it publishes.
+struct PublicationDef {
+  std::string name;
+  std::string comment;
+  Privileges privileges;   // the owner only
+  bool all_tables = false;
+  std::string publish;     // "insert, update, delete, truncate"
+  bool via_root = false;   // publish_via_partition_root
+  std::vector<std::string> tables;   // "ONLY s.t [(cols)] [WHERE (expr)]"
+  std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PostgreSQL 15+), quoted
+};
+
+// A user mapping (CREATE USER MAPPING) of a foreign server.
+struct UserMappingDef {
+  std::string role;     // quoted, or PUBLIC
+  std::string server;   // quoted
+  std::string options;  // "name 'value', ..." or empty
+  // Its options may exist but are not shown to this role (only to a superuser, the mapped
+  // role or, for PUBLIC, the server's owner).
+  bool options_hidden = false;
+};
+
+// A subscription (logical replication), restored as pg_dump restores it: created with
+// connect = false, so disabled, with no slot made on the publisher.
+struct SubscriptionDef {
+  std::string name;
+  std::string comment;
+  Privileges privileges;  // the owner only
+  std::string conninfo;   // may hold a password
+  std::string slot_name;  // empty: NONE
+  std::string publications;          // "p1, \"P 2\"", quoted
+  std::vector<std::string> options;  // the settings that differ from the defaults: "binary = true"
+};
+
+// A table (or sequence) an extension marked as configuration (pg_extension_config_dump): the
+// rows users add to it, those `condition` selects, are theirs, not the extension's; so is a
+// sequence's value.
+struct ExtensionConfigTable {
+  TableRef ref;
+  std::string condition;  // "WHERE ..." or empty
+  bool readable = false;  // this role may SELECT from it
+};
+
+// Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
+struct UncarriedObjects {
+  std::string kind;  // singular, e.g. "aggregate", "large object"
+  int64_t count = 0;
+  std::vector<std::string> examples;  // up to three names, sorted
+};
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_CATALOG_FACTS_H_

@@ -1,0 +1,130 @@
+// Pure functions that turn catalog structs into the SQL text of an archive: DDL for the
+// pre-data and post-data sections and the COPY statements framing each table's data. No
+// connection is needed, so all of it is unit-tested.
+#ifndef PGARK_ENGINE_DDL_SCHEMA_SQL_H_
+#define PGARK_ENGINE_DDL_SCHEMA_SQL_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "engine/catalog/facts.h"
+
+namespace pgark::engine {
+
+// Session settings at the top of every archive, so that `psql` and pgark restore it the same
+// way whatever the target's defaults.
+std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& server);
+
+std::string CreateSchemaSql(absl::string_view schema);
+std::string CreateSequenceSql(const SequenceDef& seq);
+// "TABLE" or "FOREIGN TABLE": how CREATE, COMMENT, DROP and the manifest name the table.
+const char* TableKind(const TableRef& table);
+// " OPTIONS (name 'value', ...)" for generic options in that form, or empty without any.
+std::string OptionsSql(absl::string_view options);
+// CREATE TABLE with columns, defaults, identity, generated columns, NOT NULL and validated
+// CHECK constraints; for a foreign table CREATE FOREIGN TABLE with its server and options; then
+// the columns' settings (foreign options, statistics target, storage, options, compression).
+// Keys, foreign keys and indexes come later (AddConstraintSql, IndexSql), after the data, as
+// pg_dump does.
+std::string CreateTableSql(const TableDef& table);
+// REPLICA IDENTITY NOTHING / FULL / USING INDEX, or empty for the default; after the indexes.
+std::string ReplicaIdentitySql(const TableDef& table);
+// CLUSTER ON the index marked for CLUSTER, or empty; after the indexes.
+std::string ClusterOnSql(const TableDef& table);
+std::string SequenceOwnedBySql(const SequenceDef& seq, const TableRef& table);
+std::string AddConstraintSql(const TableRef& table, const ConstraintDef& constraint);
+std::string IndexSql(const IndexDef& index);
+std::string SetvalSql(const SequenceDef& seq);
+std::string DropTableSql(const TableRef& table);
+
+// An operator's qualified name ("app".~~~), and with its argument types ("app".~~~ (integer,
+// integer)) as ALTER and COMMENT ON OPERATOR take it.
+std::string OperatorName(const SchemaObjectDef& o);
+// "s.f USING am": how ALTER and COMMENT name an operator family or class.
+std::string OperatorFamilyRef(const SchemaObjectDef& o);
+std::string OperatorSignature(const SchemaObjectDef& o);
+
+// CREATE statement (with its comment) of a schema object that is not a table.
+std::string CreateObjectSql(const SchemaObjectDef& object);
+// "REFRESH MATERIALIZED VIEW ...;" for a populated materialized view, else empty.
+std::string RefreshSql(const SchemaObjectDef& matview);
+// "ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID;" statements of a domain, or empty.
+std::string DomainNotValidSql(const SchemaObjectDef& domain);
+// The index statement, with "ON ONLY" turned into "ON" for a partitioned table so that the
+// index is built on every partition too.
+std::string PartitionedIndexSql(const IndexDef& index);
+// CREATE TRIGGER on the relation `schema`.`relation`, its enabled state and its comment.
+std::string TriggerSql(absl::string_view schema, absl::string_view relation,
+                       const TriggerDef& trigger, const CommentMap& comments);
+// A rule on a table or view, with its firing state and comment.
+std::string RuleSql(absl::string_view schema, absl::string_view relation, const RuleDef& rule,
+                    const CommentMap& comments);
+// CREATE STATISTICS, its statistics target when set, and its comment.
+std::string StatisticsSql(const StatisticsDef& statistics);
+std::string RowSecuritySql(const TableDef& table);
+std::string PolicySql(const TableDef& table, const PolicyDef& policy);
+// Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the
+// object has an ACL, REVOKE ALL from PUBLIC and the owner, then its GRANTs in ACL order, which
+// recreates the same ACL. `grant_kind` is the GRANT object keyword (TABLE, SEQUENCE, ...).
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
+                          absl::string_view ref, const Privileges& privileges);
+// The same where ALTER and GRANT name the object differently (an aggregate's signature).
+std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
+                          absl::string_view grant_kind, absl::string_view grant_ref,
+                          const Privileges& privileges);
+// The grants of one column of `table` (qualified): a column has no owner and no default
+// privileges, so only GRANT statements.
+std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
+                                const Privileges& privileges);
+// The post-data member kind of a role's default privileges (with owners, full backups).
+inline constexpr char kDefaultAclKind[] = "DEFAULT ACL";
+// ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
+std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
+
+// The post-data member kind of a publication (full backups).
+inline constexpr char kPublicationKind[] = "PUBLICATION";
+// CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
+std::string PublicationSql(const PublicationDef& publication, bool with_owner);
+
+// The post-data member kind of a subscription (full backups by a superuser).
+inline constexpr char kSubscriptionKind[] = "SUBSCRIPTION";
+// CREATE SUBSCRIPTION with connect = false (disabled, no slot made on the publisher; the
+// settings that differ from the defaults), its comment and, `with_owner`, owner.
+std::string SubscriptionSql(const SubscriptionDef& subscription, bool with_owner);
+
+// The post-data member kind of an extension's configuration sequence's value (full backups).
+inline constexpr char kExtensionSequenceSetKind[] = "EXTENSION SEQUENCE SET";
+
+// The post-data member kind of a foreign server's user mapping (full backups; its options
+// may hold a password, as pg_dump's do).
+inline constexpr char kUserMappingKind[] = "USER MAPPING";
+std::string UserMappingSql(const UserMappingDef& mapping);
+
+// The post-data member kind of an event trigger (full backups; the very last members, so
+// that none fires during a restore).
+inline constexpr char kEventTriggerKind[] = "EVENT TRIGGER";
+// CREATE EVENT TRIGGER, its firing state, comment and, `with_owner`, owner.
+std::string EventTriggerSql(const EventTriggerDef& trigger, bool with_owner);
+
+// "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
+std::string CommentSql(absl::string_view what, absl::string_view comment);
+// The comment of (catalog, oid, column) from `comments`, or empty.
+std::string CommentOf(const CommentMap& comments, uint32_t classid, uint32_t oid, int column = 0);
+
+// True for constraints that go inline in CREATE TABLE (validated CHECKs).
+bool IsInlineConstraint(const ConstraintDef& constraint);
+
+// "COPY "s"."t" ("a", "b") FROM stdin;\n" — the line that opens a data member.
+std::string CopyFromStdinLine(const TableDef& table);
+// The COPY statement the dump runs: "COPY "s"."t" ("a", "b") TO STDOUT"; for an extension's
+// configuration table "COPY (SELECT ... FROM ONLY "s"."t" WHERE ...) TO STDOUT".
+std::string CopyToStdoutSql(const TableDef& table);
+// The COPY of the rows in heap pages [first_page, end_page) (end_page 0: to the end), in page
+// order; a TID range scan from PostgreSQL 14 on.
+std::string CopyPagesToStdoutSql(const TableDef& table, uint64_t first_page, uint64_t end_page);
+// The end-of-data marker that closes a data member.
+inline constexpr char kCopyTrailer[] = "\\.\n";
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_DDL_SCHEMA_SQL_H_

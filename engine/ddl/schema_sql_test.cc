@@ -1,0 +1,140 @@
+#include "engine/ddl/schema_sql.h"
+
+#include "engine/catalog/facts.h"
+
+#include "engine/ddl/sql_text.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace pgark::engine {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(SqlTextTest, QuotesIdentifiersAndLiterals) {
+  EXPECT_EQ(QuoteIdent("books"), "\"books\"");
+  EXPECT_EQ(QuoteIdent("we\"ird"), "\"we\"\"ird\"");
+  EXPECT_EQ(QualifiedName("My Schema", "t"), "\"My Schema\".\"t\"");
+  EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
+  EXPECT_EQ(QuoteLiteral("back\\slash"), "'back\\slash'");  // standard_conforming_strings
+  EXPECT_EQ(QuoteIdentList({"a", "B c"}), "\"a\", \"B c\"");
+}
+
+TableDef Sample() {
+  TableDef t;
+  t.ref = {1, "public", "Books \"X\"", 'r', 0};
+  t.columns = {
+      {.attnum = 1, .name = "id", .type = "bigint", .not_null = true, .identity = 'a'},
+      {.attnum = 2, .name = "title", .type = "text", .not_null = true,
+       .default_expr = "'untitled'::text", .collation = "\"C\""},
+      {.attnum = 3, .name = "upper_title", .type = "text", .default_expr = "upper(title)",
+       .generated = 's'},
+  };
+  t.constraints = {{.name = "books_pkey", .type = 'p', .definition = "PRIMARY KEY (id)"},
+                   {.name = "title_len", .type = 'c', .definition = "CHECK ((length(title) > 0))"},
+                   {.name = "later", .type = 'c', .definition = "CHECK ((id > 0)) NOT VALID",
+                    .validated = false}};
+  t.comments[{kPgClass, 1, 0}] = "it's a table";
+  t.comments[{kPgClass, 1, 2}] = "the title";
+  SequenceDef s;
+  s.schema = "public";
+  s.name = "books_id_seq";
+  s.type = "bigint";
+  s.max = 9223372036854775807;
+  s.owned_by_column = "id";
+  s.identity = true;
+  s.last_value = 42;
+  s.is_called = true;
+  t.sequences.push_back(s);
+  return t;
+}
+
+TEST(SchemaSqlTest, CreateTableCarriesColumnsAndInlineChecks) {
+  std::string sql = CreateTableSql(Sample());
+  EXPECT_THAT(sql, HasSubstr("CREATE TABLE \"public\".\"Books \"\"X\"\"\" ("));
+  EXPECT_THAT(sql, HasSubstr("\"id\" bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
+                             "\"public\".\"books_id_seq\" START WITH 1"));
+  EXPECT_THAT(sql, HasSubstr("\"title\" text COLLATE \"C\" DEFAULT 'untitled'::text NOT NULL"));
+  EXPECT_THAT(sql, HasSubstr("\"upper_title\" text GENERATED ALWAYS AS (upper(title)) STORED"));
+  EXPECT_THAT(sql, HasSubstr("CONSTRAINT \"title_len\" CHECK ((length(title) > 0))"));
+  EXPECT_THAT(sql, Not(HasSubstr("NOT VALID")));  // goes after the data
+  EXPECT_THAT(sql, Not(HasSubstr("PRIMARY KEY")));
+  EXPECT_THAT(sql, HasSubstr("COMMENT ON TABLE \"public\".\"Books \"\"X\"\"\" IS 'it''s a table';"));
+  EXPECT_THAT(sql, HasSubstr("COMMENT ON COLUMN \"public\".\"Books \"\"X\"\"\".\"title\" IS 'the title';"));
+}
+
+TEST(SchemaSqlTest, PartitionsAndInheritance) {
+  TableDef p = Sample();
+  p.partition_of = "app.parent";
+  p.partition_bound = "FOR VALUES IN (1)";
+  std::string sql = CreateTableSql(p);
+  EXPECT_THAT(sql, HasSubstr("PARTITION OF app.parent (\n    CONSTRAINT \"title_len\""));
+  EXPECT_THAT(sql, HasSubstr("\nFOR VALUES IN (1);"));
+  EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  TableDef child = Sample();
+  child.columns[0].local = false;
+  child.inherits = {"app.a", "app.b"};
+  sql = CreateTableSql(child);
+  EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  EXPECT_THAT(sql, HasSubstr("\nINHERITS (app.a, app.b);"));
+}
+
+TEST(SchemaSqlTest, OtherObjects) {
+  SchemaObjectDef e{.kind = "TYPE", .schema = "app", .name = "mood", .comment = "feel",
+                    .definition = "ENUM", .items = {"sad", "it's"}};
+  EXPECT_EQ(CreateObjectSql(e),
+            "CREATE TYPE \"app\".\"mood\" AS ENUM (\n    'sad',\n    'it''s'\n);\n\n"
+            "COMMENT ON TYPE \"app\".\"mood\" IS 'feel';\n\n");
+  SchemaObjectDef f{.kind = "FUNCTION", .schema = "app", .name = "f", .identity = "integer",
+                    .definition = "CREATE OR REPLACE FUNCTION app.f(i integer)\n AS $$x$$\n"};
+  EXPECT_EQ(CreateObjectSql(f), "CREATE FUNCTION app.f(i integer)\n AS $$x$$;\n\n");
+  SchemaObjectDef m{.kind = "MATERIALIZED VIEW", .schema = "s", .name = "m",
+                    .definition = " SELECT 1;", .populated = false};
+  EXPECT_EQ(CreateObjectSql(m),
+            "CREATE MATERIALIZED VIEW \"s\".\"m\" AS\n SELECT 1\n  WITH NO DATA;\n\n");
+  EXPECT_EQ(RefreshSql(m), "");
+  EXPECT_EQ(PartitionedIndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
+            "CREATE INDEX i ON s.t USING btree (v);\n\n");
+}
+
+TEST(SchemaSqlTest, CopyLinesLeaveOutGeneratedColumns) {
+  TableDef t = Sample();
+  EXPECT_EQ(CopyFromStdinLine(t), "COPY \"public\".\"Books \"\"X\"\"\" (\"id\", \"title\") FROM stdin;\n");
+  EXPECT_EQ(CopyToStdoutSql(t), "COPY \"public\".\"Books \"\"X\"\"\" (\"id\", \"title\") TO STDOUT");
+  t.columns.clear();
+  EXPECT_EQ(CopyToStdoutSql(t), "COPY \"public\".\"Books \"\"X\"\"\" TO STDOUT");
+}
+
+TEST(SchemaSqlTest, PostDataStatements) {
+  TableDef t = Sample();
+  EXPECT_EQ(AddConstraintSql(t.ref, t.constraints[0]),
+            "ALTER TABLE ONLY \"public\".\"Books \"\"X\"\"\" ADD CONSTRAINT \"books_pkey\" "
+            "PRIMARY KEY (id);\n\n");
+  EXPECT_EQ(SetvalSql(t.sequences[0]),
+            "SELECT pg_catalog.setval('\"public\".\"books_id_seq\"', 42, true);\n\n");
+  EXPECT_TRUE(IsInlineConstraint(t.constraints[1]));
+  EXPECT_FALSE(IsInlineConstraint(t.constraints[2]));
+}
+
+}  // namespace
+}  // namespace pgark::engine
+
+namespace pgark::engine {
+namespace {
+
+TEST(ParseQualifiedNameTest, FollowsPostgresRules) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ParseQualifiedName("books"), V{"books"});
+  EXPECT_EQ(ParseQualifiedName("Public.Books"), (V{"public", "books"}));
+  EXPECT_EQ(ParseQualifiedName("\"Odd Schema\".\"Mixed.Case \"\"T\"\"\""),
+            (V{"Odd Schema", "Mixed.Case \"T\""}));
+  EXPECT_EQ(ParseQualifiedName(" s . \"T\" "), (V{"s", "T"}));
+  EXPECT_EQ(ParseQualifiedName("ünï"), V{"ünï"});
+  for (const char* bad : {"", ".", "a.", ".a", "\"open", "\"\"", "a b", "x\"; DROP TABLE t; --"}) {
+    EXPECT_FALSE(ParseQualifiedName(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace pgark::engine

@@ -1,0 +1,49 @@
+// `PgResult` owns a PGresult and offers typed accessors. Move-only.
+#ifndef PGARK_ENGINE_PG_PG_RESULT_H_
+#define PGARK_ENGINE_PG_PG_RESULT_H_
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace pgark::engine {
+
+class PgResult {
+ public:
+  PgResult() = default;
+  explicit PgResult(PGresult* result) : result_(result, &PQclear) {}
+
+  const PGresult* get() const { return result_.get(); }
+  int rows() const { return PQntuples(result_.get()); }
+  bool IsNull(int row, int col) const { return PQgetisnull(result_.get(), row, col) != 0; }
+  absl::string_view Text(int row, int col) const {
+    return absl::string_view(PQgetvalue(result_.get(), row, col),
+                             static_cast<size_t>(PQgetlength(result_.get(), row, col)));
+  }
+  std::string String(int row, int col) const { return std::string(Text(row, col)); }
+  int64_t Int(int row, int col) const {
+    return std::strtoll(PQgetvalue(result_.get(), row, col), nullptr, 10);
+  }
+  bool Bool(int row, int col) const { return Text(row, col) == "t"; }
+  // First byte of a "char" column, or 0 when empty (attidentity, relkind, contype, ...).
+  char Char(int row, int col) const {
+    absl::string_view t = Text(row, col);
+    return t.empty() ? 0 : t[0];
+  }
+  // Rows affected by an INSERT/UPDATE/DELETE/COPY ("COPY 42" -> 42).
+  int64_t AffectedRows() const {
+    return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10);
+  }
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> result_{nullptr, &PQclear};
+};
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_PG_PG_RESULT_H_

@@ -1,0 +1,47 @@
+// `PlanArchive` decides what an archive holds and in which order: the pre-data objects sorted
+// by their pg_depend dependencies (kinds in a fixed order where dependencies leave a choice),
+// then one data member per table with storage (parents before the tables that reference them),
+// then post-data: keys, indexes and statistics objects, foreign keys, triggers and rules, row
+// level security, materialized view contents and sequence values, so that nothing fires or is
+// checked twice during the load. Pure: no connection needed.
+#ifndef PGARK_ENGINE_PLAN_DUMP_PLAN_H_
+#define PGARK_ENGINE_PLAN_DUMP_PLAN_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/catalog/facts.h"
+#include "engine/plan/ordering.h"
+#include "engine/options.h"
+
+namespace pgark::engine {
+
+struct PlannedMember {
+  std::string section;   // "pre-data", "data", "post-data"
+  std::string kind;      // as in the manifest
+  std::string schema;
+  std::string name;
+  std::string table;     // the owning object's name: a table's, or the object's own
+  std::string identity;  // FUNCTION / PROCEDURE argument types
+  std::string sql;       // SQL members
+  const TableDef* data = nullptr;  // TABLE DATA members: the table to copy
+};
+
+struct PlanOptions {
+  Content content = Content::kSchemaAndData;
+  // Owners and privileges as post-data "ACL" members (restored with a warning when a role
+  // is missing in the target).
+  bool with_owners = false;
+};
+
+// REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
+// point into `tables`.
+std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
+                                       const std::vector<SchemaObjectDef>& objects,
+                                       const std::vector<std::pair<ObjectId, ObjectId>>& deps,
+                                       const PlanOptions& options);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_PLAN_DUMP_PLAN_H_

@@ -1,0 +1,31 @@
+// The audit log: one JSON line per operation, appended to `audit.log` (mode 0600) in the
+// backup directory, from the CLI and the MCP server alike, refused operations included. It
+// records what was asked and how it ended, never connection strings or passwords.
+#ifndef PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_
+#define PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace pgark::engine {
+
+inline constexpr char kAuditLogName[] = "audit.log";
+
+struct AuditEntry {
+  std::string operation;       // "backup full", "db_restore_table", ...
+  std::string via;             // "cli" or "mcp"
+  std::string arguments_json;  // a JSON object of the arguments, secrets already removed
+  absl::Status outcome;
+  int64_t duration_ms = 0;
+};
+
+// Appends `entry` with the current time. Best effort by design: when the backup directory
+// does not exist (or is the reason the operation failed) nothing is written, and the returned
+// status is only for tests; an audit failure never changes an operation's result.
+absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_

@@ -1,0 +1,130 @@
+#include "engine/repository/backup_files.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "formats/archive_layout.h"
+#include "formats/file_io.h"
+#include "formats/memory_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path, uint64_t max_bytes) {
+  PGARK_ASSIGN_OR_RETURN(uint64_t size, formats::FileSize(path));
+  if (size > max_bytes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", path, "\" is ", size, " bytes, more than the ", max_bytes, " allowed"));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSource> source,
+                         formats::FileSource::Open(path));
+  formats::StringSink sink;
+  PGARK_RETURN_IF_ERROR(formats::Pump(*source, sink));
+  return sink.data();
+}
+
+absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
+                                        const std::string& backup_file,
+                                        std::shared_ptr<const formats::EncryptionKey> key) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
+  PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
+  LoadedBackup b;
+  b.archive_path = formats::JoinPath(backup_dir, backup_file);
+  b.manifest_path = formats::JoinPath(backup_dir, manifest_name);
+  absl::StatusOr<uint64_t> size = formats::FileSize(b.archive_path);
+  if (absl::IsNotFound(size.status())) {
+    return absl::NotFoundError(absl::StrCat("backup \"", backup_file, "\" not found in \"",
+                                            backup_dir, "\" (run `pgark list` to see backups)"));
+  }
+  PGARK_RETURN_IF_ERROR(size.status());
+  absl::StatusOr<std::string> json = ReadSmallFile(b.manifest_path, 256u << 20);
+  if (absl::IsNotFound(json.status())) {
+    return absl::DataLossError(
+        absl::StrCat("backup \"", backup_file, "\" has no manifest \"", manifest_name,
+                     "\": it is incomplete or not a pgark backup"));
+  }
+  PGARK_RETURN_IF_ERROR(json.status());
+  absl::StatusOr<formats::Manifest> manifest = formats::DecodeManifest(*json);
+  if (!manifest.ok()) {
+    return Annotate(manifest.status(), absl::StrCat("backup \"", backup_file, "\""));
+  }
+  if (manifest->backup_file != backup_file) {
+    return absl::DataLossError(absl::StrCat("manifest \"", manifest_name, "\" describes \"",
+                                            manifest->backup_file, "\", not \"", backup_file,
+                                            "\""));
+  }
+  b.manifest = *std::move(manifest);
+  b.read = {b.manifest.compressed, std::move(key)};
+  return b;
+}
+
+absl::Status RequireKey(const LoadedBackup& backup) {
+  if (backup.manifest.encrypted() && backup.read.key == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", backup.manifest.backup_file, "\" is encrypted (key id ",
+        backup.manifest.key_id, "); set BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_dir,
+                                                    LoadedBackup backup) {
+  std::vector<LoadedBackup> chain;
+  const std::vector<std::string> deps = backup.manifest.dependencies;
+  for (size_t i = 0; i < deps.size(); ++i) {
+    absl::StatusOr<LoadedBackup> link = LoadBackup(backup_dir, deps[i], backup.read.key);
+    if (!link.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "backup \"", backup.manifest.backup_file, "\" needs \"", deps[i],
+          "\", which is not usable: ", link.status().message()));
+    }
+    // Each link must itself depend on exactly the links before it.
+    const std::vector<std::string> expected(deps.begin(), deps.begin() + static_cast<long>(i));
+    if (link->manifest.dependencies != expected ||
+        (i == 0 && link->manifest.type != "full") ||
+        link->manifest.database != backup.manifest.database) {
+      return absl::DataLossError(absl::StrCat("backup \"", deps[i], "\" is not the base that \"",
+                                              backup.manifest.backup_file,
+                                              "\" was made from"));
+    }
+    chain.push_back(*std::move(link));
+  }
+  chain.push_back(std::move(backup));
+  return chain;
+}
+
+absl::StatusOr<std::string> CheckFileName(const std::string& backup_file) {
+  PGARK_ASSIGN_OR_RETURN(std::string manifest, formats::ManifestFileName(backup_file));
+  return absl::StrCat(absl::StripSuffix(manifest, "-manifest.json"), "-check.json");
+}
+
+absl::Status RecordCheck(const std::string& backup_dir, const std::string& backup_file,
+                         bool valid) {
+  PGARK_ASSIGN_OR_RETURN(std::string name, CheckFileName(backup_file));
+  nlohmann::json j = {{"backupFile", backup_file},
+                      {"checkedAt", formats::IsoTimestamp(absl::Now())},
+                      {"valid", valid}};
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
+                         formats::FileSink::Open(formats::JoinPath(backup_dir, name),
+                                                 /*replace=*/true));
+  PGARK_RETURN_IF_ERROR(sink->Append(j.dump() + "\n"));
+  return sink->Close();
+}
+
+std::optional<CheckRecord> ReadCheckRecord(const std::string& backup_dir,
+                                           const std::string& backup_file) {
+  absl::StatusOr<std::string> name = CheckFileName(backup_file);
+  if (!name.ok()) return std::nullopt;
+  absl::StatusOr<std::string> text = ReadSmallFile(formats::JoinPath(backup_dir, *name), 4096);
+  if (!text.ok()) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.value("checkedAt", nlohmann::json()).is_string() ||
+      !j.value("valid", nlohmann::json()).is_boolean()) {
+    return std::nullopt;
+  }
+  return CheckRecord{j["checkedAt"].get<std::string>(), j["valid"].get<bool>()};
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,61 @@
+// Locating a backup in the backup directory: validating the file name a user or agent gave,
+// and loading its manifest. Shared by restore and validate.
+#ifndef PGARK_ENGINE_REPOSITORY_BACKUP_FILES_H_
+#define PGARK_ENGINE_REPOSITORY_BACKUP_FILES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "formats/archive_writer.h"
+#include "formats/manifest.h"
+
+namespace pgark::engine {
+
+struct LoadedBackup {
+  std::string archive_path;
+  std::string manifest_path;
+  formats::Manifest manifest;
+  formats::ArchiveReadOptions read;  // how to read its members (compression, key)
+};
+
+// kInvalidArgument for a name that is not a plain backup file name; kNotFound if the archive
+// does not exist; kDataLoss if its manifest is missing ("incomplete or not a pgark backup"),
+// unreadable as JSON, or describes another file; kUnimplemented for a newer format. `key` is
+// kept for reading an encrypted archive (it is not checked here).
+absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
+                                        const std::string& backup_file,
+                                        std::shared_ptr<const formats::EncryptionKey> key = nullptr);
+
+// kFailedPrecondition if `backup` is encrypted and no key was given.
+absl::Status RequireKey(const LoadedBackup& backup);
+
+// The chain an incremental backup needs: its dependencies (oldest, the full base, first) and
+// then `backup` itself; for a full or table backup, just `backup`. kDataLoss if a link is
+// missing, incomplete, or does not belong to this chain (e.g. a base replaced by another file
+// of the same name).
+absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_dir,
+                                                    LoadedBackup backup);
+
+// "Valid at last check": the outcome of the last `validate`, kept beside the backup in
+// "<backup id>-check.json".
+struct CheckRecord {
+  std::string checked_at;  // ISO 8601
+  bool valid = false;
+};
+absl::Status RecordCheck(const std::string& backup_dir, const std::string& backup_file,
+                         bool valid);
+// nullopt when the backup was never validated (or the record is unreadable).
+std::optional<CheckRecord> ReadCheckRecord(const std::string& backup_dir,
+                                           const std::string& backup_file);
+// "<backup id>-check.json" for an archive name.
+absl::StatusOr<std::string> CheckFileName(const std::string& backup_file);
+
+// Reads a whole small file (a manifest) into memory. kNotFound if missing; kFailedPrecondition
+// past `max_bytes`.
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path, uint64_t max_bytes);
+
+}  // namespace pgark::engine
+
+#endif  // PGARK_ENGINE_REPOSITORY_BACKUP_FILES_H_

@@ -1,0 +1,252 @@
+#include "engine/repository/repository.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "engine/repository/backup_files.h"
+#include "formats/archive_layout.h"
+#include "formats/archive_writer.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+absl::StatusOr<std::vector<std::string>> ArchiveNames(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return formats::ErrnoStatus("open backup directory", dir, errno);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (formats::IsArchiveFileName(n)) names.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
+                                                    const ListOptions& options) {
+  if (!options.type.empty() && options.type != "full" && options.type != "table" &&
+      options.type != "incremental") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup type \"", options.type, "\" is not one of full, table, incremental"));
+  }
+  if (options.sort_by != "date" && options.sort_by != "size") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sort order \"", options.sort_by, "\" is not one of date, size"));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> names, ArchiveNames(backup_dir));
+  std::vector<BackupInfo> out;
+  for (const std::string& name : names) {
+    BackupInfo info;
+    info.filename = name;
+    absl::StatusOr<LoadedBackup> b = LoadBackup(backup_dir, name);
+    if (b.ok()) {
+      const formats::Manifest& m = b->manifest;
+      info.type = m.type;
+      info.size_bytes = m.size;
+      info.created = m.timestamp;
+      info.tables = static_cast<int>(m.tables.size());
+      info.record_count = m.total_record_count;
+      info.compressed = m.compressed;
+      info.encrypted = m.encrypted();
+      info.dependencies = m.dependencies;
+      info.base_backup = m.base_backup;
+      if (std::optional<CheckRecord> check = ReadCheckRecord(backup_dir, name)) {
+        info.valid_at_last_check = check->valid;
+        info.last_checked = check->checked_at;
+      }
+    } else {
+      struct stat st;
+      if (::stat(formats::JoinPath(backup_dir, name).c_str(), &st) != 0) continue;
+      info.type = "incomplete";
+      info.size_bytes = static_cast<uint64_t>(st.st_size);
+      info.created = formats::IsoTimestamp(absl::FromTimeT(st.st_mtime));
+    }
+    if (!options.type.empty() && info.type != options.type) continue;
+    out.push_back(std::move(info));
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const BackupInfo& a, const BackupInfo& b) {
+    return options.sort_by == "size" ? a.size_bytes > b.size_bytes : a.created > b.created;
+  });
+  if (options.offset < 0 || options.limit < 0) {
+    return absl::InvalidArgumentError("limit and offset must not be negative");
+  }
+  out.erase(out.begin(), out.begin() + std::min<long>(options.offset, static_cast<long>(out.size())));
+  if (options.limit > 0 && out.size() > static_cast<size_t>(options.limit)) {
+    out.resize(static_cast<size_t>(options.limit));
+  }
+  return out;
+}
+
+absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
+                                          const std::string& backup_file, bool cascade) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
+  PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
+  const std::string archive = formats::JoinPath(backup_dir, backup_file);
+  absl::StatusOr<uint64_t> size = formats::FileSize(archive);
+  if (absl::IsNotFound(size.status())) {
+    return absl::NotFoundError(absl::StrCat("backup \"", backup_file, "\" not found in \"",
+                                            backup_dir, "\" (run `pgark list` to see backups)"));
+  }
+  PGARK_RETURN_IF_ERROR(size.status());
+  PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
+  DeleteResult result{backup_file, {}, 0};
+  for (const BackupInfo& other : all) {
+    if (std::find(other.dependencies.begin(), other.dependencies.end(), backup_file) ==
+        other.dependencies.end()) {
+      continue;
+    }
+    if (!cascade) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "backup \"", backup_file, "\" is needed by \"", other.filename,
+          "\"; delete that first, or delete with --cascade"));
+    }
+    // A deeper cascade may already have taken this one.
+    if (!formats::FileSize(formats::JoinPath(backup_dir, other.filename)).ok()) continue;
+    PGARK_ASSIGN_OR_RETURN(DeleteResult dependent, DeleteBackup(backup_dir, other.filename, true));
+    result.deleted_files.insert(result.deleted_files.end(), dependent.deleted_files.begin(),
+                                dependent.deleted_files.end());
+    result.freed_bytes += dependent.freed_bytes;
+  }
+  result.freed_bytes += *size;
+  result.deleted_files.push_back(backup_file);
+  const std::string manifest = formats::JoinPath(backup_dir, manifest_name);
+  absl::StatusOr<uint64_t> manifest_size = formats::FileSize(manifest);
+  // The manifest goes first: without it the archive is merely incomplete, never half-valid.
+  if (manifest_size.ok()) {
+    if (::unlink(manifest.c_str()) != 0) return formats::ErrnoStatus("delete", manifest, errno);
+    result.freed_bytes += *manifest_size;
+  }
+  if (::unlink(archive.c_str()) != 0) return formats::ErrnoStatus("delete", archive, errno);
+  if (absl::StatusOr<std::string> check = CheckFileName(backup_file); check.ok()) {
+    ::unlink(formats::JoinPath(backup_dir, *check).c_str());
+  }
+  return result;
+}
+
+absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const std::string& file,
+                                          std::shared_ptr<const formats::EncryptionKey> key,
+                                          std::string output) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(file));
+  if (!absl::EndsWith(file, formats::kEncryptedSuffix)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", file, "\" is not an encrypted file (its name does not end in .enc)"));
+  }
+  if (key == nullptr) {
+    return absl::FailedPreconditionError(
+        "decrypt needs the key: set BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE");
+  }
+  if (output.empty()) {
+    output = std::string(absl::StripSuffix(file, formats::kEncryptedSuffix));
+    if (formats::IsArchiveFileName(output)) output = "decrypted-" + output;
+  }
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(output));
+  const std::string path = formats::JoinPath(backup_dir, file);
+  absl::StatusOr<std::unique_ptr<formats::Source>> source =
+      formats::OpenArchiveRange(path, key, 0, formats::FileSource::kToEnd);
+  if (absl::IsNotFound(source.status())) {
+    return absl::NotFoundError(absl::StrCat("\"", file, "\" not found in \"", backup_dir, "\""));
+  }
+  PGARK_RETURN_IF_ERROR(source.status());
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
+                         formats::FileSink::Open(formats::JoinPath(backup_dir, output)));
+  PGARK_ASSIGN_OR_RETURN(uint64_t bytes, formats::Pump(**source, *sink));
+  // Only now, with every chunk authenticated, does the output appear.
+  PGARK_RETURN_IF_ERROR(sink->Close());
+  return DecryptResult{output, bytes};
+}
+
+absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
+                                         const PruneOptions& options) {
+  if (options.retention_days < 0 || options.keep_daily < 0 || options.keep_weekly < 0 ||
+      options.keep_monthly < 0) {
+    return absl::InvalidArgumentError("retention settings must not be negative");
+  }
+  absl::Time now = absl::Now();
+  std::string error;
+  if (!options.now.empty() && !absl::ParseTime(absl::RFC3339_full, options.now, &now, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad time \"", options.now, "\": ", error));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
+  std::vector<BackupInfo> backups;  // complete ones, newest first (ListBackups' order)
+  std::map<std::string, absl::Time> created;
+  for (BackupInfo& b : all) {
+    absl::Time t;
+    if (b.type == "incomplete" || !absl::ParseTime(absl::RFC3339_full, b.created, &t, &error)) {
+      continue;
+    }
+    created[b.filename] = t;
+    backups.push_back(std::move(b));
+  }
+  std::set<std::string> keep;
+  for (const BackupInfo& b : backups) {
+    if (b.type == "full") {
+      keep.insert(b.filename);  // the newest full backup, whatever its age
+      break;
+    }
+  }
+  for (const BackupInfo& b : backups) {
+    if (options.retention_days > 0 &&
+        now - created[b.filename] < absl::Hours(24) * options.retention_days) {
+      keep.insert(b.filename);
+    }
+  }
+  // Grandfather-father-son: the newest backup of each of the last N periods.
+  auto keep_periods = [&](int count, const char* format) {
+    std::set<std::string> periods;
+    for (const BackupInfo& b : backups) {
+      if (static_cast<int>(periods.size()) >= count) break;
+      std::string period = absl::FormatTime(format, created[b.filename], absl::UTCTimeZone());
+      if (periods.insert(period).second) keep.insert(b.filename);
+    }
+  };
+  keep_periods(options.keep_daily, "%Y-%m-%d");
+  keep_periods(options.keep_weekly, "%G-W%V");
+  keep_periods(options.keep_monthly, "%Y-%m");
+  // Never orphan a kept backup: keep its whole dependency chain.
+  std::map<std::string, const BackupInfo*> by_name;
+  for (const BackupInfo& b : backups) by_name[b.filename] = &b;
+  std::vector<std::string> work(keep.begin(), keep.end());
+  while (!work.empty()) {
+    std::string name = work.back();
+    work.pop_back();
+    auto it = by_name.find(name);
+    if (it == by_name.end()) continue;
+    for (const std::string& dep : it->second->dependencies) {
+      if (keep.insert(dep).second) work.push_back(dep);
+    }
+  }
+  PruneResult result;
+  // Newest first: a dependent is newer than its base, so it always goes first.
+  for (auto it = backups.begin(); it != backups.end(); ++it) {
+    if (keep.count(it->filename)) {
+      result.kept.push_back(it->filename);
+      continue;
+    }
+    if (options.dry_run) {
+      result.deleted.push_back(it->filename);
+      result.freed_bytes += it->size_bytes;
+      continue;
+    }
+    PGARK_ASSIGN_OR_RETURN(DeleteResult d, DeleteBackup(backup_dir, it->filename));
+    result.deleted.push_back(d.deleted_file);
+    result.freed_bytes += d.freed_bytes;
+  }
+  return result;
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,141 @@
+#include "engine/repository/scheduler.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/repository/audit_log.h"
+#include "engine/dump/dumper.h"
+#include "engine/repository/verifier.h"
+#include "formats/archive_layout.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+class StopListener : public ProgressListener {
+ public:
+  explicit StopListener(const std::atomic<bool>& stop) : stop_(stop) {}
+  bool Cancelled() override { return stop_.load(); }
+
+ private:
+  const std::atomic<bool>& stop_;
+};
+
+// Holds an exclusive lock on "<dir>/.schedule.lock" for the scheduler's lifetime.
+class DirectoryLock {
+ public:
+  static absl::StatusOr<std::unique_ptr<DirectoryLock>> Acquire(const std::string& dir) {
+    const std::string path = formats::JoinPath(dir, ".schedule.lock");
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return formats::ErrnoStatus("open", path, errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "another pgark schedule is already running on \"", dir, "\""));
+    }
+    return std::unique_ptr<DirectoryLock>(new DirectoryLock(fd));
+  }
+  ~DirectoryLock() { ::close(fd_); }
+
+ private:
+  explicit DirectoryLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+std::string Describe(const absl::Status& s) { return std::string(s.message()); }
+
+// One scheduled backup, then its validation and a prune. Errors are logged, not returned:
+// the schedule goes on.
+void RunOnce(const ConnectOptions& connect, const ScheduleOptions& options, BackupType type,
+             const std::atomic<bool>& stop, const ScheduleLog& log) {
+  StopListener listener(stop);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<BackupResult> r = Backup(connect, options.backup, type, &listener);
+  if (type == BackupType::kIncremental && absl::IsFailedPrecondition(r.status()) &&
+      !stop.load()) {
+    log(absl::StrCat("incremental backup not possible (", Describe(r.status()),
+                     "); taking a full backup instead"));
+    type = BackupType::kFull;
+    r = Backup(connect, options.backup, type, &listener);
+  }
+  const char* kind = type == BackupType::kFull ? "full" : "incremental";
+  (void)AppendAudit(options.backup.backup_dir,
+                    {absl::StrCat("backup ", kind), "schedule",
+                     r.ok() ? absl::StrCat("{\"backupFile\":\"", r->manifest.backup_file, "\"}")
+                            : "{}",
+                     r.status(), absl::ToInt64Milliseconds(absl::Now() - start)});
+  if (!r.ok()) {
+    log(absl::StrCat(kind, " backup failed: ", Describe(r.status())));
+    return;
+  }
+  const formats::Manifest& m = r->manifest;
+  std::string line = absl::StrCat(kind, " backup ", m.backup_file, ": ", m.tables.size(),
+                                   " tables, ", m.total_record_count, " rows, ", m.size,
+                                   " bytes in ", r->duration_ms, " ms");
+  absl::StatusOr<ValidationReport> v = ValidateBackup(
+      options.backup.backup_dir, m.backup_file, {.key = options.backup.read_key});
+  if (!v.ok()) {
+    absl::StrAppend(&line, "; validation could not run: ", Describe(v.status()));
+  } else if (v->valid) {
+    absl::StrAppend(&line, "; valid");
+  } else {
+    absl::StrAppend(&line, "; INVALID: ", v->errors.front());
+  }
+  absl::StatusOr<PruneResult> p = PruneBackups(options.backup.backup_dir, options.prune);
+  if (!p.ok()) {
+    absl::StrAppend(&line, "; prune failed: ", Describe(p.status()));
+  } else {
+    absl::StrAppend(&line, "; pruned ", p->deleted.size());
+  }
+  log(line);
+}
+
+}  // namespace
+
+absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& options,
+                         const std::atomic<bool>& stop, const ScheduleLog& log) {
+  if (!options.full && !options.incremental) {
+    return absl::InvalidArgumentError("no schedule: set BACKUP_SCHEDULE_FULL and/or "
+                                      "BACKUP_SCHEDULE_INCREMENTAL");
+  }
+  PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryLock> lock,
+                         DirectoryLock::Acquire(options.backup.backup_dir));
+  auto next_of = [&](const std::optional<CronSchedule>& s, absl::Time after) {
+    return s ? s->Next(after, options.zone) : absl::InfiniteFuture();
+  };
+  absl::Time now = absl::Now();
+  absl::Time next_full = next_of(options.full, now);
+  absl::Time next_incremental = next_of(options.incremental, now);
+  log(absl::StrCat("scheduling", options.full ? absl::StrCat(" full \"", options.full->expression(), "\"") : "",
+                   options.incremental
+                       ? absl::StrCat(" incremental \"", options.incremental->expression(), "\"")
+                       : "",
+                   "; next at ", absl::FormatTime("%Y-%m-%d %H:%M %Z", std::min(next_full, next_incremental), options.zone)));
+  while (!stop.load()) {
+    const absl::Time due = std::min(next_full, next_incremental);
+    now = absl::Now();
+    if (now < due) {
+      // Short sleeps: a stop request is noticed within a quarter of a second.
+      absl::SleepFor(std::min(due - now, absl::Milliseconds(250)));
+      continue;
+    }
+    // When both are due, the full backup wins and the incremental waits for its next slot.
+    const BackupType type = due == next_full ? BackupType::kFull : BackupType::kIncremental;
+    RunOnce(connect, options, type, stop, log);
+    now = absl::Now();
+    next_full = next_of(options.full, std::max(now, next_full));
+    next_incremental = next_of(options.incremental, std::max(now, next_incremental));
+  }
+  log("stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,117 @@
+#include "engine/repository/verifier.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/repository/backup_files.h"
+#include "engine/pg/pg_connection.h"
+#include "engine/ddl/schema_sql.h"
+#include "formats/archive_layout.h"
+#include "formats/archive_verify.h"
+#include "formats/archive_writer.h"
+#include "formats/byte_counter.h"
+#include "formats/file_io.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+// Every integrity check of one archive; findings are appended to `errors`, prefixed with
+// `prefix` (used for the links of a chain).
+absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
+                      std::vector<std::string>& errors) {
+  const formats::Manifest& m = b.manifest;
+  // One pass: every member inflated and digest-checked, the data members' COPY framing
+  // (header of the recorded length, "\." at the end) checked on the way.
+  formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
+  verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
+    if (e.section != "data" || e.kind != "TABLE DATA") return nullptr;
+    return std::make_unique<formats::TrimSink>(e.copy_header_bytes, kCopyTrailer);
+  };
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> found,
+                         formats::CheckArchive(b.archive_path, m, verify));
+  if (m.members.empty() || m.members.front().kind != "HEADER") {
+    found.push_back("the archive does not start with a pgark header");
+  }
+  // Sections in order: pre-data, then data, then post-data.
+  auto rank = [](const std::string& section) {
+    return section == "pre-data" ? 0 : section == "data" ? 1 : 2;
+  };
+  for (size_t i = 1; i < m.members.size(); ++i) {
+    if (rank(m.members[i].section) < rank(m.members[i - 1].section)) {
+      found.push_back(absl::StrCat(formats::DescribeMember(m.members[i]), " (", m.members[i].section,
+                                   ") comes after ", m.members[i - 1].section,
+                                   ": the sections are out of order"));
+      break;
+    }
+  }
+  for (std::string& f : found) errors.push_back(prefix + f);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
+                                                const std::string& backup_file,
+                                                const ValidateOptions& options) {
+  ValidationReport report;
+  report.backup_file = backup_file;
+  absl::StatusOr<LoadedBackup> backup = LoadBackup(backup_dir, backup_file, options.key);
+  // Damage and unknown formats are findings; anything else (a bad name, a missing file, a
+  // refused symlink, no permission) means the check could not run.
+  if (!backup.ok() && !absl::IsDataLoss(backup.status()) &&
+      !absl::IsUnimplemented(backup.status())) {
+    return backup.status();
+  }
+  PGARK_ASSIGN_OR_RETURN(report.file_size,
+                         formats::FileSize(formats::JoinPath(backup_dir, backup_file)));
+  if (!backup.ok()) {
+    report.has_manifest = !absl::StrContains(backup.status().message(), "has no manifest");
+    report.errors.push_back(std::string(backup.status().message()));
+  } else {
+    report.has_manifest = true;
+    const formats::Manifest& m = backup->manifest;
+    report.file_type = m.type;
+    absl::StatusOr<std::vector<LoadedBackup>> chain = LoadChain(backup_dir, *backup);
+    if (!chain.ok()) {
+      PGARK_RETURN_IF_ERROR(chain.status().code() == absl::StatusCode::kDataLoss
+                                ? absl::OkStatus()
+                                : chain.status());
+      report.errors.push_back(std::string(chain.status().message()));
+    } else {
+      for (const LoadedBackup& link : *chain) {
+        const bool self = &link == &chain->back();
+        PGARK_RETURN_IF_ERROR(CheckOne(
+            link, self ? "" : absl::StrCat("base \"", link.manifest.backup_file, "\": "),
+            report.errors));
+        if (link.manifest.encrypted() && options.key == nullptr) {
+          report.warnings.push_back(absl::StrCat(
+              "\"", link.manifest.backup_file, "\" is encrypted (key id ", link.manifest.key_id,
+              "): only its size and SHA-256 were checked; set BACKUP_ENCRYPTION_KEY to check "
+              "its contents"));
+        }
+      }
+    }
+    const int made = m.server_version_num / 10000;
+    const int target = options.target_server_version_num / 10000;
+    if (target > 0 && made > target) {
+      report.warnings.push_back(absl::StrCat("made with PostgreSQL ", m.postgres_version,
+                                             ", target is ", target,
+                                             ".x: restore needs PostgreSQL ", made,
+                                             " or newer"));
+    }
+  }
+  report.valid = report.errors.empty();
+  if (options.record && report.has_manifest) {
+    // Best effort: a read-only directory must not turn a finished check into a failure.
+    (void)RecordCheck(backup_dir, backup_file, report.valid);
+  }
+  return report;
+}
+
+int ProbeServerVersionNum(ConnectOptions connect) {
+  connect.connect_timeout_seconds = 3;
+  absl::StatusOr<PgConnection> conn = PgConnection::Connect(connect);
+  return conn.ok() ? conn->server_version_num() : 0;
+}
+
+}  // namespace pgark::engine

@@ -1,0 +1,613 @@
+#include "engine/restore/restorer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "engine/repository/backup_files.h"
+#include "engine/catalog/catalog.h"
+#include "engine/pg/connection_jobs.h"
+#include "engine/pg/copy_stream.h"
+#include "engine/repository/incremental.h"
+#include "engine/dump/large_objects.h"
+#include "engine/pg/pg_connection.h"
+#include "engine/ddl/schema_sql.h"
+#include "engine/restore/staged_database.h"
+#include "engine/ddl/sql_text.h"
+#include "formats/archive_verify.h"
+#include "formats/archive_writer.h"
+#include "formats/memory_io.h"
+#include "formats/status_macros.h"
+#include "formats/thread_pump.h"
+
+namespace pgark::engine {
+namespace {
+
+using formats::MemberEntry;
+
+// "schema\x01name": the key of an owning object (a table, view, sequence, type, ...).
+std::string OwnerKey(absl::string_view schema, absl::string_view name) {
+  return absl::StrCat(schema, "\x01", name);
+}
+std::string OwnerOf(const MemberEntry& m) { return OwnerKey(m.schema, m.table); }
+
+bool IsOwnedSequencePart(const MemberEntry& m) {
+  return absl::StartsWith(m.kind, "SEQUENCE") && m.table != m.name;
+}
+
+// Kinds whose CREATE makes an object that later members (data, post-data) belong to.
+bool IsOwnerKind(absl::string_view kind) {
+  return kind == "TABLE" || kind == "FOREIGN TABLE" || kind == "VIEW" ||
+         kind == "MATERIALIZED VIEW" || kind == "SERVER" || kind == "FOREIGN DATA WRAPPER" ||
+         kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
+         kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
+         absl::StartsWith(kind, "OPERATOR") || kind == "CAST" ||
+         absl::StartsWith(kind, "TEXT SEARCH");
+}
+
+// DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
+// extensions, collations, text search objects, operators and casts, which columns, indexes and
+// code outside the backup may use; foreign servers and wrappers, which hold user mappings; the
+// parts of a table). Operator families and classes are replaced: dropping the backup's
+// functions takes the members that use them out of any family kept.
+std::string DropSql(const MemberEntry& m) {
+  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" || m.kind == "OPERATOR" ||
+      absl::StartsWith(m.kind, "TEXT SEARCH") || m.kind == "SERVER" ||
+      m.kind == "FOREIGN DATA WRAPPER" ||
+      (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
+    return "";
+  }
+  std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
+  if (m.kind == "FUNCTION" || m.kind == "PROCEDURE" || m.kind == "AGGREGATE") {
+    absl::StrAppend(&sql, "(", m.identity, ")");
+  } else if (m.kind == "OPERATOR FAMILY" || m.kind == "OPERATOR CLASS") {
+    absl::StrAppend(&sql, " USING ", m.identity);
+  }
+  return absl::StrCat(sql, " CASCADE");
+}
+
+// Restores the selected objects of one verified archive: in one transaction on one connection,
+// or, into a staged database, spread over several.
+class Restorer {
+ public:
+  // `chain`: the backup to restore, last, after the links it depends on (just itself unless
+  // it is an incremental).
+  Restorer(PgConnection& conn, const std::vector<LoadedBackup>& chain,
+           const RestoreOptions& options, ProgressListener& listener, RestoreResult& result)
+      : conn_(conn),
+        chain_(chain),
+        backup_(chain.back()),
+        options_(options),
+        listener_(listener, stop_),
+        result_(result) {}
+
+  // No `helpers`: everything in one transaction on the connection, committed at the end.
+  // With helpers (only for a staged database, see staged_database.h): the schema in one
+  // transaction, then the tables' rows and their keys and indexes spread over all the
+  // connections, each committed on its own, then the rest of the post-data in one transaction.
+  absl::Status Run(const std::vector<formats::TableEntry>& tables,
+                   const std::vector<PgConnection*>& helpers);
+
+ private:
+  bool Selected(const MemberEntry& m) const;
+  absl::StatusOr<std::string> MemberText(const MemberEntry& entry);
+  absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry);
+  // The same with the member's SQL already read.
+  absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry, const std::string& sql);
+  // Runs `entry` in a savepoint. An object that already exists is kept: the member is undone,
+  // a warning recorded, and false returned. Other errors fail the restore unless `tolerate`.
+  absl::StatusOr<bool> ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate);
+  absl::Status PreData(const std::vector<const MemberEntry*>& pre);
+  // The rows of every table, then the keys and indexes of each table once its rows are in.
+  absl::Status DataAndIndexes(const std::vector<formats::TableEntry>& tables,
+                              const std::vector<const MemberEntry*>& data,
+                              const std::vector<const MemberEntry*>& indexes,
+                              const std::vector<PgConnection*>& conns);
+  absl::Status LoadData(PgConnection& conn, const formats::TableEntry& table,
+                        const MemberEntry& data, bool direct);
+  absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
+                                     const std::string& target);
+  bool AppliesPostData(const MemberEntry& m) const;
+  absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
+
+  PgConnection& conn_;
+  const std::vector<LoadedBackup>& chain_;
+  const LoadedBackup& backup_;
+  const RestoreOptions& options_;
+  std::atomic<bool> stop_{false};  // set when a job on another connection failed
+  SharedListener listener_;
+  RestoreResult& result_;
+  absl::Mutex result_mu_;                   // result_ while jobs run
+  std::set<std::string> selected_owners_;   // OwnerKey of the selected tables
+  std::set<std::string> selected_tables_;   // their names, for sequences in other schemas
+  std::set<std::string> selected_schemas_;
+  std::set<std::string> created_;           // OwnerKey of objects this restore created
+  std::atomic<int> stage_counter_{0};
+};
+
+bool Restorer::Selected(const MemberEntry& m) const {
+  if (options_.tables.empty()) return true;
+  if (m.kind == "SCHEMA") return selected_schemas_.count(m.name) > 0;
+  if (IsOwnedSequencePart(m)) return selected_tables_.count(m.table) > 0;
+  return selected_owners_.count(OwnerOf(m)) > 0;
+}
+
+absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
+  formats::StringSink text;
+  PGARK_RETURN_IF_ERROR(
+      formats::ReadMember(backup_.archive_path, entry, backup_.read, text));
+  return text.data();
+}
+
+absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry) {
+  PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(entry));
+  return ExecMember(conn, entry, sql);
+}
+
+absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry,
+                                  const std::string& sql) {
+  return Annotate(conn.Exec(sql).status(),
+                  absl::StrCat("restoring ", formats::DescribeMember(entry)));
+}
+
+absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate) {
+  PGARK_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT pgark_member"));
+  absl::Status s = ExecMember(conn_, entry);
+  if (s.ok()) {
+    PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+    return true;
+  }
+  if (absl::IsDataLoss(s) || absl::IsUnavailable(s) || absl::IsCancelled(s)) return s;
+  if (!absl::IsAlreadyExists(s) && !tolerate) return s;
+  PGARK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT pgark_member"));
+  PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+  result_.warnings.push_back(absl::IsAlreadyExists(s)
+                                 ? absl::StrCat(formats::DescribeMember(entry),
+                                                " already exists; kept the existing one")
+                                 : absl::StrCat(s.message(), " (skipped)"));
+  return false;
+}
+
+absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEntry& data,
+                                             const std::string& target) {
+  std::string columns =
+      data.columns.empty() ? "" : absl::StrCat(" (", QuoteIdentList(data.columns), ")");
+  PGARK_ASSIGN_OR_RETURN(
+      std::unique_ptr<CopyInSink> copy,
+      CopyInSink::Open(conn, absl::StrCat("COPY ", target, columns, " FROM STDIN")));
+  // member bytes -> trim the COPY framing -> progress and cancellation -> the server
+  ProgressTap progress(listener_);
+  progress.set_downstream(copy.get());
+  progress.set_close_downstream(false);  // the COPY is ended below, after the checks
+  absl::Status s;
+  int64_t expected_rows = data.rows;
+  // Reading, decrypting, inflating and checking runs on its own thread while this one feeds
+  // the COPY: the two overlap instead of taking turns.
+  if (data.delta == "changes") {
+    // An incremental's table: its rows as of this backup, replayed from the chain.
+    s = formats::PumpThroughThread(
+        [&](formats::Sink& out) -> absl::Status {
+          formats::RowsToSink rows(out);
+          PGARK_RETURN_IF_ERROR(
+              ReplayTableRows(chain_, chain_.size() - 1, data.schema, data.name, rows));
+          return rows.Flush();
+        },
+        progress);
+    expected_rows = -1;
+    for (const formats::TableEntry& t : backup_.manifest.tables) {
+      if (t.schema == data.schema && t.table == data.name) expected_rows = t.record_count;
+    }
+  } else {
+    s = formats::PumpThroughThread(
+        [&](formats::Sink& out) -> absl::Status {
+          formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
+          trim.set_downstream(&out);
+          PGARK_RETURN_IF_ERROR(formats::ReadMember(backup_.archive_path, data, backup_.read, trim));
+          return trim.Close();
+        },
+        progress);
+  }
+  if (s.ok()) s = progress.Close();
+  if (!s.ok()) {
+    // Checksums are verified before the COPY ends: bad data never commits.
+    copy->Abort(s.message());
+    return s;
+  }
+  PGARK_RETURN_IF_ERROR(copy->Close());
+  if (copy->rows() != expected_rows) {
+    return absl::DataLossError(absl::StrCat(formats::DescribeMember(data), ": loaded ",
+                                            copy->rows(), " rows, manifest says ",
+                                            expected_rows));
+  }
+  return copy->rows();
+}
+
+absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& table,
+                                const MemberEntry& data, bool direct) {
+  const std::string qualified = QualifiedName(table.schema, table.table);
+  if (data.extension_config && options_.drop_existing && data.part <= 1) {
+    // The extension's table stays; the user rows in it are replaced by the backup's.
+    PGARK_RETURN_IF_ERROR(
+        conn.Exec(absl::StrCat("DELETE FROM ONLY ", qualified, " ", data.row_filter)).status());
+  }
+  if (direct) {
+    PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(conn, data, qualified));
+    absl::MutexLock lock(&result_mu_);
+    result_.record_count += rows;
+    return absl::OkStatus();
+  }
+  // skip / update into an existing table: stage, then one INSERT ... ON CONFLICT.
+  PGARK_ASSIGN_OR_RETURN(TableRef ref, Catalog(conn).FindTable(table.schema, table.table,
+                                                                /*extension_members=*/true));
+  PGARK_ASSIGN_OR_RETURN(TableDef def, Catalog(conn).DescribeTable(ref));
+  const ConstraintDef* pk = def.PrimaryKey();
+  if (pk == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table \"", table.name, "\" exists and has no primary key, so --on-conflict ",
+        options_.on_conflict == OnConflict::kSkip ? "skip" : "update",
+        " cannot tell duplicates apart; use --on-conflict error or --drop-existing"));
+  }
+  const std::string stage = QuoteIdent(absl::StrCat("pgark_stage_", ++stage_counter_));
+  const std::string columns = QuoteIdentList(data.columns);
+  PGARK_RETURN_IF_ERROR(conn.Exec(absl::StrCat("CREATE TEMP TABLE ", stage, " AS SELECT ",
+                                               columns, " FROM ONLY ", qualified,
+                                               " WITH NO DATA")));
+  PGARK_ASSIGN_OR_RETURN(int64_t staged, CopyMember(conn, data, stage));
+  bool overriding = false;
+  std::vector<std::string> sets;
+  std::set<std::string> copied(data.columns.begin(), data.columns.end());
+  for (const ColumnDef& c : def.columns) {
+    if (!copied.count(c.name)) continue;
+    if (c.identity == 'a') {
+      overriding = true;  // keep the backup's identity values
+      continue;           // and never update them (not allowed for ALWAYS)
+    }
+    sets.push_back(absl::StrCat(QuoteIdent(c.name), " = EXCLUDED.", QuoteIdent(c.name)));
+  }
+  std::string action = options_.on_conflict == OnConflict::kUpdate && !sets.empty()
+                           ? absl::StrCat("DO UPDATE SET ", absl::StrJoin(sets, ", "))
+                           : "DO NOTHING";
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult inserted,
+      conn.Exec(absl::StrCat("INSERT INTO ", qualified, " (", columns, ")",
+                             overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ", columns,
+                             " FROM ", stage, " ON CONFLICT ON CONSTRAINT ",
+                             QuoteIdent(pk->name), " ", action)));
+  PGARK_RETURN_IF_ERROR(conn.Exec(absl::StrCat("DROP TABLE ", stage)));
+  absl::MutexLock lock(&result_mu_);
+  result_.record_count += inserted.AffectedRows();
+  result_.skipped_records += staged - inserted.AffectedRows();
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::PreData(const std::vector<const MemberEntry*>& pre) {
+  if (options_.drop_existing) {
+    for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
+      if (std::string drop = DropSql(**it); !drop.empty()) {
+        PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
+      }
+    }
+  }
+  // Objects that exist are kept (warning); the parts of a kept table are skipped.
+  for (const MemberEntry* m : pre) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    const bool owner_kind = IsOwnerKind(m->kind) && !IsOwnedSequencePart(*m);
+    if (!owner_kind && m->kind != "SCHEMA" && m->kind != "EXTENSION" &&
+        !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
+      continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
+    }
+    // CREATE SCHEMA IF NOT EXISTS cannot tell whether it created the schema: ask first.
+    bool new_schema = false;
+    if (m->kind == "SCHEMA") {
+      PGARK_ASSIGN_OR_RETURN(bool exists, Catalog(conn_).SchemaExists(m->name));
+      new_schema = !exists;
+    }
+    PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
+    if (created && (owner_kind || new_schema)) created_.insert(OwnerOf(*m));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& tables,
+                                      const std::vector<const MemberEntry*>& data,
+                                      const std::vector<const MemberEntry*>& indexes,
+                                      const std::vector<PgConnection*>& conns) {
+  std::vector<ConnectionJob> jobs;
+  std::map<std::string, std::vector<size_t>> data_jobs;  // OwnerKey -> its data (parts)
+  std::vector<const MemberEntry*> order = data;
+  if (conns.size() > 1) {
+    // Largest first, so that one big table does not start last.
+    std::stable_sort(order.begin(), order.end(), [](const MemberEntry* a, const MemberEntry* b) {
+      return a->raw_bytes > b->raw_bytes;
+    });
+  }
+  // Progress is reported per table: begun with its first part, ended with its last.
+  struct Progress {
+    int parts = 0, started = 0, done = 0;
+    int64_t rows = 0;
+    uint64_t bytes = 0;
+  };
+  std::map<std::string, Progress> progress;
+  for (const MemberEntry* m : order) {
+    Progress& p = progress[OwnerOf(*m)];
+    ++p.parts;
+    p.rows += m->rows;
+    p.bytes += m->raw_bytes;
+  }
+  std::map<std::string, const formats::TableEntry*> table_of;  // OwnerKey -> selected table
+  for (const formats::TableEntry& t : tables) table_of[OwnerKey(t.schema, t.table)] = &t;
+  for (const MemberEntry* m : order) {
+    auto found = table_of.find(OwnerOf(*m));
+    if (found == table_of.end()) continue;
+    const formats::TableEntry* table = found->second;
+    const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
+    data_jobs[OwnerOf(*m)].push_back(jobs.size());
+    Progress* p = &progress[OwnerOf(*m)];
+    jobs.push_back({.run = [this, table, m, direct, p](PgConnection& conn) {
+      {
+        absl::MutexLock lock(&result_mu_);
+        if (p->started++ == 0) listener_.OnTableBegin(table->name);
+      }
+      PGARK_RETURN_IF_ERROR(Annotate(LoadData(conn, *table, *m, direct),
+                                     absl::StrCat("restoring table \"", table->name, "\"",
+                                                  m->part > 0 ? absl::StrCat(" part ", m->part)
+                                                              : "")));
+      absl::MutexLock lock(&result_mu_);
+      if (++p->done == p->parts) listener_.OnTableEnd(table->name, p->rows, p->bytes);
+      return absl::OkStatus();
+    }, .group = OwnerOf(*m)});
+  }
+  std::vector<size_t> all_data(jobs.size());
+  for (size_t i = 0; i < all_data.size(); ++i) all_data[i] = i;
+  for (const MemberEntry* m : indexes) {
+    // After the table's rows; a partitioned table's (rows in its partitions) or a materialized
+    // view's after all rows.
+    auto it = data_jobs.find(OwnerOf(*m));
+    jobs.push_back({.run = [this, m](PgConnection& conn) {
+                       if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+                       return ExecMember(conn, *m);
+                     },
+                     .after = it != data_jobs.end() ? it->second : all_data,
+                     .group = OwnerOf(*m)});  // keys of one table wait for each other's locks
+  }
+  return RunConnectionJobs(conns, jobs, stop_);
+}
+
+// Post-data applies to the objects this restore created (and sequence values of a data-only
+// backup).
+bool Restorer::AppliesPostData(const MemberEntry& m) const {
+  // The database's own: large objects, default privileges, publications, subscriptions, event
+  // triggers, user mappings, extensions' configuration sequences. Not for a few tables.
+  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
+      m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind ||
+      m.kind == kExtensionSequenceSetKind || m.kind == kSubscriptionKind) {
+    return options_.tables.empty();
+  }
+  return created_.count(OwnerOf(m)) ||
+         (m.kind == "SEQUENCE SET" && backup_.manifest.content == "data-only");
+}
+
+// Foreign keys, triggers, policies, privileges, sequence values, materialized views: after all
+// data and indexes, in archive order. A table restored alone may reference tables that are not
+// there: its foreign keys are then skipped with a warning instead of failing the restore.
+absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post) {
+  const bool partial = backup_.manifest.type == "table" || !options_.tables.empty();
+  for (const MemberEntry* m : post) {
+    if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    if (m->kind == kPublicationKind && options_.drop_existing) {
+      // Dropping its tables took them out of it: replaced, like them.
+      PGARK_RETURN_IF_ERROR(Annotate(
+          conn_.Exec(absl::StrCat("DROP PUBLICATION IF EXISTS ", QuoteIdent(m->name))).status(),
+          "--drop-existing"));
+    }
+    // A role missing in the target (privileges, user mappings) or what this role may not
+    // create (a publication FOR ALL TABLES, an event trigger or a subscription: a
+    // superuser's) must not sink the restore: warn and go on.
+    if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
+        m->kind == kPublicationKind || m->kind == kEventTriggerKind ||
+        m->kind == kUserMappingKind || m->kind == kSubscriptionKind) {
+      PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
+    } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
+      // --drop-existing replaces the backup's large objects too.
+      PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(*m));
+      PGARK_RETURN_IF_ERROR(
+          conn_.ExecParams("SELECT pg_catalog.lo_unlink(l.oid) FROM "
+                           "pg_catalog.pg_largeobject_metadata l WHERE l.oid = ANY ($1::oid[])",
+                           {absl::StrCat("{", absl::StrJoin(CreatedLargeObjects(sql), ","), "}")})
+              .status());
+      PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m, sql));
+    } else {
+      PGARK_RETURN_IF_ERROR(ExecMember(conn_, *m));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
+                           const std::vector<PgConnection*>& helpers) {
+  const formats::Manifest& manifest = backup_.manifest;
+  for (const formats::TableEntry& t : tables) {
+    selected_owners_.insert(OwnerKey(t.schema, t.table));
+    selected_tables_.insert(t.table);
+    selected_schemas_.insert(t.schema);
+  }
+  std::vector<const MemberEntry*> pre, data, post;
+  for (const MemberEntry& m : manifest.members) {
+    if (m.kind == "HEADER" || m.kind == kIncrementalGuardKind || m.kind == kRowDeletesKind ||
+        !Selected(m)) {
+      continue;
+    }
+    (m.section == "pre-data" ? pre : m.section == "data" ? data : post).push_back(&m);
+  }
+  uint64_t data_bytes = 0;
+  for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
+  listener_.OnStart(static_cast<int>(tables.size()), data_bytes);
+
+  // Keys and indexes are built once, after the data: give the sorts room (these sessions
+  // only; the server's own setting is untouched). The HEADER member holds the session settings.
+  const MemberEntry& header = manifest.members.front();
+  std::vector<PgConnection*> conns = {&conn_};
+  conns.insert(conns.end(), helpers.begin(), helpers.end());
+  for (PgConnection* conn : conns) {
+    PGARK_RETURN_IF_ERROR(conn->Exec("SET maintenance_work_mem = '512MB'"));
+    PGARK_RETURN_IF_ERROR(ExecMember(*conn, header));
+  }
+  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  PGARK_RETURN_IF_ERROR(PreData(pre));
+  if (manifest.content == "data-only") {
+    for (const formats::TableEntry& t : tables) {
+      if (!Catalog(conn_).FindTable(t.schema, t.table, /*extension_members=*/true).ok()) {
+        return absl::NotFoundError(absl::StrCat(
+            "table \"", t.name, "\" does not exist and this data-only backup cannot create it; "
+            "restore its schema first"));
+      }
+    }
+  }
+  const bool spread = !helpers.empty();
+  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));  // the helpers must see the tables
+
+  // Post-data after all data: keys and indexes are built once, triggers never see the load.
+  std::vector<const MemberEntry*> indexes, rest;
+  for (const MemberEntry* m : post) {
+    if (!AppliesPostData(*m)) continue;
+    (m->kind == "INDEX" || m->kind == "CONSTRAINT" ? indexes : rest).push_back(m);
+  }
+  PGARK_RETURN_IF_ERROR(DataAndIndexes(tables, data, indexes, conns));
+  for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
+  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  PGARK_RETURN_IF_ERROR(RestPostData(rest));
+  return conn_.Exec("COMMIT").status();
+}
+
+absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Manifest& manifest,
+                                                              const std::vector<std::string>& names) {
+  if (names.empty()) return manifest.tables;
+  std::vector<formats::TableEntry> out;
+  for (const std::string& name : names) {
+    const formats::TableEntry* match = nullptr;
+    for (const formats::TableEntry& t : manifest.tables) {
+      if (t.name == name || t.table == name || absl::StrCat(t.schema, ".", t.table) == name) {
+        match = &t;
+        break;
+      }
+    }
+    if (match == nullptr) {
+      std::vector<std::string> all;
+      for (const formats::TableEntry& t : manifest.tables) all.push_back(t.name);
+      return absl::NotFoundError(absl::StrCat("backup \"", manifest.backup_file,
+                                              "\" has no table \"", name, "\" (it has: ",
+                                              absl::StrJoin(all, ", "), ")"));
+    }
+    out.push_back(*match);
+  }
+  return out;
+}
+
+// Restores into `connect`'s database over `jobs` connections (one: a single transaction) and
+// closes them all before returning.
+absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
+                         const std::vector<LoadedBackup>& chain,
+                         const std::vector<formats::TableEntry>& tables,
+                         const RestoreOptions& options, ProgressListener& listener,
+                         RestoreResult& result) {
+  const formats::Manifest& manifest = chain.back().manifest;
+  PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
+  if (manifest.server_version_num / 10000 > conn.server_version_num() / 10000) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", options.backup_file, "\" was made with PostgreSQL ",
+        manifest.postgres_version, " and cannot be restored into the older PostgreSQL ",
+        conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
+        manifest.server_version_num / 10000, " or newer"));
+  }
+  std::vector<PgConnection> more;
+  std::vector<PgConnection*> helpers;
+  for (int i = 1; i < jobs; ++i) {
+    PGARK_ASSIGN_OR_RETURN(PgConnection helper, PgConnection::Connect(connect));
+    more.push_back(std::move(helper));
+  }
+  for (PgConnection& helper : more) helpers.push_back(&helper);
+  conn.CollectWarnings();
+  for (PgConnection* helper : helpers) helper->CollectWarnings();
+  Restorer restorer(conn, chain, options, listener, result);
+  absl::Status s = restorer.Run(tables, helpers);
+  helpers.push_back(&conn);
+  for (PgConnection* c : helpers) {
+    for (const std::string& w : c->TakeWarnings()) {
+      std::string warning = absl::StrCat("the server warned: ", w);
+      if (std::find(result.warnings.begin(), result.warnings.end(), warning) ==
+          result.warnings.end()) {
+        result.warnings.push_back(std::move(warning));
+      }
+    }
+  }
+  // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
+  // and the server rolls back on its own.
+  if (!s.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
+                                      const RestoreOptions& options,
+                                      ProgressListener* listener) {
+  const absl::Time start = absl::Now();
+  PGARK_ASSIGN_OR_RETURN(LoadedBackup backup,
+                         LoadBackup(options.backup_dir, options.backup_file, options.key));
+  PGARK_RETURN_IF_ERROR(RequireKey(backup));
+  // An incremental comes with its chain; every link must be present and intact.
+  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(options.backup_dir, std::move(backup)));
+  const LoadedBackup& newest = chain.back();
+  const formats::Manifest& manifest = newest.manifest;
+  if (manifest.members.empty() || manifest.members.front().kind != "HEADER") {
+    return absl::DataLossError(
+        absl::StrCat("backup \"", options.backup_file, "\" has no header member"));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<formats::TableEntry> tables,
+                         SelectTables(manifest, options.tables));
+  // Whole-file and per-member stored digests before the database is touched; the stored
+  // digests again while loading, before COMMIT (ReadMember).
+  PGARK_RETURN_IF_ERROR(VerifyChain(chain));
+
+  RestoreResult result;
+  result.backup_file = options.backup_file;
+  std::unique_ptr<StagedDatabase> staged;
+  if (options.jobs > 1) {
+    absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(connect);
+    if (made.ok()) {
+      staged = *std::move(made);
+      for (const std::string& other : staged->others()) {
+        result.warnings.push_back(absl::StrCat(
+            "database \"", other, "\" is a copy left by an interrupted parallel restore (or "
+            "one still running); drop it when no restore is running"));
+      }
+    } else if (absl::IsFailedPrecondition(made.status())) {
+      result.warnings.push_back(absl::StrCat(made.status().message(),
+                                             "; restored on one connection instead"));
+    } else {
+      return made.status();
+    }
+  }
+  absl::Status s = RestoreInto(staged ? staged->connect() : connect,
+                               staged ? std::min(options.jobs, kMaxRestoreJobs) : 1,
+                               chain, tables, options, ListenerOr(listener), result);
+  if (s.ok() && staged) s = staged->Swap(result.warnings);
+  if (!s.ok()) {
+    if (absl::IsCancelled(s)) {
+      return absl::CancelledError(staged ? "restore cancelled; the database was not changed"
+                                         : "restore cancelled; rolled back");
+    }
+    return s;
+  }
+  result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);
+  return result;
+}
+
+}  // namespace pgark::engine

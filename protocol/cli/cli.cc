@@ -1,0 +1,550 @@
+#include "protocol/cli/cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "engine/repository/audit_log.h"
+#include "engine/dump/dumper.h"
+#include "engine/repository/repository.h"
+#include "engine/restore/restorer.h"
+#include "engine/repository/scheduler.h"
+#include "engine/repository/verifier.h"
+#include "engine/version.h"
+#include "formats/archive_layout.h"
+#include "formats/status_macros.h"
+#include "protocol/cli/cli_internal.h"
+#include "protocol/tools/engine_tools.h"
+#include "protocol/mcp/mcp_server.h"
+#include "protocol/cli/progress_bar.h"
+#include "protocol/tools/results_json.h"
+
+namespace pgark::protocol {
+namespace {
+
+using namespace cli_internal;  // NOLINT: the CLI's own helpers
+
+constexpr char kUsage[] =
+    "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
+    "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
+    "               [--jobs N] [--label L] [--with-owners]\n"
+    "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
+    "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
+    "               (only what changed since FILE; default: the newest full or incremental)\n"
+    "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
+    "                     [--jobs N]  (N > 1: an empty database, restored in parallel)\n"
+    "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
+    "                     [--target-db DB]\n"
+    "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
+    "  import json|csv TABLE FILE [--on-conflict error|skip|update] [--has-headers|--no-headers]\n"
+    "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
+    "  list [--type full|table|incremental] [--sort date|size] [--limit N] [--offset N]\n"
+    "  delete FILE [--cascade]   (--cascade also deletes the backups that depend on FILE)\n"
+    "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
+    "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
+    "  validate FILE\n"
+    "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
+    "  schedule [--full CRON] [--incremental CRON]   (runs until SIGTERM; BACKUP_SCHEDULE_FULL,\n"
+    "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
+    "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
+    "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
+    "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n"
+    "Encryption: BACKUP_ENCRYPT=true encrypts new backups and exports with the key in\n"
+    "BACKUP_ENCRYPTION_KEY or in the file BACKUP_ENCRYPTION_KEY_FILE, which also reads them.\n";
+
+const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
+                                           "label",     "compress-level", "target-db", "where",
+                                           "limit",     "columns", "type", "sort", "map",
+                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs"};
+const std::set<std::string> kBoolFlags = {
+    "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
+    "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
+    "no-headers",    "atomic", "dry-run", "cascade"};
+
+absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
+  ParsedArgs parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 3 || a.compare(0, 2, "--") != 0) {
+      parsed.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    bool inline_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (kBoolFlags.count(name)) {
+      if (inline_value) return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+      parsed.bools.insert(name);
+    } else if (kValueFlags.count(name)) {
+      if (!inline_value) {
+        if (i + 1 >= args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        }
+        value = args[++i];
+      }
+      parsed.values[name].push_back(value);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name));
+    }
+  }
+  return parsed;
+}
+
+}  // namespace
+
+namespace cli_internal {
+
+absl::StatusOr<engine::Content> ContentOf(const ParsedArgs& a) {
+  if (a.Has("schema-only") && a.Has("data-only")) {
+    return absl::InvalidArgumentError("--schema-only and --data-only exclude each other");
+  }
+  if (a.Has("schema-only")) return engine::Content::kSchemaOnly;
+  if (a.Has("data-only")) return engine::Content::kDataOnly;
+  return engine::Content::kSchemaAndData;
+}
+
+absl::StatusOr<engine::OnConflict> OnConflictOf(const ParsedArgs& a) {
+  std::string v = a.Value("on-conflict", "error");
+  if (v == "error") return engine::OnConflict::kError;
+  if (v == "skip") return engine::OnConflict::kSkip;
+  if (v == "update") return engine::OnConflict::kUpdate;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--on-conflict must be error, skip or update, not \"", v, "\""));
+}
+
+// --NAME as a positive integer; nullopt when the flag is absent.
+absl::StatusOr<std::optional<int64_t>> PositiveFlag(const ParsedArgs& a, const std::string& name) {
+  std::string text = a.Value(name);
+  if (text.empty()) return std::optional<int64_t>();
+  int64_t v;
+  if (!absl::SimpleAtoi(text, &v) || v < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " \"", text, "\" is not a positive number"));
+  }
+  return std::optional<int64_t>(v);
+}
+
+// Every --NAME A=B as (A, B); A must not be empty, B may be unless `value_required`.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PairFlags(
+    const ParsedArgs& a, const std::string& name, bool value_required) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = a.values.find(name);
+  if (it == a.values.end()) return out;
+  for (const std::string& v : it->second) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || (value_required && eq + 1 == v.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " \"", v, "\" is not NAME=VALUE"));
+    }
+    out.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
+  return out;
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", v, units[u]);
+}
+
+// `pgark mcp`: the MCP server on stdin/stdout. Only protocol messages go to stdout; this one
+// line of log goes to stderr.
+absl::Status RunMcp(Context& c) {
+  EngineToolsConfig config;
+  config.connect = c.connect;
+  config.backup_dir = c.backup_dir;
+  config.compress_by_default = absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  config.allowed_tables = AllowedTablesFromEnvironment();
+  if (!c.encryption.ok()) return c.encryption.status();
+  config.encryption = *c.encryption;
+  ToolRegistry registry;
+  RegisterEngineTools(registry, config);
+  ServerIdentity identity;
+  identity.title = "pgark: PostgreSQL backup and restore";
+  identity.version = engine::kPgarkVersion;
+  identity.instructions = absl::StrCat(
+      "Backs up, validates and restores the configured PostgreSQL database. Backups are files in "
+      "the backup directory (", c.backup_dir, "), named as db_list_backups shows them. "
+      "db_restore_full, db_restore_table, db_import_* and db_delete_backup are destructive; a "
+      "failed restore changes nothing. Full backups and restores of large databases can take "
+      "minutes and report progress.");
+  LineWriter writer(STDOUT_FILENO);
+  McpServer server(registry, identity, [&writer](const Json& m) { writer.Write(m); });
+  c.err << "pgark mcp " << engine::kPgarkVersion << ": serving MCP on stdin/stdout, backups in "
+        << c.backup_dir << "\n" << std::flush;
+  server.Serve(STDIN_FILENO, c.interrupted);
+  return absl::OkStatus();
+}
+
+// The FORMAT word of `export FORMAT` / `import FORMAT`: true for csv, false for json.
+absl::StatusOr<bool> IsCsv(absl::string_view command, const std::string& format) {
+  if (format == "csv") return true;
+  if (format == "json") return false;
+  return absl::InvalidArgumentError(
+      absl::StrCat(command, " format must be json or csv, not \"", format, "\""));
+}
+
+// PGARK_ALLOWED_TABLES applies to the command line as it does to the MCP tools.
+absl::Status CheckAllowed(const std::vector<std::string>& tables) {
+  const std::vector<std::string> allowed = AllowedTablesFromEnvironment();
+  for (const std::string& t : tables) {
+    if (absl::Status s = CheckAllowedTable(allowed, t); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Backup settings from flags and the environment (BACKUP_COMPRESSION, encryption).
+absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::BackupType type,
+                                                      std::vector<std::string> tables) {
+  engine::BackupOptions o;
+  o.backup_dir = c.backup_dir;
+  o.tables = std::move(tables);
+  absl::StatusOr<engine::Content> content = ContentOf(c.args);
+  if (!content.ok()) return content.status();
+  o.content = *content;
+  o.compress = !c.args.Has("no-compress") &&
+               absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  o.label = c.args.Value("label");
+  if (c.args.Has("with-owners") && c.args.Has("no-owner")) {
+    return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");
+  }
+  o.with_owners = c.args.Has("with-owners");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->ForWriting();
+  o.read_key = c.encryption->key;
+  o.base_file = c.args.Value("base");
+  if (!o.base_file.empty() && type != engine::BackupType::kIncremental) {
+    return absl::InvalidArgumentError("--base belongs to backup incremental");
+  }
+  // --compress-level, else BACKUP_COMPRESSION_LEVEL: 1-9, or "fast" (1).
+  const bool level_flag = c.args.values.count("compress-level") > 0;
+  if (std::string level = level_flag ? c.args.Value("compress-level")
+                                     : Env("BACKUP_COMPRESSION_LEVEL");
+      !level.empty()) {
+    if (level == "fast") {
+      o.gzip_level = 1;
+    } else if (!absl::SimpleAtoi(level, &o.gzip_level)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(level_flag ? "--compress-level" : "BACKUP_COMPRESSION_LEVEL", " \"", level,
+                       "\" is not fast or a number from 1 to 9"));
+    }
+  }
+  absl::StatusOr<std::optional<int64_t>> jobs = PositiveFlag(c.args, "jobs");
+  if (!jobs.ok()) return jobs.status();
+  o.jobs = static_cast<int>(jobs->value_or(0));
+  return o;
+}
+
+absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
+  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+  absl::StatusOr<engine::BackupOptions> options = BackupOptionsOf(c, type, std::move(tables));
+  if (!options.ok()) return options.status();
+  const engine::BackupOptions& o = *options;
+  absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << BackupResultJson(*r).dump() << "\n";
+  } else {
+    const formats::Manifest& m = r->manifest;
+    c.out << "backed up " << m.tables.size() << (m.tables.size() == 1 ? " table, " : " tables, ")
+          << m.total_record_count << " rows to " << m.backup_file << " (" << HumanBytes(m.size)
+          << ", sha256 " << m.checksum.substr(0, 16) << "...) in " << r->duration_ms << " ms\n";
+    if (m.type == "incremental") {
+      c.out << "  since " << m.base_backup << ": " << m.changes.changed_tables
+            << " tables changed, " << m.changes.inserted << " rows inserted, "
+            << m.changes.updated << " updated, " << m.changes.deleted << " deleted\n";
+    }
+  }
+  for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::string> tables) {
+  if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+  engine::RestoreOptions o;
+  o.backup_dir = c.backup_dir;
+  o.backup_file = file;
+  o.tables = std::move(tables);
+  o.drop_existing = c.args.Has("drop-existing");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->key;
+  absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
+  if (!on_conflict.ok()) return on_conflict.status();
+  o.on_conflict = *on_conflict;
+  absl::StatusOr<std::optional<int64_t>> jobs = PositiveFlag(c.args, "jobs");
+  if (!jobs.ok()) return jobs.status();
+  o.jobs = static_cast<int>(jobs->value_or(1));
+  engine::ConnectOptions connect = c.connect;
+  connect.dbname = c.args.Value("target-db");
+  absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << RestoreResultJson(*r).dump() << "\n";
+  } else {
+    for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
+    c.out << "restored " << r->restored_tables.size()
+          << (r->restored_tables.size() == 1 ? " table, " : " tables, ") << r->record_count
+          << " rows from " << r->backup_file;
+    if (r->skipped_records > 0) c.out << " (" << r->skipped_records << " existing rows skipped)";
+    c.out << " in " << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunExport(Context& c, const std::string& format, const std::string& table) {
+  if (absl::Status s = CheckAllowed({table}); !s.ok()) return s;
+  engine::ExportOptions o;
+  o.backup_dir = c.backup_dir;
+  o.table = table;
+  absl::StatusOr<bool> csv = IsCsv("export", format);
+  if (!csv.ok()) return csv.status();
+  o.format = *csv ? engine::ExportFormat::kCsv : engine::ExportFormat::kJson;
+  o.ndjson = c.args.Has("ndjson");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->ForWriting();
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> where =
+      PairFlags(c.args, "where", /*value_required=*/false);
+  if (!where.ok()) return where.status();
+  for (auto& [column, value] : *where) o.where.push_back({column, {value}});
+  absl::StatusOr<std::optional<int64_t>> limit = PositiveFlag(c.args, "limit");
+  if (!limit.ok()) return limit.status();
+  o.limit = limit->value_or(0);
+  if (std::string columns = c.args.Value("columns"); !columns.empty()) {
+    o.columns = absl::StrSplit(columns, ',', absl::SkipEmpty());
+  }
+  absl::StatusOr<engine::ExportResult> r = engine::Export(c.connect, o, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << ExportResultJson(*r).dump() << "\n";
+  } else {
+    c.out << "exported " << r->record_count << " rows to " << r->export_file << " in "
+          << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunImport(Context& c, const std::string& format, const std::string& table,
+                       const std::string& file) {
+  if (absl::Status s = CheckAllowed({table}); !s.ok()) return s;
+  engine::ImportOptions o;
+  o.backup_dir = c.backup_dir;
+  o.table = table;
+  o.file = file;
+  absl::StatusOr<bool> csv = IsCsv("import", format);
+  if (!csv.ok()) return csv.status();
+  o.format = *csv ? engine::ImportFormat::kCsv : engine::ImportFormat::kJson;
+  absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
+  if (!on_conflict.ok()) return on_conflict.status();
+  o.on_conflict = *on_conflict;
+  if (c.args.Has("has-headers") && c.args.Has("no-headers")) {
+    return absl::InvalidArgumentError("--has-headers and --no-headers exclude each other");
+  }
+  if (c.args.Has("has-headers")) o.has_headers = true;
+  if (c.args.Has("no-headers")) o.has_headers = false;
+  o.atomic = c.args.Has("atomic");
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->key;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> map =
+      PairFlags(c.args, "map", /*value_required=*/true);
+  if (!map.ok()) return map.status();
+  o.map = *std::move(map);
+  if (std::string cols = c.args.Value("conflict-columns"); !cols.empty()) {
+    o.conflict_columns = absl::StrSplit(cols, ',', absl::SkipEmpty());
+  }
+  absl::StatusOr<engine::ImportResult> r = engine::Import(c.connect, o, &c.progress);
+  c.progress.Clear();
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << ImportResultJson(*r).dump() << "\n";
+  } else {
+    for (const std::string& e : r->errors) c.err << "pgark: " << e << "\n";
+    c.out << "imported " << r->imported_records << " of " << r->total_records << " records into "
+          << table;
+    if (r->skipped_rows > 0) c.out << ", " << r->skipped_rows << " skipped";
+    if (r->error_count > 0) c.out << ", " << r->error_count << " refused";
+    c.out << " in " << r->duration_ms << " ms\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dispatch(Context& c) {
+  const std::vector<std::string>& p = c.args.positional;
+  auto need = [&](size_t n, const char* what) -> absl::Status {
+    if (p.size() < n) return absl::InvalidArgumentError(absl::StrCat(what, "\n", kUsage));
+    return absl::OkStatus();
+  };
+  if (p.empty()) return absl::InvalidArgumentError(absl::StrCat("no command given\n", kUsage));
+  const std::string& cmd = p[0];
+  const std::string sub = p.size() > 1 ? p[1] : "";
+  if (cmd == "backup" && sub == "full") {
+    if (p.size() > 2) return absl::InvalidArgumentError("backup full takes no table names");
+    return RunBackup(c, engine::BackupType::kFull, {});
+  }
+  if (cmd == "backup" && sub == "incremental") {
+    if (p.size() > 2) return absl::InvalidArgumentError("backup incremental takes no table names");
+    return RunBackup(c, engine::BackupType::kIncremental, {});
+  }
+  if (cmd == "backup" && sub == "table") {
+    if (absl::Status s = need(3, "backup table needs at least one table name"); !s.ok()) return s;
+    return RunBackup(c, engine::BackupType::kTable, {p.begin() + 2, p.end()});
+  }
+  if (cmd == "restore" && (sub == "full" || sub == "table")) {
+    if (absl::Status s = need(3, "restore needs a backup FILE name"); !s.ok()) return s;
+    if (p.size() > 3) {
+      return absl::InvalidArgumentError("restore takes one FILE; name tables with --table");
+    }
+    auto it = c.args.values.find("table");
+    std::vector<std::string> tables;
+    if (it != c.args.values.end()) tables = it->second;
+    return RunRestore(c, p[2], tables);
+  }
+  if (cmd == "export") {
+    if (p.size() != 3) return absl::InvalidArgumentError(absl::StrCat("usage: export json|csv TABLE\n", kUsage));
+    return RunExport(c, p[1], p[2]);
+  }
+  if (cmd == "import") {
+    if (p.size() != 4) {
+      return absl::InvalidArgumentError(absl::StrCat("usage: import json|csv TABLE FILE\n", kUsage));
+    }
+    return RunImport(c, p[1], p[2], p[3]);
+  }
+  if (cmd == "list") {
+    if (p.size() > 1) return absl::InvalidArgumentError("list takes no arguments; filter with --type");
+    return RunList(c);
+  }
+  if (cmd == "delete") {
+    if (p.size() != 2) return absl::InvalidArgumentError("delete needs one backup FILE name");
+    return RunDelete(c, p[1]);
+  }
+  if (cmd == "prune") {
+    if (p.size() > 1) return absl::InvalidArgumentError("prune takes no arguments");
+    return RunPrune(c);
+  }
+  if (cmd == "validate") {
+    if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
+    return RunValidate(c, p[1]);
+  }
+  if (cmd == "mcp") {
+    if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
+    return RunMcp(c);
+  }
+  if (cmd == "decrypt") {
+    if (p.size() != 2) return absl::InvalidArgumentError("decrypt needs one FILE name");
+    return RunDecrypt(c, p[1]);
+  }
+  if (cmd == "schedule") {
+    if (p.size() > 1) return absl::InvalidArgumentError("schedule takes no arguments");
+    return RunScheduleCommand(c);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));
+}
+
+// Appends the command to the audit log: what was asked (every flag but --db, which may hold a
+// password) and how it ended. The MCP server audits each tool call itself.
+void Audit(const Context& c, const absl::Status& outcome, absl::Duration duration) {
+  const std::vector<std::string>& p = c.args.positional;
+  if (p.empty() || p[0] == "mcp") return;
+  std::string operation = p[0];
+  size_t words = 1;
+  if ((p[0] == "backup" || p[0] == "restore" || p[0] == "export" || p[0] == "import") &&
+      p.size() > 1) {
+    operation += " " + p[1];
+    words = 2;
+  }
+  Json args = {{"arguments", std::vector<std::string>(p.begin() + static_cast<long>(words), p.end())}};
+  for (const auto& [name, values] : c.args.values) {
+    if (name != "db") args[name] = values.size() == 1 ? Json(values[0]) : Json(values);
+  }
+  for (const std::string& flag : c.args.bools) args[flag] = true;
+  (void)engine::AppendAudit(c.backup_dir, {operation, "cli", args.dump(), outcome,
+                                           absl::ToInt64Milliseconds(duration)});
+}
+
+}  // namespace cli_internal
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+      return kExitUsage;
+    case absl::StatusCode::kDataLoss:
+      return kExitIntegrity;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnauthenticated:
+      return kExitConnection;
+    case absl::StatusCode::kNotFound:
+      return kExitNotFound;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+      return kExitConflict;
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kPermissionDenied:
+      return kExitStorage;
+    case absl::StatusCode::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailed;
+  }
+}
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           bool stderr_is_terminal, const std::atomic<bool>* interrupted) {
+  absl::StatusOr<ParsedArgs> parsed = Parse(args);
+  if (!parsed.ok()) {
+    err << "pgark: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->Has("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->Has("version")) {
+    out << "pgark " << engine::kPgarkVersion << "\n";
+    return kExitOk;
+  }
+  // The bar only ever goes to a terminal: scripts and logs get the summary line alone.
+  ProgressBar progress(err, stderr_is_terminal && !parsed->Has("quiet"), interrupted);
+  Context c{*std::move(parsed), {}, "", false, out, err, progress, interrupted};
+  c.connect.conninfo = c.args.Value("db", Env("DATABASE_URL"));
+  c.backup_dir = c.args.Value("backup-dir", Env("BACKUP_DIR", "./backups"));
+  c.json = c.args.Has("json");
+  c.encryption = EncryptionFromEnvironment();
+  const absl::Time start = absl::Now();
+  absl::Status s = Dispatch(c);
+  Audit(c, s, absl::Now() - start);
+  if (!s.ok()) {
+    // One line, unless it is a usage error that carries the usage text.
+    err << "pgark: error: " << s.message() << "\n";
+    if (c.json) {
+      err << Json{{"success", false}, {"error", std::string(s.message())}}.dump() << "\n";
+    }
+  }
+  return ExitCodeFor(s);
+}
+
+}  // namespace pgark::protocol

@@ -1,0 +1,58 @@
+#include <sstream>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "protocol/cli/cli.h"
+#include "protocol/cli/progress_bar.h"
+
+namespace pgark::protocol {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ProgressBarTest, RendersCountsRateAndEta) {
+  std::string line = ProgressBar::Render(1, 4, 1234, 50'000'000, 100'000'000, absl::Seconds(10),
+                                         "public.books");
+  EXPECT_THAT(line, HasSubstr("[##########----------] 1/4 tables, 1234 rows, 50.0 MB"));
+  EXPECT_THAT(line, HasSubstr("5.0 MB/s"));
+  EXPECT_THAT(line, HasSubstr("ETA 0:10"));
+  EXPECT_THAT(line, HasSubstr("public.books"));
+  // No estimate: no ETA, and never a division by zero.
+  EXPECT_THAT(ProgressBar::Render(0, 0, 0, 0, 0, absl::ZeroDuration(), ""), Not(HasSubstr("ETA")));
+}
+
+TEST(ProgressBarTest, DisabledBarWritesNothing) {
+  std::ostringstream out;
+  ProgressBar bar(out, /*enabled=*/false, nullptr);
+  bar.OnStart(3, 1000);
+  bar.OnBytes(500);
+  bar.Clear();
+  EXPECT_EQ(out.str(), "");
+  EXPECT_FALSE(bar.Cancelled());
+}
+
+TEST(ExitCodeTest, OneCodePerKindOfFailure) {
+  EXPECT_EQ(ExitCodeFor(absl::OkStatus()), 0);
+  EXPECT_EQ(ExitCodeFor(absl::InvalidArgumentError("")), 2);
+  EXPECT_EQ(ExitCodeFor(absl::DataLossError("")), 3);
+  EXPECT_EQ(ExitCodeFor(absl::UnauthenticatedError("")), 4);
+  EXPECT_EQ(ExitCodeFor(absl::UnavailableError("")), 4);
+  EXPECT_EQ(ExitCodeFor(absl::NotFoundError("")), 5);
+  EXPECT_EQ(ExitCodeFor(absl::AlreadyExistsError("")), 6);
+  EXPECT_EQ(ExitCodeFor(absl::ResourceExhaustedError("")), 7);
+  EXPECT_EQ(ExitCodeFor(absl::CancelledError("")), 130);
+  EXPECT_EQ(ExitCodeFor(absl::InternalError("")), 1);
+}
+
+TEST(RunCliTest, UsageAndVersionNeedNoDatabase) {
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCli({"--version"}, out, err), 0);
+  EXPECT_THAT(out.str(), HasSubstr("pgark 0."));
+  EXPECT_EQ(RunCli({"restore", "full", "a.sql.gz", "b.sql.gz"}, out, err), 2);
+  EXPECT_THAT(err.str(), HasSubstr("restore takes one FILE"));
+}
+
+}  // namespace
+}  // namespace pgark::protocol

@@ -1,0 +1,73 @@
+#include "protocol/mcp/json_rpc.h"
+
+namespace pgark::protocol {
+
+std::optional<Json> ParseMessage(absl::string_view line) {
+  Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+Envelope Classify(const Json& m) {
+  Envelope e;
+  if (!m.is_object()) {
+    e.problem = "a message must be a JSON object";
+    return e;
+  }
+  auto id = m.find("id");
+  const bool has_id = id != m.end();
+  const bool id_ok = has_id && (id->is_string() || id->is_number_integer());
+  if (id_ok) e.id = *id;
+  auto version = m.find("jsonrpc");
+  if (version == m.end() || *version != "2.0") {
+    e.problem = "\"jsonrpc\" must be \"2.0\"";
+    return e;
+  }
+  auto method = m.find("method");
+  if (method == m.end()) {
+    if (m.contains("result") || m.contains("error")) e.kind = Envelope::Kind::kResponse;
+    else e.problem = "a request needs a \"method\"";
+    return e;
+  }
+  if (!method->is_string()) {
+    e.problem = "\"method\" must be a string";
+    return e;
+  }
+  if (has_id && !id_ok) {
+    e.problem = "\"id\" must be a string or an integer";
+    return e;
+  }
+  e.method = method->get<std::string>();
+  auto params = m.find("params");
+  if (params != m.end() && !params->is_object() && !params->is_null()) {
+    e.problem = "\"params\" must be an object";
+    return e;
+  }
+  e.params = (params == m.end() || params->is_null()) ? Json::object() : *params;
+  e.kind = has_id ? Envelope::Kind::kRequest : Envelope::Kind::kNotification;
+  return e;
+}
+
+Json MakeResult(const Json& id, Json result) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+Json MakeError(const std::optional<Json>& id, int code, absl::string_view message,
+               std::optional<Json> data) {
+  Json error = {{"code", code}, {"message", std::string(message)}};
+  if (data) error["data"] = *std::move(data);
+  Json reply = {{"jsonrpc", "2.0"}};
+  if (id) reply["id"] = *id;
+  reply["error"] = std::move(error);
+  return reply;
+}
+
+Json MakeNotification(absl::string_view method, Json params) {
+  return {{"jsonrpc", "2.0"}, {"method", std::string(method)}, {"params", std::move(params)}};
+}
+
+std::string Serialize(const Json& message) {
+  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace pgark::protocol

@@ -1,0 +1,307 @@
+#include "protocol/mcp/mcp_server.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace pgark::protocol {
+namespace {
+
+constexpr const char* kLogLevels[] = {"debug",    "info",  "notice", "warning",
+                                      "error",    "critical", "alert", "emergency"};
+
+bool Known(absl::string_view method) {
+  return method == "initialize" || method == "ping" || method == "tools/list" ||
+         method == "tools/call" || method == "logging/setLevel";
+}
+
+}  // namespace
+
+McpServer::McpServer(const ToolRegistry& tools, ServerIdentity identity, Send send)
+    : tools_(tools), identity_(std::move(identity)), send_(std::move(send)) {}
+
+McpServer::~McpServer() { Shutdown(); }
+
+void McpServer::Shutdown() {
+  std::map<std::string, Call> calls;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, call] : calls_) call.cancelled->store(true);
+    calls.swap(calls_);
+  }
+  for (auto& [id, call] : calls) {
+    if (call.thread.joinable()) call.thread.join();
+  }
+}
+
+void McpServer::ReapFinishedCalls() {
+  std::vector<std::thread> finished;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = calls_.begin(); it != calls_.end();) {
+      if (it->second.done->load()) {
+        finished.push_back(std::move(it->second.thread));
+        it = calls_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (std::thread& t : finished) t.join();
+}
+
+std::optional<Json> McpServer::HandleMessage(const Json& message) {
+  ReapFinishedCalls();
+  if (!message.is_array()) return HandleOne(message);
+  // Batches exist only in 2025-03-26; elsewhere an array is an invalid request.
+  if (protocol_version_ != "2025-03-26" || message.empty()) {
+    return MakeError(std::nullopt, kInvalidRequest,
+                     "JSON-RPC batches are not supported in this protocol version");
+  }
+  Json replies = Json::array();
+  bool was_inline = inline_calls_;
+  inline_calls_ = true;  // a batch reply must hold the call results
+  for (const Json& m : message) {
+    if (std::optional<Json> reply = HandleOne(m)) replies.push_back(*std::move(reply));
+  }
+  inline_calls_ = was_inline;
+  if (replies.empty()) return std::nullopt;
+  return replies;
+}
+
+std::optional<Json> McpServer::HandleOne(const Json& message) {
+  Envelope e = Classify(message);
+  switch (e.kind) {
+    case Envelope::Kind::kInvalid:
+      return MakeError(e.id, kInvalidRequest, absl::StrCat("Invalid request: ", e.problem));
+    case Envelope::Kind::kResponse:
+      return std::nullopt;  // we send no requests, so there is nothing to match
+    case Envelope::Kind::kNotification:
+      if (e.method == "notifications/cancelled" && e.params.contains("requestId")) {
+        Cancel(e.params["requestId"]);
+      }
+      return std::nullopt;  // known or not, notifications are never answered
+    case Envelope::Kind::kRequest:
+      break;
+  }
+  const Json& id = *e.id;
+  if (e.method == "ping") return MakeResult(id, Json::object());
+  if (e.method == "initialize") return Initialize(id, e.params);
+  if (!initialized_) {
+    if (!Known(e.method)) {
+      return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", e.method));
+    }
+    return MakeError(id, kInvalidRequest, "Server not initialized: send initialize first");
+  }
+  if (e.method == "tools/list") return ListTools(id, e.params);
+  if (e.method == "tools/call") return CallTool(id, e.params);
+  if (e.method == "logging/setLevel") {
+    auto level = e.params.find("level");
+    if (level != e.params.end() && level->is_string()) {
+      for (const char* l : kLogLevels) {
+        if (*level == l) {
+          log_level_ = l;
+          return MakeResult(id, Json::object());
+        }
+      }
+    }
+    return MakeError(id, kInvalidParams,
+                     "Invalid params: level must be one of debug, info, notice, warning, error, "
+                     "critical, alert, emergency");
+  }
+  return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", e.method));
+}
+
+Json McpServer::Initialize(const Json& id, const Json& params) {
+  if (initialized_) return MakeError(id, kInvalidRequest, "Server already initialized");
+  auto requested = params.find("protocolVersion");
+  if (requested == params.end() || !requested->is_string()) {
+    return MakeError(id, kInvalidParams, "Unsupported protocol version",
+                     Json{{"supported", kProtocolVersions},
+                          {"requested", requested == params.end() ? Json() : *requested}});
+  }
+  protocol_version_ = kProtocolVersions[0];  // the newest, unless the client's is one of ours
+  for (const char* v : kProtocolVersions) {
+    if (*requested == v) protocol_version_ = v;
+  }
+  initialized_ = true;
+  Json server_info = {{"name", identity_.name}, {"version", identity_.version}};
+  if (AtLeast("2025-06-18") && !identity_.title.empty()) server_info["title"] = identity_.title;
+  Json result = {{"protocolVersion", protocol_version_},
+                 {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}}},
+                 {"serverInfo", server_info}};
+  if (!identity_.instructions.empty()) result["instructions"] = identity_.instructions;
+  return MakeResult(id, std::move(result));
+}
+
+Json McpServer::ToolSpecJson(const ToolSpec& t) const {
+  Json j = {{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}};
+  if (AtLeast("2025-03-26")) j["annotations"] = t.annotations;
+  if (AtLeast("2025-06-18")) {
+    j["title"] = t.title;
+    j["outputSchema"] = t.output_schema;
+  }
+  return j;
+}
+
+Json McpServer::ListTools(const Json& id, const Json& params) const {
+  // Everything fits on one page, so no cursor is ever valid.
+  if (params.contains("cursor") && !params["cursor"].is_null()) {
+    return MakeError(id, kInvalidParams, "Invalid params: unknown cursor");
+  }
+  Json tools = Json::array();
+  for (const ToolSpec& t : tools_.tools()) tools.push_back(ToolSpecJson(t));
+  return MakeResult(id, {{"tools", std::move(tools)}});
+}
+
+Json McpServer::ToolResult(const absl::StatusOr<Json>& result) const {
+  if (!result.ok()) {
+    return {{"content", Json::array({{{"type", "text"}, {"text", std::string(result.status().message())}}})},
+            {"isError", true}};
+  }
+  Json out = {{"content", Json::array({{{"type", "text"}, {"text", Serialize(*result)}}})}};
+  if (AtLeast("2025-06-18")) out["structuredContent"] = *result;
+  return out;
+}
+
+std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
+  auto name = params.find("name");
+  if (name == params.end() || !name->is_string()) {
+    return MakeError(id, kInvalidParams, "Invalid params: \"name\" must be a string");
+  }
+  const ToolSpec* tool = tools_.Find(name->get<std::string>());
+  if (tool == nullptr) {
+    return MakeError(id, kInvalidParams, absl::StrCat("Unknown tool: ", name->get<std::string>()));
+  }
+  auto args_it = params.find("arguments");
+  Json arguments = Json::object();
+  if (args_it != params.end() && !args_it->is_null()) {
+    if (!args_it->is_object()) {
+      return MakeError(id, kInvalidParams, "Invalid params: \"arguments\" must be an object");
+    }
+    arguments = *args_it;
+  }
+  // Bad arguments are a tool error the model can read and correct, not a protocol error.
+  absl::StatusOr<Json> validated = ValidateArguments(tool->input_schema, arguments);
+  if (!validated.ok()) {
+    return MakeResult(id, ToolResult(absl::InvalidArgumentError(absl::StrCat(
+                              tool->name, ": ", validated.status().message()))));
+  }
+  std::optional<Json> token;
+  if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object() &&
+                                        meta->contains("progressToken")) {
+    token = (*meta)["progressToken"];
+  }
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  auto run = [this, id, tool, args = *std::move(validated), token, cancelled, done]() {
+    ToolContext ctx;
+    ctx.cancelled = [cancelled] { return cancelled->load(); };
+    auto progress_mu = std::make_shared<std::mutex>();
+    auto last_value = std::make_shared<double>(-1);
+    auto last_time = std::make_shared<absl::Time>(absl::InfinitePast());
+    ctx.progress = [this, token, cancelled, progress_mu, last_value, last_time](
+                       double value, const std::string& message) {
+      if (!token || cancelled->load()) return;
+      std::lock_guard<std::mutex> lock(*progress_mu);
+      absl::Time now = absl::Now();
+      // Strictly increasing, at most ten a second.
+      if (value <= *last_value || now - *last_time < absl::Milliseconds(100)) return;
+      *last_value = value;
+      *last_time = now;
+      send_(MakeNotification("notifications/progress",
+                             {{"progressToken", *token}, {"progress", value}, {"message", message}}));
+    };
+    absl::StatusOr<Json> result = tool->handler(args, ctx);
+    std::optional<Json> reply;
+    if (!cancelled->load()) reply = MakeResult(id, ToolResult(result));  // cancelled: no reply
+    done->store(true);
+    return reply;
+  };
+  if (inline_calls_) return run();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = id.dump();
+  if (calls_.count(key)) {
+    return MakeError(id, kInvalidRequest, "Invalid request: this id is already in use");
+  }
+  Call& call = calls_[key];
+  call.cancelled = cancelled;
+  call.done = done;
+  call.thread = std::thread([this, run]() mutable {
+    if (std::optional<Json> reply = run()) send_(*reply);
+  });
+  return std::nullopt;
+}
+
+void McpServer::Cancel(const Json& request_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(request_id.dump());
+  if (it != calls_.end()) it->second.cancelled->store(true);
+}
+
+void McpServer::Serve(int in_fd, const std::atomic<bool>* stop) {
+  std::string buffer;
+  bool skipping = false;  // inside an oversized line: drop up to the next newline
+  char chunk[1 << 16];
+  auto handle_line = [this](absl::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
+    std::optional<Json> message = ParseMessage(line);
+    if (!message) {
+      send_(MakeError(std::nullopt, kParseError, "Parse error"));
+      return;
+    }
+    if (std::optional<Json> reply = HandleMessage(*message)) send_(*reply);
+  };
+  for (;;) {
+    if (stop != nullptr && stop->load()) break;
+    ssize_t n = ::read(in_fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the client is done with us
+    size_t start = 0;
+    absl::string_view data(chunk, static_cast<size_t>(n));
+    for (size_t nl = data.find('\n'); nl != absl::string_view::npos; nl = data.find('\n', start)) {
+      if (skipping) {
+        skipping = false;
+      } else {
+        absl::string_view piece = data.substr(start, nl - start);
+        buffer.append(piece.data(), piece.size());
+        handle_line(buffer);
+      }
+      buffer.clear();
+      start = nl + 1;
+    }
+    if (!skipping) buffer.append(data.data() + start, data.size() - start);
+    if (buffer.size() > kMaxLineBytes) {
+      send_(MakeError(std::nullopt, kInvalidRequest,
+                      "Invalid request: message longer than 10 MiB, ignored"));
+      buffer.clear();
+      skipping = true;
+    }
+  }
+  Shutdown();
+}
+
+void LineWriter::Write(const Json& message) {
+  std::string line = Serialize(message);
+  line.push_back('\n');
+  std::lock_guard<std::mutex> lock(mu_);
+  if (broken_) return;
+  const char* p = line.data();
+  size_t left = line.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_ = true;  // EPIPE: the client went away; stop writing
+      return;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace pgark::protocol

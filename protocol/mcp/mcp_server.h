@@ -1,0 +1,106 @@
+// `McpServer` speaks the Model Context Protocol (legacy, handshake era: 2025-11-25, 2025-06-18,
+// 2025-03-26, 2024-11-05) over newline-delimited JSON-RPC. Its core, `HandleMessage`, is pure
+// request-in, reply-out; `tools/call` runs on a thread of its own so that stdin keeps being
+// read while a tool works (ping is answered, notifications/cancelled stops the call) and the
+// reply is sent later through the `send` callback. `Serve` is the stdio loop around it: it
+// reads until EOF (or a signal), then cancels running calls and waits for them to unwind.
+// Nothing but protocol messages is ever written through `send`.
+#ifndef PGARK_PROTOCOL_MCP_MCP_SERVER_H_
+#define PGARK_PROTOCOL_MCP_MCP_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "protocol/mcp/json_rpc.h"
+#include "protocol/mcp/tool_registry.h"
+
+namespace pgark::protocol {
+
+struct ServerIdentity {
+  std::string name = "pgark";
+  std::string title;
+  std::string version;
+  std::string instructions;
+};
+
+// The protocol versions this server speaks, newest first.
+inline constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
+                                                    "2024-11-05"};
+
+class McpServer {
+ public:
+  using Send = std::function<void(const Json&)>;
+
+  // `tools` must outlive the server. `send` is called from several threads, one message at a
+  // time per call; it must write the message as one line.
+  McpServer(const ToolRegistry& tools, ServerIdentity identity, Send send);
+  // Cancels running calls and waits for them.
+  ~McpServer();
+
+  // Handles one message (or, under 2025-03-26, a batch). Returns the reply to send now, if
+  // any. Notifications get none; a tools/call replies later through `send`, unless inline
+  // calls are on (tests), when the reply is returned here.
+  std::optional<Json> HandleMessage(const Json& message);
+
+  // Reads messages from `in_fd` until EOF or until `*stop` turns true, replying through `send`.
+  void Serve(int in_fd, const std::atomic<bool>* stop);
+
+  // Cancels every running call and waits for all of them to finish.
+  void Shutdown();
+
+  void set_inline_calls(bool inline_calls) { inline_calls_ = inline_calls; }
+  const std::string& protocol_version() const { return protocol_version_; }
+
+  static constexpr size_t kMaxLineBytes = 10u << 20;
+
+ private:
+  struct Call {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> cancelled;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+
+  std::optional<Json> HandleOne(const Json& message);
+  Json Initialize(const Json& id, const Json& params);
+  Json ListTools(const Json& id, const Json& params) const;
+  std::optional<Json> CallTool(const Json& id, const Json& params);
+  Json ToolSpecJson(const ToolSpec& tool) const;
+  Json ToolResult(const absl::StatusOr<Json>& result) const;
+  void Cancel(const Json& request_id);
+  void ReapFinishedCalls();
+  bool AtLeast(absl::string_view version) const { return protocol_version_ >= version; }
+
+  const ToolRegistry& tools_;
+  ServerIdentity identity_;
+  Send send_;
+  bool inline_calls_ = false;
+  bool initialized_ = false;
+  std::string protocol_version_;
+  std::string log_level_ = "info";
+  std::mutex mu_;
+  std::map<std::string, Call> calls_;  // by id.dump()
+};
+
+// Writes each message as one line to a file descriptor, one writer at a time; after EPIPE it
+// drops messages (the client is gone).
+class LineWriter {
+ public:
+  explicit LineWriter(int fd) : fd_(fd) {}
+  void Write(const Json& message);
+
+ private:
+  std::mutex mu_;
+  int fd_;
+  bool broken_ = false;
+};
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_MCP_MCP_SERVER_H_

@@ -1,0 +1,55 @@
+// The MCP tools: their specs (name, description, JSON Schemas, annotations) and handlers, and
+// the validation of call arguments against the input schema before a handler runs.
+#ifndef PGARK_PROTOCOL_MCP_TOOL_REGISTRY_H_
+#define PGARK_PROTOCOL_MCP_TOOL_REGISTRY_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "protocol/mcp/json_rpc.h"
+
+namespace pgark::protocol {
+
+// What a running tool can do besides computing its result. Both callbacks are thread-safe.
+struct ToolContext {
+  // Reports progress (monotonic counter, e.g. bytes) with a short human message.
+  std::function<void(double progress, const std::string& message)> progress = [](double,
+                                                                                 const std::string&) {};
+  // True once the call was cancelled (notifications/cancelled, stdin closed).
+  std::function<bool()> cancelled = [] { return false; };
+};
+
+using ToolHandler = std::function<absl::StatusOr<Json>(const Json& arguments, ToolContext& ctx)>;
+
+struct ToolSpec {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json input_schema;   // JSON Schema subset: type object, properties, required, enum, ...
+  Json output_schema;  // the structuredContent of a successful call
+  Json annotations;    // readOnlyHint, destructiveHint, idempotentHint, openWorldHint
+  ToolHandler handler;
+};
+
+class ToolRegistry {
+ public:
+  void Register(ToolSpec spec) { tools_.push_back(std::move(spec)); }
+  // In registration order, which is the order tools/list reports.
+  const std::vector<ToolSpec>& tools() const { return tools_; }
+  const ToolSpec* Find(absl::string_view name) const;
+
+ private:
+  std::vector<ToolSpec> tools_;
+};
+
+// Checks `arguments` against `schema` (the subset our tools use: object properties of type
+// string, boolean, integer, object and array; enum; minimum/maximum; minLength/maxLength;
+// required; additionalProperties false) and returns them with defaults filled in and integers
+// given as numeric strings ("20") converted. kInvalidArgument naming the field otherwise.
+absl::StatusOr<Json> ValidateArguments(const Json& schema, const Json& arguments);
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_MCP_TOOL_REGISTRY_H_

@@ -1,0 +1,133 @@
+#include "protocol/tools/results_json.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "formats/archive_layout.h"
+
+namespace pgark::protocol {
+
+Json BackupResultJson(const engine::BackupResult& result) {
+  const formats::Manifest& m = result.manifest;
+  Json j = {{"success", true},
+            {"backupFile", m.backup_file},
+            {"backupId", m.backup_id},
+            {"manifestFile", m.backup_id + "-manifest.json"},
+            {"type", m.type},
+            {"size", m.size},
+            {"tables", m.tables.size()},
+            {"recordCount", m.total_record_count},
+            {"duration", result.duration_ms},
+            {"compressed", m.compressed},
+            {"encrypted", m.encrypted()},
+            {"checksum", m.checksum},
+            {"warnings", result.warnings}};
+  if (m.type == "incremental") {
+    j["baseBackup"] = m.base_backup;
+    j["dependencies"] = m.dependencies;
+    j["changedTables"] = m.changes.changed_tables;
+    j["changedRows"] = {{"inserted", m.changes.inserted},
+                        {"updated", m.changes.updated},
+                        {"deleted", m.changes.deleted}};
+    // Size next to the chain's full backup: what an incremental saves.
+    j["sizeRelativeToFull"] =
+        result.base_full_size == 0
+            ? Json(nullptr)
+            : Json(static_cast<double>(m.size) / static_cast<double>(result.base_full_size));
+  }
+  if (m.type == "table") {
+    Json names = Json::array();
+    for (const formats::TableEntry& t : m.tables) names.push_back(t.name);
+    // The seed returns the one table's name; several tables come as a list.
+    j["table"] = names.size() == 1 ? names[0] : names;
+  }
+  return j;
+}
+
+Json RestoreResultJson(const engine::RestoreResult& result) {
+  return {{"success", true},
+          {"backupFile", result.backup_file},
+          {"restoredTables", result.restored_tables},
+          {"recordCount", result.record_count},
+          {"skippedRecords", result.skipped_records},
+          {"duration", result.duration_ms},
+          {"warnings", result.warnings}};
+}
+
+Json ExportResultJson(const engine::ExportResult& result) {
+  return {{"success", true},
+          {"exportFile", result.export_file},
+          {"format", result.format},
+          {"recordCount", result.record_count},
+          {"duration", result.duration_ms}};
+}
+
+namespace {
+
+// The seed's size form: 15728640 bytes -> "15.00 MB" (binary units).
+std::string SeedSize(uint64_t bytes) {
+  double v = static_cast<double>(bytes);
+  if (v >= 1 << 30) return absl::StrFormat("%.2f GB", v / (1 << 30));
+  if (v >= 1 << 20) return absl::StrFormat("%.2f MB", v / (1 << 20));
+  if (v >= 1 << 10) return absl::StrFormat("%.2f KB", v / (1 << 10));
+  return absl::StrCat(bytes, " B");
+}
+
+}  // namespace
+
+Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
+  Json list = Json::array();
+  for (const engine::BackupInfo& b : backups) {
+    Json entry = {{"filename", b.filename}, {"type", b.type}, {"size", SeedSize(b.size_bytes)},
+                  {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
+                  {"recordCount", b.record_count}, {"encrypted", b.encrypted},
+                  {"validAtLastCheck", b.valid_at_last_check.has_value()
+                                           ? Json(*b.valid_at_last_check) : Json(nullptr)}};
+    if (!b.last_checked.empty()) entry["lastChecked"] = b.last_checked;
+    if (!b.base_backup.empty()) {
+      entry["baseBackup"] = b.base_backup;
+      entry["dependencies"] = b.dependencies;
+    }
+    list.push_back(std::move(entry));
+  }
+  return {{"success", true}, {"backups", list}};
+}
+
+Json DecryptResultJson(const engine::DecryptResult& result) {
+  return {{"success", true}, {"outputFile", result.output_file}, {"size", result.bytes}};
+}
+
+Json DeleteResultJson(const engine::DeleteResult& result) {
+  return {{"success", true},
+          {"deletedFile", result.deleted_file},
+          {"deletedFiles", result.deleted_files},
+          {"freedSpace", result.freed_bytes}};
+}
+
+Json ImportResultJson(const engine::ImportResult& r) {
+  return {{"success", true},
+          {"importedRecords", r.imported_records},
+          {"skippedRows", r.skipped_rows},
+          {"totalRecords", r.total_records},
+          {"totalRows", r.total_records},
+          {"errors", r.errors},
+          {"errorCount", r.error_count},
+          {"duration", r.duration_ms}};
+}
+
+Json PruneResultJson(const engine::PruneResult& result, bool dry_run) {
+  return {{"success", true}, {"dryRun", dry_run}, {"deleted", result.deleted},
+          {"kept", result.kept}, {"freedSpace", result.freed_bytes}};
+}
+
+Json ValidationJson(const engine::ValidationReport& report) {
+  return {{"success", true},
+          {"backupFile", report.backup_file},
+          {"valid", report.valid},
+          {"fileSize", report.file_size},
+          {"fileType", report.file_type},
+          {"hasManifest", report.has_manifest},
+          {"errors", report.errors},
+          {"warnings", report.warnings}};
+}
+
+}  // namespace pgark::protocol
