@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "formats/encryption.h"
+#include "formats/member_kind.h"
 
 namespace pgark::engine {
 
@@ -22,7 +23,9 @@ struct ConnectOptions {
   int connect_timeout_seconds = 0;  // 0: libpq's default (or the conninfo's)
 };
 
-enum class Content { kSchemaAndData, kSchemaOnly, kDataOnly };
+// The archive's vocabulary (formats/member_kind.h), used by the engine's options too.
+using formats::BackupType;
+using formats::Content;
 
 struct BackupOptions {
   std::string backup_dir;           // must exist or be creatable (mode 0700)

@@ -46,11 +46,15 @@ std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool e
   return absl::StrCat(backup_id, compressed ? ".sql.gz" : ".sql", encrypted ? ".enc" : "");
 }
 
+std::string BackupManifestName(absl::string_view backup_id) {
+  return absl::StrCat(backup_id, "-manifest.json");
+}
+
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file) {
   for (absl::string_view suffix : {".sql.gz.enc", ".sql.enc", ".sql.gz", ".sql"}) {
     if (absl::EndsWith(archive_file, suffix) && archive_file.size() > suffix.size()) {
       archive_file.remove_suffix(suffix.size());
-      return absl::StrCat(archive_file, "-manifest.json");
+      return BackupManifestName(archive_file);
     }
   }
   return absl::InvalidArgumentError(absl::StrCat(

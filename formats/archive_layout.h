@@ -29,6 +29,8 @@ std::string BackupId(absl::string_view type, absl::string_view label, absl::Time
 // The archive file for a backup id: ".sql.gz" when compressed, else ".sql"; ".enc" appended
 // when encrypted.
 std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool encrypted = false);
+// "<backup id>-manifest.json".
+std::string BackupManifestName(absl::string_view backup_id);
 // "<backup id>-manifest.json" for an archive file name (".sql.gz", ".sql", either + ".enc").
 // kInvalidArgument if `archive_file` does not end in one of them.
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file);

@@ -38,7 +38,7 @@ class ArchiveTest : public ::testing::TestWithParam<bool> {
     m.compressed = GetParam();
     auto header = (*writer)->WriteMember("SET client_encoding = 'UTF8';\n");
     EXPECT_THAT(header, IsOk());
-    m.members.push_back({.section = "pre-data", .kind = "HEADER", .raw_bytes = *header});
+    m.members.push_back({.section = Section::kPreData, .kind = MemberKind::kHeader, .raw_bytes = *header});
     const std::string copy = "COPY public.t (a) FROM stdin;\n";
     auto sink = (*writer)->BeginMember();
     EXPECT_THAT(sink, IsOk());
@@ -48,7 +48,7 @@ class ArchiveTest : public ::testing::TestWithParam<bool> {
     auto data = (*writer)->EndMember();
     EXPECT_THAT(data, IsOk());
     EXPECT_EQ(*data, copy.size() + rows.size() + 3);
-    m.members.push_back({.section = "data", .kind = "TABLE DATA", .schema = "public", .name = "t",
+    m.members.push_back({.section = Section::kData, .kind = MemberKind::kTableData, .schema = "public", .name = "t",
                          .raw_bytes = *data, .copy_header_bytes = copy.size()});
     auto summary = (*writer)->Close();
     EXPECT_THAT(summary, IsOk());

@@ -151,13 +151,13 @@ absl::Status TrimSink::Finish() {
 }
 
 std::string DescribeMember(const MemberEntry& e) {
-  if (e.schema.empty() && e.name.empty()) return e.kind;
+  if (e.schema.empty() && e.name.empty()) return WireName(e.kind);
   std::string object = e.schema.empty() ? e.name : absl::StrCat(e.schema, ".", e.name);
-  if (!e.table.empty() && e.table != e.name && e.kind != "TABLE DATA") {  // a part of a table
-    return absl::StrCat(e.kind, " \"", object, "\" on \"", e.table, "\"");
+  if (!e.table.empty() && e.table != e.name && e.kind != MemberKind::kTableData) {  // a part
+    return absl::StrCat(WireName(e.kind), " \"", object, "\" on \"", e.table, "\"");
   }
-  if (e.part > 0) return absl::StrCat(e.kind, " \"", object, "\" part ", e.part);
-  return absl::StrCat(e.kind, " \"", object, "\"");
+  if (e.part > 0) return absl::StrCat(WireName(e.kind), " \"", object, "\" part ", e.part);
+  return absl::StrCat(WireName(e.kind), " \"", object, "\"");
 }
 
 absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(

@@ -168,7 +168,7 @@ TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   for (const std::string& body : {std::string("SELECT 1;\n"), Pattern(5000)}) {
     auto raw_bytes = (*writer)->WriteMember(body);
     ASSERT_THAT(raw_bytes, IsOk());
-    m.members.push_back({.kind = "X", .raw_bytes = *raw_bytes});
+    m.members.push_back({.kind = MemberKind::kTableData, .raw_bytes = *raw_bytes});
   }
   auto summary = (*writer)->Close();
   ASSERT_THAT(summary, IsOk());

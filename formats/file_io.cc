@@ -157,6 +157,13 @@ absl::Status FileSink::Append(absl::string_view data) {
   return absl::OkStatus();
 }
 
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents,
+                                 bool replace) {
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Open(path, replace));
+  PGARK_RETURN_IF_ERROR(sink->Append(contents));
+  return sink->Close();
+}
+
 absl::Status FileSink::Close() {
   if (closed_ || !status_.ok()) return status_;
   closed_ = true;

@@ -25,6 +25,10 @@ absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, in
 // not a directory; kPermissionDenied if it is not writable.
 absl::Status EnsurePrivateDirectory(const std::string& path);
 
+// Writes a small file whole through a FileSink: nothing at `path` unless every byte is there.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents,
+                                 bool replace = false);
+
 class FileSink : public Sink {
  public:
   // Creates the temporary file. kAlreadyExists if `path` already exists, unless `replace`

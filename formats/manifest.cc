@@ -30,6 +30,21 @@ class Reader {
     return absl::OkStatus();
   }
 
+  // A string field naming one of an enum's values, parsed by `parse`.
+  template <typename Enum, typename Parse>
+  absl::Status GetEnum(const char* key, Enum& out, Parse parse, bool required = true) {
+    std::string name;
+    PGARK_RETURN_IF_ERROR(Get(key, name, required));
+    if (name.empty() && !required) return absl::OkStatus();
+    std::optional<Enum> value = parse(name);
+    if (!value) {
+      return absl::DataLossError(absl::StrCat("manifest ", where_, " has unknown ", key, " \"",
+                                              name, "\" (written by a newer pgark?)"));
+    }
+    out = *value;
+    return absl::OkStatus();
+  }
+
  private:
   template <typename T>
   static bool Matches(const Json& v) {
@@ -65,19 +80,19 @@ absl::Status GetStrings(Reader& r, const char* key, std::vector<std::string>& ou
 }
 
 Json EncodeMember(const MemberEntry& m) {
-  Json j = {{"section", m.section},          {"kind", m.kind},
+  Json j = {{"section", SectionName(m.section)}, {"kind", WireName(m.kind)},
             {"schema", m.schema},            {"name", m.name},
             {"table", m.table},              {"offset", m.offset},
             {"storedBytes", m.stored_bytes}, {"rawBytes", m.raw_bytes},
             {"storedSha256", m.stored_sha256}, {"rawSha256", m.raw_sha256}};
   if (!m.identity.empty()) j["identity"] = m.identity;
-  if (m.section == "data") {
+  if (m.section == Section::kData) {
     j["rows"] = m.rows;
     j["copyHeaderBytes"] = m.copy_header_bytes;
     j["columns"] = m.columns;
     if (!m.column_types.empty()) j["columnTypes"] = m.column_types;
     if (!m.key_columns.empty()) j["keyColumns"] = m.key_columns;
-    if (!m.delta.empty()) j["delta"] = m.delta;
+    if (m.delta != Delta::kNone) j["delta"] = DeltaName(m.delta);
     if (m.part > 0) j["part"] = m.part;
     if (m.extension_config) j["extensionConfig"] = true;
     if (!m.row_filter.empty()) j["rowFilter"] = m.row_filter;
@@ -88,8 +103,12 @@ Json EncodeMember(const MemberEntry& m) {
 absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   if (!j.is_object()) return absl::DataLossError("manifest member is not an object");
   Reader r(j, absl::StrCat("member ", index));
-  PGARK_RETURN_IF_ERROR(r.Get("section", m.section));
-  PGARK_RETURN_IF_ERROR(r.Get("kind", m.kind));
+  PGARK_RETURN_IF_ERROR(r.GetEnum("section", m.section, ParseSection));
+  PGARK_RETURN_IF_ERROR(r.GetEnum("kind", m.kind, ParseMemberKind));
+  if (SectionOf(m.kind) != m.section) {
+    return absl::DataLossError(absl::StrCat("manifest member ", index, ": a ", WireName(m.kind),
+                                            " member is not in section ", SectionName(m.section)));
+  }
   PGARK_RETURN_IF_ERROR(r.Get("schema", m.schema));
   PGARK_RETURN_IF_ERROR(r.Get("name", m.name));
   PGARK_RETURN_IF_ERROR(r.Get("table", m.table));
@@ -99,23 +118,16 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   PGARK_RETURN_IF_ERROR(r.Get("storedSha256", m.stored_sha256));
   PGARK_RETURN_IF_ERROR(r.Get("rawSha256", m.raw_sha256));
   PGARK_RETURN_IF_ERROR(r.Get("identity", m.identity, /*required=*/false));
-  if (m.section == "data") {
+  if (m.section == Section::kData) {
     PGARK_RETURN_IF_ERROR(r.Get("rows", m.rows));
     PGARK_RETURN_IF_ERROR(r.Get("copyHeaderBytes", m.copy_header_bytes));
     PGARK_RETURN_IF_ERROR(GetStrings(r, "columns", m.columns, true));
     PGARK_RETURN_IF_ERROR(GetStrings(r, "columnTypes", m.column_types, false));
     PGARK_RETURN_IF_ERROR(GetStrings(r, "keyColumns", m.key_columns, false));
-    PGARK_RETURN_IF_ERROR(r.Get("delta", m.delta, false));
+    PGARK_RETURN_IF_ERROR(r.GetEnum("delta", m.delta, ParseDelta, /*required=*/false));
     PGARK_RETURN_IF_ERROR(r.Get("part", m.part, false));
     PGARK_RETURN_IF_ERROR(r.Get("extensionConfig", m.extension_config, false));
     PGARK_RETURN_IF_ERROR(r.Get("rowFilter", m.row_filter, false));
-    if (!m.delta.empty() && m.delta != "full" && m.delta != "changes") {
-      return absl::DataLossError(absl::StrCat("manifest member ", index, " has unknown delta \"",
-                                              m.delta, "\""));
-    }
-  } else if (m.section != "pre-data" && m.section != "post-data") {
-    return absl::DataLossError(
-        absl::StrCat("manifest member ", index, " has unknown section \"", m.section, "\""));
   }
   return absl::OkStatus();
 }
@@ -135,8 +147,8 @@ std::string EncodeManifest(const Manifest& m) {
   Json j = {{"formatVersion", m.format_version},
             {"backupId", m.backup_id},
             {"backupFile", m.backup_file},
-            {"type", m.type},
-            {"content", m.content},
+            {"type", BackupTypeName(m.type)},
+            {"content", ContentName(m.content)},
             {"timestamp", m.timestamp},
             {"database", m.database},
             {"postgresVersion", m.postgres_version},
@@ -181,8 +193,8 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   }
   PGARK_RETURN_IF_ERROR(r.Get("backupId", m.backup_id));
   PGARK_RETURN_IF_ERROR(r.Get("backupFile", m.backup_file));
-  PGARK_RETURN_IF_ERROR(r.Get("type", m.type));
-  PGARK_RETURN_IF_ERROR(r.Get("content", m.content));
+  PGARK_RETURN_IF_ERROR(r.GetEnum("type", m.type, ParseBackupType));
+  PGARK_RETURN_IF_ERROR(r.GetEnum("content", m.content, ParseContent));
   PGARK_RETURN_IF_ERROR(r.Get("timestamp", m.timestamp));
   PGARK_RETURN_IF_ERROR(r.Get("database", m.database));
   PGARK_RETURN_IF_ERROR(r.Get("postgresVersion", m.postgres_version));
@@ -216,7 +228,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
       return absl::UnimplementedError(absl::StrCat("cipher \"", m.cipher, "\" is not supported"));
     }
   }
-  if (m.type == "incremental" && (m.base_backup.empty() || m.dependencies.empty())) {
+  if (m.type == BackupType::kIncremental && (m.base_backup.empty() || m.dependencies.empty())) {
     return absl::DataLossError("incremental manifest does not name its base backup");
   }
   for (const Json& t : tables) {

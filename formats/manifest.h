@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "formats/member_kind.h"
 
 namespace pgark::formats {
 
@@ -21,8 +22,8 @@ inline constexpr int kManifestFormatVersion = 3;
 
 // One gzip member (or, uncompressed, one byte range) of the archive.
 struct MemberEntry {
-  std::string section;  // "pre-data", "data" or "post-data"
-  std::string kind;     // "HEADER", "TABLE", "SEQUENCE", "TABLE DATA", "CONSTRAINT", ...
+  Section section = Section::kPreData;
+  MemberKind kind = MemberKind::kHeader;
   std::string schema;   // object's schema; empty for database-wide entries
   std::string name;     // object's name (for a constraint or index, its own name)
   std::string table;    // the owning object's name: a table's for its parts, else its own
@@ -40,9 +41,9 @@ struct MemberEntry {
   // rows can be diffed or must be stored whole.
   std::vector<std::string> column_types;
   std::vector<std::string> key_columns;
-  // Incremental backups: "full" when the TABLE DATA member holds every row of the table,
-  // "changes" when it holds only rows inserted or updated since the parent. Empty otherwise.
-  std::string delta;
+  // Incremental backups: kFull when the TABLE DATA member holds every row of the table,
+  // kChanges when it holds only rows inserted or updated since the parent. kNone otherwise.
+  Delta delta = Delta::kNone;
   // A big table's rows are stored in several TABLE DATA members, each a range of its pages and
   // a COPY block of its own, numbered from 1 in table order (formatVersion 3). 0: the whole table.
   int part = 0;
@@ -71,8 +72,8 @@ struct Manifest {
   int format_version = kManifestFormatVersion;
   std::string backup_id;    // archive file name without ".sql.gz"/".sql"
   std::string backup_file;  // archive file name
-  std::string type;         // "full", "table" or "incremental"
-  std::string content;      // "schema+data", "schema-only" or "data-only"
+  BackupType type = BackupType::kFull;
+  Content content = Content::kSchemaAndData;
   std::string timestamp;    // ISO 8601 UTC with milliseconds
   std::string database;
   std::string postgres_version;  // e.g. "15.18"

@@ -14,8 +14,8 @@ Manifest Sample() {
   Manifest m;
   m.backup_id = "backup-table-books-20261125-120000";
   m.backup_file = m.backup_id + ".sql.gz";
-  m.type = "table";
-  m.content = "schema+data";
+  m.type = BackupType::kTable;
+  m.content = Content::kSchemaAndData;
   m.timestamp = "2026-11-25T12:00:00.000Z";
   m.database = "writing";
   m.postgres_version = "15.18";
@@ -26,8 +26,8 @@ Manifest Sample() {
   m.size = 1234;
   m.checksum = std::string(64, 'a');
   MemberEntry data;
-  data.section = "data";
-  data.kind = "TABLE DATA";
+  data.section = Section::kData;
+  data.kind = MemberKind::kTableData;
   data.schema = "public";
   data.name = "books";
   data.offset = 100;

@@ -120,7 +120,7 @@ TEST(MemberPipelineTest, StoredMembersAreCopiedInOrder) {
   MemberPipeline pipe({.block_bytes = 4096}, nullptr, out);
   ASSERT_THAT(pipe.member().Append("first"), IsOk());
   ASSERT_THAT(pipe.EndMember(), IsOk());
-  MemberEntry stored{.kind = "SPOOLED", .stored_bytes = 3, .raw_bytes = 9};
+  MemberEntry stored{.kind = MemberKind::kRowDeletes, .stored_bytes = 3, .raw_bytes = 9};
   ASSERT_THAT(pipe.AppendStored(stored, [](Sink& s) -> absl::StatusOr<uint64_t> {
     PGARK_RETURN_IF_ERROR(s.Append("abc"));
     return 3;
@@ -130,7 +130,7 @@ TEST(MemberPipelineTest, StoredMembersAreCopiedInOrder) {
   auto written = pipe.Finish();
   ASSERT_THAT(written, IsOk());
   ASSERT_EQ(written->size(), 3u);
-  EXPECT_EQ((*written)[1].kind, "SPOOLED");
+  EXPECT_EQ((*written)[1].kind, MemberKind::kRowDeletes);
   EXPECT_EQ((*written)[1].offset, (*written)[0].stored_bytes);
   EXPECT_EQ(out.data().substr((*written)[1].offset, 3), "abc");
   EXPECT_EQ((*written)[2].offset, (*written)[1].offset + 3);

@@ -42,7 +42,7 @@ class CorruptionTest : public testing::IntegrationTest {
 
   const formats::MemberEntry& DataMember(const std::string& table) {
     for (const auto& m : manifest_.members) {
-      if (m.section == "data" && m.name == table) return m;
+      if (m.section == formats::Section::kData && m.name == table) return m;
     }
     ADD_FAILURE() << "no data member for " << table;
     return manifest_.members.front();
@@ -96,7 +96,7 @@ TEST_F(CorruptionTest, DamageSeenOnlyAtAMembersEndIsCaughtBeforeCommit) {
   // size and digests) pass, the data streams into COPY, and the restore must still roll back.
   formats::Manifest m = manifest_;
   for (auto& e : m.members) {
-    if (e.section == "data" && e.name == "chapters") e.raw_bytes += 1;
+    if (e.section == formats::Section::kData && e.name == "chapters") e.raw_bytes += 1;
   }
   std::remove(manifest_path_.c_str());
   WriteFile(manifest_path_, formats::EncodeManifest(m));
@@ -107,7 +107,7 @@ TEST_F(CorruptionTest, DamageSeenOnlyAtAMembersEndIsCaughtBeforeCommit) {
   // A member digest at odds with an intact file is caught as the member streams.
   m = manifest_;
   for (auto& e : m.members) {
-    if (e.section == "data" && e.name == "chapters") e.stored_sha256 = std::string(64, '0');
+    if (e.section == formats::Section::kData && e.name == "chapters") e.stored_sha256 = std::string(64, '0');
   }
   std::remove(manifest_path_.c_str());
   WriteFile(manifest_path_, formats::EncodeManifest(m));
@@ -123,7 +123,7 @@ TEST_F(CorruptionTest, VerifyChecksTheDecompressedDigestToo) {
   EXPECT_TRUE(engine::ValidateBackup(backup_dir_, manifest_.backup_file)->valid);
   formats::Manifest m = manifest_;
   for (auto& e : m.members) {
-    if (e.section == "data" && e.name == "chapters") e.raw_sha256 = std::string(64, '0');
+    if (e.section == formats::Section::kData && e.name == "chapters") e.raw_sha256 = std::string(64, '0');
   }
   std::remove(manifest_path_.c_str());
   WriteFile(manifest_path_, formats::EncodeManifest(m));
@@ -165,7 +165,7 @@ TEST_F(CorruptionTest, FailedRestoreLeavesExistingDataAsItWas) {
   const std::string before = DatabaseDigest(dst);
   formats::Manifest m = manifest_;
   for (auto& e : m.members) {
-    if (e.section == "data" && e.name == "books") e.raw_bytes += 1;
+    if (e.section == formats::Section::kData && e.name == "books") e.raw_bytes += 1;
   }
   std::remove(manifest_path_.c_str());
   WriteFile(manifest_path_, formats::EncodeManifest(m));

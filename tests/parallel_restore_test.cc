@@ -214,7 +214,7 @@ TEST_F(ParallelRestoreTest, BigTablesAreStoredInPartsAndComeBackWhole) {
   int parts = 0;
   int64_t rows = 0;
   for (const formats::MemberEntry& m : loaded->members) {
-    if (m.kind != "TABLE DATA" || m.name != "big") continue;
+    if (m.kind != formats::MemberKind::kTableData || m.name != "big") continue;
     EXPECT_EQ(m.part, ++parts);
     rows += m.rows;
   }

@@ -87,7 +87,7 @@ TEST_F(RoundTripTest, FullBackupOfTheDemoDatabase) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
   auto backup = BackupOrDie(src, engine::BackupType::kFull);
-  EXPECT_EQ(backup.manifest.type, "full");
+  EXPECT_EQ(backup.manifest.type, formats::BackupType::kFull);
   EXPECT_EQ(backup.manifest.tables.size(), 5u);
   EXPECT_GT(backup.manifest.total_record_count, 150);
 
@@ -249,7 +249,7 @@ TEST_F(RoundTripTest, LargeObjects) {
   EXPECT_TRUE(backup->warnings.empty()) << ::testing::PrintToString(backup->warnings);
   int members = 0;
   for (const formats::MemberEntry& m : backup->manifest.members) {
-    members += m.kind == engine::kLargeObjectsKind;
+    members += m.kind == formats::MemberKind::kLargeObjects;
   }
   EXPECT_GE(members, 3);
 
@@ -275,7 +275,7 @@ TEST_F(RoundTripTest, LargeObjects) {
   // Not schema: a schema-only backup has none.
   auto schema_only = BackupOrDie(src, engine::BackupType::kFull, {}, engine::Content::kSchemaOnly);
   for (const formats::MemberEntry& m : schema_only.manifest.members) {
-    EXPECT_NE(m.kind, engine::kLargeObjectsKind);
+    EXPECT_NE(m.kind, formats::MemberKind::kLargeObjects);
   }
 }
 
@@ -307,7 +307,7 @@ TEST_F(RoundTripTest, ForeignTablesAreDefinitionsAndUserMappingsKeepTheirOptions
   int foreign_tables = 0;
   for (const formats::MemberEntry& m : backup.manifest.members) {
     if (m.name == "lines") {
-      EXPECT_EQ(m.kind, "FOREIGN TABLE");
+      EXPECT_EQ(m.kind, formats::MemberKind::kForeignTable);
       ++foreign_tables;
     }
   }
@@ -353,7 +353,7 @@ TEST_F(RoundTripTest, RowsUsersAddedToExtensionConfigurationTablesAreCarried) {
   EXPECT_TRUE(backup.warnings.empty()) << ::testing::PrintToString(backup.warnings);
   const formats::MemberEntry* data = nullptr;
   for (const formats::MemberEntry& m : backup.manifest.members) {
-    if (m.kind == "TABLE DATA" && m.name == "cfg") data = &m;
+    if (m.kind == formats::MemberKind::kTableData && m.name == "cfg") data = &m;
   }
   ASSERT_NE(data, nullptr);
   EXPECT_TRUE(data->extension_config);

@@ -175,6 +175,37 @@ constexpr char kForeignKeyEdgesSql[] =
 
 }  // namespace
 
+absl::StatusOr<std::string> Catalog::ExportSnapshot() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec("SELECT pg_catalog.pg_export_snapshot() AS snapshot"));
+  return r.String(0, r.Column("snapshot"));
+}
+
+absl::Status Catalog::LockForDump(const TableRef& table) {
+  return conn_
+      .Exec(absl::StrCat("LOCK TABLE ", QualifiedName(table.schema, table.name),
+                         " IN ACCESS SHARE MODE"))
+      .status();
+}
+
+absl::StatusOr<RelationPages> Catalog::PagesOf(const TableRef& table) {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.ExecParams("SELECT pg_catalog.pg_relation_size($1::pg_catalog.oid) AS bytes, "
+                                   "pg_catalog.current_setting('block_size')::bigint AS block",
+                                   {absl::StrCat(table.oid)}));
+  const uint64_t bytes = static_cast<uint64_t>(r.Int(0, r.Column("bytes")));
+  return RelationPages{bytes, bytes / static_cast<uint64_t>(r.Int(0, r.Column("block")))};
+}
+
+absl::StatusOr<std::vector<TableDef>> Catalog::DescribeTables(const std::vector<TableRef>& tables) {
+  std::vector<TableDef> out;
+  out.reserve(tables.size());
+  for (const TableRef& t : tables) {
+    PGARK_ASSIGN_OR_RETURN(TableDef def, DescribeTable(t));
+    out.push_back(std::move(def));
+  }
+  return out;
+}
+
 absl::StatusOr<ServerInfo> Catalog::GetServerInfo() {
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kServerInfoSql));
   ServerInfo info;

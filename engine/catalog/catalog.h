@@ -16,9 +16,22 @@
 
 namespace pgark::engine {
 
+// A relation's main fork: its size and pages (a big table is dumped in page ranges).
+struct RelationPages {
+  uint64_t bytes = 0;
+  uint64_t pages = 0;
+};
+
 class Catalog {
  public:
   explicit Catalog(PgConnection& conn) : conn_(conn) {}
+
+  // pg_export_snapshot() of the current transaction, for other connections to share.
+  absl::StatusOr<std::string> ExportSnapshot();
+  // LOCK TABLE ... IN ACCESS SHARE MODE: held to the end of the transaction, so that no table
+  // can be dropped or altered under a backup. kNotFound if it was dropped meanwhile.
+  absl::Status LockForDump(const TableRef& table);
+  absl::StatusOr<RelationPages> PagesOf(const TableRef& table);
 
   absl::StatusOr<ServerInfo> GetServerInfo();
 
@@ -84,6 +97,8 @@ class Catalog {
 
   // Columns, constraints, indexes and sequences of `table`, sequence values included.
   absl::StatusOr<TableDef> DescribeTable(const TableRef& table);
+  // DescribeTable of each, in the same order.
+  absl::StatusOr<std::vector<TableDef>> DescribeTables(const std::vector<TableRef>& tables);
 
  private:
   // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.

@@ -72,7 +72,8 @@ uint32_t Oid(const PgResult& r, int row, int col);
 
 // The columns most object queries start with: oid, schema, name, comment, then
 // PGARK_PRIVILEGES' three, as PGARK_OBJECT_COLUMNS selects them.
-SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog, const char* kind);
+SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog,
+                         formats::MemberKind kind);
 
 }  // namespace pgark::engine
 

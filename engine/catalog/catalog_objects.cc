@@ -378,7 +378,7 @@ Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_i
 }
 
 SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog,  // see catalog_internal.h
-                         const char* kind) {
+                         MemberKind kind) {
   SchemaObjectDef o;
   o.id = {catalog, Oid(r, row, 0)};
   o.kind = kind;
@@ -395,7 +395,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   for (int i = 0; i < schemas.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgNamespace, Oid(schemas, i, 0)};
-    o.kind = "SCHEMA";
+    o.kind = MemberKind::kSchema;
     o.name = schemas.String(i, 1);
     o.comment = schemas.String(i, 2);
     o.privileges = PrivilegesAt(schemas, i, 3);
@@ -405,7 +405,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   for (int i = 0; i < exts.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgExtension, Oid(exts, i, 0)};
-    o.kind = "EXTENSION";
+    o.kind = MemberKind::kExtension;
     o.name = exts.String(i, 1);
     o.schema = exts.String(i, 2);
     out.push_back(std::move(o));
@@ -432,7 +432,7 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
                                           v >= 160000 ? "c.collicurules" : "NULL",
                                           kCollationsFrom)));
   for (int i = 0; i < r.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(r, i, kPgCollation, "COLLATION");
+    SchemaObjectDef o = ObjectAt(r, i, kPgCollation, MemberKind::kCollation);
     // CREATE COLLATION's options, from the provider's fields.
     const char provider = r.Char(i, 7);
     const std::string collate = r.String(i, 9), ctype = r.String(i, 10);
@@ -461,7 +461,7 @@ absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o;
     o.id = {kPgType, Oid(types, i, 0)};
     char typtype = types.Char(i, 1);
-    o.kind = typtype == 'd' ? "DOMAIN" : "TYPE";
+    o.kind = typtype == 'd' ? MemberKind::kDomain : MemberKind::kType;
     o.definition = typtype == 'e' ? "ENUM" : typtype == 'c' ? "COMPOSITE"
                    : typtype == 'r' ? "RANGE" : types.String(i, 5);
     o.schema = types.String(i, 2);
@@ -511,7 +511,7 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
   for (int i = 0; i < fns.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgProc, Oid(fns, i, 0)};
-    o.kind = fns.Char(i, 1) == 'p' ? "PROCEDURE" : "FUNCTION";
+    o.kind = fns.Char(i, 1) == 'p' ? MemberKind::kProcedure : MemberKind::kFunction;
     o.schema = fns.String(i, 2);
     o.name = fns.String(i, 3);
     o.identity = fns.String(i, 4);
@@ -526,7 +526,7 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult aggs, conn_.Exec(kAggregatesSql));
   for (int i = 0; i < aggs.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(aggs, i, kPgProc, "AGGREGATE");
+    SchemaObjectDef o = ObjectAt(aggs, i, kPgProc, MemberKind::kAggregate);
     // An aggregate of no arguments (like count(*)) is written name(*).
     o.identity = aggs.Text(i, 7).empty() ? "*" : aggs.String(i, 7);
     o.arguments = aggs.Text(i, 8).empty() ? "*" : aggs.String(i, 8);
@@ -540,13 +540,13 @@ absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
   for (int i = 0; i < dicts.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(dicts, i, kPgTsDict, "TEXT SEARCH DICTIONARY");
+    SchemaObjectDef o = ObjectAt(dicts, i, kPgTsDict, MemberKind::kTextSearchDictionary);
     o.definition = dicts.String(i, 7);
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
   for (int i = 0; i < configs.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(configs, i, kPgTsConfig, "TEXT SEARCH CONFIGURATION");
+    SchemaObjectDef o = ObjectAt(configs, i, kPgTsConfig, MemberKind::kTextSearchConfiguration);
     o.definition = absl::StrCat("PARSER = ", configs.Text(i, 7));
     if (!configs.IsNull(i, 8)) o.items = absl::StrSplit(configs.Text(i, 8), '\x01');
     out.push_back(std::move(o));
@@ -558,7 +558,7 @@ absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult w, conn_.Exec(kForeignDataWrappersSql));
   for (int i = 0; i < w.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(w, i, kPgForeignDataWrapper, "FOREIGN DATA WRAPPER");
+    SchemaObjectDef o = ObjectAt(w, i, kPgForeignDataWrapper, MemberKind::kForeignDataWrapper);
     std::vector<std::string> clauses;
     if (!w.IsNull(i, 7)) clauses.push_back(absl::StrCat("HANDLER ", w.Text(i, 7)));
     if (!w.IsNull(i, 8)) clauses.push_back(absl::StrCat("VALIDATOR ", w.Text(i, 8)));
@@ -568,7 +568,7 @@ absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
   }
   PGARK_ASSIGN_OR_RETURN(PgResult s, conn_.Exec(kForeignServersSql));
   for (int i = 0; i < s.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(s, i, kPgForeignServer, "SERVER");
+    SchemaObjectDef o = ObjectAt(s, i, kPgForeignServer, MemberKind::kServer);
     std::vector<std::string> clauses;
     if (!s.IsNull(i, 7)) clauses.push_back(absl::StrCat("TYPE ", QuoteLiteral(s.Text(i, 7))));
     if (!s.IsNull(i, 8)) clauses.push_back(absl::StrCat("VERSION ", QuoteLiteral(s.Text(i, 8))));
@@ -585,7 +585,7 @@ absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
   for (int i = 0; i < seqs.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgClass, Oid(seqs, i, 0)};
-    o.kind = "SEQUENCE";
+    o.kind = MemberKind::kSequence;
     o.sequence = SequenceAt(seqs, i, 1);
     o.schema = o.sequence.schema;
     o.name = o.sequence.name;
@@ -603,7 +603,7 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
   for (int i = 0; i < views.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgClass, Oid(views, i, 0)};
-    o.kind = views.Char(i, 1) == 'm' ? "MATERIALIZED VIEW" : "VIEW";
+    o.kind = views.Char(i, 1) == 'm' ? MemberKind::kMaterializedView : MemberKind::kView;
     o.schema = views.String(i, 2);
     o.name = views.String(i, 3);
     o.definition = views.String(i, 4);

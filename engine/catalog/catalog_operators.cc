@@ -106,10 +106,10 @@ absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
   const struct {
     const char* sql;
     uint32_t catalog;
-    const char* kind;
-  } kinds[] = {{kOperatorsSql, kPgOperator, "OPERATOR"},
-               {kOperatorFamiliesSql, kPgOpfamily, "OPERATOR FAMILY"},
-               {kOperatorClassesSql, kPgOpclass, "OPERATOR CLASS"}};
+    MemberKind kind;
+  } kinds[] = {{kOperatorsSql, kPgOperator, MemberKind::kOperator},
+               {kOperatorFamiliesSql, kPgOpfamily, MemberKind::kOperatorFamily},
+               {kOperatorClassesSql, kPgOpclass, MemberKind::kOperatorClass}};
   for (const auto& k : kinds) {
     PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(k.sql));
     for (int i = 0; i < r.rows(); ++i) {
@@ -123,7 +123,7 @@ absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
   for (int i = 0; i < casts.rows(); ++i) {
     SchemaObjectDef o;
     o.id = {kPgCast, Oid(casts, i, 0)};
-    o.kind = "CAST";
+    o.kind = MemberKind::kCast;
     o.name = casts.String(i, 1);
     o.comment = casts.String(i, 2);
     o.definition = casts.String(i, 3);

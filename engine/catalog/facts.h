@@ -13,7 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "formats/member_kind.h"
+
 namespace pgark::engine {
+
+using formats::MemberKind;
 
 // OIDs of the system catalogs as they appear in pg_depend.classid and pg_description.classoid
 // (fixed by PostgreSQL's bootstrap catalog data).
@@ -206,11 +210,7 @@ struct TableDef {
 // foreign-data wrapper, foreign server, standalone sequence, view or materialized view.
 struct SchemaObjectDef {
   ObjectId id;
-  std::string kind;  // "SCHEMA", "EXTENSION", "COLLATION", "TYPE", "DOMAIN", "FUNCTION",
-                     // "PROCEDURE", "AGGREGATE", "OPERATOR", "TEXT SEARCH DICTIONARY",
-                     // "TEXT SEARCH CONFIGURATION", "CAST", "OPERATOR FAMILY",
-                     // "OPERATOR CLASS", "FOREIGN DATA WRAPPER",
-                     // "SERVER", "SEQUENCE", "VIEW", "MATERIALIZED VIEW"
+  MemberKind kind = MemberKind::kSchema;  // a pre-data kind that creates an object
   std::string schema;
   std::string name;       // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,

@@ -71,8 +71,8 @@ std::string CreateSequenceSql(const SequenceDef& s) {
 
 bool IsInlineConstraint(const ConstraintDef& c) { return c.type == 'c' && c.validated; }
 
-const char* TableKind(const TableRef& table) {
-  return table.relkind == 'f' ? "FOREIGN TABLE" : "TABLE";
+MemberKind TableKind(const TableRef& table) {
+  return table.relkind == 'f' ? MemberKind::kForeignTable : MemberKind::kTable;
 }
 
 std::string OptionsSql(absl::string_view options) {
@@ -95,7 +95,7 @@ std::string CreateTableSql(const TableDef& table) {
     }
   }
   const std::string name = QualifiedName(table.ref.schema, table.ref.name);
-  const char* kind = TableKind(table.ref);
+  const char* kind = formats::WireName(TableKind(table.ref));
   std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", kind, " ", name);
   if (partition) {
     absl::StrAppend(&sql, " PARTITION OF ", table.partition_of);
@@ -395,87 +395,185 @@ std::string OperatorFamilyRef(const SchemaObjectDef& o) {
   return absl::StrCat(QualifiedName(o.schema, o.name), " USING ", o.identity);
 }
 
-std::string CreateObjectSql(const SchemaObjectDef& o) {
-  const std::string name = QualifiedName(o.schema, o.name);
-  std::string sql;
-  std::string comment_target = absl::StrCat(o.kind, " ", name);
-  if (o.kind == "SCHEMA") {
-    sql = CreateSchemaSql(o.name);
-    comment_target = absl::StrCat("SCHEMA ", QuoteIdent(o.name));
-  } else if (o.kind == "EXTENSION") {
-    return absl::StrCat("CREATE EXTENSION IF NOT EXISTS ", QuoteIdent(o.name), " WITH SCHEMA ",
-                        QuoteIdent(o.schema), ";\n\n");
-  } else if (o.kind == "AGGREGATE") {
-    sql = absl::StrCat("CREATE AGGREGATE ", name, "(", o.arguments, ") (\n    ", o.definition,
-                       "\n);\n\n");
-    comment_target = absl::StrCat("AGGREGATE ", name, "(", o.identity, ")");
-  } else if (o.kind == "TEXT SEARCH DICTIONARY") {
-    sql = absl::StrCat("CREATE TEXT SEARCH DICTIONARY ", name, " (\n    ", o.definition, ");\n\n");
-  } else if (o.kind == "TEXT SEARCH CONFIGURATION") {
-    sql = absl::StrCat("CREATE TEXT SEARCH CONFIGURATION ", name, " (", o.definition, ");\n");
-    for (const std::string& mapping : o.items) {
-      absl::StrAppend(&sql, "ALTER TEXT SEARCH CONFIGURATION ", name, " ", mapping, ";\n");
-    }
-    absl::StrAppend(&sql, "\n");
-  } else if (o.kind == "OPERATOR") {
-    sql = absl::StrCat("CREATE OPERATOR ", OperatorName(o), " (\n    ", o.definition,
-                       "\n);\n\n");
-    comment_target = absl::StrCat("OPERATOR ", OperatorSignature(o));
-  } else if (o.kind == "CAST") {
-    sql = absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n");
-    comment_target = absl::StrCat("CAST ", o.name);
-  } else if (o.kind == "OPERATOR FAMILY") {
-    comment_target = absl::StrCat(o.kind, " ", OperatorFamilyRef(o));
-    sql = absl::StrCat("CREATE ", comment_target, ";\n");
-    if (!o.definition.empty()) {
-      absl::StrAppend(&sql, "ALTER ", comment_target, " ADD\n    ", o.definition, ";\n");
-    }
-    absl::StrAppend(&sql, "\n");
-  } else if (o.kind == "OPERATOR CLASS") {
-    comment_target = absl::StrCat(o.kind, " ", OperatorFamilyRef(o));
-    sql = absl::StrCat("CREATE OPERATOR CLASS ", name, " ", o.definition, ";\n\n");
-  } else if (o.kind == "FOREIGN DATA WRAPPER" || o.kind == "SERVER") {
-    // No schema: named alone.
-    comment_target = absl::StrCat(o.kind, " ", QuoteIdent(o.name));
-    sql = absl::StrCat("CREATE ", comment_target, o.definition.empty() ? "" : " ", o.definition,
-                       ";\n\n");
-  } else if (o.kind == "COLLATION") {
-    sql = absl::StrCat("CREATE COLLATION ", name, " (", o.definition, ");\n\n");
-  } else if (o.kind == "TYPE" && o.definition == "ENUM") {
+namespace {
+
+// "CREATE ..." of one kind of object and the name COMMENT ON takes for it.
+struct ObjectSql {
+  std::string create;
+  std::string comment_target;
+};
+
+ObjectSql TypeSql(const SchemaObjectDef& o, const std::string& name) {
+  const std::string target = absl::StrCat("TYPE ", name);
+  if (o.definition == "ENUM") {
     std::vector<std::string> labels;
     for (const std::string& l : o.items) labels.push_back(QuoteLiteral(l));
-    sql = absl::StrCat("CREATE TYPE ", name, " AS ENUM (\n    ", absl::StrJoin(labels, ",\n    "),
-                       "\n);\n\n");
-  } else if (o.kind == "TYPE" && o.definition == "COMPOSITE") {
-    sql = absl::StrCat("CREATE TYPE ", name, " AS (\n    ", absl::StrJoin(o.items, ",\n    "),
-                       "\n);\n\n");
-  } else if (o.kind == "TYPE" && o.definition == "RANGE") {
-    sql = absl::StrCat("CREATE TYPE ", name, " AS RANGE (\n    ",
-                       absl::StrJoin(o.items, ",\n    "), "\n);\n\n");
-  } else if (o.kind == "DOMAIN") {
-    sql = absl::StrCat("CREATE DOMAIN ", name, " AS ", o.definition);
-    if (!o.collation.empty()) absl::StrAppend(&sql, " COLLATE ", o.collation);
-    if (!o.default_expr.empty()) absl::StrAppend(&sql, " DEFAULT ", o.default_expr);
-    if (o.not_null) absl::StrAppend(&sql, " NOT NULL");
-    for (const std::string& check : o.items) absl::StrAppend(&sql, "\n    ", check);
-    absl::StrAppend(&sql, ";\n\n");
-  } else if (o.kind == "FUNCTION" || o.kind == "PROCEDURE") {
-    // Plain CREATE, not OR REPLACE: restoring over an existing function is reported, not done
-    // silently.
-    absl::string_view def = o.definition;
-    if (absl::StartsWith(def, "CREATE OR REPLACE ")) def.remove_prefix(18);
-    sql = absl::StrCat("CREATE ", StripTrailingSemicolon(def), ";\n\n");
-    comment_target = absl::StrCat(o.kind, " ", name, "(", o.identity, ")");
-  } else if (o.kind == "SEQUENCE") {
-    sql = CreateSequenceSql(o.sequence);
-  } else if (o.kind == "VIEW") {
-    sql = absl::StrCat("CREATE VIEW ", name, WithOptions(o.reloptions), " AS\n",
-                       StripTrailingSemicolon(o.definition), ";\n\n");
-  } else if (o.kind == "MATERIALIZED VIEW") {
-    sql = absl::StrCat("CREATE MATERIALIZED VIEW ", name, WithOptions(o.reloptions), " AS\n",
-                       StripTrailingSemicolon(o.definition), "\n  WITH NO DATA;\n\n");
+    return {absl::StrCat("CREATE TYPE ", name, " AS ENUM (\n    ",
+                         absl::StrJoin(labels, ",\n    "), "\n);\n\n"),
+            target};
   }
-  return absl::StrCat(sql, CommentSql(comment_target, o.comment));
+  const char* as = o.definition == "RANGE" ? " AS RANGE (\n    " : " AS (\n    ";
+  return {absl::StrCat("CREATE TYPE ", name, as, absl::StrJoin(o.items, ",\n    "), "\n);\n\n"),
+          target};
+}
+
+ObjectSql DomainSql(const SchemaObjectDef& o, const std::string& name) {
+  std::string sql = absl::StrCat("CREATE DOMAIN ", name, " AS ", o.definition);
+  if (!o.collation.empty()) absl::StrAppend(&sql, " COLLATE ", o.collation);
+  if (!o.default_expr.empty()) absl::StrAppend(&sql, " DEFAULT ", o.default_expr);
+  if (o.not_null) absl::StrAppend(&sql, " NOT NULL");
+  for (const std::string& check : o.items) absl::StrAppend(&sql, "\n    ", check);
+  absl::StrAppend(&sql, ";\n\n");
+  return {std::move(sql), absl::StrCat("DOMAIN ", name)};
+}
+
+ObjectSql RoutineSql(const SchemaObjectDef& o, const std::string& name) {
+  // Plain CREATE, not OR REPLACE: restoring over an existing function is reported, not done
+  // silently.
+  absl::string_view def = o.definition;
+  if (absl::StartsWith(def, "CREATE OR REPLACE ")) def.remove_prefix(18);
+  return {absl::StrCat("CREATE ", StripTrailingSemicolon(def), ";\n\n"),
+          absl::StrCat(formats::WireName(o.kind), " ", name, "(", o.identity, ")")};
+}
+
+ObjectSql TextSearchConfigurationSql(const SchemaObjectDef& o, const std::string& name) {
+  std::string sql =
+      absl::StrCat("CREATE TEXT SEARCH CONFIGURATION ", name, " (", o.definition, ");\n");
+  for (const std::string& mapping : o.items) {
+    absl::StrAppend(&sql, "ALTER TEXT SEARCH CONFIGURATION ", name, " ", mapping, ";\n");
+  }
+  return {absl::StrCat(sql, "\n"), absl::StrCat("TEXT SEARCH CONFIGURATION ", name)};
+}
+
+ObjectSql OperatorFamilySql(const SchemaObjectDef& o) {
+  std::string target = absl::StrCat("OPERATOR FAMILY ", OperatorFamilyRef(o));
+  std::string sql = absl::StrCat("CREATE ", target, ";\n");
+  if (!o.definition.empty()) {
+    absl::StrAppend(&sql, "ALTER ", target, " ADD\n    ", o.definition, ";\n");
+  }
+  return {absl::StrCat(sql, "\n"), std::move(target)};
+}
+
+ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
+  const bool matview = o.kind == MemberKind::kMaterializedView;
+  return {absl::StrCat("CREATE ", formats::WireName(o.kind), " ", name,
+                       WithOptions(o.reloptions), " AS\n", StripTrailingSemicolon(o.definition),
+                       matview ? "\n  WITH NO DATA;\n\n" : ";\n\n"),
+          absl::StrCat(formats::WireName(o.kind), " ", name)};
+}
+
+// CREATE ... (with its options in parentheses) of the kinds written alike.
+ObjectSql WithOptionsSql(const SchemaObjectDef& o, const std::string& name, const char* open,
+                         const char* close) {
+  const char* kind = formats::WireName(o.kind);
+  return {absl::StrCat("CREATE ", kind, " ", name, open, o.definition, close),
+          absl::StrCat(kind, " ", name)};
+}
+
+ObjectSql ObjectCreateSql(const SchemaObjectDef& o) {
+  const std::string name = QualifiedName(o.schema, o.name);
+  switch (o.kind) {
+    case MemberKind::kSchema:
+      return {CreateSchemaSql(o.name), absl::StrCat("SCHEMA ", QuoteIdent(o.name))};
+    case MemberKind::kAggregate:
+      return {absl::StrCat("CREATE AGGREGATE ", name, "(", o.arguments, ") (\n    ",
+                           o.definition, "\n);\n\n"),
+              absl::StrCat("AGGREGATE ", name, "(", o.identity, ")")};
+    case MemberKind::kTextSearchDictionary:
+      return WithOptionsSql(o, name, " (\n    ", ");\n\n");
+    case MemberKind::kTextSearchConfiguration:
+      return TextSearchConfigurationSql(o, name);
+    case MemberKind::kOperator:
+      return {absl::StrCat("CREATE OPERATOR ", OperatorName(o), " (\n    ", o.definition,
+                           "\n);\n\n"),
+              absl::StrCat("OPERATOR ", OperatorSignature(o))};
+    case MemberKind::kCast:
+      return {absl::StrCat("CREATE CAST ", o.name, " ", o.definition, ";\n\n"),
+              absl::StrCat("CAST ", o.name)};
+    case MemberKind::kOperatorFamily:
+      return OperatorFamilySql(o);
+    case MemberKind::kOperatorClass:
+      return {absl::StrCat("CREATE OPERATOR CLASS ", name, " ", o.definition, ";\n\n"),
+              absl::StrCat("OPERATOR CLASS ", OperatorFamilyRef(o))};
+    case MemberKind::kForeignDataWrapper:
+    case MemberKind::kServer: {
+      // No schema: named alone.
+      std::string target = absl::StrCat(formats::WireName(o.kind), " ", QuoteIdent(o.name));
+      return {absl::StrCat("CREATE ", target, o.definition.empty() ? "" : " ", o.definition,
+                           ";\n\n"),
+              target};
+    }
+    case MemberKind::kCollation:
+      return WithOptionsSql(o, name, " (", ");\n\n");
+    case MemberKind::kType:
+      return TypeSql(o, name);
+    case MemberKind::kDomain:
+      return DomainSql(o, name);
+    case MemberKind::kFunction:
+    case MemberKind::kProcedure:
+      return RoutineSql(o, name);
+    case MemberKind::kSequence:
+      return {CreateSequenceSql(o.sequence), absl::StrCat("SEQUENCE ", name)};
+    case MemberKind::kView:
+    case MemberKind::kMaterializedView:
+      return RelationSql(o, name);
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+std::string CreateObjectSql(const SchemaObjectDef& o) {
+  if (o.kind == MemberKind::kExtension) {
+    return absl::StrCat("CREATE EXTENSION IF NOT EXISTS ", QuoteIdent(o.name), " WITH SCHEMA ",
+                        QuoteIdent(o.schema), ";\n\n");
+  }
+  ObjectSql sql = ObjectCreateSql(o);
+  return absl::StrCat(sql.create, CommentSql(sql.comment_target, o.comment));
+}
+
+std::string TablePrivilegesSql(const TableDef& t) {
+  const std::string name = QualifiedName(t.ref.schema, t.ref.name);
+  std::string sql =
+      PrivilegesSql(formats::WireName(TableKind(t.ref)), "TABLE", name, t.privileges);
+  for (const auto& [column, privileges] : t.column_privileges) {
+    sql += ColumnPrivilegesSql(name, column, privileges);
+  }
+  return sql;
+}
+
+std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
+  const char* kind = formats::WireName(o.kind);
+  const std::string ref = QualifiedName(o.schema, o.name);
+  switch (o.kind) {
+    case MemberKind::kExtension:
+    case MemberKind::kCast:  // a cast has no owner
+      return "";
+    case MemberKind::kSchema:
+    case MemberKind::kForeignDataWrapper:
+      return PrivilegesSql(kind, kind, QuoteIdent(o.name), o.privileges);
+    case MemberKind::kServer:
+      return PrivilegesSql(kind, "FOREIGN SERVER", QuoteIdent(o.name), o.privileges);
+    case MemberKind::kFunction:
+    case MemberKind::kProcedure:
+      return PrivilegesSql(kind, kind, absl::StrCat(ref, "(", o.identity, ")"), o.privileges);
+    case MemberKind::kOperator:  // no ACL
+      return PrivilegesSql(kind, OperatorSignature(o), "", "", o.privileges);
+    case MemberKind::kOperatorFamily:
+    case MemberKind::kOperatorClass:  // no ACL
+      return PrivilegesSql(kind, OperatorFamilyRef(o), "", "", o.privileges);
+    case MemberKind::kAggregate:  // ALTER AGGREGATE takes its signature, GRANT a function's
+      return PrivilegesSql(kind, absl::StrCat(ref, "(", o.identity, ")"), "FUNCTION",
+                           absl::StrCat(ref, "(", o.function_arguments, ")"), o.privileges);
+    case MemberKind::kSequence:
+      return PrivilegesSql(kind, "SEQUENCE", ref, o.privileges);
+    case MemberKind::kType:
+    case MemberKind::kDomain:
+      return PrivilegesSql(kind, "TYPE", ref, o.privileges);
+    default:
+      return PrivilegesSql(kind, "TABLE", ref, o.privileges);
+  }
 }
 
 std::string UserMappingSql(const UserMappingDef& m) {

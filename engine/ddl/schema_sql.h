@@ -18,7 +18,7 @@ std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& serv
 std::string CreateSchemaSql(absl::string_view schema);
 std::string CreateSequenceSql(const SequenceDef& seq);
 // "TABLE" or "FOREIGN TABLE": how CREATE, COMMENT, DROP and the manifest name the table.
-const char* TableKind(const TableRef& table);
+MemberKind TableKind(const TableRef& table);
 // " OPTIONS (name 'value', ...)" for generic options in that form, or empty without any.
 std::string OptionsSql(absl::string_view options);
 // CREATE TABLE with columns, defaults, identity, generated columns, NOT NULL and validated
@@ -76,33 +76,24 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_
 // privileges, so only GRANT statements.
 std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
                                 const Privileges& privileges);
-// The post-data member kind of a role's default privileges (with owners, full backups).
-inline constexpr char kDefaultAclKind[] = "DEFAULT ACL";
+// Owner and privileges of a table or foreign table, its columns' grants included.
+std::string TablePrivilegesSql(const TableDef& table);
+// Owner and privileges of a schema object, as its kind writes them (none for extensions and
+// casts).
+std::string ObjectPrivilegesSql(const SchemaObjectDef& object);
 // ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
 std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 
-// The post-data member kind of a publication (full backups).
-inline constexpr char kPublicationKind[] = "PUBLICATION";
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);
 
-// The post-data member kind of a subscription (full backups by a superuser).
-inline constexpr char kSubscriptionKind[] = "SUBSCRIPTION";
 // CREATE SUBSCRIPTION with connect = false (disabled, no slot made on the publisher; the
 // settings that differ from the defaults), its comment and, `with_owner`, owner.
 std::string SubscriptionSql(const SubscriptionDef& subscription, bool with_owner);
 
-// The post-data member kind of an extension's configuration sequence's value (full backups).
-inline constexpr char kExtensionSequenceSetKind[] = "EXTENSION SEQUENCE SET";
-
-// The post-data member kind of a foreign server's user mapping (full backups; its options
-// may hold a password, as pg_dump's do).
-inline constexpr char kUserMappingKind[] = "USER MAPPING";
+// CREATE USER MAPPING with its options (which may hold a password, as pg_dump's do).
 std::string UserMappingSql(const UserMappingDef& mapping);
 
-// The post-data member kind of an event trigger (full backups; the very last members, so
-// that none fires during a restore).
-inline constexpr char kEventTriggerKind[] = "EVENT TRIGGER";
 // CREATE EVENT TRIGGER, its firing state, comment and, `with_owner`, owner.
 std::string EventTriggerSql(const EventTriggerDef& trigger, bool with_owner);
 

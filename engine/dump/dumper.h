@@ -15,8 +15,6 @@
 
 namespace pgark::engine {
 
-enum class BackupType { kFull, kTable, kIncremental };
-
 struct BackupResult {
   formats::Manifest manifest;
   int64_t duration_ms = 0;

@@ -16,7 +16,7 @@ constexpr absl::string_view kCreatePrefix = "SELECT pg_catalog.lo_create('";
 // Collects statements into members of about `limit` bytes.
 class MemberBatcher {
  public:
-  MemberBatcher(absl::string_view kind, size_t limit, const LargeObjectMemberWriter& write)
+  MemberBatcher(MemberKind kind, size_t limit, const LargeObjectMemberWriter& write)
       : kind_(kind), limit_(limit), write_(write) {}
 
   absl::Status Add(absl::string_view oid, absl::string_view sql) {
@@ -33,7 +33,7 @@ class MemberBatcher {
   }
 
  private:
-  const absl::string_view kind_;
+  const MemberKind kind_;
   const size_t limit_;
   const LargeObjectMemberWriter& write_;
   std::string sql_;
@@ -45,7 +45,7 @@ class MemberBatcher {
 absl::Status DumpLargeObjects(PgConnection& conn, const std::vector<LargeObjectDef>& objects,
                               bool with_owners, size_t member_bytes,
                               const LargeObjectMemberWriter& write) {
-  MemberBatcher contents(kLargeObjectsKind, member_bytes, write);
+  MemberBatcher contents(MemberKind::kLargeObjects, member_bytes, write);
   for (const LargeObjectDef& lo : objects) {
     const std::string oid = absl::StrCat(lo.oid);
     PGARK_RETURN_IF_ERROR(contents.Add(
@@ -68,7 +68,7 @@ absl::Status DumpLargeObjects(PgConnection& conn, const std::vector<LargeObjectD
   }
   PGARK_RETURN_IF_ERROR(contents.Flush());
   if (!with_owners) return absl::OkStatus();
-  MemberBatcher acls(kLargeObjectAclKind, member_bytes, write);
+  MemberBatcher acls(MemberKind::kLargeObjectAcl, member_bytes, write);
   for (const LargeObjectDef& lo : objects) {
     const std::string oid = absl::StrCat(lo.oid);
     PGARK_RETURN_IF_ERROR(

@@ -14,18 +14,17 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "engine/catalog/catalog.h"
+#include "engine/catalog/facts.h"
 #include "engine/pg/pg_connection.h"
 
 namespace pgark::engine {
 
-inline constexpr char kLargeObjectsKind[] = "LARGE OBJECTS";
-inline constexpr char kLargeObjectAclKind[] = "LARGE OBJECT ACL";
 inline constexpr size_t kLargeObjectMemberBytes = 16 << 20;
 
-// Receives one finished member: its kind, a name (the OID of its first object) and its SQL.
+// Receives one finished member: its kind (LARGE OBJECTS or LARGE OBJECT ACL), a name (the OID
+// of its first object) and its SQL.
 using LargeObjectMemberWriter =
-    std::function<absl::Status(absl::string_view kind, absl::string_view name, std::string sql)>;
+    std::function<absl::Status(MemberKind kind, absl::string_view name, std::string sql)>;
 
 // Reads `objects` through `conn` (which must be in the backup's snapshot, with
 // bytea_output = hex) and writes their members.

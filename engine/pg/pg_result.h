@@ -6,9 +6,12 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
+#include "absl/base/internal/raw_logging.h"
 #include "absl/strings/string_view.h"
 
 namespace pgark::engine {
@@ -35,6 +38,17 @@ class PgResult {
     absl::string_view t = Text(row, col);
     return t.empty() ? 0 : t[0];
   }
+  // The index of the column named `name` (as the query's SELECT list names it: give every
+  // column an alias), looked up with PQfnumber once per result and name. A name the query does
+  // not have is a programming error: the process stops with the name.
+  int Column(const char* name) const {
+    auto it = columns_.find(name);
+    if (it != columns_.end()) return it->second;
+    const int index = PQfnumber(result_.get(), name);
+    if (index < 0) ABSL_RAW_LOG(FATAL, "query result has no column \"%s\"", name);
+    columns_.emplace(name, index);
+    return index;
+  }
   // Rows affected by an INSERT/UPDATE/DELETE/COPY ("COPY 42" -> 42).
   int64_t AffectedRows() const {
     return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10);
@@ -42,6 +56,7 @@ class PgResult {
 
  private:
   std::unique_ptr<PGresult, decltype(&PQclear)> result_{nullptr, &PQclear};
+  mutable std::map<std::string, int, std::less<>> columns_;
 };
 
 }  // namespace pgark::engine

@@ -18,8 +18,7 @@
 namespace pgark::engine {
 
 struct PlannedMember {
-  std::string section;   // "pre-data", "data", "post-data"
-  std::string kind;      // as in the manifest
+  MemberKind kind = MemberKind::kHeader;  // its section is SectionOf(kind)
   std::string schema;
   std::string name;
   std::string table;     // the owning object's name: a table's, or the object's own

@@ -83,7 +83,7 @@ absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_di
     // Each link must itself depend on exactly the links before it.
     const std::vector<std::string> expected(deps.begin(), deps.begin() + static_cast<long>(i));
     if (link->manifest.dependencies != expected ||
-        (i == 0 && link->manifest.type != "full") ||
+        (i == 0 && link->manifest.type != formats::BackupType::kFull) ||
         link->manifest.database != backup.manifest.database) {
       return absl::DataLossError(absl::StrCat("backup \"", deps[i], "\" is not the base that \"",
                                               backup.manifest.backup_file,
@@ -106,11 +106,8 @@ absl::Status RecordCheck(const std::string& backup_dir, const std::string& backu
   nlohmann::json j = {{"backupFile", backup_file},
                       {"checkedAt", formats::IsoTimestamp(absl::Now())},
                       {"valid", valid}};
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
-                         formats::FileSink::Open(formats::JoinPath(backup_dir, name),
-                                                 /*replace=*/true));
-  PGARK_RETURN_IF_ERROR(sink->Append(j.dump() + "\n"));
-  return sink->Close();
+  return formats::WriteFileAtomically(formats::JoinPath(backup_dir, name), j.dump() + "\n",
+                                     /*replace=*/true);
 }
 
 std::optional<CheckRecord> ReadCheckRecord(const std::string& backup_dir,

@@ -18,10 +18,10 @@ std::string IncrementalGuardSql(absl::string_view backup_file) {
 }
 
 const formats::MemberEntry* FindTableMember(const formats::Manifest& manifest,
-                                            absl::string_view kind, absl::string_view schema,
+                                            formats::MemberKind kind, absl::string_view schema,
                                             absl::string_view name) {
   for (const formats::MemberEntry& m : manifest.members) {
-    if (m.section == "data" && m.kind == kind && m.schema == schema && m.name == name) return &m;
+    if (m.kind == kind && m.schema == schema && m.name == name) return &m;
   }
   return nullptr;
 }
@@ -36,7 +36,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
     const formats::MemberEntry* data = nullptr;
     for (const formats::MemberEntry& part : link.manifest.members) {
       // The table's member, or each of its parts in order.
-      if (part.section != "data" || part.kind != "TABLE DATA" || part.schema != schema ||
+      if (part.kind != formats::MemberKind::kTableData || part.schema != schema ||
           part.name != name) {
         continue;
       }
@@ -55,13 +55,13 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
                                               "\" of the chain has no rows for table \"", table,
                                               "\""));
     }
-    if (data->delta != "changes") break;  // the table's last full copy
+    if (data->delta != formats::Delta::kChanges) break;  // the table's last full copy
     if (k == 0) {
       return absl::DataLossError(
           absl::StrCat("the chain has no full copy of table \"", table, "\""));
     }
     if (const formats::MemberEntry* deletes =
-            FindTableMember(link.manifest, kRowDeletesKind, schema, name)) {
+            FindTableMember(link.manifest, formats::MemberKind::kRowDeletes, schema, name)) {
       formats::RowDeletesReader reader(pending);
       absl::Status s = formats::ReadMember(link.archive_path, *deletes, link.read, reader);
       if (s.ok()) s = reader.Close();

@@ -16,15 +16,13 @@
 
 namespace pgark::engine {
 
-inline constexpr char kRowDeletesKind[] = "ROW DELETES";
-// The pre-data member that stops `gunzip -c incremental | psql`: an incremental alone is not
-// a database.
-inline constexpr char kIncrementalGuardKind[] = "INCREMENTAL GUARD";
+// The INCREMENTAL GUARD member that stops `gunzip -c incremental | psql`: an incremental
+// alone is not a database.
 std::string IncrementalGuardSql(absl::string_view backup_file);
 
 // The member of `kind` for table (schema, name), or null.
 const formats::MemberEntry* FindTableMember(const formats::Manifest& manifest,
-                                            absl::string_view kind, absl::string_view schema,
+                                            formats::MemberKind kind, absl::string_view schema,
                                             absl::string_view name);
 
 // Hands every row of table (schema, name) as of `chain[upto]` to `out` (COPY text rows, in no

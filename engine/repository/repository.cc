@@ -37,12 +37,19 @@ absl::StatusOr<std::vector<std::string>> ArchiveNames(const std::string& dir) {
 
 }  // namespace
 
+std::string TypeName(const BackupInfo& backup) {
+  return backup.type ? formats::BackupTypeName(*backup.type) : "incomplete";
+}
+
 absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
                                                     const ListOptions& options) {
-  if (!options.type.empty() && options.type != "full" && options.type != "table" &&
-      options.type != "incremental") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "backup type \"", options.type, "\" is not one of full, table, incremental"));
+  std::optional<formats::BackupType> only;  // the type asked for, if any
+  if (!options.type.empty()) {
+    only = formats::ParseBackupType(options.type);
+    if (!only) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "backup type \"", options.type, "\" is not one of full, table, incremental"));
+    }
   }
   if (options.sort_by != "date" && options.sort_by != "size") {
     return absl::InvalidArgumentError(
@@ -72,11 +79,10 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
     } else {
       struct stat st;
       if (::stat(formats::JoinPath(backup_dir, name).c_str(), &st) != 0) continue;
-      info.type = "incomplete";
       info.size_bytes = static_cast<uint64_t>(st.st_size);
       info.created = formats::IsoTimestamp(absl::FromTimeT(st.st_mtime));
     }
-    if (!options.type.empty() && info.type != options.type) continue;
+    if (only && info.type != only) continue;
     out.push_back(std::move(info));
   }
   std::stable_sort(out.begin(), out.end(), [&](const BackupInfo& a, const BackupInfo& b) {
@@ -186,7 +192,7 @@ absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
   std::map<std::string, absl::Time> created;
   for (BackupInfo& b : all) {
     absl::Time t;
-    if (b.type == "incomplete" || !absl::ParseTime(absl::RFC3339_full, b.created, &t, &error)) {
+    if (!b.type || !absl::ParseTime(absl::RFC3339_full, b.created, &t, &error)) {
       continue;
     }
     created[b.filename] = t;
@@ -194,7 +200,7 @@ absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
   }
   std::set<std::string> keep;
   for (const BackupInfo& b : backups) {
-    if (b.type == "full") {
+    if (b.type == formats::BackupType::kFull) {
       keep.insert(b.filename);  // the newest full backup, whatever its age
       break;
     }

@@ -11,12 +11,14 @@
 
 #include "absl/status/statusor.h"
 #include "formats/encryption.h"
+#include "formats/member_kind.h"
 
 namespace pgark::engine {
 
 struct BackupInfo {
   std::string filename;
-  std::string type;     // "full", "table", "incremental"; "incomplete" without a manifest
+  // The manifest's type; nullopt for an archive without a (readable) manifest.
+  std::optional<formats::BackupType> type;
   uint64_t size_bytes = 0;
   std::string created;  // ISO 8601 from the manifest (file mtime when incomplete)
   int tables = 0;
@@ -29,6 +31,9 @@ struct BackupInfo {
   std::optional<bool> valid_at_last_check;
   std::string last_checked;
 };
+
+// "full", "table", "incremental", or "incomplete" (no manifest): as `list` shows it.
+std::string TypeName(const BackupInfo& backup);
 
 struct ListOptions {
   std::string type;           // "", "full", "table" or "incremental"

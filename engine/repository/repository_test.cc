@@ -33,8 +33,8 @@ class RepositoryTest : public ::testing::Test {
     formats::Manifest m;
     m.backup_id = formats::BackupId(type, "", t, 0);
     m.backup_file = formats::ArchiveFileName(m.backup_id, true);
-    m.type = type;
-    m.content = "schema+data";
+    m.type = *formats::ParseBackupType(type);
+    m.content = formats::Content::kSchemaAndData;
     m.timestamp = formats::IsoTimestamp(t);
     m.size = 100;
     m.dependencies = std::move(deps);
@@ -58,7 +58,7 @@ TEST_F(RepositoryTest, ListsNewestFirstAndFlagsIncompleteFiles) {
   auto all = ListBackups(dir_, {});
   ASSERT_THAT(all, IsOk());
   ASSERT_EQ(all->size(), 3u);
-  EXPECT_EQ((*all)[0].type, "incomplete");  // its mtime is now
+  EXPECT_EQ(TypeName((*all)[0]), "incomplete");  // its mtime is now
   EXPECT_EQ((*all)[1].filename, table);
   EXPECT_EQ((*all)[2].filename, old_full);
   auto fulls = ListBackups(dir_, {.type = "full"});

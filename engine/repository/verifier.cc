@@ -24,22 +24,20 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
   // (header of the recorded length, "\." at the end) checked on the way.
   formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
   verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
-    if (e.section != "data" || e.kind != "TABLE DATA") return nullptr;
+    if (e.kind != formats::MemberKind::kTableData) return nullptr;
     return std::make_unique<formats::TrimSink>(e.copy_header_bytes, kCopyTrailer);
   };
   PGARK_ASSIGN_OR_RETURN(std::vector<std::string> found,
                          formats::CheckArchive(b.archive_path, m, verify));
-  if (m.members.empty() || m.members.front().kind != "HEADER") {
+  if (m.members.empty() || m.members.front().kind != formats::MemberKind::kHeader) {
     found.push_back("the archive does not start with a pgark header");
   }
   // Sections in order: pre-data, then data, then post-data.
-  auto rank = [](const std::string& section) {
-    return section == "pre-data" ? 0 : section == "data" ? 1 : 2;
-  };
   for (size_t i = 1; i < m.members.size(); ++i) {
-    if (rank(m.members[i].section) < rank(m.members[i - 1].section)) {
-      found.push_back(absl::StrCat(formats::DescribeMember(m.members[i]), " (", m.members[i].section,
-                                   ") comes after ", m.members[i - 1].section,
+    if (m.members[i].section < m.members[i - 1].section) {
+      found.push_back(absl::StrCat(formats::DescribeMember(m.members[i]), " (",
+                                   formats::SectionName(m.members[i].section), ") comes after ",
+                                   formats::SectionName(m.members[i - 1].section),
                                    ": the sections are out of order"));
       break;
     }
@@ -70,7 +68,7 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
   } else {
     report.has_manifest = true;
     const formats::Manifest& m = backup->manifest;
-    report.file_type = m.type;
+    report.file_type = formats::BackupTypeName(m.type);
     absl::StatusOr<std::vector<LoadedBackup>> chain = LoadChain(backup_dir, *backup);
     if (!chain.ok()) {
       PGARK_RETURN_IF_ERROR(chain.status().code() == absl::StatusCode::kDataLoss

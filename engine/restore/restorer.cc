@@ -19,6 +19,7 @@
 #include "engine/dump/large_objects.h"
 #include "engine/pg/pg_connection.h"
 #include "engine/ddl/schema_sql.h"
+#include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
 #include "engine/ddl/sql_text.h"
 #include "formats/archive_verify.h"
@@ -32,46 +33,7 @@ namespace {
 
 using formats::MemberEntry;
 
-// "schema\x01name": the key of an owning object (a table, view, sequence, type, ...).
-std::string OwnerKey(absl::string_view schema, absl::string_view name) {
-  return absl::StrCat(schema, "\x01", name);
-}
-std::string OwnerOf(const MemberEntry& m) { return OwnerKey(m.schema, m.table); }
-
-bool IsOwnedSequencePart(const MemberEntry& m) {
-  return absl::StartsWith(m.kind, "SEQUENCE") && m.table != m.name;
-}
-
-// Kinds whose CREATE makes an object that later members (data, post-data) belong to.
-bool IsOwnerKind(absl::string_view kind) {
-  return kind == "TABLE" || kind == "FOREIGN TABLE" || kind == "VIEW" ||
-         kind == "MATERIALIZED VIEW" || kind == "SERVER" || kind == "FOREIGN DATA WRAPPER" ||
-         kind == "SEQUENCE" || kind == "TYPE" || kind == "DOMAIN" || kind == "FUNCTION" ||
-         kind == "PROCEDURE" || kind == "AGGREGATE" || kind == "COLLATION" ||
-         absl::StartsWith(kind, "OPERATOR") || kind == "CAST" ||
-         absl::StartsWith(kind, "TEXT SEARCH");
-}
-
-// DROP statement for --drop-existing, or empty for kinds that are never dropped (schemas,
-// extensions, collations, text search objects, operators and casts, which columns, indexes and
-// code outside the backup may use; foreign servers and wrappers, which hold user mappings; the
-// parts of a table). Operator families and classes are replaced: dropping the backup's
-// functions takes the members that use them out of any family kept.
-std::string DropSql(const MemberEntry& m) {
-  if (!IsOwnerKind(m.kind) || m.kind == "COLLATION" || m.kind == "CAST" || m.kind == "OPERATOR" ||
-      absl::StartsWith(m.kind, "TEXT SEARCH") || m.kind == "SERVER" ||
-      m.kind == "FOREIGN DATA WRAPPER" ||
-      (m.kind == "SEQUENCE" && IsOwnedSequencePart(m))) {
-    return "";
-  }
-  std::string sql = absl::StrCat("DROP ", m.kind, " IF EXISTS ", QualifiedName(m.schema, m.name));
-  if (m.kind == "FUNCTION" || m.kind == "PROCEDURE" || m.kind == "AGGREGATE") {
-    absl::StrAppend(&sql, "(", m.identity, ")");
-  } else if (m.kind == "OPERATOR FAMILY" || m.kind == "OPERATOR CLASS") {
-    absl::StrAppend(&sql, " USING ", m.identity);
-  }
-  return absl::StrCat(sql, " CASCADE");
-}
+using formats::MemberKind;
 
 // Restores the selected objects of one verified archive: in one transaction on one connection,
 // or, into a staged database, spread over several.
@@ -96,7 +58,6 @@ class Restorer {
                    const std::vector<PgConnection*>& helpers);
 
  private:
-  bool Selected(const MemberEntry& m) const;
   absl::StatusOr<std::string> MemberText(const MemberEntry& entry);
   absl::Status ExecMember(PgConnection& conn, const MemberEntry& entry);
   // The same with the member's SQL already read.
@@ -114,7 +75,6 @@ class Restorer {
                         const MemberEntry& data, bool direct);
   absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
                                      const std::string& target);
-  bool AppliesPostData(const MemberEntry& m) const;
   absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
 
   PgConnection& conn_;
@@ -125,19 +85,9 @@ class Restorer {
   SharedListener listener_;
   RestoreResult& result_;
   absl::Mutex result_mu_;                   // result_ while jobs run
-  std::set<std::string> selected_owners_;   // OwnerKey of the selected tables
-  std::set<std::string> selected_tables_;   // their names, for sequences in other schemas
-  std::set<std::string> selected_schemas_;
   std::set<std::string> created_;           // OwnerKey of objects this restore created
   std::atomic<int> stage_counter_{0};
 };
-
-bool Restorer::Selected(const MemberEntry& m) const {
-  if (options_.tables.empty()) return true;
-  if (m.kind == "SCHEMA") return selected_schemas_.count(m.name) > 0;
-  if (IsOwnedSequencePart(m)) return selected_tables_.count(m.table) > 0;
-  return selected_owners_.count(OwnerOf(m)) > 0;
-}
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
   formats::StringSink text;
@@ -190,7 +140,7 @@ absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEnt
   int64_t expected_rows = data.rows;
   // Reading, decrypting, inflating and checking runs on its own thread while this one feeds
   // the COPY: the two overlap instead of taking turns.
-  if (data.delta == "changes") {
+  if (data.delta == formats::Delta::kChanges) {
     // An incremental's table: its rows as of this backup, replayed from the chain.
     s = formats::PumpThroughThread(
         [&](formats::Sink& out) -> absl::Status {
@@ -298,14 +248,14 @@ absl::Status Restorer::PreData(const std::vector<const MemberEntry*>& pre) {
   // Objects that exist are kept (warning); the parts of a kept table are skipped.
   for (const MemberEntry* m : pre) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    const bool owner_kind = IsOwnerKind(m->kind) && !IsOwnedSequencePart(*m);
-    if (!owner_kind && m->kind != "SCHEMA" && m->kind != "EXTENSION" &&
+    const bool owner_kind = CreatesObject(*m);
+    if (!owner_kind && m->kind != MemberKind::kSchema && m->kind != MemberKind::kExtension &&
         !created_.count(OwnerOf(*m)) && !IsOwnedSequencePart(*m)) {
       continue;  // e.g. SEQUENCE OWNED BY of a table that was kept
     }
     // CREATE SCHEMA IF NOT EXISTS cannot tell whether it created the schema: ask first.
     bool new_schema = false;
-    if (m->kind == "SCHEMA") {
+    if (m->kind == MemberKind::kSchema) {
       PGARK_ASSIGN_OR_RETURN(bool exists, Catalog(conn_).SchemaExists(m->name));
       new_schema = !exists;
     }
@@ -380,28 +330,14 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
   return RunConnectionJobs(conns, jobs, stop_);
 }
 
-// Post-data applies to the objects this restore created (and sequence values of a data-only
-// backup).
-bool Restorer::AppliesPostData(const MemberEntry& m) const {
-  // The database's own: large objects, default privileges, publications, subscriptions, event
-  // triggers, user mappings, extensions' configuration sequences. Not for a few tables.
-  if (m.kind == kLargeObjectsKind || m.kind == kLargeObjectAclKind || m.kind == kDefaultAclKind ||
-      m.kind == kPublicationKind || m.kind == kEventTriggerKind || m.kind == kUserMappingKind ||
-      m.kind == kExtensionSequenceSetKind || m.kind == kSubscriptionKind) {
-    return options_.tables.empty();
-  }
-  return created_.count(OwnerOf(m)) ||
-         (m.kind == "SEQUENCE SET" && backup_.manifest.content == "data-only");
-}
-
 // Foreign keys, triggers, policies, privileges, sequence values, materialized views: after all
 // data and indexes, in archive order. A table restored alone may reference tables that are not
 // there: its foreign keys are then skipped with a warning instead of failing the restore.
 absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post) {
-  const bool partial = backup_.manifest.type == "table" || !options_.tables.empty();
+  const bool partial = backup_.manifest.type == BackupType::kTable || !options_.tables.empty();
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    if (m->kind == kPublicationKind && options_.drop_existing) {
+    if (m->kind == MemberKind::kPublication && options_.drop_existing) {
       // Dropping its tables took them out of it: replaced, like them.
       PGARK_RETURN_IF_ERROR(Annotate(
           conn_.Exec(absl::StrCat("DROP PUBLICATION IF EXISTS ", QuoteIdent(m->name))).status(),
@@ -410,11 +346,9 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
     // A role missing in the target (privileges, user mappings) or what this role may not
     // create (a publication FOR ALL TABLES, an event trigger or a subscription: a
     // superuser's) must not sink the restore: warn and go on.
-    if ((partial && m->kind == "FK CONSTRAINT") || absl::EndsWith(m->kind, "ACL") ||
-        m->kind == kPublicationKind || m->kind == kEventTriggerKind ||
-        m->kind == kUserMappingKind || m->kind == kSubscriptionKind) {
+    if (ToleratedFailure(*m, partial)) {
       PGARK_RETURN_IF_ERROR(ExecMemberKeepingExisting(*m, /*tolerate=*/true).status());
-    } else if (m->kind == kLargeObjectsKind && options_.drop_existing) {
+    } else if (m->kind == MemberKind::kLargeObjects && options_.drop_existing) {
       // --drop-existing replaces the backup's large objects too.
       PGARK_ASSIGN_OR_RETURN(std::string sql, MemberText(*m));
       PGARK_RETURN_IF_ERROR(
@@ -433,18 +367,14 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
 absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
                            const std::vector<PgConnection*>& helpers) {
   const formats::Manifest& manifest = backup_.manifest;
-  for (const formats::TableEntry& t : tables) {
-    selected_owners_.insert(OwnerKey(t.schema, t.table));
-    selected_tables_.insert(t.table);
-    selected_schemas_.insert(t.schema);
-  }
+  const RestoreSelection selection(tables, options_.tables.empty());
   std::vector<const MemberEntry*> pre, data, post;
   for (const MemberEntry& m : manifest.members) {
-    if (m.kind == "HEADER" || m.kind == kIncrementalGuardKind || m.kind == kRowDeletesKind ||
-        !Selected(m)) {
-      continue;
-    }
-    (m.section == "pre-data" ? pre : m.section == "data" ? data : post).push_back(&m);
+    if (!selection.Selected(m)) continue;
+    (m.section == formats::Section::kPreData ? pre
+     : m.section == formats::Section::kData  ? data
+                                              : post)
+        .push_back(&m);
   }
   uint64_t data_bytes = 0;
   for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
@@ -461,7 +391,7 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   }
   PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   PGARK_RETURN_IF_ERROR(PreData(pre));
-  if (manifest.content == "data-only") {
+  if (manifest.content == Content::kDataOnly) {
     for (const formats::TableEntry& t : tables) {
       if (!Catalog(conn_).FindTable(t.schema, t.table, /*extension_members=*/true).ok()) {
         return absl::NotFoundError(absl::StrCat(
@@ -476,8 +406,8 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   // Post-data after all data: keys and indexes are built once, triggers never see the load.
   std::vector<const MemberEntry*> indexes, rest;
   for (const MemberEntry* m : post) {
-    if (!AppliesPostData(*m)) continue;
-    (m->kind == "INDEX" || m->kind == "CONSTRAINT" ? indexes : rest).push_back(m);
+    if (!AppliesPostData(*m, created_, selection.whole(), manifest.content)) continue;
+    (formats::Traits(m->kind).with_table_data ? indexes : rest).push_back(m);
   }
   PGARK_RETURN_IF_ERROR(DataAndIndexes(tables, data, indexes, conns));
   for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
@@ -566,7 +496,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(options.backup_dir, std::move(backup)));
   const LoadedBackup& newest = chain.back();
   const formats::Manifest& manifest = newest.manifest;
-  if (manifest.members.empty() || manifest.members.front().kind != "HEADER") {
+  if (manifest.members.empty() || manifest.members.front().kind != MemberKind::kHeader) {
     return absl::DataLossError(
         absl::StrCat("backup \"", options.backup_file, "\" has no header member"));
   }

@@ -269,7 +269,7 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
     c.out << "backed up " << m.tables.size() << (m.tables.size() == 1 ? " table, " : " tables, ")
           << m.total_record_count << " rows to " << m.backup_file << " (" << HumanBytes(m.size)
           << ", sha256 " << m.checksum.substr(0, 16) << "...) in " << r->duration_ms << " ms\n";
-    if (m.type == "incremental") {
+    if (m.type == formats::BackupType::kIncremental) {
       c.out << "  since " << m.base_backup << ": " << m.changes.changed_tables
             << " tables changed, " << m.changes.inserted << " rows inserted, "
             << m.changes.updated << " updated, " << m.changes.deleted << " deleted\n";

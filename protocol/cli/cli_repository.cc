@@ -41,7 +41,7 @@ absl::Status RunList(Context& c) {
                         : *b.valid_at_last_check          ? "valid"
                                                           : "INVALID";
     c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %d rows, %s%s\n", b.filename,
-                             b.type, HumanBytes(b.size_bytes), b.created, b.tables,
+                             engine::TypeName(b), HumanBytes(b.size_bytes), b.created, b.tables,
                              b.record_count, check, b.encrypted ? ", encrypted" : "");
   }
   if (list->empty()) c.out << "no backups in " << c.backup_dir << "\n";

@@ -11,8 +11,8 @@ Json BackupResultJson(const engine::BackupResult& result) {
   Json j = {{"success", true},
             {"backupFile", m.backup_file},
             {"backupId", m.backup_id},
-            {"manifestFile", m.backup_id + "-manifest.json"},
-            {"type", m.type},
+            {"manifestFile", formats::BackupManifestName(m.backup_id)},
+            {"type", formats::BackupTypeName(m.type)},
             {"size", m.size},
             {"tables", m.tables.size()},
             {"recordCount", m.total_record_count},
@@ -21,7 +21,7 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"encrypted", m.encrypted()},
             {"checksum", m.checksum},
             {"warnings", result.warnings}};
-  if (m.type == "incremental") {
+  if (m.type == formats::BackupType::kIncremental) {
     j["baseBackup"] = m.base_backup;
     j["dependencies"] = m.dependencies;
     j["changedTables"] = m.changes.changed_tables;
@@ -34,7 +34,7 @@ Json BackupResultJson(const engine::BackupResult& result) {
             ? Json(nullptr)
             : Json(static_cast<double>(m.size) / static_cast<double>(result.base_full_size));
   }
-  if (m.type == "table") {
+  if (m.type == formats::BackupType::kTable) {
     Json names = Json::array();
     for (const formats::TableEntry& t : m.tables) names.push_back(t.name);
     // The seed returns the one table's name; several tables come as a list.
@@ -77,7 +77,7 @@ std::string SeedSize(uint64_t bytes) {
 Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
   Json list = Json::array();
   for (const engine::BackupInfo& b : backups) {
-    Json entry = {{"filename", b.filename}, {"type", b.type}, {"size", SeedSize(b.size_bytes)},
+    Json entry = {{"filename", b.filename}, {"type", engine::TypeName(b)}, {"size", SeedSize(b.size_bytes)},
                   {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
                   {"recordCount", b.record_count}, {"encrypted", b.encrypted},
                   {"validAtLastCheck", b.valid_at_last_check.has_value()

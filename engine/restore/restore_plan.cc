@@ -1,0 +1,67 @@
+#include "engine/restore/restore_plan.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/ddl/sql_text.h"
+
+namespace pgark::engine {
+
+using formats::DropBy;
+using formats::MemberEntry;
+using formats::MemberKind;
+
+std::string OwnerKey(absl::string_view schema, absl::string_view name) {
+  return absl::StrCat(schema, "\x01", name);
+}
+
+std::string OwnerOf(const MemberEntry& m) { return OwnerKey(m.schema, m.table); }
+
+bool IsOwnedSequencePart(const MemberEntry& m) {
+  const bool sequence = m.kind == MemberKind::kSequence ||
+                        m.kind == MemberKind::kSequenceOwnedBy ||
+                        m.kind == MemberKind::kSequenceSet;
+  return sequence && m.table != m.name;
+}
+
+bool CreatesObject(const MemberEntry& m) {
+  return formats::Traits(m.kind).creates_object && !IsOwnedSequencePart(m);
+}
+
+std::string DropSql(const MemberEntry& m) {
+  const DropBy drop = formats::Traits(m.kind).drop;
+  if (drop == DropBy::kNever || IsOwnedSequencePart(m)) return "";
+  std::string sql = absl::StrCat("DROP ", formats::WireName(m.kind), " IF EXISTS ",
+                                 QualifiedName(m.schema, m.name));
+  if (drop == DropBy::kSignature) absl::StrAppend(&sql, "(", m.identity, ")");
+  if (drop == DropBy::kAccessMethod) absl::StrAppend(&sql, " USING ", m.identity);
+  return absl::StrCat(sql, " CASCADE");
+}
+
+RestoreSelection::RestoreSelection(const std::vector<formats::TableEntry>& tables, bool whole)
+    : whole_(whole) {
+  for (const formats::TableEntry& t : tables) {
+    owners_.insert(OwnerKey(t.schema, t.table));
+    tables_.insert(t.table);
+    schemas_.insert(t.schema);
+  }
+}
+
+bool RestoreSelection::Selected(const MemberEntry& m) const {
+  if (formats::Traits(m.kind).not_run) return false;
+  if (whole_) return true;
+  if (m.kind == MemberKind::kSchema) return schemas_.count(m.name) > 0;
+  if (IsOwnedSequencePart(m)) return tables_.count(m.table) > 0;
+  return owners_.count(OwnerOf(m)) > 0;
+}
+
+bool AppliesPostData(const MemberEntry& m, const std::set<std::string>& created, bool whole,
+                     formats::Content content) {
+  if (formats::Traits(m.kind).database_wide) return whole;
+  return created.count(OwnerOf(m)) > 0 ||
+         (m.kind == MemberKind::kSequenceSet && content == formats::Content::kDataOnly);
+}
+
+bool ToleratedFailure(const MemberEntry& m, bool partial) {
+  return formats::Traits(m.kind).tolerated || (partial && m.kind == MemberKind::kFkConstraint);
+}
+
+}  // namespace pgark::engine
