@@ -28,6 +28,7 @@
 #include "protocol/tools/engine_tools.h"
 #include "protocol/mcp/mcp_server.h"
 #include "protocol/cli/progress_bar.h"
+#include "protocol/tools/requests.h"
 #include "protocol/tools/results_json.h"
 
 namespace pgark::protocol {
@@ -111,21 +112,11 @@ absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
 namespace cli_internal {
 
 absl::StatusOr<engine::Content> ContentOf(const ParsedArgs& a) {
-  if (a.Has("schema-only") && a.Has("data-only")) {
-    return absl::InvalidArgumentError("--schema-only and --data-only exclude each other");
-  }
-  if (a.Has("schema-only")) return engine::Content::kSchemaOnly;
-  if (a.Has("data-only")) return engine::Content::kDataOnly;
-  return engine::Content::kSchemaAndData;
+  return DecodeContent(a.Has("schema-only"), a.Has("data-only"), kCliSpelling);
 }
 
 absl::StatusOr<engine::OnConflict> OnConflictOf(const ParsedArgs& a) {
-  std::string v = a.Value("on-conflict", "error");
-  if (v == "error") return engine::OnConflict::kError;
-  if (v == "skip") return engine::OnConflict::kSkip;
-  if (v == "update") return engine::OnConflict::kUpdate;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--on-conflict must be error, skip or update, not \"", v, "\""));
+  return DecodeOnConflict(a.Value("on-conflict", "error"), kCliSpelling);
 }
 
 // --NAME as a positive integer; nullopt when the flag is absent.
@@ -172,7 +163,7 @@ absl::Status RunMcp(Context& c) {
   EngineToolsConfig config;
   config.connect = c.connect;
   config.backup_dir = c.backup_dir;
-  config.compress_by_default = absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  config.compress_by_default = CompressionFromEnvironment();
   config.allowed_tables = AllowedTablesFromEnvironment();
   if (!c.encryption.ok()) return c.encryption.status();
   config.encryption = *c.encryption;
@@ -221,8 +212,7 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   absl::StatusOr<engine::Content> content = ContentOf(c.args);
   if (!content.ok()) return content.status();
   o.content = *content;
-  o.compress = !c.args.Has("no-compress") &&
-               absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+  o.compress = !c.args.Has("no-compress") && CompressionFromEnvironment();
   o.label = c.args.Value("label");
   if (c.args.Has("with-owners") && c.args.Has("no-owner")) {
     return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");

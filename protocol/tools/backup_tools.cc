@@ -1,0 +1,111 @@
+// db_backup_full, db_backup_table, db_backup_incremental.
+#include "absl/strings/str_cat.h"
+#include "engine/dump/dumper.h"
+#include "formats/status_macros.h"
+#include "protocol/tools/requests.h"
+#include "protocol/tools/results_json.h"
+#include "protocol/tools/tool_definitions.h"
+#include "protocol/tools/tool_schema.h"
+
+namespace pgark::protocol {
+namespace {
+
+Json BackupOutput(engine::BackupType type) {
+  const Json count = {{"type", "integer"}, {"minimum", 0}};
+  Json p = {{"success", {{"type", "boolean"}}},     {"backupFile", {{"type", "string"}}},
+            {"backupId", {{"type", "string"}}},     {"manifestFile", {{"type", "string"}}},
+            {"type", {{"type", "string"}}},         {"size", count},
+            {"tables", {{"type", "integer"}}},      {"recordCount", {{"type", "integer"}}},
+            {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
+            {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}},
+            {"warnings", Strings()}};
+  if (type == engine::BackupType::kTable) p["table"] = {{"type", {"string", "array"}}};
+  if (type == engine::BackupType::kIncremental) {
+    p["baseBackup"] = {{"type", "string"}};
+    p["dependencies"] = Strings();
+    p["changedTables"] = count;
+    p["changedRows"] = {{"type", "object"},
+                        {"properties", {{"inserted", count}, {"updated", count}, {"deleted", count}}}};
+    p["sizeRelativeToFull"] = {{"type", {"number", "null"}}};
+  }
+  return Output(p, {"success", "backupFile", "size", "recordCount", "duration", "compressed",
+                    "checksum"});
+}
+
+absl::StatusOr<engine::BackupOptions> DecodeBackup(engine::BackupType type, const Json& args,
+                                                   const EngineToolsConfig& config) {
+  engine::BackupOptions o;
+  o.backup_dir = config.backup_dir;
+  o.compress = args.value("compress", config.compress_by_default);
+  o.key = config.encryption.ForWriting();
+  o.read_key = config.encryption.key;
+  if (type == engine::BackupType::kIncremental) o.base_file = args.value("baseBackup", "");
+  PGARK_ASSIGN_OR_RETURN(
+      o.content, DecodeContent(args.value("schemaOnly", false),
+                               args.value("dataOnly", false) || !args.value("includeSchema", true),
+                               kToolSpelling));
+  o.label = args.value("label", "");
+  if (type == engine::BackupType::kTable) {
+    std::string table = args["table"];
+    PGARK_RETURN_IF_ERROR(CheckAllowedTable(config.allowed_tables, table));
+    o.tables = {table};
+  }
+  return o;
+}
+
+// The handler of the backup tool of `type`: decode, run, encode.
+ToolHandler BackupHandler(engine::BackupType type, const EngineToolsConfig& config) {
+  return [type, config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
+    PGARK_ASSIGN_OR_RETURN(engine::BackupOptions options, DecodeBackup(type, args, config));
+    ToolProgress progress(ctx);
+    PGARK_ASSIGN_OR_RETURN(engine::BackupResult result,
+                           engine::Backup(config.connect, options, type, &progress));
+    return BackupResultJson(result);
+  };
+}
+
+}  // namespace
+
+ToolSpec BackupFullTool(const EngineToolsConfig& config) {
+  return {"db_backup_full", "Full database backup",
+          "Back up the whole database (schema and data, one consistent snapshot) into a new "
+          "file in the backup directory, with a SHA-256 manifest. Does not modify the "
+          "database. Can take minutes on large databases; reports progress." +
+              BackupDirNote(config),
+          Schema({{"compress", Bool("gzip the backup", true)},
+                  {"includeSchema", Bool("include the schema (false: data only)", true)},
+                  {"schemaOnly", Bool("only the schema, no rows", false)},
+                  {"dataOnly", Bool("only the rows, no schema", false)},
+                  {"label", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[A-Za-z0-9_.-]*$"},
+                             {"description", "optional label put into the file name"}}}}),
+          BackupOutput(engine::BackupType::kFull), Annotations(false, false, false),
+          BackupHandler(engine::BackupType::kFull, config)};
+}
+
+ToolSpec BackupTableTool(const EngineToolsConfig& config) {
+  return {"db_backup_table", "Table backup",
+          "Back up one table (its definition, keys, indexes, triggers and rows) into a new "
+          "file in the backup directory. Does not modify the database." + BackupDirNote(config),
+          Schema({{"table", TableArg("table name, e.g. books or app.\"Order Lines\"")},
+                  {"compress", Bool("gzip the backup", true)},
+                  {"schemaOnly", Bool("only the definition", false)},
+                  {"dataOnly", Bool("only the rows", false)}},
+                 {"table"}),
+          BackupOutput(engine::BackupType::kTable), Annotations(false, false, false),
+          BackupHandler(engine::BackupType::kTable, config)};
+}
+
+ToolSpec BackupIncrementalTool(const EngineToolsConfig& config) {
+  return {"db_backup_incremental", "Incremental backup",
+          "Back up only the rows inserted, updated and deleted since a base backup (plus the "
+          "whole schema), into a new file that depends on the base and its chain. Needs a "
+          "full backup to start from; restore it with db_restore_full, which applies the "
+          "chain. Does not modify the database." + BackupDirNote(config),
+          Schema({{"baseBackup", FileArg("parent backup (full or incremental); default: the "
+                                         "newest one of this database")},
+                  {"compress", Bool("gzip the backup", true)}}),
+          BackupOutput(engine::BackupType::kIncremental), Annotations(false, false, false),
+          BackupHandler(engine::BackupType::kIncremental, config)};
+}
+
+}  // namespace pgark::protocol

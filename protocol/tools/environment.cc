@@ -1,0 +1,71 @@
+#include "protocol/tools/environment.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "formats/status_macros.h"
+
+namespace pgark::protocol {
+
+std::string Env(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+bool CompressionFromEnvironment() {
+  return absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+}
+
+absl::StatusOr<Encryption> EncryptionFromEnvironment() {
+  Encryption e;
+  const std::string flag = absl::AsciiStrToLower(Env("BACKUP_ENCRYPT"));
+  e.encrypt = flag == "true" || flag == "1" || flag == "yes";
+  std::string secret = Env("BACKUP_ENCRYPTION_KEY");
+  if (secret.empty()) {
+    if (std::string file = Env("BACKUP_ENCRYPTION_KEY_FILE"); !file.empty()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in || !std::getline(in, secret) || secret.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "BACKUP_ENCRYPTION_KEY_FILE \"", file, "\" cannot be read or its first line is empty"));
+      }
+      if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    }
+  }
+  if (secret.empty()) {
+    if (e.encrypt) {
+      return absl::InvalidArgumentError(
+          "BACKUP_ENCRYPT=true needs BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE");
+    }
+    return e;
+  }
+  PGARK_ASSIGN_OR_RETURN(e.key, formats::EncryptionKey::FromPassphrase(std::move(secret)));
+  return e;
+}
+
+std::vector<std::string> AllowedTablesFromEnvironment() {
+  std::vector<std::string> tables;
+  const std::string env = Env("PGARK_ALLOWED_TABLES");
+  for (absl::string_view t : absl::StrSplit(env, ',', absl::SkipWhitespace())) {
+    tables.push_back(std::string(absl::StripAsciiWhitespace(t)));
+  }
+  return tables;
+}
+
+absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table) {
+  if (allowed.empty()) return absl::OkStatus();
+  for (const std::string& a : allowed) {
+    if (a == table || absl::StrCat("public.", table) == a || absl::StrCat("public.", a) == table) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(absl::StrCat("table \"", table,
+                                                  "\" is not in PGARK_ALLOWED_TABLES (allowed: ",
+                                                  absl::StrJoin(allowed, ", "), ")"));
+}
+
+}  // namespace pgark::protocol

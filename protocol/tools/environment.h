@@ -1,0 +1,44 @@
+// What the CLI and the MCP server read from the environment (SEED-SPEC.md's variables and
+// PGARK_*): encryption, the table allowlist, the compression default.
+#ifndef PGARK_PROTOCOL_TOOLS_ENVIRONMENT_H_
+#define PGARK_PROTOCOL_TOOLS_ENVIRONMENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "formats/encryption.h"
+
+namespace pgark::protocol {
+
+// The environment variable, or `fallback` when it is unset or empty.
+std::string Env(const char* name, std::string fallback = "");
+
+// BACKUP_COMPRESSION: backups are compressed unless it is "false".
+bool CompressionFromEnvironment();
+
+// BACKUP_ENCRYPT, BACKUP_ENCRYPTION_KEY and BACKUP_ENCRYPTION_KEY_FILE.
+struct Encryption {
+  std::shared_ptr<const formats::EncryptionKey> key;  // reads encrypted files when set
+  bool encrypt = false;  // new backups and exports are encrypted (BACKUP_ENCRYPT=true)
+
+  std::shared_ptr<const formats::EncryptionKey> ForWriting() const {
+    return encrypt ? key : nullptr;
+  }
+};
+
+// The key is BACKUP_ENCRYPTION_KEY, else the first line of the file BACKUP_ENCRYPTION_KEY_FILE
+// names. kInvalidArgument if BACKUP_ENCRYPT=true without a key, or for an unreadable key file
+// (the message names the file, never the key).
+absl::StatusOr<Encryption> EncryptionFromEnvironment();
+
+// The tables of PGARK_ALLOWED_TABLES ("books, app.orders"); empty when it is not set.
+std::vector<std::string> AllowedTablesFromEnvironment();
+// kPermissionDenied unless `allowed` is empty or holds `table` ("books" and "public.books"
+// are the same table).
+absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table);
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_TOOLS_ENVIRONMENT_H_

@@ -1,0 +1,83 @@
+// db_list_backups, db_delete_backup, db_validate_backup: the backup directory, no database
+// (validate only asks the server's version, to warn about a backup from a newer one).
+#include "engine/repository/repository.h"
+#include "engine/repository/verifier.h"
+#include "formats/status_macros.h"
+#include "protocol/tools/results_json.h"
+#include "protocol/tools/tool_definitions.h"
+#include "protocol/tools/tool_schema.h"
+
+namespace pgark::protocol {
+
+ToolSpec ListBackupsTool(const EngineToolsConfig& config) {
+  auto handler = [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+    engine::ListOptions o;
+    o.type = a.value("type", "");
+    o.sort_by = a.value("sortBy", "date");
+    o.limit = a.value("limit", 0);
+    o.offset = a.value("offset", 0);
+    absl::StatusOr<std::vector<engine::BackupInfo>> list =
+        engine::ListBackups(config.backup_dir, o);
+    if (absl::IsNotFound(list.status())) list = std::vector<engine::BackupInfo>{};
+    PGARK_RETURN_IF_ERROR(list.status());
+    return BackupListJson(*list);
+  };
+  return {"db_list_backups", "List backups",
+          "List the backups in the backup directory with their type, size, creation time, "
+          "tables and row counts, newest first. Read-only.",
+          Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental"}}}},
+                  {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
+                  {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
+                  {"offset", {{"type", "integer"}, {"minimum", 0},
+                              {"description", "skip this many (after sorting), for paging"}}}}),
+          Output({{"success", {{"type", "boolean"}}},
+                  {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}}},
+                 {"success", "backups"}),
+          Annotations(true, false, true), handler};
+}
+
+ToolSpec DeleteBackupTool(const EngineToolsConfig& config) {
+  auto handler = [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+    PGARK_ASSIGN_OR_RETURN(
+        engine::DeleteResult deleted,
+        engine::DeleteBackup(config.backup_dir, a["backupFile"], a.value("cascade", false)));
+    return DeleteResultJson(deleted);
+  };
+  return {"db_delete_backup", "Delete a backup",
+          "DESTRUCTIVE and permanent: delete a backup file and its manifest from the backup "
+          "directory. Refused for a backup that another backup depends on, unless cascade "
+          "is true, which deletes those too." + BackupDirNote(config),
+          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+                  {"cascade", Bool("also delete the backups that depend on it", false)}},
+                 {"backupFile"}),
+          Output({{"success", {{"type", "boolean"}}}, {"deletedFile", {{"type", "string"}}},
+                  {"deletedFiles", Strings()}, {"freedSpace", {{"type", "integer"}}}},
+                 {"success", "deletedFile", "freedSpace"}),
+          Annotations(false, true, true), handler};
+}
+
+ToolSpec ValidateBackupTool(const EngineToolsConfig& config) {
+  auto handler = [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
+    PGARK_ASSIGN_OR_RETURN(
+        engine::ValidationReport report,
+        engine::ValidateBackup(
+            config.backup_dir, a["backupFile"],
+            {.key = config.encryption.key,
+             .target_server_version_num = engine::ProbeServerVersionNum(config.connect)}));
+    return ValidationJson(report);
+  };
+  return {"db_validate_backup", "Validate a backup",
+          "Check a backup file without touching the database: manifest, size, SHA-256 of the "
+          "whole file and of every member, every member decompressed and its framing checked. "
+          "Read-only." + BackupDirNote(config),
+          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}},
+                 {"backupFile"}),
+          Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},
+                  {"valid", {{"type", "boolean"}}}, {"fileSize", {{"type", "integer"}}},
+                  {"fileType", {{"type", "string"}}}, {"hasManifest", {{"type", "boolean"}}},
+                  {"errors", Strings()}, {"warnings", Strings()}},
+                 {"success", "valid", "fileSize", "hasManifest", "errors", "warnings"}),
+          Annotations(true, false, true), handler};
+}
+
+}  // namespace pgark::protocol

@@ -1,0 +1,71 @@
+#include "protocol/tools/tool_schema.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace pgark::protocol {
+
+Json Str(absl::string_view description) {
+  return {{"type", "string"}, {"description", description}};
+}
+
+Json Bool(absl::string_view description, bool fallback) {
+  return {{"type", "boolean"}, {"description", description}, {"default", fallback}};
+}
+
+Json FileArg(absl::string_view description) {
+  return {{"type", "string"}, {"minLength", 1}, {"maxLength", 255},
+          {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]*$"}, {"description", description}};
+}
+
+Json OnConflictArg() {
+  return {{"type", "string"}, {"enum", {"error", "skip", "update"}}, {"default", "error"},
+          {"description", "rows whose primary key exists: error (stop, change nothing), skip "
+                          "(keep the existing row) or update (overwrite it)"}};
+}
+
+Json TableArg(absl::string_view description) {
+  return {{"type", "string"}, {"minLength", 1}, {"description", description}};
+}
+
+Json Schema(Json properties, std::vector<std::string> required) {
+  Json s = {{"type", "object"}, {"properties", std::move(properties)},
+            {"additionalProperties", false}};
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+
+Json Output(Json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+}
+
+Json Annotations(bool read_only, bool destructive, bool idempotent) {
+  Json a = {{"readOnlyHint", read_only}, {"openWorldHint", false}};
+  if (!read_only) {
+    a["destructiveHint"] = destructive;
+    a["idempotentHint"] = idempotent;
+  }
+  return a;
+}
+
+Json Strings() { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
+
+void ToolProgress::OnStart(int total_tables, uint64_t) {
+  total_tables_ = total_tables;
+  ctx_.progress(0.5, absl::StrCat("starting: ", total_tables, " tables"));
+}
+
+void ToolProgress::OnTableEnd(const std::string& table, int64_t rows, uint64_t) {
+  ++tables_done_;
+  ctx_.progress(static_cast<double>(bytes_ + 1),
+                absl::StrCat("table ", table, " done (", tables_done_, "/", total_tables_, ", ",
+                             rows, " rows)"));
+}
+
+void ToolProgress::OnBytes(uint64_t bytes) {
+  bytes_ += bytes;
+  ctx_.progress(static_cast<double>(bytes_),
+                absl::StrFormat("%.1f MB of table data", static_cast<double>(bytes_) / 1e6));
+}
+
+}  // namespace pgark::protocol

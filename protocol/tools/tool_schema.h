@@ -1,0 +1,47 @@
+// Building blocks of the db_* tool definitions: JSON Schema fragments for their inputs and
+// outputs, MCP annotations, and the bridge from engine progress to MCP progress notifications.
+#ifndef PGARK_PROTOCOL_TOOLS_TOOL_SCHEMA_H_
+#define PGARK_PROTOCOL_TOOLS_TOOL_SCHEMA_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "engine/options.h"
+#include "engine/progress.h"
+#include "protocol/mcp/tool_registry.h"
+
+namespace pgark::protocol {
+
+Json Str(absl::string_view description);
+Json Bool(absl::string_view description, bool fallback);
+// A file name in the backup directory (a plain name, never a path).
+Json FileArg(absl::string_view description);
+Json OnConflictArg();
+Json TableArg(absl::string_view description);
+// An object schema of `properties` that refuses any other.
+Json Schema(Json properties, std::vector<std::string> required = {});
+Json Output(Json properties, std::vector<std::string> required);
+Json Annotations(bool read_only, bool destructive, bool idempotent);
+// An array of strings.
+Json Strings();
+
+// Engine progress -> MCP progress notifications, and MCP cancellation -> the engine.
+class ToolProgress : public engine::ProgressListener {
+ public:
+  explicit ToolProgress(ToolContext& ctx) : ctx_(ctx) {}
+  void OnStart(int total_tables, uint64_t) override;
+  void OnTableEnd(const std::string& table, int64_t rows, uint64_t) override;
+  void OnBytes(uint64_t bytes) override;
+  bool Cancelled() override { return ctx_.cancelled(); }
+
+ private:
+  ToolContext& ctx_;
+  int total_tables_ = 0;
+  int tables_done_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace pgark::protocol
+
+#endif  // PGARK_PROTOCOL_TOOLS_TOOL_SCHEMA_H_
