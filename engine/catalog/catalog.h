@@ -6,6 +6,7 @@
 #define PGARK_ENGINE_CATALOG_CATALOG_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,8 @@ struct RelationPages {
   uint64_t bytes = 0;
   uint64_t pages = 0;
 };
+
+class TableIndex;  // catalog_tables.cc
 
 class Catalog {
  public:
@@ -64,6 +67,15 @@ class Catalog {
   // Every foreign key between two different tables, as (referencing oid, referenced oid).
   absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ListForeignKeyEdges();
 
+  // The properties of database `name` (any database of the cluster).
+  absl::StatusOr<DatabaseDef> DescribeDatabase(absl::string_view name);
+  // Whether the current database can be restored through a staged copy.
+  absl::StatusOr<StagingFacts> GetStagingFacts();
+  // Changes whenever a row of the catalogs a restore writes is created, dropped or replaced.
+  absl::StatusOr<std::string> CatalogFingerprint();
+  // Databases whose names start with `prefix`, by name.
+  absl::StatusOr<std::vector<std::string>> ListDatabases(absl::string_view prefix);
+
   // The database's default privileges (ALTER DEFAULT PRIVILEGES).
   absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
 
@@ -104,6 +116,10 @@ class Catalog {
   // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.
   absl::StatusOr<std::vector<StatisticsDef>> ListStatistics(absl::string_view condition,
                                                             const std::vector<std::string>& params);
+  // The parts of the tables in `index`: columns, keys, constraints, indexes, triggers, then
+  // (Extras) column grants, rules, statistics objects, policies, comments and sequences.
+  absl::Status DescribeTableParts(const TableIndex& index);
+  absl::Status DescribeTableExtras(const TableIndex& index);
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
@@ -115,6 +131,9 @@ class Catalog {
   absl::Status AddForeignServers(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
+  // The INSTEAD OF triggers and rules of the views `index` maps by OID to `out`.
+  absl::Status AddViewTriggersAndRules(const std::map<uint32_t, size_t>& index,
+                                       std::vector<SchemaObjectDef>& out);
 
   PgConnection& conn_;
 };

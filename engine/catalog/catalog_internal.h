@@ -22,19 +22,21 @@ namespace pgark::engine {
   "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog." \
   classname "'::pg_catalog.regclass AND d.objoid = " oidexpr " AND d.objsubid = 0)"
 
-// Owner and ACL columns: the owner's quoted name, whether the ACL is set, and its grants as
-// "PRIVS TO grantee[ WITH GRANT OPTION]" joined by chr(1), in the ACL's own order.
+// Owner and ACL columns, read by PrivilegesOf: "owner" (the owner's quoted name), "has_acl"
+// (whether the ACL is set) and "grants", a JSON array of [privileges, grantee, grantable] in
+// the ACL's own order (one entry per ACL item and grant option).
 #define PGARK_PRIVILEGES(owner, acl)                                                           \
   "(SELECT pg_catalog.quote_ident(ro.rolname) FROM pg_catalog.pg_roles ro WHERE ro.oid = "   \
-  owner "), " acl " IS NOT NULL, "                                                           \
-  "(SELECT pg_catalog.string_agg(g.clause, pg_catalog.chr(1) ORDER BY g.n) FROM (SELECT u.n, " \
-  "  pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) || ' TO ' || "   \
+  owner ") AS owner, " acl " IS NOT NULL AS has_acl, "                                       \
+  "(SELECT pg_catalog.json_agg(pg_catalog.json_build_array(g.privileges, g.grantee, "        \
+  "  g.grantable) ORDER BY g.n, g.grantable) FROM (SELECT u.n, "                              \
+  "  pg_catalog.array_agg(a.privilege_type::text ORDER BY a.privilege_type) AS privileges, "  \
   "  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE (SELECT pg_catalog.quote_ident(gr.rolname) " \
-  "  FROM pg_catalog.pg_roles gr WHERE gr.oid = a.grantee) END || "                           \
-  "  CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS clause "               \
+  "  FROM pg_catalog.pg_roles gr WHERE gr.oid = a.grantee) END AS grantee, "                 \
+  "  a.is_grantable AS grantable "                                                            \
   "  FROM pg_catalog.unnest(" acl ") WITH ORDINALITY AS u(item, n), "                         \
   "  LATERAL pg_catalog.aclexplode(ARRAY[u.item]) a "                                         \
-  "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
+  "  GROUP BY u.n, a.grantee, a.is_grantable) g) AS grants"
 
 // Whether the role this session runs as is a superuser (a boolean subquery).
 #define PGARK_IS_SUPERUSER \
@@ -47,33 +49,29 @@ namespace pgark::engine {
   "pg_catalog.quote_literal(opt.option_value), ', ' ORDER BY opt.n) "                       \
   "FROM pg_catalog.pg_options_to_table(" options ") WITH ORDINALITY opt(option_name, option_value, n))"
 
-// Sequence columns in this order: schema, name, format_type(seqtypid), seqstart, seqincrement,
-// seqmin, seqmax, seqcache, seqcycle.
-#define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                              \
-  nsp ".nspname, " rel ".relname, pg_catalog.format_type(" seq ".seqtypid, NULL), " seq   \
-  ".seqstart, " seq ".seqincrement, " seq ".seqmin, " seq ".seqmax, " seq ".seqcache, " seq \
-  ".seqcycle"
+// The sequence columns SequenceOf reads: seq_schema, seq_name, seq_type (format_type of
+// seqtypid), seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle.
+#define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                                 \
+  nsp ".nspname AS seq_schema, " rel ".relname AS seq_name, "                                \
+  "pg_catalog.format_type(" seq ".seqtypid, NULL) AS seq_type, " seq ".seqstart AS seq_start, " \
+  seq ".seqincrement AS seq_increment, " seq ".seqmin AS seq_min, " seq ".seqmax AS seq_max, " \
+  seq ".seqcache AS seq_cache, " seq ".seqcycle AS seq_cycle"
 
-// "SELECT " and the columns ObjectAt reads: `oidexpr`, `schema` and `name` are column
-// expressions, `classname` the object's catalog (for its comment), `owner` and `acl` as
-// PGARK_PRIVILEGES takes them. The query's own columns follow.
+// "SELECT " and the columns ObjectOf reads: "oid", "schema_name", "name", "comment" and
+// PGARK_PRIVILEGES' three, from the expressions given (`classname` is the object's catalog,
+// for its comment). The query's own columns follow.
 #define PGARK_OBJECT_COLUMNS(classname, oidexpr, schema, name, owner, acl)                     \
-  "SELECT " oidexpr ", " schema ", " name ", " PGARK_COMMENT(classname, oidexpr) ", "         \
-  PGARK_PRIVILEGES(owner, acl) ", "
+  "SELECT " oidexpr " AS oid, " schema " AS schema_name, " name " AS name, "                 \
+  PGARK_COMMENT(classname, oidexpr) " AS comment, " PGARK_PRIVILEGES(owner, acl) ", "
 
-// Reads the nine PGARK_SEQUENCE_COLUMNS starting at `col` (the value is read separately).
-SequenceDef SequenceAt(const PgResult& r, int row, int col);
+// The sequence of PGARK_SEQUENCE_COLUMNS (its value is read separately).
+SequenceDef SequenceOf(const PgRow& row);
 
-// Reads the three columns of PGARK_PRIVILEGES starting at `col`.
-Privileges PrivilegesAt(const PgResult& r, int row, int col);
+// The owner and privileges of PGARK_PRIVILEGES.
+Privileges PrivilegesOf(const PgRow& row);
 
-// An OID column.
-uint32_t Oid(const PgResult& r, int row, int col);
-
-// The columns most object queries start with: oid, schema, name, comment, then
-// PGARK_PRIVILEGES' three, as PGARK_OBJECT_COLUMNS selects them.
-SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog,
-                         formats::MemberKind kind);
+// The columns of PGARK_OBJECT_COLUMNS.
+SchemaObjectDef ObjectOf(const PgRow& row, uint32_t catalog, MemberKind kind);
 
 }  // namespace pgark::engine
 

@@ -16,24 +16,25 @@ namespace pgark::engine {
 namespace {
 
 constexpr char kSchemasSql[] =
-    "SELECT n.oid, n.nspname, " PGARK_COMMENT("pg_namespace", "n.oid") ", "
+    "SELECT n.oid, n.nspname AS name, " PGARK_COMMENT("pg_namespace", "n.oid") " AS comment, "
     PGARK_PRIVILEGES("n.nspowner", "n.nspacl")
     " FROM pg_catalog.pg_namespace n WHERE n.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY n.nspname";
 
 constexpr char kExtensionsSql[] =
-    "SELECT e.oid, e.extname, n.nspname FROM pg_catalog.pg_extension e "
+    "SELECT e.oid, e.extname AS name, n.nspname AS schema_name FROM pg_catalog.pg_extension e "
     "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.oid >= 16384 "
     "ORDER BY e.extname";
 
 constexpr char kTypesSql[] =
-    "SELECT t.oid, t.typtype, n.nspname, t.typname, " PGARK_COMMENT("pg_type", "t.oid") ", "
-    "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, "
-    "t.typnotnull, t.typdefault, "
+    "SELECT t.oid, t.typtype, n.nspname AS schema_name, t.typname AS name, "
+    PGARK_COMMENT("pg_type", "t.oid") " AS comment, "
+    "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END "
+    "  AS base_type, t.typnotnull AS not_null, t.typdefault AS default_expr, "
     "CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END, "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END AS collation, "
     PGARK_PRIVILEGES("t.typowner", "t.typacl")
     " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
@@ -43,16 +44,17 @@ constexpr char kTypesSql[] =
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
 
 constexpr char kEnumLabelsSql[] =
-    "SELECT enumtypid, enumlabel FROM pg_catalog.pg_enum WHERE enumtypid >= 16384 "
+    "SELECT enumtypid AS type_oid, enumlabel AS item FROM pg_catalog.pg_enum "
+    "WHERE enumtypid >= 16384 "
     "ORDER BY enumtypid, enumsortorder";
 
 constexpr char kCompositeItemsSql[] =
-    "SELECT t.oid, pg_catalog.quote_ident(a.attname) || ' ' || "
+    "SELECT t.oid AS type_oid, pg_catalog.quote_ident(a.attname) || ' ' || "
     "pg_catalog.format_type(a.atttypid, a.atttypmod) || "
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END "
+    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END AS item "
     "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid "
     "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
     "WHERE t.oid >= 16384 AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped "
@@ -60,31 +62,34 @@ constexpr char kCompositeItemsSql[] =
 
 // Range options; MULTIRANGE_TYPE_NAME exists from PostgreSQL 14 on.
 constexpr char kRangeOptionsSql[] =
-    "SELECT r.rngtypid, 'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL), "
+    "SELECT r.rngtypid AS type_oid, "
+    "'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL) AS subtype, "
     "CASE WHEN NOT opc.opcdefault THEN 'SUBTYPE_OPCLASS = ' || "
-    "  pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END, "
+    "  pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END "
+    "  AS subtype_opclass, "
     "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'COLLATION = ' || "
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) END, "
-    "'CANONICAL = ' || NULLIF(r.rngcanonical, 0)::pg_catalog.regproc::text, "
-    "'SUBTYPE_DIFF = ' || NULLIF(r.rngsubdiff, 0)::pg_catalog.regproc::text, ";
+    "   ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) END AS collation, "
+    "'CANONICAL = ' || NULLIF(r.rngcanonical, 0)::pg_catalog.regproc::text AS canonical, "
+    "'SUBTYPE_DIFF = ' || NULLIF(r.rngsubdiff, 0)::pg_catalog.regproc::text AS subtype_diff, ";
 constexpr char kRangeMultirange14[] =
-    "'MULTIRANGE_TYPE_NAME = ' || pg_catalog.format_type(r.rngmultitypid, NULL) ";
+    "'MULTIRANGE_TYPE_NAME = ' || pg_catalog.format_type(r.rngmultitypid, NULL)";
 constexpr char kRangeFrom[] =
-    "FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
+    " AS multirange FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
     "JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc "
     "JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace WHERE r.rngtypid >= 16384";
 
 constexpr char kDomainChecksSql[] =
-    "SELECT contypid, 'CONSTRAINT ' || pg_catalog.quote_ident(conname) || ' ' || "
-    "pg_catalog.pg_get_constraintdef(oid), convalidated FROM pg_catalog.pg_constraint "
+    "SELECT contypid AS type_oid, 'CONSTRAINT ' || pg_catalog.quote_ident(conname) || ' ' || "
+    "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated "
+    "FROM pg_catalog.pg_constraint "
     "WHERE contypid >= 16384 AND contype = 'c' ORDER BY contypid, conname";
 
 constexpr char kFunctionsSql[] =
-    "SELECT p.oid, p.prokind, n.nspname, p.proname, "
-    "pg_catalog.pg_get_function_identity_arguments(p.oid), pg_catalog.pg_get_functiondef(p.oid), "
-    PGARK_COMMENT("pg_proc", "p.oid") ", " PGARK_PRIVILEGES("p.proowner", "p.proacl")
+    PGARK_OBJECT_COLUMNS("pg_proc", "p.oid", "n.nspname", "p.proname", "p.proowner", "p.proacl")
+    "p.prokind, pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity, "
+    "pg_catalog.pg_get_functiondef(p.oid) AS definition"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p', 'w') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
@@ -99,8 +104,9 @@ constexpr char kFunctionsSql[] =
 constexpr char kAggregatesSql[] =
     PGARK_OBJECT_COLUMNS("pg_proc", "p.oid", "n.nspname", "p.proname", "p.proowner",
                          "p.proacl")
-    "pg_catalog.pg_get_function_identity_arguments(p.oid), "
-    "pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.oidvectortypes(p.proargtypes), "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity, "
+    "pg_catalog.pg_get_function_arguments(p.oid) AS arguments, "
+    "pg_catalog.oidvectortypes(p.proargtypes) AS function_arguments, "
     "pg_catalog.concat_ws(E',\\n    ', "
     "'SFUNC = ' || a.aggtransfn::pg_catalog.regproc, "
     "'STYPE = ' || pg_catalog.format_type(a.aggtranstype, NULL), "
@@ -125,7 +131,7 @@ constexpr char kAggregatesSql[] =
     " FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace os ON os.oid = o.oprnamespace "
     " WHERE o.oid = a.aggsortop), "
     "CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END, "
-    "CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END) "
+    "CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END) AS definition "
     "FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
@@ -139,7 +145,7 @@ constexpr char kTextSearchDictionariesSql[] =
                          "NULL::pg_catalog.aclitem[]")
     "(SELECT pg_catalog.format('TEMPLATE = %I.%I', tn.nspname, t.tmplname) "
     " FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace "
-    " WHERE t.oid = td.dicttemplate) || COALESCE(', ' || td.dictinitoption, '') "
+    " WHERE t.oid = td.dicttemplate) || COALESCE(', ' || td.dictinitoption, '') AS definition "
     "FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace "
     "WHERE td.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "td.oid") "ORDER BY n.nspname, td.dictname";
@@ -150,7 +156,8 @@ constexpr char kTextSearchConfigurationsSql[] =
     PGARK_OBJECT_COLUMNS("pg_ts_config", "c.oid", "n.nspname", "c.cfgname", "c.cfgowner",
                          "NULL::pg_catalog.aclitem[]")
     "(SELECT pg_catalog.format('%I.%I', pn.nspname, p.prsname) FROM pg_catalog.pg_ts_parser p "
-    " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser), "
+    " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser) "
+    "  AS parser, "
     "(SELECT pg_catalog.string_agg(pg_catalog.format('ADD MAPPING FOR %I WITH %s', t.alias, "
     "  m.dicts), pg_catalog.chr(1) ORDER BY t.tokid) "
     " FROM (SELECT cm.maptokentype, pg_catalog.string_agg(pg_catalog.format('%I.%I', "
@@ -159,7 +166,7 @@ constexpr char kTextSearchConfigurationsSql[] =
     "   JOIN pg_catalog.pg_ts_dict dd ON dd.oid = cm.mapdict "
     "   JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
     "   WHERE cm.mapcfg = c.oid GROUP BY cm.maptokentype) m "
-    " JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype) "
+    " JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype) AS mappings "
     "FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
@@ -167,8 +174,8 @@ constexpr char kTextSearchConfigurationsSql[] =
 
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
-    "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", " PGARK_COMMENT("pg_class", "c.oid")
-    ", " PGARK_PRIVILEGES("c.relowner", "c.relacl")
+    "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", "
+    PGARK_COMMENT("pg_class", "c.oid") " AS comment, " PGARK_PRIVILEGES("c.relowner", "c.relacl")
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind = 'S' AND " PGARK_USER_SCHEMA("n")
@@ -177,123 +184,52 @@ constexpr char kSequencesSql[] =
     "('a', 'i', 'e')) ORDER BY n.nspname, c.relname";
 
 constexpr char kViewsSql[] =
-    "SELECT c.oid, c.relkind, n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
-    "pg_catalog.array_to_string(c.reloptions, ', '), c.relispopulated, "
-    PGARK_COMMENT("pg_class", "c.oid") ", " PGARK_PRIVILEGES("c.relowner", "c.relacl")
+    PGARK_OBJECT_COLUMNS("pg_class", "c.oid", "n.nspname", "c.relname", "c.relowner", "c.relacl")
+    "c.relkind, pg_catalog.pg_get_viewdef(c.oid) AS definition, "
+    "pg_catalog.array_to_string(c.reloptions, ', ') AS reloptions, c.relispopulated AS populated"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
 
 constexpr char kMatviewIndexesSql[] =
-    "SELECT i.indrelid, c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), i.indexrelid "
+    "SELECT i.indrelid AS relid, c.relname AS name, "
+    "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "JOIN pg_catalog.pg_class m ON m.oid = i.indrelid WHERE m.relkind = 'm' ORDER BY c.relname";
 
 constexpr char kViewTriggersSql[] =
-    "SELECT t.tgrelid, t.oid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled "
+    "SELECT t.tgrelid AS relid, t.oid, t.tgname AS name, "
+    "pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgenabled AS enabled "
     "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class v ON v.oid = t.tgrelid "
     "WHERE v.relkind = 'v' AND NOT t.tgisinternal ORDER BY t.tgname";
 
 // Rules a view has besides its own (_RETURN): INSTEAD rules that make it updatable.
 constexpr char kViewRulesSql[] =
-    "SELECT r.ev_class, r.oid, r.rulename, pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled "
+    "SELECT r.ev_class AS relid, r.oid, r.rulename AS name, "
+    "pg_catalog.pg_get_ruledef(r.oid) AS definition, r.ev_enabled AS enabled "
     "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
     "WHERE v.relkind = 'v' AND r.rulename <> '_RETURN' ORDER BY r.rulename";
-
-constexpr char kDefaultPrivilegesSql[] =
-    "SELECT pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole)), n.nspname, "
-    "d.defaclobjtype, " PGARK_PRIVILEGES("0", "d.defaclacl")
-    " FROM pg_catalog.pg_default_acl d "
-    "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ORDER BY 1, 2, 3";
-
-// Publications: kPublicationsSql, then publish_via_partition_root (13+), each table's column
-// list and row filter (15+), the schemas published whole (15+), then kPublicationsFrom.
-constexpr char kPublicationsSql[] =
-    "SELECT p.pubname, " PGARK_COMMENT("pg_publication", "p.oid") ", "
-    PGARK_PRIVILEGES("p.pubowner", "NULL::pg_catalog.aclitem[]") ", p.puballtables, "
-    "pg_catalog.concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, "
-    "CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END, "
-    "CASE WHEN p.pubtruncate THEN 'truncate' END), ";
-constexpr char kPublicationTablesSql[] =
-    "(SELECT pg_catalog.string_agg(pg_catalog.format('ONLY %I.%I', tn.nspname, c.relname) || ";
-constexpr char kPublicationTablesFrom[] =
-    ", pg_catalog.chr(1) ORDER BY tn.nspname, c.relname) FROM pg_catalog.pg_publication_rel pr "
-    " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid "
-    " JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace WHERE pr.prpubid = p.oid), ";
-constexpr char kPublicationColumnsAndFilter15[] =
-    "CASE WHEN pr.prattrs IS NULL THEN '' ELSE ' (' || (SELECT pg_catalog.string_agg("
-    " pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) FROM pg_catalog.unnest("
-    " pr.prattrs::pg_catalog.int2[]) WITH ORDINALITY k(attnum, n) JOIN pg_catalog.pg_attribute a "
-    " ON a.attrelid = pr.prrelid AND a.attnum = k.attnum) || ')' END || "
-    "COALESCE(' WHERE (' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')', '')";
-constexpr char kPublicationSchemas15[] =
-    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(sn.nspname), pg_catalog.chr(1) "
-    " ORDER BY sn.nspname) FROM pg_catalog.pg_publication_namespace pn "
-    " JOIN pg_catalog.pg_namespace sn ON sn.oid = pn.pnnspid WHERE pn.pnpubid = p.oid)";
-constexpr char kPublicationsFrom[] = " FROM pg_catalog.pg_publication p ORDER BY p.pubname";
-
-constexpr char kEventTriggersSql[] =
-    "SELECT t.evtname, t.evtevent, (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(g), "
-    "', ') FROM pg_catalog.unnest(t.evttags) g), t.evtfoid::pg_catalog.regproc, t.evtenabled, "
-    PGARK_COMMENT("pg_event_trigger", "t.oid") ", "
-    PGARK_PRIVILEGES("t.evtowner", "NULL::pg_catalog.aclitem[]")
-    " FROM pg_catalog.pg_event_trigger t WHERE "
-    PGARK_NOT_EXTENSION_MEMBER("pg_event_trigger", "t.oid") "ORDER BY t.evtname";
 
 // Foreign-data wrappers that no extension made: name, comment, privileges, then handler,
 // validator and options.
 constexpr char kForeignDataWrappersSql[] =
     PGARK_OBJECT_COLUMNS("pg_foreign_data_wrapper", "w.oid", "''", "w.fdwname", "w.fdwowner",
                          "w.fdwacl")
-    "CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::pg_catalog.regproc::text END, "
-    "CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::pg_catalog.regproc::text END, "
-    PGARK_OPTIONS("w.fdwoptions")
+    "CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::pg_catalog.regproc::text END AS handler, "
+    "CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::pg_catalog.regproc::text END "
+    "  AS validator, " PGARK_OPTIONS("w.fdwoptions") " AS options"
     " FROM pg_catalog.pg_foreign_data_wrapper w WHERE "
     PGARK_NOT_EXTENSION_MEMBER("pg_foreign_data_wrapper", "w.oid") "ORDER BY w.fdwname";
 
 // Foreign servers: name, comment, privileges, then type, version, wrapper and options.
 constexpr char kForeignServersSql[] =
     PGARK_OBJECT_COLUMNS("pg_foreign_server", "s.oid", "''", "s.srvname", "s.srvowner",
-                         "s.srvacl") "s.srvtype, s.srvversion, "
-    "pg_catalog.quote_ident(w.fdwname), " PGARK_OPTIONS("s.srvoptions")
+                         "s.srvacl")
+    "s.srvtype AS server_type, s.srvversion AS server_version, "
+    "pg_catalog.quote_ident(w.fdwname) AS wrapper, " PGARK_OPTIONS("s.srvoptions") " AS options"
     " FROM pg_catalog.pg_foreign_server s "
     "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE "
     PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid") "ORDER BY s.srvname";
-
-// pg_user_mappings shows a mapping's options only to some roles; the last column repeats its
-// rule to tell hidden options from none.
-constexpr char kUserMappingsSql[] =
-    "SELECT CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(u.usename) END, "
-    "pg_catalog.quote_ident(u.srvname), " PGARK_OPTIONS("u.umoptions") ", "
-    "u.umoptions IS NULL AND NOT ("
-    "  (u.umuser <> 0 AND u.usename = CURRENT_USER AND "
-    "   (pg_catalog.pg_has_role(s.srvowner, 'USAGE') OR "
-    "    pg_catalog.has_server_privilege(s.oid, 'USAGE'))) "
-    "  OR (u.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')) "
-    "  OR " PGARK_IS_SUPERUSER ") "
-    "FROM pg_catalog.pg_user_mappings u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.srvid "
-    "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
-    "ORDER BY u.srvname COLLATE \"C\", u.usename COLLATE \"C\"";
-
-constexpr char kIsSuperuserSql[] = "SELECT " PGARK_IS_SUPERUSER;
-
-// kSubscriptionsSql, then per version: binary, streaming ('f', 't', 'p'), two_phase,
-// disable_on_error, origin, password_required, run_as_owner; then kSubscriptionsFrom.
-constexpr char kSubscriptionsSql[] =
-    "SELECT s.subname, " PGARK_COMMENT("pg_subscription", "s.oid") ", "
-    PGARK_PRIVILEGES("s.subowner", "NULL::pg_catalog.aclitem[]") ", s.subconninfo, "
-    "s.subslotname, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p.name), ', ' "
-    "  ORDER BY p.n) FROM pg_catalog.unnest(s.subpublications) WITH ORDINALITY p(name, n)), "
-    "s.subsynccommit, ";
-constexpr char kSubscriptionsFrom[] =
-    " FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
-    "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
-    "ORDER BY s.subname COLLATE \"C\"";
-
-constexpr char kLargeObjectsSql[] =
-    "SELECT l.oid, " PGARK_COMMENT("pg_largeobject", "l.oid") ", "
-    PGARK_PRIVILEGES("l.lomowner", "l.lomacl")
-    " FROM pg_catalog.pg_largeobject_metadata l ORDER BY l.oid";
 
 // User collations: kCollationsSql, the ICU (and, from 17, builtin) locale, which moved from
 // collcollate (12-14) to colliculocale (15-16) and colllocale (17), and ICU rules (16+), then
@@ -301,9 +237,10 @@ constexpr char kLargeObjectsSql[] =
 constexpr char kCollationsSql[] =
     PGARK_OBJECT_COLUMNS("pg_collation", "c.oid", "n.nspname", "c.collname", "c.collowner",
                          "NULL::pg_catalog.aclitem[]")
-    "c.collprovider, c.collisdeterministic, c.collcollate, c.collctype, ";
+    "c.collprovider AS provider, c.collisdeterministic AS deterministic, "
+    "c.collcollate AS collate, c.collctype AS ctype, ";
 constexpr char kCollationsFrom[] =
-    " FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+    " AS rules FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_collation", "c.oid") "ORDER BY n.nspname, c.collname";
 
@@ -341,73 +278,52 @@ constexpr char kDependenciesSql[] =
     "  WHERE classid IN ('pg_catalog.pg_amop'::pg_catalog.regclass, "
     "  'pg_catalog.pg_amproc'::pg_catalog.regclass) AND deptype IN ('a', 'i') AND refclassid IN "
     "  ('pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_opfamily'::pg_catalog.regclass))"
-    "SELECT DISTINCT COALESCE(a.oclassid, d.classid), COALESCE(a.ooid, d.objid), "
-    "COALESCE(b.oclassid, d.refclassid), COALESCE(b.ooid, d.refobjid) "
+    "SELECT DISTINCT COALESCE(a.oclassid, d.classid) AS classid, "
+    "COALESCE(a.ooid, d.objid) AS objid, COALESCE(b.oclassid, d.refclassid) AS refclassid, "
+    "COALESCE(b.ooid, d.refobjid) AS refobjid "
     "FROM pg_catalog.pg_depend d "
     "LEFT JOIN owner a ON a.classid = d.classid AND a.objid = d.objid "
     "LEFT JOIN owner b ON b.classid = d.refclassid AND b.objid = d.refobjid "
     "WHERE (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = "
     "'pg_catalog.pg_opclass'::pg_catalog.regclass)) AND d.objid >= 16384 AND d.refobjid >= 16384";
 
+// Hands each row's "item" (when not null) to the type its "type_oid" names.
+void AddTypeItems(const PgResult& r, const char* item, const std::map<uint32_t, size_t>& index,
+                  std::vector<SchemaObjectDef>& out) {
+  for (PgRow row : Rows(r)) {
+    auto it = index.find(row.Oid("type_oid"));
+    if (it != index.end() && !row.IsNull(item)) out[it->second].items.push_back(row.String(item));
+  }
+}
+
+// The view or materialized view a row's "relid" names, or null.
+SchemaObjectDef* ViewOf(const PgRow& row, const std::map<uint32_t, size_t>& index,
+                        std::vector<SchemaObjectDef>& out) {
+  auto it = index.find(row.Oid("relid"));
+  return it == index.end() ? nullptr : &out[it->second];
+}
+
 }  // namespace
-
-uint32_t Oid(const PgResult& r, int row, int col) {  // see catalog_internal.h
-  return static_cast<uint32_t>(r.Int(row, col));
-}
-
-SequenceDef SequenceAt(const PgResult& r, int row, int col) {  // see catalog_internal.h
-  SequenceDef s;
-  s.schema = r.String(row, col);
-  s.name = r.String(row, col + 1);
-  s.type = r.String(row, col + 2);
-  s.start = r.Int(row, col + 3);
-  s.increment = r.Int(row, col + 4);
-  s.min = r.Int(row, col + 5);
-  s.max = r.Int(row, col + 6);
-  s.cache = r.Int(row, col + 7);
-  s.cycle = r.Bool(row, col + 8);
-  return s;
-}
-
-Privileges PrivilegesAt(const PgResult& r, int row, int col) {  // see catalog_internal.h
-  Privileges p;
-  p.owner = r.String(row, col);
-  p.has_acl = r.Bool(row, col + 1);
-  if (!r.IsNull(row, col + 2)) p.grants = absl::StrSplit(r.Text(row, col + 2), '\x01');
-  return p;
-}
-
-SchemaObjectDef ObjectAt(const PgResult& r, int row, uint32_t catalog,  // see catalog_internal.h
-                         MemberKind kind) {
-  SchemaObjectDef o;
-  o.id = {catalog, Oid(r, row, 0)};
-  o.kind = kind;
-  o.schema = r.String(row, 1);
-  o.name = r.String(row, 2);
-  o.comment = r.String(row, 3);
-  o.privileges = PrivilegesAt(r, row, 4);
-  return o;
-}
 
 absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   std::vector<SchemaObjectDef> out;
   PGARK_ASSIGN_OR_RETURN(PgResult schemas, conn_.Exec(kSchemasSql));
-  for (int i = 0; i < schemas.rows(); ++i) {
+  for (PgRow row : Rows(schemas)) {
     SchemaObjectDef o;
-    o.id = {kPgNamespace, Oid(schemas, i, 0)};
+    o.id = {kPgNamespace, row.Oid("oid")};
     o.kind = MemberKind::kSchema;
-    o.name = schemas.String(i, 1);
-    o.comment = schemas.String(i, 2);
-    o.privileges = PrivilegesAt(schemas, i, 3);
+    o.name = row.String("name");
+    o.comment = row.String("comment");
+    o.privileges = PrivilegesOf(row);
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult exts, conn_.Exec(kExtensionsSql));
-  for (int i = 0; i < exts.rows(); ++i) {
+  for (PgRow row : Rows(exts)) {
     SchemaObjectDef o;
-    o.id = {kPgExtension, Oid(exts, i, 0)};
+    o.id = {kPgExtension, row.Oid("oid")};
     o.kind = MemberKind::kExtension;
-    o.name = exts.String(i, 1);
-    o.schema = exts.String(i, 2);
+    o.name = row.String("name");
+    o.schema = row.String("schema_name");
     out.push_back(std::move(o));
   }
   PGARK_RETURN_IF_ERROR(AddCollations(out));
@@ -426,16 +342,16 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
   const int v = conn_.server_version_num();
   PGARK_ASSIGN_OR_RETURN(
       PgResult r, conn_.Exec(absl::StrCat(kCollationsSql,
-                                          v >= 170000   ? "c.colllocale, "
-                                          : v >= 150000 ? "c.colliculocale, "
-                                                        : "c.collcollate, ",
+                                          v >= 170000   ? "c.colllocale AS locale, "
+                                          : v >= 150000 ? "c.colliculocale AS locale, "
+                                                        : "c.collcollate AS locale, ",
                                           v >= 160000 ? "c.collicurules" : "NULL",
                                           kCollationsFrom)));
-  for (int i = 0; i < r.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(r, i, kPgCollation, MemberKind::kCollation);
+  for (PgRow row : Rows(r)) {
+    SchemaObjectDef o = ObjectOf(row, kPgCollation, MemberKind::kCollation);
     // CREATE COLLATION's options, from the provider's fields.
-    const char provider = r.Char(i, 7);
-    const std::string collate = r.String(i, 9), ctype = r.String(i, 10);
+    const char provider = row.Char("provider");
+    const std::string collate = row.String("collate"), ctype = row.String("ctype");
     if (provider == 'c') {
       o.definition = collate == ctype
                          ? absl::StrCat("provider = libc, locale = ", QuoteLiteral(collate))
@@ -443,12 +359,12 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
                                         ", lc_ctype = ", QuoteLiteral(ctype));
     } else {
       o.definition = absl::StrCat("provider = ", provider == 'i' ? "icu" : "builtin",
-                                  ", locale = ", QuoteLiteral(r.Text(i, 11)));
-      if (!r.IsNull(i, 12)) {
-        absl::StrAppend(&o.definition, ", rules = ", QuoteLiteral(r.Text(i, 12)));
+                                  ", locale = ", QuoteLiteral(row.Text("locale")));
+      if (!row.IsNull("rules")) {
+        absl::StrAppend(&o.definition, ", rules = ", QuoteLiteral(row.Text("rules")));
       }
     }
-    if (!r.Bool(i, 8)) absl::StrAppend(&o.definition, ", deterministic = false");
+    if (!row.Bool("deterministic")) absl::StrAppend(&o.definition, ", deterministic = false");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -457,67 +373,53 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult types, conn_.Exec(kTypesSql));
   std::map<uint32_t, size_t> index;
-  for (int i = 0; i < types.rows(); ++i) {
+  for (PgRow row : Rows(types)) {
     SchemaObjectDef o;
-    o.id = {kPgType, Oid(types, i, 0)};
-    char typtype = types.Char(i, 1);
+    o.id = {kPgType, row.Oid("oid")};
+    const char typtype = row.Char("typtype");
     o.kind = typtype == 'd' ? MemberKind::kDomain : MemberKind::kType;
     o.definition = typtype == 'e' ? "ENUM" : typtype == 'c' ? "COMPOSITE"
-                   : typtype == 'r' ? "RANGE" : types.String(i, 5);
-    o.schema = types.String(i, 2);
-    o.name = types.String(i, 3);
-    o.comment = types.String(i, 4);
-    o.not_null = types.Bool(i, 6);
-    o.default_expr = types.String(i, 7);
-    o.collation = types.String(i, 8);
-    o.privileges = PrivilegesAt(types, i, 9);
+                   : typtype == 'r' ? "RANGE" : row.String("base_type");
+    o.schema = row.String("schema_name");
+    o.name = row.String("name");
+    o.comment = row.String("comment");
+    o.not_null = row.Bool("not_null");
+    o.default_expr = row.String("default_expr");
+    o.collation = row.String("collation");
+    o.privileges = PrivilegesOf(row);
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }
-  auto add_items = [&](const PgResult& r, int value_col) {
-    for (int i = 0; i < r.rows(); ++i) {
-      auto it = index.find(Oid(r, i, 0));
-      if (it != index.end() && !r.IsNull(i, value_col)) {
-        out[it->second].items.push_back(r.String(i, value_col));
-      }
-    }
-  };
   PGARK_ASSIGN_OR_RETURN(PgResult labels, conn_.Exec(kEnumLabelsSql));
-  add_items(labels, 1);
+  AddTypeItems(labels, "item", index, out);
   PGARK_ASSIGN_OR_RETURN(PgResult attrs, conn_.Exec(kCompositeItemsSql));
-  add_items(attrs, 1);
+  AddTypeItems(attrs, "item", index, out);
   PGARK_ASSIGN_OR_RETURN(
       PgResult ranges,
       conn_.Exec(absl::StrCat(kRangeOptionsSql,
-                              conn_.server_version_num() >= 140000 ? kRangeMultirange14 : "NULL ",
+                              conn_.server_version_num() >= 140000 ? kRangeMultirange14 : "NULL",
                               kRangeFrom)));
-  for (int col = 1; col <= 6; ++col) add_items(ranges, col);
+  for (const char* option :
+       {"subtype", "subtype_opclass", "collation", "canonical", "subtype_diff", "multirange"}) {
+    AddTypeItems(ranges, option, index, out);
+  }
   PGARK_ASSIGN_OR_RETURN(PgResult checks, conn_.Exec(kDomainChecksSql));
-  for (int i = 0; i < checks.rows(); ++i) {
-    auto it = index.find(Oid(checks, i, 0));
+  for (PgRow row : Rows(checks)) {
+    auto it = index.find(row.Oid("type_oid"));
     if (it == index.end()) continue;
     SchemaObjectDef& d = out[it->second];
-    if (checks.Bool(i, 2)) {
-      d.items.push_back(checks.String(i, 1));
-    } else {
-      d.not_valid_checks.push_back(checks.String(i, 1));
-    }
+    (row.Bool("validated") ? d.items : d.not_valid_checks).push_back(row.String("definition"));
   }
   return absl::OkStatus();
 }
 
 absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult fns, conn_.Exec(kFunctionsSql));
-  for (int i = 0; i < fns.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgProc, Oid(fns, i, 0)};
-    o.kind = fns.Char(i, 1) == 'p' ? MemberKind::kProcedure : MemberKind::kFunction;
-    o.schema = fns.String(i, 2);
-    o.name = fns.String(i, 3);
-    o.identity = fns.String(i, 4);
-    o.definition = fns.String(i, 5);
-    o.comment = fns.String(i, 6);
-    o.privileges = PrivilegesAt(fns, i, 7);
+  for (PgRow row : Rows(fns)) {
+    SchemaObjectDef o = ObjectOf(
+        row, kPgProc, row.Char("prokind") == 'p' ? MemberKind::kProcedure : MemberKind::kFunction);
+    o.identity = row.String("identity");
+    o.definition = row.String("definition");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -525,13 +427,13 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
 
 absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult aggs, conn_.Exec(kAggregatesSql));
-  for (int i = 0; i < aggs.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(aggs, i, kPgProc, MemberKind::kAggregate);
+  for (PgRow row : Rows(aggs)) {
+    SchemaObjectDef o = ObjectOf(row, kPgProc, MemberKind::kAggregate);
     // An aggregate of no arguments (like count(*)) is written name(*).
-    o.identity = aggs.Text(i, 7).empty() ? "*" : aggs.String(i, 7);
-    o.arguments = aggs.Text(i, 8).empty() ? "*" : aggs.String(i, 8);
-    o.function_arguments = aggs.String(i, 9);
-    o.definition = aggs.String(i, 10);
+    o.identity = row.Text("identity").empty() ? "*" : row.String("identity");
+    o.arguments = row.Text("arguments").empty() ? "*" : row.String("arguments");
+    o.function_arguments = row.String("function_arguments");
+    o.definition = row.String("definition");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -539,41 +441,46 @@ absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
 
 absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
-  for (int i = 0; i < dicts.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(dicts, i, kPgTsDict, MemberKind::kTextSearchDictionary);
-    o.definition = dicts.String(i, 7);
+  for (PgRow row : Rows(dicts)) {
+    SchemaObjectDef o = ObjectOf(row, kPgTsDict, MemberKind::kTextSearchDictionary);
+    o.definition = row.String("definition");
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
-  for (int i = 0; i < configs.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(configs, i, kPgTsConfig, MemberKind::kTextSearchConfiguration);
-    o.definition = absl::StrCat("PARSER = ", configs.Text(i, 7));
-    if (!configs.IsNull(i, 8)) o.items = absl::StrSplit(configs.Text(i, 8), '\x01');
+  for (PgRow row : Rows(configs)) {
+    SchemaObjectDef o = ObjectOf(row, kPgTsConfig, MemberKind::kTextSearchConfiguration);
+    o.definition = absl::StrCat("PARSER = ", row.Text("parser"));
+    if (!row.IsNull("mappings")) o.items = absl::StrSplit(row.Text("mappings"), '\x01');
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
 }
 
-
 absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult w, conn_.Exec(kForeignDataWrappersSql));
-  for (int i = 0; i < w.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(w, i, kPgForeignDataWrapper, MemberKind::kForeignDataWrapper);
+  for (PgRow row : Rows(w)) {
+    SchemaObjectDef o = ObjectOf(row, kPgForeignDataWrapper, MemberKind::kForeignDataWrapper);
     std::vector<std::string> clauses;
-    if (!w.IsNull(i, 7)) clauses.push_back(absl::StrCat("HANDLER ", w.Text(i, 7)));
-    if (!w.IsNull(i, 8)) clauses.push_back(absl::StrCat("VALIDATOR ", w.Text(i, 8)));
-    if (!w.IsNull(i, 9)) clauses.push_back(absl::StrCat("OPTIONS (", w.Text(i, 9), ")"));
+    if (!row.IsNull("handler")) clauses.push_back(absl::StrCat("HANDLER ", row.Text("handler")));
+    if (!row.IsNull("validator")) {
+      clauses.push_back(absl::StrCat("VALIDATOR ", row.Text("validator")));
+    }
+    if (!row.IsNull("options")) clauses.push_back(absl::StrCat("OPTIONS (", row.Text("options"), ")"));
     o.definition = absl::StrJoin(clauses, " ");
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult s, conn_.Exec(kForeignServersSql));
-  for (int i = 0; i < s.rows(); ++i) {
-    SchemaObjectDef o = ObjectAt(s, i, kPgForeignServer, MemberKind::kServer);
+  for (PgRow row : Rows(s)) {
+    SchemaObjectDef o = ObjectOf(row, kPgForeignServer, MemberKind::kServer);
     std::vector<std::string> clauses;
-    if (!s.IsNull(i, 7)) clauses.push_back(absl::StrCat("TYPE ", QuoteLiteral(s.Text(i, 7))));
-    if (!s.IsNull(i, 8)) clauses.push_back(absl::StrCat("VERSION ", QuoteLiteral(s.Text(i, 8))));
-    clauses.push_back(absl::StrCat("FOREIGN DATA WRAPPER ", s.Text(i, 9)));
-    if (!s.IsNull(i, 10)) clauses.push_back(absl::StrCat("OPTIONS (", s.Text(i, 10), ")"));
+    if (!row.IsNull("server_type")) {
+      clauses.push_back(absl::StrCat("TYPE ", QuoteLiteral(row.Text("server_type"))));
+    }
+    if (!row.IsNull("server_version")) {
+      clauses.push_back(absl::StrCat("VERSION ", QuoteLiteral(row.Text("server_version"))));
+    }
+    clauses.push_back(absl::StrCat("FOREIGN DATA WRAPPER ", row.Text("wrapper")));
+    if (!row.IsNull("options")) clauses.push_back(absl::StrCat("OPTIONS (", row.Text("options"), ")"));
     o.definition = absl::StrJoin(clauses, " ");
     out.push_back(std::move(o));
   }
@@ -582,15 +489,15 @@ absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
 
 absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult seqs, conn_.Exec(kSequencesSql));
-  for (int i = 0; i < seqs.rows(); ++i) {
+  for (PgRow row : Rows(seqs)) {
     SchemaObjectDef o;
-    o.id = {kPgClass, Oid(seqs, i, 0)};
+    o.id = {kPgClass, row.Oid("oid")};
     o.kind = MemberKind::kSequence;
-    o.sequence = SequenceAt(seqs, i, 1);
+    o.sequence = SequenceOf(row);
     o.schema = o.sequence.schema;
     o.name = o.sequence.name;
-    o.comment = seqs.String(i, 10);
-    o.privileges = PrivilegesAt(seqs, i, 11);
+    o.comment = row.String("comment");
+    o.privileges = PrivilegesOf(row);
     PGARK_RETURN_IF_ERROR(ReadSequenceValue(o.sequence));
     out.push_back(std::move(o));
   }
@@ -600,25 +507,21 @@ absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
 absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult views, conn_.Exec(kViewsSql));
   std::map<uint32_t, size_t> index;
-  for (int i = 0; i < views.rows(); ++i) {
-    SchemaObjectDef o;
-    o.id = {kPgClass, Oid(views, i, 0)};
-    o.kind = views.Char(i, 1) == 'm' ? MemberKind::kMaterializedView : MemberKind::kView;
-    o.schema = views.String(i, 2);
-    o.name = views.String(i, 3);
-    o.definition = views.String(i, 4);
-    o.reloptions = views.String(i, 5);
-    o.populated = views.Bool(i, 6);
-    o.comment = views.String(i, 7);
-    o.privileges = PrivilegesAt(views, i, 8);
+  for (PgRow row : Rows(views)) {
+    SchemaObjectDef o = ObjectOf(row, kPgClass,
+                                 row.Char("relkind") == 'm' ? MemberKind::kMaterializedView
+                                                            : MemberKind::kView);
+    o.definition = row.String("definition");
+    o.reloptions = row.String("reloptions");
+    o.populated = row.Bool("populated");
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.Exec(kMatviewIndexesSql));
-  for (int i = 0; i < idx.rows(); ++i) {
-    auto it = index.find(Oid(idx, i, 0));
-    if (it == index.end()) continue;
-    out[it->second].indexes.push_back({Oid(idx, i, 3), idx.String(i, 1), idx.String(i, 2)});
+  for (PgRow row : Rows(idx)) {
+    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+      v->indexes.push_back({row.Oid("oid"), row.String("name"), row.String("definition")});
+    }
   }
   PGARK_ASSIGN_OR_RETURN(
       std::vector<StatisticsDef> statistics,
@@ -629,20 +532,25 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     auto it = index.find(st.relation);
     if (it != index.end()) out[it->second].statistics.push_back(std::move(st));
   }
+  return AddViewTriggersAndRules(index, out);
+}
+
+absl::Status Catalog::AddViewTriggersAndRules(const std::map<uint32_t, size_t>& index,
+                                              std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
-  for (int i = 0; i < trg.rows(); ++i) {
-    auto it = index.find(Oid(trg, i, 0));
-    if (it == index.end()) continue;
-    out[it->second].triggers.push_back(
-        {Oid(trg, i, 1), trg.String(i, 2), trg.String(i, 3), trg.Char(i, 4)});
+  for (PgRow row : Rows(trg)) {
+    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+      v->triggers.push_back({row.Oid("oid"), row.String("name"), row.String("definition"),
+                             row.Char("enabled")});
+    }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult rules, conn_.Exec(kViewRulesSql));
-  for (int i = 0; i < rules.rows(); ++i) {
-    auto it = index.find(Oid(rules, i, 0));
-    if (it == index.end()) continue;
-    out[it->second].rules.push_back({Oid(rules, i, 1), rules.String(i, 2),
-                                     std::string(absl::StripSuffix(rules.Text(i, 3), ";")),
-                                     rules.Char(i, 4)});
+  for (PgRow row : Rows(rules)) {
+    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+      v->rules.push_back({row.Oid("oid"), row.String("name"),
+                          std::string(absl::StripSuffix(row.Text("definition"), ";")),
+                          row.Char("enabled")});
+    }
   }
   return absl::OkStatus();
 }
@@ -651,112 +559,12 @@ absl::StatusOr<std::vector<std::pair<ObjectId, ObjectId>>> Catalog::ListDependen
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kDependenciesSql));
   std::vector<std::pair<ObjectId, ObjectId>> edges;
   edges.reserve(static_cast<size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    ObjectId from{Oid(r, i, 0), Oid(r, i, 1)};
-    ObjectId to{Oid(r, i, 2), Oid(r, i, 3)};
+  for (PgRow row : Rows(r)) {
+    ObjectId from{row.Oid("classid"), row.Oid("objid")};
+    ObjectId to{row.Oid("refclassid"), row.Oid("refobjid")};
     if (from != to) edges.emplace_back(from, to);
   }
   return edges;
-}
-
-absl::StatusOr<std::vector<DefaultPrivilegesDef>> Catalog::ListDefaultPrivileges() {
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kDefaultPrivilegesSql));
-  std::vector<DefaultPrivilegesDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.String(i, 0), r.String(i, 1), r.Char(i, 2), PrivilegesAt(r, i, 3)});
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<EventTriggerDef>> Catalog::ListEventTriggers() {
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kEventTriggersSql));
-  std::vector<EventTriggerDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3), r.Char(i, 4),
-                   r.String(i, 5), PrivilegesAt(r, i, 6)});
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<SubscriptionDef>> Catalog::ListSubscriptions() {
-  PGARK_ASSIGN_OR_RETURN(PgResult su, conn_.Exec(kIsSuperuserSql));
-  if (su.rows() != 1 || !su.Bool(0, 0)) return std::vector<SubscriptionDef>{};
-  const int v = conn_.server_version_num();
-  const bool v14 = v >= 140000, v15 = v >= 150000, v16 = v >= 160000;
-  PGARK_ASSIGN_OR_RETURN(
-      PgResult r,
-      conn_.Exec(absl::StrCat(
-          kSubscriptionsSql, v14 ? "s.subbinary, " : "false, ",
-          v16 ? "s.substream::text, " : v14 ? "CASE WHEN s.substream THEN 't' ELSE 'f' END, " : "'f', ",
-          v15 ? "s.subtwophasestate <> 'd', s.subdisableonerr, " : "false, false, ",
-          v16 ? "s.suborigin, s.subpasswordrequired, s.subrunasowner" : "'any', true, false",
-          kSubscriptionsFrom)));
-  std::vector<SubscriptionDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    SubscriptionDef d;
-    d.name = r.String(i, 0);
-    d.comment = r.String(i, 1);
-    d.privileges = PrivilegesAt(r, i, 2);
-    d.conninfo = r.String(i, 5);
-    d.slot_name = r.String(i, 6);
-    d.publications = r.String(i, 7);
-    const std::string sync = r.String(i, 8);
-    if (r.Bool(i, 9)) d.options.push_back("binary = true");
-    const std::string streaming = r.String(i, 10);
-    if (streaming == "t") d.options.push_back("streaming = on");
-    if (streaming == "p") d.options.push_back("streaming = parallel");
-    if (r.Bool(i, 11)) d.options.push_back("two_phase = on");
-    if (r.Bool(i, 12)) d.options.push_back("disable_on_error = true");
-    if (sync != "off") d.options.push_back(absl::StrCat("synchronous_commit = ", QuoteLiteral(sync)));
-    if (r.String(i, 13) != "any") d.options.push_back(absl::StrCat("origin = ", r.String(i, 13)));
-    if (!r.Bool(i, 14)) d.options.push_back("password_required = false");
-    if (r.Bool(i, 15)) d.options.push_back("run_as_owner = true");
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<UserMappingDef>> Catalog::ListUserMappings() {
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kUserMappingsSql));
-  std::vector<UserMappingDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.Bool(i, 3)});
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<PublicationDef>> Catalog::ListPublications() {
-  const int v = conn_.server_version_num();
-  PGARK_ASSIGN_OR_RETURN(
-      PgResult r,
-      conn_.Exec(absl::StrCat(kPublicationsSql, v >= 130000 ? "p.pubviaroot, " : "false, ",
-                              kPublicationTablesSql,
-                              v >= 150000 ? kPublicationColumnsAndFilter15 : "''",
-                              kPublicationTablesFrom, v >= 150000 ? kPublicationSchemas15 : "NULL",
-                              kPublicationsFrom)));
-  std::vector<PublicationDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    PublicationDef p;
-    p.name = r.String(i, 0);
-    p.comment = r.String(i, 1);
-    p.privileges = PrivilegesAt(r, i, 2);
-    p.all_tables = r.Bool(i, 5);
-    p.publish = r.String(i, 6);
-    p.via_root = r.Bool(i, 7);
-    if (!r.IsNull(i, 8)) p.tables = absl::StrSplit(r.Text(i, 8), '\x01');
-    if (!r.IsNull(i, 9)) p.schemas = absl::StrSplit(r.Text(i, 9), '\x01');
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<LargeObjectDef>> Catalog::ListLargeObjects() {
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kLargeObjectsSql));
-  std::vector<LargeObjectDef> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({static_cast<uint32_t>(r.Int(i, 0)), r.String(i, 1), PrivilegesAt(r, i, 2)});
-  }
-  return out;
 }
 
 }  // namespace pgark::engine

@@ -18,7 +18,8 @@ constexpr char kOperatorsSql[] =
     PGARK_OBJECT_COLUMNS("pg_operator", "o.oid", "n.nspname", "o.oprname", "o.oprowner",
                          "NULL::pg_catalog.aclitem[]")
     "pg_catalog.format('%s, %s', CASE WHEN o.oprleft = 0 THEN 'NONE' "
-    "ELSE pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL)), "
+    "ELSE pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL)) "
+    "  AS identity, "
     "pg_catalog.concat_ws(E',\\n    ', 'FUNCTION = ' || o.oprcode::pg_catalog.regproc, "
     "CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || pg_catalog.format_type(o.oprleft, NULL) END, "
     "'RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL), "
@@ -26,6 +27,7 @@ constexpr char kOperatorsSql[] =
     "CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::pg_catalog.regproc END, "
     "CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::pg_catalog.regproc END, "
     "CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END) "
+    "  AS definition "
     "FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
     "WHERE o.oid >= 16384 AND o.oprcode <> 0 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_operator", "o.oid")
@@ -64,8 +66,8 @@ constexpr char kOperatorsSql[] =
 constexpr char kOperatorFamiliesSql[] =
     PGARK_OBJECT_COLUMNS("pg_opfamily", "f.oid", "n.nspname", "f.opfname", "f.opfowner",
                          "NULL::pg_catalog.aclitem[]")
-    "pg_catalog.quote_ident(am.amname), " PGARK_OPFAMILY_ITEMS("pg_opfamily", "f.oid")
-    " FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod "
+    "pg_catalog.quote_ident(am.amname) AS identity, "
+    PGARK_OPFAMILY_ITEMS("pg_opfamily", "f.oid") " AS definition FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod "
     "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace WHERE " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_opfamily", "f.oid") "ORDER BY n.nspname, f.opfname";
 
@@ -74,14 +76,14 @@ constexpr char kOperatorFamiliesSql[] =
 constexpr char kOperatorClassesSql[] =
     PGARK_OBJECT_COLUMNS("pg_opclass", "c.oid", "n.nspname", "c.opcname", "c.opcowner",
                          "NULL::pg_catalog.aclitem[]")
-    "pg_catalog.quote_ident(am.amname), "
+    "pg_catalog.quote_ident(am.amname) AS identity, "
     "CASE WHEN c.opcdefault THEN 'DEFAULT ' ELSE '' END || 'FOR TYPE ' || "
     "pg_catalog.format_type(c.opcintype, NULL) || ' USING ' || pg_catalog.quote_ident(am.amname) "
     "|| ' FAMILY ' || pg_catalog.quote_ident(fn.nspname) || '.' || "
     "pg_catalog.quote_ident(f.opfname) || ' AS ' || COALESCE(NULLIF("
     "pg_catalog.concat_ws(', ', " PGARK_OPFAMILY_ITEMS("pg_opclass", "c.oid") ", "
     "'STORAGE ' || pg_catalog.format_type(NULLIF(c.opckeytype, 0), NULL)), ''), "
-    "'STORAGE ' || pg_catalog.format_type(c.opcintype, NULL)) "
+    "'STORAGE ' || pg_catalog.format_type(c.opcintype, NULL)) AS definition "
     "FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_am am ON am.oid = c.opcmethod "
     "JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily "
     "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace "
@@ -92,11 +94,12 @@ constexpr char kOperatorClassesSql[] =
 // User casts: "(source AS target)" and the rest of CREATE CAST.
 constexpr char kCastsSql[] =
     "SELECT c.oid, pg_catalog.format('(%s AS %s)', pg_catalog.format_type(c.castsource, NULL), "
-    "pg_catalog.format_type(c.casttarget, NULL)), " PGARK_COMMENT("pg_cast", "c.oid") ", "
+    "pg_catalog.format_type(c.casttarget, NULL)) AS name, "
+    PGARK_COMMENT("pg_cast", "c.oid") " AS comment, "
     "CASE c.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || c.castfunc::pg_catalog.regprocedure "
     "WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END || "
     "CASE c.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END "
-    "FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
+    "  AS definition FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND "
     PGARK_NOT_EXTENSION_MEMBER("pg_cast", "c.oid") "ORDER BY 2";
 
 }  // namespace
@@ -112,21 +115,21 @@ absl::Status Catalog::AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out) {
                {kOperatorClassesSql, kPgOpclass, MemberKind::kOperatorClass}};
   for (const auto& k : kinds) {
     PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(k.sql));
-    for (int i = 0; i < r.rows(); ++i) {
-      SchemaObjectDef o = ObjectAt(r, i, k.catalog, k.kind);
-      o.identity = r.String(i, 7);
-      o.definition = r.String(i, 8);
+    for (PgRow row : Rows(r)) {
+      SchemaObjectDef o = ObjectOf(row, k.catalog, k.kind);
+      o.identity = row.String("identity");
+      o.definition = row.String("definition");
       out.push_back(std::move(o));
     }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult casts, conn_.Exec(kCastsSql));
-  for (int i = 0; i < casts.rows(); ++i) {
+  for (PgRow row : Rows(casts)) {
     SchemaObjectDef o;
-    o.id = {kPgCast, Oid(casts, i, 0)};
+    o.id = {kPgCast, row.Oid("oid")};
     o.kind = MemberKind::kCast;
-    o.name = casts.String(i, 1);
-    o.comment = casts.String(i, 2);
-    o.definition = casts.String(i, 3);
+    o.name = row.String("name");
+    o.comment = row.String("comment");
+    o.definition = row.String("definition");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();

@@ -15,8 +15,9 @@ namespace {
   PGARK_USER_SCHEMA("n") ") "
 
 constexpr char kUncarriedSql[] =
-    "SELECT kind, pg_catalog.count(*), pg_catalog.array_to_string("
-    "(pg_catalog.array_agg(name ORDER BY name COLLATE \"C\"))[1:3], pg_catalog.chr(1)) FROM ("
+    "SELECT kind, pg_catalog.count(*) AS count, pg_catalog.array_to_string("
+    "(pg_catalog.array_agg(name ORDER BY name COLLATE \"C\"))[1:3], pg_catalog.chr(1)) AS examples "
+    "FROM ("
     "SELECT 'text search parser' AS kind, "
     "pg_catalog.format('%s.%I', t.prsnamespace::pg_catalog.regnamespace, t.prsname) AS name "
     "FROM pg_catalog.pg_ts_parser t WHERE " PGARK_IN_USER_SCHEMA("t.prsnamespace")
@@ -46,8 +47,8 @@ constexpr char kUncarriedSql[] =
 #undef PGARK_IN_USER_SCHEMA
 
 constexpr char kExtensionConfigTablesSql[] =
-    "SELECT c.oid, n.nspname, c.relname, c.relkind, x.condition, "
-    "pg_catalog.has_table_privilege(c.oid, 'SELECT') "
+    "SELECT c.oid, n.nspname AS schema_name, c.relname AS name, c.relkind, x.condition, "
+    "pg_catalog.has_table_privilege(c.oid, 'SELECT') AS readable "
     "FROM pg_catalog.pg_extension e, "
     "LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) "
     "AS x(tab, condition) "
@@ -60,8 +61,8 @@ constexpr char kExtensionConfigTablesSql[] =
 absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kUncarriedSql));
   std::vector<UncarriedObjects> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.String(i, 0), r.Int(i, 1), absl::StrSplit(r.Text(i, 2), '\x01')});
+  for (PgRow row : Rows(r)) {
+    out.push_back({row.String("kind"), row.Int("count"), absl::StrSplit(row.Text("examples"), '\x01')});
   }
   return out;
 }
@@ -69,14 +70,14 @@ absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
 absl::StatusOr<std::vector<ExtensionConfigTable>> Catalog::ListExtensionConfigTables() {
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kExtensionConfigTablesSql));
   std::vector<ExtensionConfigTable> out;
-  for (int i = 0; i < r.rows(); ++i) {
+  for (PgRow row : Rows(r)) {
     ExtensionConfigTable t;
-    t.ref.oid = static_cast<uint32_t>(r.Int(i, 0));
-    t.ref.schema = r.String(i, 1);
-    t.ref.name = r.String(i, 2);
-    t.ref.relkind = r.Char(i, 3);
-    t.condition = r.String(i, 4);
-    t.readable = r.Bool(i, 5);
+    t.ref.oid = row.Oid("oid");
+    t.ref.schema = row.String("schema_name");
+    t.ref.name = row.String("name");
+    t.ref.relkind = row.Char("relkind");
+    t.condition = row.String("condition");
+    t.readable = row.Bool("readable");
     out.push_back(std::move(t));
   }
   return out;

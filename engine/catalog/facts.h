@@ -47,12 +47,20 @@ struct ObjectId {
   auto operator<=>(const ObjectId&) const = default;
 };
 
-// An object's owner and privileges. `grants` holds "PRIVILEGES TO grantee[ WITH GRANT OPTION]"
-// clauses in the order of the ACL; `has_acl` is false while the ACL is the default (null).
+// One grant of an ACL: privileges given to a grantee, with or without the right to grant
+// them on.
+struct Grant {
+  std::vector<std::string> privileges;  // "SELECT", "UPDATE", ... (sorted)
+  std::string grantee;                  // quoted role name, or PUBLIC
+  bool grantable = false;               // WITH GRANT OPTION
+};
+
+// An object's owner and privileges: `grants` in the order of the ACL; `has_acl` is false while
+// the ACL is the default (null).
 struct Privileges {
   std::string owner;  // quoted role name
   bool has_acl = false;
-  std::vector<std::string> grants;
+  std::vector<Grant> grants;
 };
 
 // pg_description, keyed by (catalog, object, column number or 0).
@@ -244,6 +252,31 @@ struct SchemaObjectDef {
   std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
   std::vector<RuleDef> rules;        // VIEW
   Privileges privileges;    // not for EXTENSION
+};
+
+// A database's own properties, which CREATE DATABASE does not carry: its connection limit,
+// comment, privileges and settings (ALTER DATABASE ... SET, and ALTER ROLE ... IN DATABASE).
+struct DatabaseSetting {
+  std::string role;   // quoted; empty: for every role
+  std::string name;   // the setting's name
+  std::string value;  // as pg_db_role_setting stores it
+};
+struct DatabaseDef {
+  std::string name;
+  int64_t connection_limit = -1;  // -1: none
+  std::string comment;
+  Privileges privileges;  // owner and ACL
+  std::vector<DatabaseSetting> settings;
+};
+
+// What decides whether a database can be restored through a staged copy of it.
+struct StagingFacts {
+  std::string name;
+  std::string owner;              // unquoted
+  int64_t user_objects = 0;       // relations and large objects users made
+  bool can_create_databases = false;
+  bool owns_it = false;           // this role is (a member of) its owner
+  int64_t other_sessions = 0;     // other sessions connected to it (autovacuum aside)
 };
 
 // A large object's metadata; its contents are read with lo_get while dumping.

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "engine/ddl/sql_text.h"
 
@@ -231,15 +232,16 @@ const char* FiringState(char enabled) {
          : enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
 }
 
-// A PGARK_PRIVILEGES grant clause "SELECT, UPDATE TO role [WITH GRANT OPTION]" split into its
-// privileges and the rest (" TO ..."); false for a malformed one.
-bool SplitGrant(absl::string_view clause, absl::string_view& privileges,
-                absl::string_view& grantee) {
-  const size_t to = clause.find(" TO ");
-  if (to == absl::string_view::npos) return false;
-  privileges = clause.substr(0, to);
-  grantee = clause.substr(to);
-  return true;
+// "SELECT, UPDATE": a grant's privileges, each followed by `suffix` (a column: " (c)").
+std::string PrivilegeList(const Grant& g, absl::string_view suffix = "") {
+  std::vector<std::string> out;
+  for (const std::string& p : g.privileges) out.push_back(absl::StrCat(p, suffix));
+  return absl::StrJoin(out, ", ");
+}
+
+// " TO grantee[ WITH GRANT OPTION]".
+std::string Grantee(const Grant& g) {
+  return absl::StrCat(" TO ", g.grantee, g.grantable ? " WITH GRANT OPTION" : "");
 }
 
 }  // namespace
@@ -255,11 +257,8 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_
     const std::string on = absl::StrCat(" ON ", grant_kind, " ", grant_ref);
     absl::StrAppend(&sql, "REVOKE ALL", on, " FROM PUBLIC;\n");
     if (!p.owner.empty()) absl::StrAppend(&sql, "REVOKE ALL", on, " FROM ", p.owner, ";\n");
-    for (const std::string& clause : p.grants) {
-      absl::string_view privileges, grantee;
-      if (SplitGrant(clause, privileges, grantee)) {
-        absl::StrAppend(&sql, "GRANT ", privileges, on, grantee, ";\n");
-      }
+    for (const Grant& g : p.grants) {
+      absl::StrAppend(&sql, "GRANT ", PrivilegeList(g), on, Grantee(g), ";\n");
     }
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
@@ -273,17 +272,62 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_
 std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
                                 const Privileges& p) {
   std::string sql;
-  for (const std::string& clause : p.grants) {
-    absl::string_view privileges, grantee;
-    if (!SplitGrant(clause, privileges, grantee)) continue;
-    std::vector<std::string> on_column;  // GRANT SELECT (c), UPDATE (c)
-    for (absl::string_view privilege : absl::StrSplit(privileges, ", ")) {
-      on_column.push_back(absl::StrCat(privilege, " (", QuoteIdent(column), ")"));
-    }
-    absl::StrAppend(&sql, "GRANT ", absl::StrJoin(on_column, ", "), " ON TABLE ", table, grantee,
+  const std::string on_column = absl::StrCat(" (", QuoteIdent(column), ")");
+  for (const Grant& g : p.grants) {  // GRANT SELECT (c), UPDATE (c)
+    absl::StrAppend(&sql, "GRANT ", PrivilegeList(g, on_column), " ON TABLE ", table, Grantee(g),
                     ";\n");
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
+}
+
+namespace {
+
+// Settings whose value is a list of names: stored as `"$user", public`, set as identifiers.
+bool IsNameListSetting(absl::string_view name) {
+  return name == "search_path" || name == "temp_tablespaces" ||
+         name == "session_preload_libraries" || name == "local_preload_libraries";
+}
+
+// " SET name = value" for a setting as pg_db_role_setting stores it.
+std::string SettingSql(const DatabaseSetting& s) {
+  if (!IsNameListSetting(s.name)) return absl::StrCat(" SET ", s.name, " = ", QuoteLiteral(s.value));
+  std::vector<std::string> names;
+  for (absl::string_view part : absl::StrSplit(s.value, ", ")) {
+    std::string name(part);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+      name = absl::StrReplaceAll(name.substr(1, name.size() - 2), {{"\"\"", "\""}});
+    }
+    names.push_back(QuoteIdent(name));
+  }
+  return absl::StrCat(" SET ", s.name, " = ", absl::StrJoin(names, ", "));
+}
+
+}  // namespace
+
+std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& d, absl::string_view target) {
+  std::vector<std::string> sql;
+  if (d.connection_limit != -1) {
+    sql.push_back(absl::StrCat("ALTER DATABASE ", target, " CONNECTION LIMIT ", d.connection_limit));
+  }
+  if (!d.comment.empty()) {
+    sql.push_back(absl::StrCat("COMMENT ON DATABASE ", target, " IS ", QuoteLiteral(d.comment)));
+  }
+  if (d.privileges.has_acl) {
+    // Explicit privileges: start from none, then grant exactly the source's.
+    const std::string on = absl::StrCat(" ON DATABASE ", target);
+    sql.push_back(absl::StrCat("REVOKE ALL", on, " FROM PUBLIC"));
+    if (!d.privileges.owner.empty()) {
+      sql.push_back(absl::StrCat("REVOKE ALL", on, " FROM ", d.privileges.owner));
+    }
+    for (const Grant& g : d.privileges.grants) {
+      sql.push_back(absl::StrCat("GRANT ", PrivilegeList(g), on, Grantee(g)));
+    }
+  }
+  for (const DatabaseSetting& s : d.settings) {
+    const std::string who = s.role.empty() ? "ALTER" : absl::StrCat("ALTER ROLE ", s.role, " IN");
+    sql.push_back(absl::StrCat(who, " DATABASE ", target, SettingSql(s)));
+  }
+  return sql;
 }
 
 std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
@@ -301,11 +345,8 @@ std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
     absl::StrAppend(&sql, alter, " REVOKE ALL ON ", objects, " FROM PUBLIC;\n", alter,
                     " REVOKE ALL ON ", objects, " FROM ", d.role, ";\n");
   }
-  for (const std::string& clause : d.privileges.grants) {
-    absl::string_view privileges, grantee;
-    if (SplitGrant(clause, privileges, grantee)) {
-      absl::StrAppend(&sql, alter, " GRANT ", privileges, " ON ", objects, grantee, ";\n");
-    }
+  for (const Grant& g : d.privileges.grants) {
+    absl::StrAppend(&sql, alter, " GRANT ", PrivilegeList(g), " ON ", objects, Grantee(g), ";\n");
   }
   return absl::StrCat(sql, "\n");
 }

@@ -81,6 +81,11 @@ std::string TablePrivilegesSql(const TableDef& table);
 // Owner and privileges of a schema object, as its kind writes them (none for extensions and
 // casts).
 std::string ObjectPrivilegesSql(const SchemaObjectDef& object);
+// The statements that give database `target` (quoted) the properties of `database` that
+// CREATE DATABASE does not copy: connection limit, comment, privileges (its ACL exactly, the
+// owner left as it is) and settings.
+std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& database,
+                                               absl::string_view target);
 // ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
 std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 

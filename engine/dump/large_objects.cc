@@ -55,9 +55,10 @@ absl::Status DumpLargeObjects(PgConnection& conn, const std::vector<LargeObjectD
       PGARK_ASSIGN_OR_RETURN(
           PgResult piece,
           conn.ExecParams("SELECT pg_catalog.lo_get($1::pg_catalog.oid, $2::pg_catalog.int8, "
-                          "$3::pg_catalog.int4)",
+                          "$3::pg_catalog.int4) AS bytes",
                           {oid, absl::StrCat(offset), absl::StrCat(kPieceBytes)}));
-      const absl::string_view hex = piece.Text(0, 0);  // "\x0a1b...": bytea_output is hex
+      // "\x0a1b...": bytea_output is hex
+      const absl::string_view hex = PgRow(piece, 0).Text("bytes");
       const int64_t bytes = static_cast<int64_t>(hex.size() - 2) / 2;
       if (bytes == 0) break;
       PGARK_RETURN_IF_ERROR(contents.Add(

@@ -59,6 +59,51 @@ class PgResult {
   mutable std::map<std::string, int, std::less<>> columns_;
 };
 
+// One row of a PgResult, read by column name (PgResult::Column: the index is looked up once
+// per result and name). Catalog code reads rows only this way, never by position, so a query's
+// SELECT list can change without silently shifting what each field means.
+class PgRow {
+ public:
+  PgRow(const PgResult& result, int row) : r_(result), row_(row) {}
+
+  bool IsNull(const char* col) const { return r_.IsNull(row_, r_.Column(col)); }
+  absl::string_view Text(const char* col) const { return r_.Text(row_, r_.Column(col)); }
+  std::string String(const char* col) const { return r_.String(row_, r_.Column(col)); }
+  int64_t Int(const char* col) const { return r_.Int(row_, r_.Column(col)); }
+  uint32_t Oid(const char* col) const { return static_cast<uint32_t>(Int(col)); }
+  bool Bool(const char* col) const { return r_.Bool(row_, r_.Column(col)); }
+  char Char(const char* col) const { return r_.Char(row_, r_.Column(col)); }
+
+ private:
+  const PgResult& r_;
+  int row_;
+};
+
+// `for (PgRow row : Rows(result))`.
+class Rows {
+ public:
+  explicit Rows(const PgResult& result) : r_(result) {}
+  class Iterator {
+   public:
+    Iterator(const PgResult& r, int row) : r_(r), row_(row) {}
+    PgRow operator*() const { return PgRow(r_, row_); }
+    Iterator& operator++() {
+      ++row_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return row_ != other.row_; }
+
+   private:
+    const PgResult& r_;
+    int row_;
+  };
+  Iterator begin() const { return Iterator(r_, 0); }
+  Iterator end() const { return Iterator(r_, r_.rows()); }
+
+ private:
+  const PgResult& r_;
+};
+
 }  // namespace pgark::engine
 
 #endif  // PGARK_ENGINE_PG_PG_RESULT_H_

@@ -7,51 +7,16 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "engine/catalog/catalog.h"
+#include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
 namespace {
 
-// Objects made by users have OIDs from here on (FirstNormalObjectId); below are the system's.
-constexpr char kHoldsData[] =
-    "SELECT (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relpersistence <> 't') + "
-    "(SELECT count(*) FROM pg_largeobject_metadata)";
-
-// Changes whenever a row of these catalogs is created, dropped or replaced (an ALTER, GRANT
-// or COMMENT writes a new row version, so the newest xmin moves).
-constexpr char kFingerprint[] =
-    "SELECT string_agg(n || ':' || c || ':' || x, ',' ORDER BY n) FROM ("
-    " SELECT 'class' n, count(*) c, max(xmin::text::bigint) x FROM pg_class"
-    " UNION ALL SELECT 'proc', count(*), max(xmin::text::bigint) FROM pg_proc"
-    " UNION ALL SELECT 'type', count(*), max(xmin::text::bigint) FROM pg_type"
-    " UNION ALL SELECT 'namespace', count(*), max(xmin::text::bigint) FROM pg_namespace"
-    " UNION ALL SELECT 'extension', count(*), max(xmin::text::bigint) FROM pg_extension"
-    " UNION ALL SELECT 'description', count(*), max(xmin::text::bigint) FROM pg_description"
-    " UNION ALL SELECT 'default_acl', count(*), max(xmin::text::bigint) FROM pg_default_acl"
-    " UNION ALL SELECT 'largeobject', count(*), max(xmin::text::bigint)"
-    "   FROM pg_largeobject_metadata) f";
-
-// Settings whose value is a list of names: stored as `"$user", public`, set as identifiers.
-bool IsNameListSetting(absl::string_view name) {
-  return name == "search_path" || name == "temp_tablespaces" ||
-         name == "session_preload_libraries" || name == "local_preload_libraries";
-}
-
-// `name=value` from pg_db_role_setting as the tail of an ALTER ... SET.
-std::string SettingSql(absl::string_view item) {
-  std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
-  if (!IsNameListSetting(kv.first)) return absl::StrCat(" SET ", kv.first, " = ", QuoteLiteral(kv.second));
-  std::vector<std::string> names;
-  for (absl::string_view part : absl::StrSplit(kv.second, ", ")) {
-    std::string name(part);
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-      name = absl::StrReplaceAll(name.substr(1, name.size() - 2), {{"\"\"", "\""}});
-    }
-    names.push_back(QuoteIdent(name));
-  }
-  return absl::StrCat(" SET ", kv.first, " = ", absl::StrJoin(names, ", "));
-}
+// Copies are named this and a random suffix.
+constexpr char kStagedPrefix[] = "pgark_restore_";
 
 absl::StatusOr<PgConnection> ConnectAdmin(const ConnectOptions& target) {
   ConnectOptions admin = target;
@@ -70,11 +35,6 @@ absl::Status CannotStage(absl::string_view database, const Why&... why) {
       absl::StrCat("database \"", database, "\" cannot be restored in parallel: ", why...));
 }
 
-absl::StatusOr<std::string> Fingerprint(PgConnection& target) {
-  PGARK_ASSIGN_OR_RETURN(PgResult r, target.Exec(kFingerprint));
-  return r.String(0, 0);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
@@ -82,24 +42,17 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   std::string name, owner, fingerprint;
   {
     PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(target));
-    PGARK_ASSIGN_OR_RETURN(
-        PgResult r,
-        conn.Exec(absl::StrCat(
-            "SELECT d.datname, pg_get_userbyid(d.datdba), (", kHoldsData, "), "
-            "(SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user), "
-            "pg_has_role(d.datdba, 'USAGE'), "
-            "(SELECT count(*) FROM pg_stat_activity WHERE datid = d.oid "
-            "AND pid <> pg_backend_pid() AND backend_type <> 'autovacuum worker') "
-            "FROM pg_database d WHERE d.datname = current_database()")));
-    name = r.String(0, 0);
-    owner = r.String(0, 1);
-    const char* why = r.Int(0, 2) > 0   ? "it is not empty"
-                      : !r.Bool(0, 3)   ? "the role may not create databases (CREATEDB)"
-                      : !r.Bool(0, 4)   ? "the role does not own it"
-                      : r.Int(0, 5) > 0 ? "other sessions are connected to it"
-                                        : nullptr;
+    Catalog catalog(conn);
+    PGARK_ASSIGN_OR_RETURN(const StagingFacts facts, catalog.GetStagingFacts());
+    name = facts.name;
+    owner = facts.owner;
+    const char* why = facts.user_objects > 0     ? "it is not empty"
+                      : !facts.can_create_databases ? "the role may not create databases (CREATEDB)"
+                      : !facts.owns_it              ? "the role does not own it"
+                      : facts.other_sessions > 0    ? "other sessions are connected to it"
+                                                    : nullptr;
     if (why != nullptr) return CannotStage(name, why);
-    PGARK_ASSIGN_OR_RETURN(fingerprint, Fingerprint(conn));
+    PGARK_ASSIGN_OR_RETURN(fingerprint, catalog.CatalogFingerprint());
   }  // the copy needs the target to itself
   absl::StatusOr<PgConnection> admin = ConnectAdmin(target);
   if (!admin.ok()) {
@@ -108,12 +61,10 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   }
   std::unique_ptr<StagedDatabase> staged(
       new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
-  PGARK_ASSIGN_OR_RETURN(PgResult others,
-                         staged->admin_.Exec("SELECT datname FROM pg_database WHERE datname "
-                                             "LIKE 'pgark\\_restore\\_%' ORDER BY datname"));
-  for (int i = 0; i < others.rows(); ++i) staged->others_.push_back(others.String(i, 0));
+  PGARK_ASSIGN_OR_RETURN(staged->others_,
+                         Catalog(staged->admin_).ListDatabases(kStagedPrefix));
   std::random_device rd;
-  staged->staged_name_ = absl::StrFormat("pgark_restore_%08x%04x", rd(), rd() & 0xffff);
+  staged->staged_name_ = absl::StrFormat("%s%08x%04x", kStagedPrefix, rd(), rd() & 0xffff);
   absl::Status s = staged->admin_
                        .Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(staged->staged_name_),
                                           " TEMPLATE ", QuoteIdent(staged->target_name_),
@@ -153,48 +104,8 @@ void StagedDatabase::DropStaged() {
 // What CREATE DATABASE ... TEMPLATE does not copy: privileges, per-database settings, the
 // connection limit and the comment.
 absl::Status StagedDatabase::CopyDatabaseProperties() {
-  const std::string copy = QuoteIdent(staged_name_);
-  std::vector<std::string> sql;
-  PGARK_ASSIGN_OR_RETURN(
-      PgResult d, admin_.ExecParams("SELECT datconnlimit, datacl IS NOT NULL, "
-                                    "shobj_description(oid, 'pg_database') "
-                                    "FROM pg_database WHERE datname = $1",
-                                    {target_name_}));
-  if (d.Int(0, 0) != -1) {
-    sql.push_back(absl::StrCat("ALTER DATABASE ", copy, " CONNECTION LIMIT ", d.Int(0, 0)));
-  }
-  if (!d.IsNull(0, 2)) {
-    sql.push_back(absl::StrCat("COMMENT ON DATABASE ", copy, " IS ", QuoteLiteral(d.Text(0, 2))));
-  }
-  if (d.Bool(0, 1)) {
-    // Explicit privileges: start from none, then grant exactly the target's.
-    PGARK_ASSIGN_OR_RETURN(
-        PgResult acl,
-        admin_.ExecParams("SELECT a.grantee = 0, pg_get_userbyid(a.grantee), a.privilege_type, "
-                          "a.is_grantable "
-                          "FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = $1",
-                          {target_name_}));
-    sql.push_back(absl::StrCat("REVOKE ALL ON DATABASE ", copy, " FROM PUBLIC, ",
-                               QuoteIdent(owner_)));
-    for (int i = 0; i < acl.rows(); ++i) {
-      sql.push_back(absl::StrCat("GRANT ", acl.Text(i, 2), " ON DATABASE ", copy, " TO ",
-                                 acl.Bool(i, 0) ? "PUBLIC" : QuoteIdent(acl.Text(i, 1)),
-                                 acl.Bool(i, 3) ? " WITH GRANT OPTION" : ""));
-    }
-  }
-  PGARK_ASSIGN_OR_RETURN(
-      PgResult settings,
-      admin_.ExecParams("SELECT s.setrole = 0, pg_get_userbyid(s.setrole), unnest(s.setconfig) "
-                        "FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
-                        "WHERE d.datname = $1",
-                        {target_name_}));
-  for (int i = 0; i < settings.rows(); ++i) {
-    const std::string who = settings.Bool(i, 0)
-                                ? "ALTER"
-                                : absl::StrCat("ALTER ROLE ", QuoteIdent(settings.Text(i, 1)), " IN");
-    sql.push_back(absl::StrCat(who, " DATABASE ", copy, SettingSql(settings.Text(i, 2))));
-  }
-  for (const std::string& statement : sql) {
+  PGARK_ASSIGN_OR_RETURN(const DatabaseDef source, Catalog(admin_).DescribeDatabase(target_name_));
+  for (const std::string& statement : DatabasePropertiesSql(source, QuoteIdent(staged_name_))) {
     PGARK_RETURN_IF_ERROR(
         Annotate(admin_.Exec(statement).status(), "copying the database's properties"));
   }
@@ -204,7 +115,7 @@ absl::Status StagedDatabase::CopyDatabaseProperties() {
 absl::Status StagedDatabase::Swap(std::vector<std::string>& warnings) {
   {
     PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(target_connect_));
-    PGARK_ASSIGN_OR_RETURN(std::string now, Fingerprint(conn));
+    PGARK_ASSIGN_OR_RETURN(std::string now, Catalog(conn).CatalogFingerprint());
     if (now != fingerprint_) {
       return absl::AbortedError(absl::StrCat(
           "database \"", target_name_,

@@ -502,11 +502,12 @@ absl::Status Importer::InsertRange(const std::string& keys, int64_t lo, int64_t 
   }
   // Which rows? Count what is in the range; a single row is the culprit, else split.
   PGARK_ASSIGN_OR_RETURN(PgResult rows, conn_.Exec(absl::StrCat(
-      "SELECT min(pgark_row), max(pgark_row) FROM pgark_import WHERE pgark_keys = ",
+      "SELECT min(pgark_row) AS lo, max(pgark_row) AS hi FROM pgark_import WHERE pgark_keys = ",
       QuoteLiteral(keys), " AND pgark_row BETWEEN ", lo, " AND ", hi)));
-  if (rows.IsNull(0, 0)) return absl::OkStatus();
-  lo = rows.Int(0, 0);
-  hi = rows.Int(0, 1);
+  const PgRow range(rows, 0);
+  if (range.IsNull("lo")) return absl::OkStatus();
+  lo = range.Int("lo");
+  hi = range.Int("hi");
   if (lo == hi) {
     std::string message(r.status().message());
     message = message.substr(0, message.find(" [SQLSTATE"));
