@@ -16,6 +16,7 @@
 #include "engine/dump/incremental_base.h"
 #include "engine/dump/parallel_dump.h"
 #include "engine/options.h"
+#include "engine/pg/transaction.h"
 #include "engine/plan/dump_plan.h"
 #include "engine/progress.h"
 #include "formats/archive_writer.h"
@@ -106,6 +107,7 @@ class Dumper {
   BackupType type_ = BackupType::kFull;
   // What is planned: an incremental is planned as a full backup.
   BackupType planned_ = BackupType::kFull;
+  std::optional<Transaction> snapshot_txn_;  // the backup's REPEATABLE READ READ ONLY one
   std::string snapshot_;
   ServerInfo server_;
   std::optional<IncrementalBase> base_;  // incrementals: the chain to diff against

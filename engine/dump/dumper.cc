@@ -1,6 +1,7 @@
 #include "engine/dump/dumper.h"
 
 #include "engine/dump/dump_session.h"
+#include "engine/pg/transaction.h"
 
 #include <unistd.h>
 
@@ -63,7 +64,8 @@ absl::Status Dumper::Sql(MemberKind kind, absl::string_view schema, absl::string
 }
 
 absl::Status Dumper::BeginSnapshot() {
-  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  PGARK_ASSIGN_OR_RETURN(snapshot_txn_,
+                         Transaction::Begin(conn_, "ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
   // One text form for every value, whatever the server's defaults: an incremental compares
   // rows by their COPY text with the rows of backups made in other sessions.
   PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
@@ -230,7 +232,7 @@ absl::StatusOr<Manifest> Dumper::Commit() {
   PGARK_RETURN_IF_ERROR(formats::PlaceMembers(summary.members, manifest_.members));
   manifest_.size = summary.size_bytes;
   manifest_.checksum = summary.sha256;
-  PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));
+  PGARK_RETURN_IF_ERROR(snapshot_txn_->Commit());
 
   // The manifest goes last: its presence means the backup is complete.
   const std::string manifest_path = formats::JoinPath(

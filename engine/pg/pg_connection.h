@@ -30,6 +30,8 @@ class PgConnection {
   PGconn* raw() const { return conn_.get(); }
   int server_version_num() const { return PQserverVersion(conn_.get()); }
   std::string database() const { return PQdb(conn_.get()); }
+  // Whether a transaction block is open (or failed and not yet rolled back).
+  bool InTransaction() const { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
 
   // Runs one statement (or a script of several) without parameters. Errors carry the SQLSTATE
   // (see pg_status.h). REQUIRES: no COPY is in progress.
@@ -40,6 +42,7 @@ class PgConnection {
 
   // Marks the start and end of a COPY; Exec checks no COPY is active.
   void set_copy_active(bool active) { copy_active_ = active; }
+  bool copy_active() const { return copy_active_; }
 
   // From now on the server's warnings ("wal_level is insufficient to publish logical
   // changes") are kept for TakeWarnings instead of being printed to stderr by libpq, so that

@@ -18,6 +18,7 @@
 #include "engine/repository/incremental.h"
 #include "engine/dump/large_objects.h"
 #include "engine/pg/pg_connection.h"
+#include "engine/pg/transaction.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
@@ -76,6 +77,10 @@ class Restorer {
   absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
                                      const std::string& target);
   absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
+  // SET and the HEADER member's settings on every connection.
+  absl::Status PrepareSessions(const std::vector<PgConnection*>& conns);
+  // kNotFound unless every table of a data-only backup exists.
+  absl::Status RequireTables(const std::vector<formats::TableEntry>& tables);
 
   PgConnection& conn_;
   const std::vector<LoadedBackup>& chain_;
@@ -108,16 +113,15 @@ absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry,
 }
 
 absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate) {
-  PGARK_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT pgark_member"));
+  PGARK_ASSIGN_OR_RETURN(Savepoint step, Savepoint::Open(conn_, "pgark_member"));
   absl::Status s = ExecMember(conn_, entry);
   if (s.ok()) {
-    PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+    PGARK_RETURN_IF_ERROR(step.Release());
     return true;
   }
   if (absl::IsDataLoss(s) || absl::IsUnavailable(s) || absl::IsCancelled(s)) return s;
   if (!absl::IsAlreadyExists(s) && !tolerate) return s;
-  PGARK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT pgark_member"));
-  PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_member"));
+  PGARK_RETURN_IF_ERROR(step.RollBack());
   result_.warnings.push_back(absl::IsAlreadyExists(s)
                                  ? absl::StrCat(formats::DescribeMember(entry),
                                                 " already exists; kept the existing one")
@@ -364,44 +368,54 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   return absl::OkStatus();
 }
 
+absl::Status Restorer::PrepareSessions(const std::vector<PgConnection*>& conns) {
+  // Keys and indexes are built once, after the data: give the sorts room (these sessions
+  // only; the server's own setting is untouched). The HEADER member holds the session settings.
+  const MemberEntry& header = backup_.manifest.members.front();
+  for (PgConnection* conn : conns) {
+    PGARK_RETURN_IF_ERROR(conn->Exec("SET maintenance_work_mem = '512MB'"));
+    PGARK_RETURN_IF_ERROR(ExecMember(*conn, header));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::RequireTables(const std::vector<formats::TableEntry>& tables) {
+  for (const formats::TableEntry& t : tables) {
+    if (!Catalog(conn_).FindTable(t.schema, t.table, /*extension_members=*/true).ok()) {
+      return absl::NotFoundError(absl::StrCat(
+          "table \"", t.name, "\" does not exist and this data-only backup cannot create it; "
+          "restore its schema first"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
                            const std::vector<PgConnection*>& helpers) {
   const formats::Manifest& manifest = backup_.manifest;
   const RestoreSelection selection(tables, options_.tables.empty());
   std::vector<const MemberEntry*> pre, data, post;
+  uint64_t data_bytes = 0;
   for (const MemberEntry& m : manifest.members) {
     if (!selection.Selected(m)) continue;
+    if (m.section == formats::Section::kData) data_bytes += m.raw_bytes;
     (m.section == formats::Section::kPreData ? pre
      : m.section == formats::Section::kData  ? data
                                               : post)
         .push_back(&m);
   }
-  uint64_t data_bytes = 0;
-  for (const MemberEntry* m : data) data_bytes += m->raw_bytes;
   listener_.OnStart(static_cast<int>(tables.size()), data_bytes);
-
-  // Keys and indexes are built once, after the data: give the sorts room (these sessions
-  // only; the server's own setting is untouched). The HEADER member holds the session settings.
-  const MemberEntry& header = manifest.members.front();
   std::vector<PgConnection*> conns = {&conn_};
   conns.insert(conns.end(), helpers.begin(), helpers.end());
-  for (PgConnection* conn : conns) {
-    PGARK_RETURN_IF_ERROR(conn->Exec("SET maintenance_work_mem = '512MB'"));
-    PGARK_RETURN_IF_ERROR(ExecMember(*conn, header));
-  }
-  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
-  PGARK_RETURN_IF_ERROR(PreData(pre));
-  if (manifest.content == Content::kDataOnly) {
-    for (const formats::TableEntry& t : tables) {
-      if (!Catalog(conn_).FindTable(t.schema, t.table, /*extension_members=*/true).ok()) {
-        return absl::NotFoundError(absl::StrCat(
-            "table \"", t.name, "\" does not exist and this data-only backup cannot create it; "
-            "restore its schema first"));
-      }
-    }
-  }
+  PGARK_RETURN_IF_ERROR(PrepareSessions(conns));
+
+  // One transaction; with helpers, the schema is committed first so that they see the tables,
+  // and the rest of the post-data runs in a second one.
   const bool spread = !helpers.empty();
-  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("COMMIT"));  // the helpers must see the tables
+  PGARK_ASSIGN_OR_RETURN(Transaction schema, Transaction::Begin(conn_));
+  PGARK_RETURN_IF_ERROR(PreData(pre));
+  if (manifest.content == Content::kDataOnly) PGARK_RETURN_IF_ERROR(RequireTables(tables));
+  if (spread) PGARK_RETURN_IF_ERROR(schema.Commit());
 
   // Post-data after all data: keys and indexes are built once, triggers never see the load.
   std::vector<const MemberEntry*> indexes, rest;
@@ -411,9 +425,13 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   }
   PGARK_RETURN_IF_ERROR(DataAndIndexes(tables, data, indexes, conns));
   for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
-  if (spread) PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  if (!spread) {
+    PGARK_RETURN_IF_ERROR(RestPostData(rest));
+    return schema.Commit();
+  }
+  PGARK_ASSIGN_OR_RETURN(Transaction rest_of_post_data, Transaction::Begin(conn_));
   PGARK_RETURN_IF_ERROR(RestPostData(rest));
-  return conn_.Exec("COMMIT").status();
+  return rest_of_post_data.Commit();
 }
 
 absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Manifest& manifest,
@@ -465,6 +483,7 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
   for (PgConnection& helper : more) helpers.push_back(&helper);
   conn.CollectWarnings();
   for (PgConnection* helper : helpers) helper->CollectWarnings();
+  // On failure the restorer's transaction has rolled back: the database is as it was.
   Restorer restorer(conn, chain, options, listener, result);
   absl::Status s = restorer.Run(tables, helpers);
   helpers.push_back(&conn);
@@ -477,9 +496,6 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
       }
     }
   }
-  // Leave the database exactly as it was. A failed ROLLBACK means the connection is gone,
-  // and the server rolls back on its own.
-  if (!s.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include "engine/catalog/catalog.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
+#include "engine/pg/transaction.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -123,16 +124,15 @@ absl::Status StagedDatabase::Swap(std::vector<std::string>& warnings) {
     }
   }
   const std::string old_name = absl::StrCat(staged_name_, "_old");
-  PGARK_RETURN_IF_ERROR(admin_.Exec("BEGIN"));
-  absl::Status s = admin_.Exec(absl::StrCat("ALTER DATABASE ", QuoteIdent(target_name_),
-                                            " RENAME TO ", QuoteIdent(old_name))).status();
-  if (s.ok()) {
-    s = admin_.Exec(absl::StrCat("ALTER DATABASE ", QuoteIdent(staged_name_), " RENAME TO ",
-                                 QuoteIdent(target_name_))).status();
-  }
-  if (s.ok()) s = admin_.Exec("COMMIT").status();
+  absl::Status s = [&]() -> absl::Status {
+    PGARK_ASSIGN_OR_RETURN(Transaction swap, Transaction::Begin(admin_));
+    PGARK_RETURN_IF_ERROR(admin_.Exec(absl::StrCat("ALTER DATABASE ", QuoteIdent(target_name_),
+                                                   " RENAME TO ", QuoteIdent(old_name))));
+    PGARK_RETURN_IF_ERROR(admin_.Exec(absl::StrCat("ALTER DATABASE ", QuoteIdent(staged_name_),
+                                                   " RENAME TO ", QuoteIdent(target_name_))));
+    return swap.Commit();
+  }();
   if (!s.ok()) {
-    (void)admin_.Exec("ROLLBACK");
     return Annotate(s, absl::StrCat("putting the restored copy in place of database \"",
                                     target_name_, "\" (it was left as it is)"));
   }

@@ -14,6 +14,7 @@
 #include "engine/catalog/catalog.h"
 #include "engine/pg/copy_stream.h"
 #include "engine/pg/pg_connection.h"
+#include "engine/pg/transaction.h"
 #include "engine/ddl/sql_text.h"
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
@@ -486,15 +487,14 @@ absl::Status Importer::InsertRange(const std::string& keys, int64_t lo, int64_t 
       ")", overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ", absl::StrJoin(values, ", "),
       " FROM pgark_import WHERE pgark_keys = ", QuoteLiteral(keys), " AND pgark_row BETWEEN ", lo,
       " AND ", hi, " ORDER BY pgark_row", conflict);
-  PGARK_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT pgark_rows"));
+  PGARK_ASSIGN_OR_RETURN(Savepoint step, Savepoint::Open(conn_, "pgark_rows"));
   absl::StatusOr<PgResult> r = conn_.Exec(sql);
   if (r.ok()) {
     result_.imported_records += r->AffectedRows();
-    return conn_.Exec("RELEASE SAVEPOINT pgark_rows").status();
+    return step.Release();
   }
   if (absl::IsUnavailable(r.status())) return r.status();
-  PGARK_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT pgark_rows"));
-  PGARK_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT pgark_rows"));
+  PGARK_RETURN_IF_ERROR(step.RollBack());
   if (!bisecting_) {
     // Bisection reads row ranges over and over: index them, once, only when it is needed.
     PGARK_RETURN_IF_ERROR(conn_.Exec("CREATE INDEX ON pgark_import (pgark_keys, pgark_row)"));
@@ -532,7 +532,8 @@ absl::Status Importer::InsertAll() {
 }
 
 absl::Status Importer::Run() {
-  PGARK_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  // Rolled back on every early return: an import goes in whole or not at all.
+  PGARK_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(conn_));
   PGARK_RETURN_IF_ERROR(Prepare());
   absl::Status s = Stage();
   if (!s.ok()) {
@@ -546,13 +547,13 @@ absl::Status Importer::Run() {
   if (direct_) {
     result_.imported_records = staged_;  // the COPY took every row it was given
     for (auto& [n, message] : row_errors_) result_.errors.push_back(std::move(message));
-    return conn_.Exec("COMMIT").status();
+    return txn.Commit();
   }
   PGARK_RETURN_IF_ERROR(InsertAll());
   // Staged rows that neither went in nor failed were left out by ON CONFLICT DO NOTHING.
   result_.skipped_rows = staged_ - result_.imported_records - insert_errors_;
   for (auto& [n, message] : row_errors_) result_.errors.push_back(std::move(message));
-  return conn_.Exec("COMMIT").status();
+  return txn.Commit();
 }
 
 }  // namespace
@@ -575,7 +576,6 @@ absl::StatusOr<ImportResult> Import(const ConnectOptions& connect, const ImportO
     result = ImportResult{};
     Importer importer(conn, options, ListenerOr(listener), result, direct);
     absl::Status s = importer.Run();
-    if (!s.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) (void)conn.Exec("ROLLBACK");
     retry_staged = !s.ok() && importer.retry_staged();
     return s;
   };
