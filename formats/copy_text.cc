@@ -3,6 +3,60 @@
 #include "formats/status_macros.h"
 
 namespace pgark::formats {
+
+void AppendCopyTextField(std::string& line, const std::optional<std::string>& v) {
+  if (!v) {
+    line.append("\\N");
+    return;
+  }
+  absl::string_view rest = *v;
+  for (;;) {  // runs of plain bytes are copied whole
+    size_t special = rest.find_first_of("\\\t\n\r");
+    line.append(rest.data(), std::min(special, rest.size()));
+    if (special == absl::string_view::npos) return;
+    switch (rest[special]) {
+      case '\\': line.append("\\\\"); break;
+      case '\t': line.append("\\t"); break;
+      case '\n': line.append("\\n"); break;
+      default: line.append("\\r"); break;
+    }
+    rest.remove_prefix(special + 1);
+  }
+}
+
+bool IsPostgresUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // cut short
+    for (size_t k = 1; k <= extra; ++k) {
+      const unsigned char b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b >> 6) != 0x2) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
 namespace {
 
 constexpr size_t kFlushBytes = 256 * 1024;

@@ -1,4 +1,5 @@
-// Byte filters around PostgreSQL's COPY text format, for exports. `CopyTextUnescaper` decodes
+// PostgreSQL's COPY text format: writing one field (AppendCopyTextField, for imports), checking
+// a value is text PostgreSQL accepts (IsPostgresUtf8), and byte filters for exports. `CopyTextUnescaper` decodes
 // the escapes COPY TO writes for a single text column (\\, \n, \t, \r, \b, \f, \v, octal
 // \ddd), so `COPY (SELECT row_to_json(...)) TO STDOUT` yields raw JSON lines. `JsonLinesToArray`
 // turns one JSON value per line into a JSON array with one value per line, indented.
@@ -7,11 +8,20 @@
 #define PGARK_FORMATS_COPY_TEXT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "formats/sink.h"
 
 namespace pgark::formats {
+
+// Appends `value` to `line` as one COPY text field: backslash, tab, newline and carriage
+// return escaped; nullopt (SQL NULL) as \N.
+void AppendCopyTextField(std::string& line, const std::optional<std::string>& value);
+
+// Well-formed UTF-8 as PostgreSQL accepts it: no NUL, no overlong forms, no surrogates,
+// nothing past U+10FFFF.
+bool IsPostgresUtf8(absl::string_view text);
 
 class CopyTextUnescaper : public ForwardingSink {
  protected:

@@ -617,6 +617,28 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   }
 }
 
+std::string UpsertSql(const Upsert& u) {
+  std::vector<std::string> names, updates;
+  bool overriding = false;
+  for (const ColumnDef* c : u.columns) {
+    names.push_back(QuoteIdent(c->name));
+    if (c->identity == 'a') {
+      overriding = true;  // keep the given identity values, and never update them
+    } else {
+      updates.push_back(absl::StrCat(QuoteIdent(c->name), " = EXCLUDED.", QuoteIdent(c->name)));
+    }
+  }
+  std::string sql = absl::StrCat("INSERT INTO ", u.table, " (", absl::StrJoin(names, ", "), ")",
+                                 overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ",
+                                 absl::StrJoin(u.values, ", "), " FROM ", u.from);
+  if (u.on_conflict == OnConflict::kError) return sql;
+  absl::StrAppend(&sql, " ON CONFLICT", u.conflict_target.empty() ? "" : " ", u.conflict_target);
+  if (u.on_conflict == OnConflict::kUpdate && !updates.empty()) {
+    return absl::StrCat(sql, " DO UPDATE SET ", absl::StrJoin(updates, ", "));
+  }
+  return absl::StrCat(sql, " DO NOTHING");
+}
+
 std::string UserMappingSql(const UserMappingDef& m) {
   return absl::StrCat("CREATE USER MAPPING FOR ", m.role, " SERVER ", m.server,
                       OptionsSql(m.options), ";\n\n");

@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "engine/catalog/facts.h"
+#include "engine/options.h"
 
 namespace pgark::engine {
 
@@ -101,6 +102,21 @@ std::string UserMappingSql(const UserMappingDef& mapping);
 
 // CREATE EVENT TRIGGER, its firing state, comment and, `with_owner`, owner.
 std::string EventTriggerSql(const EventTriggerDef& trigger, bool with_owner);
+
+// An INSERT ... SELECT into `table` with --on-conflict's handling of rows whose key exists,
+// shared by restores (from a staged copy of the backup's rows) and imports (from the staged
+// file). Identity ALWAYS columns keep the given values (OVERRIDING SYSTEM VALUE) and are never
+// updated.
+struct Upsert {
+  std::string table;                      // qualified
+  std::vector<const ColumnDef*> columns;  // the columns inserted
+  std::vector<std::string> values;        // the SELECT list: one expression per column
+  std::string from;                       // what follows FROM (with WHERE, ORDER BY, ...)
+  OnConflict on_conflict = OnConflict::kError;
+  // "ON CONSTRAINT pk" or "(a, b)"; empty: any conflict (skip only).
+  std::string conflict_target;
+};
+std::string UpsertSql(const Upsert& upsert);
 
 // "COMMENT ON <what> IS '...';\n\n", or empty when `comment` is empty.
 std::string CommentSql(absl::string_view what, absl::string_view comment);

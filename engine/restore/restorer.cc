@@ -214,26 +214,19 @@ absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& t
                                                columns, " FROM ONLY ", qualified,
                                                " WITH NO DATA")));
   PGARK_ASSIGN_OR_RETURN(int64_t staged, CopyMember(conn, data, stage));
-  bool overriding = false;
-  std::vector<std::string> sets;
-  std::set<std::string> copied(data.columns.begin(), data.columns.end());
-  for (const ColumnDef& c : def.columns) {
-    if (!copied.count(c.name)) continue;
-    if (c.identity == 'a') {
-      overriding = true;  // keep the backup's identity values
-      continue;           // and never update them (not allowed for ALWAYS)
+  Upsert upsert{.table = qualified, .from = stage, .on_conflict = options_.on_conflict,
+                .conflict_target = absl::StrCat("ON CONSTRAINT ", QuoteIdent(pk->name))};
+  for (const std::string& name : data.columns) {
+    auto column = std::find_if(def.columns.begin(), def.columns.end(),
+                               [&](const ColumnDef& c) { return c.name == name; });
+    if (column == def.columns.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "table \"", table.name, "\" has no column \"", name, "\" that the backup has"));
     }
-    sets.push_back(absl::StrCat(QuoteIdent(c.name), " = EXCLUDED.", QuoteIdent(c.name)));
+    upsert.columns.push_back(&*column);
+    upsert.values.push_back(QuoteIdent(name));
   }
-  std::string action = options_.on_conflict == OnConflict::kUpdate && !sets.empty()
-                           ? absl::StrCat("DO UPDATE SET ", absl::StrJoin(sets, ", "))
-                           : "DO NOTHING";
-  PGARK_ASSIGN_OR_RETURN(
-      PgResult inserted,
-      conn.Exec(absl::StrCat("INSERT INTO ", qualified, " (", columns, ")",
-                             overriding ? " OVERRIDING SYSTEM VALUE" : "", " SELECT ", columns,
-                             " FROM ", stage, " ON CONFLICT ON CONSTRAINT ",
-                             QuoteIdent(pk->name), " ", action)));
+  PGARK_ASSIGN_OR_RETURN(PgResult inserted, conn.Exec(UpsertSql(upsert)));
   PGARK_RETURN_IF_ERROR(conn.Exec(absl::StrCat("DROP TABLE ", stage)));
   absl::MutexLock lock(&result_mu_);
   result_.record_count += inserted.AffectedRows();
