@@ -43,3 +43,32 @@ TEST(JsonLinesToArrayTest, FramesLines) {
 
 }  // namespace
 }  // namespace pgark::formats
+
+namespace pgark::formats {
+namespace {
+
+TEST(CopyTextFieldTest, EscapesWhatCopyTextMust) {
+  std::string line;
+  AppendCopyTextField(line, std::string("a\\b\tc\nd\re"));
+  line.push_back('\t');
+  AppendCopyTextField(line, std::nullopt);
+  line.push_back('\t');
+  AppendCopyTextField(line, std::string("\\N"));  // the text, not NULL
+  line.push_back('\t');
+  AppendCopyTextField(line, std::string());
+  EXPECT_EQ(line, "a\\\\b\\tc\\nd\\re\t\\N\t\\\\N\t");
+}
+
+TEST(CopyTextFieldTest, PostgresUtf8) {
+  EXPECT_TRUE(IsPostgresUtf8("plain ascii"));
+  EXPECT_TRUE(IsPostgresUtf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));  // é € 😀
+  EXPECT_FALSE(IsPostgresUtf8(std::string("a\0b", 3)));                 // NUL
+  EXPECT_FALSE(IsPostgresUtf8("\xc0\xaf"));                              // overlong
+  EXPECT_FALSE(IsPostgresUtf8("\xed\xa0\x80"));                          // surrogate
+  EXPECT_FALSE(IsPostgresUtf8("\xf4\x90\x80\x80"));                      // past U+10FFFF
+  EXPECT_FALSE(IsPostgresUtf8("\xe2\x82"));                              // cut short
+  EXPECT_FALSE(IsPostgresUtf8("\xff"));
+}
+
+}  // namespace
+}  // namespace pgark::formats

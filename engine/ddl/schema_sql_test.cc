@@ -138,3 +138,65 @@ TEST(ParseQualifiedNameTest, FollowsPostgresRules) {
 
 }  // namespace
 }  // namespace pgark::engine
+
+namespace pgark::engine {
+namespace {
+
+TEST(UpsertSqlTest, ConflictHandlingAndIdentityColumns) {
+  ColumnDef id{.attnum = 1, .name = "id", .type = "integer", .identity = 'a'};
+  ColumnDef title{.attnum = 2, .name = "Title", .type = "text"};
+  Upsert u{.table = "\"public\".\"books\"", .columns = {&id, &title},
+           .values = {"\"id\"", "\"Title\""}, .from = "stage"};
+  EXPECT_EQ(UpsertSql(u),
+            "INSERT INTO \"public\".\"books\" (\"id\", \"Title\") OVERRIDING SYSTEM VALUE "
+            "SELECT \"id\", \"Title\" FROM stage");
+  u.on_conflict = OnConflict::kSkip;
+  EXPECT_EQ(UpsertSql(u).substr(UpsertSql(u).find(" ON CONFLICT")), " ON CONFLICT DO NOTHING");
+  u.conflict_target = "ON CONSTRAINT \"books_pkey\"";
+  u.on_conflict = OnConflict::kUpdate;
+  // An identity ALWAYS column keeps the given value and is never updated.
+  EXPECT_THAT(UpsertSql(u), testing::EndsWith(" ON CONFLICT ON CONSTRAINT \"books_pkey\" DO "
+                                              "UPDATE SET \"Title\" = EXCLUDED.\"Title\""));
+  // Nothing to update: the row is left as it is.
+  u.columns = {&id};
+  u.values = {"\"id\""};
+  EXPECT_THAT(UpsertSql(u), testing::EndsWith(" DO NOTHING"));
+  title.identity = 'd';
+  u.columns = {&title};
+  EXPECT_THAT(UpsertSql(u), Not(HasSubstr("OVERRIDING")));
+}
+
+TEST(DatabasePropertiesSqlTest, LimitCommentAclAndSettings) {
+  DatabaseDef d{.name = "app", .connection_limit = 5, .comment = "it's"};
+  d.privileges = {.owner = "\"o\"", .has_acl = true,
+                  .grants = {{{"CONNECT", "TEMPORARY"}, "PUBLIC", false},
+                             {{"CREATE"}, "\"r\"", true}}};
+  d.settings = {{"", "search_path", "\"$user\", Public"}, {"\"r\"", "work_mem", "64MB"}};
+  EXPECT_EQ(DatabasePropertiesSql(d, "\"copy\""),
+            (std::vector<std::string>{
+                "ALTER DATABASE \"copy\" CONNECTION LIMIT 5",
+                "COMMENT ON DATABASE \"copy\" IS 'it''s'",
+                "REVOKE ALL ON DATABASE \"copy\" FROM PUBLIC",
+                "REVOKE ALL ON DATABASE \"copy\" FROM \"o\"",
+                "GRANT CONNECT, TEMPORARY ON DATABASE \"copy\" TO PUBLIC",
+                "GRANT CREATE ON DATABASE \"copy\" TO \"r\" WITH GRANT OPTION",
+                "ALTER DATABASE \"copy\" SET search_path = \"$user\", \"Public\"",
+                "ALTER ROLE \"r\" IN DATABASE \"copy\" SET work_mem = '64MB'"}));
+}
+
+TEST(PrivilegesSqlTest, GrantsAreWrittenFromTheirParts) {
+  Privileges p{.owner = "\"o\"", .has_acl = true,
+               .grants = {{{"INSERT", "SELECT"}, "\"r\"", false}, {{"SELECT"}, "\"g\"", true}}};
+  EXPECT_EQ(PrivilegesSql("TABLE", "TABLE", "\"s\".\"t\"", p),
+            "ALTER TABLE \"s\".\"t\" OWNER TO \"o\";\n"
+            "REVOKE ALL ON TABLE \"s\".\"t\" FROM PUBLIC;\n"
+            "REVOKE ALL ON TABLE \"s\".\"t\" FROM \"o\";\n"
+            "GRANT INSERT, SELECT ON TABLE \"s\".\"t\" TO \"r\";\n"
+            "GRANT SELECT ON TABLE \"s\".\"t\" TO \"g\" WITH GRANT OPTION;\n\n");
+  EXPECT_EQ(ColumnPrivilegesSql("\"s\".\"t\"", "c", p),
+            "GRANT INSERT (\"c\"), SELECT (\"c\") ON TABLE \"s\".\"t\" TO \"r\";\n"
+            "GRANT SELECT (\"c\") ON TABLE \"s\".\"t\" TO \"g\" WITH GRANT OPTION;\n\n");
+}
+
+}  // namespace
+}  // namespace pgark::engine
