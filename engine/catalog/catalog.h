@@ -124,6 +124,10 @@ class Catalog {
                                                     const std::vector<std::string>& params);
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
+  // Enum labels, composite attributes, range options and domain checks of the types `index`
+  // maps by OID to `out`.
+  absl::Status AddTypeParts(const std::map<uint32_t, size_t>& index,
+                            std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
   absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
   absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);

@@ -26,15 +26,19 @@ constexpr char kExtensionsSql[] =
     "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.oid >= 16384 "
     "ORDER BY e.extname";
 
+// A collation by OID, qualified and quoted.
+#define PGARK_QUALIFIED_COLLATION(oidexpr)                                                   \
+  "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) " \
+  " FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "                         \
+  " ON cn.oid = co.collnamespace WHERE co.oid = " oidexpr ")"
+
 constexpr char kTypesSql[] =
     "SELECT t.oid, t.typtype, n.nspname AS schema_name, t.typname AS name, "
     PGARK_COMMENT("pg_type", "t.oid") " AS comment, "
     "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END "
     "  AS base_type, t.typnotnull AS not_null, t.typdefault AS default_expr, "
     "CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN "
-    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END AS collation, "
+    PGARK_QUALIFIED_COLLATION("t.typcollation") " END AS collation, "
     PGARK_PRIVILEGES("t.typowner", "t.typacl")
     " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
@@ -48,40 +52,33 @@ constexpr char kEnumLabelsSql[] =
     "WHERE enumtypid >= 16384 "
     "ORDER BY enumtypid, enumsortorder";
 
-constexpr char kCompositeItemsSql[] =
-    "SELECT t.oid AS type_oid, pg_catalog.quote_ident(a.attname) || ' ' || "
-    "pg_catalog.format_type(a.atttypid, a.atttypmod) || "
-    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || "
-    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE '' END AS item "
+constexpr char kCompositeAttributesSql[] =
+    "SELECT t.oid AS type_oid, a.attname AS name, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, "
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN "
+    PGARK_QUALIFIED_COLLATION("a.attcollation") " END AS collation "
     "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid "
     "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
     "WHERE t.oid >= 16384 AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped "
     "ORDER BY t.oid, a.attnum";
 
-// Range options; MULTIRANGE_TYPE_NAME exists from PostgreSQL 14 on.
-constexpr char kRangeOptionsSql[] =
-    "SELECT r.rngtypid AS type_oid, "
-    "'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL) AS subtype, "
-    "CASE WHEN NOT opc.opcdefault THEN 'SUBTYPE_OPCLASS = ' || "
-    "  pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END "
-    "  AS subtype_opclass, "
-    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'COLLATION = ' || "
-    "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-    "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
-    "   ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) END AS collation, "
-    "'CANONICAL = ' || NULLIF(r.rngcanonical, 0)::pg_catalog.regproc::text AS canonical, "
-    "'SUBTYPE_DIFF = ' || NULLIF(r.rngsubdiff, 0)::pg_catalog.regproc::text AS subtype_diff, ";
-constexpr char kRangeMultirange14[] =
-    "'MULTIRANGE_TYPE_NAME = ' || pg_catalog.format_type(r.rngmultitypid, NULL)";
-constexpr char kRangeFrom[] =
+// Ranges: kRangesSql, the multirange type (PostgreSQL 14+, else NULL), then kRangesFrom.
+constexpr char kRangesSql[] =
+    "SELECT r.rngtypid AS type_oid, pg_catalog.format_type(r.rngsubtype, NULL) AS subtype, "
+    "CASE WHEN NOT opc.opcdefault THEN pg_catalog.quote_ident(opn.nspname) || '.' || "
+    "  pg_catalog.quote_ident(opc.opcname) END AS subtype_opclass, "
+    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN "
+    PGARK_QUALIFIED_COLLATION("r.rngcollation") " END AS collation, "
+    "NULLIF(r.rngcanonical, 0)::pg_catalog.regproc::text AS canonical, "
+    "NULLIF(r.rngsubdiff, 0)::pg_catalog.regproc::text AS subtype_diff, ";
+constexpr char kRangeMultirange14[] = "pg_catalog.format_type(r.rngmultitypid, NULL)";
+constexpr char kRangesFrom[] =
     " AS multirange FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
     "JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc "
     "JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace WHERE r.rngtypid >= 16384";
 
 constexpr char kDomainChecksSql[] =
-    "SELECT contypid AS type_oid, 'CONSTRAINT ' || pg_catalog.quote_ident(conname) || ' ' || "
+    "SELECT contypid AS type_oid, conname AS name, "
     "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated "
     "FROM pg_catalog.pg_constraint "
     "WHERE contypid >= 16384 AND contype = 'c' ORDER BY contypid, conname";
@@ -95,82 +92,71 @@ constexpr char kFunctionsSql[] =
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid")
     "ORDER BY n.nspname, p.proname, p.oid";
 
-// User aggregates: CREATE AGGREGATE's options built here, NULL ones left out by concat_ws.
-#define PGARK_AGG_FUNCTION(option, column) \
-  "CASE WHEN a." column " <> 0 THEN '" option " = ' || a." column "::pg_catalog.regproc END, "
-#define PGARK_AGG_MODIFY(option, fn, column)                                                 \
-  "CASE WHEN a." fn " <> 0 THEN '" option " = ' || CASE a." column " WHEN 'r' THEN 'READ_ONLY' " \
-  "WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
+// User aggregates and their support functions and settings (0 and NULL: not set).
+#define PGARK_AGG_FUNCTION(column, alias) \
+  "NULLIF(a." column ", 0)::pg_catalog.regproc::text AS " alias ", "
 constexpr char kAggregatesSql[] =
     PGARK_OBJECT_COLUMNS("pg_proc", "p.oid", "n.nspname", "p.proname", "p.proowner",
                          "p.proacl")
     "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity, "
     "pg_catalog.pg_get_function_arguments(p.oid) AS arguments, "
     "pg_catalog.oidvectortypes(p.proargtypes) AS function_arguments, "
-    "pg_catalog.concat_ws(E',\\n    ', "
-    "'SFUNC = ' || a.aggtransfn::pg_catalog.regproc, "
-    "'STYPE = ' || pg_catalog.format_type(a.aggtranstype, NULL), "
-    "CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END, "
-    PGARK_AGG_FUNCTION("FINALFUNC", "aggfinalfn")
-    "CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END, "
-    PGARK_AGG_MODIFY("FINALFUNC_MODIFY", "aggfinalfn", "aggfinalmodify")
-    PGARK_AGG_FUNCTION("COMBINEFUNC", "aggcombinefn")
-    PGARK_AGG_FUNCTION("SERIALFUNC", "aggserialfn")
-    PGARK_AGG_FUNCTION("DESERIALFUNC", "aggdeserialfn")
-    "'INITCOND = ' || pg_catalog.quote_literal(a.agginitval), "
-    PGARK_AGG_FUNCTION("MSFUNC", "aggmtransfn")
-    PGARK_AGG_FUNCTION("MINVFUNC", "aggminvtransfn")
-    "CASE WHEN a.aggmtransfn <> 0 THEN 'MSTYPE = ' || "
-    "pg_catalog.format_type(a.aggmtranstype, NULL) END, "
-    "CASE WHEN a.aggmtransspace <> 0 THEN 'MSSPACE = ' || a.aggmtransspace END, "
-    PGARK_AGG_FUNCTION("MFINALFUNC", "aggmfinalfn")
-    "CASE WHEN a.aggmfinalextra THEN 'MFINALFUNC_EXTRA' END, "
-    PGARK_AGG_MODIFY("MFINALFUNC_MODIFY", "aggmfinalfn", "aggmfinalmodify")
-    "'MINITCOND = ' || pg_catalog.quote_literal(a.aggminitval), "
-    "(SELECT 'SORTOP = OPERATOR(' || pg_catalog.quote_ident(os.nspname) || '.' || o.oprname || ')' "
+    "a.aggtransfn::pg_catalog.regproc::text AS sfunc, "
+    "pg_catalog.format_type(a.aggtranstype, NULL) AS stype, a.aggtransspace AS sspace, "
+    PGARK_AGG_FUNCTION("aggfinalfn", "finalfunc")
+    "a.aggfinalextra AS finalfunc_extra, a.aggfinalmodify AS finalfunc_modify, "
+    PGARK_AGG_FUNCTION("aggcombinefn", "combinefunc")
+    PGARK_AGG_FUNCTION("aggserialfn", "serialfunc")
+    PGARK_AGG_FUNCTION("aggdeserialfn", "deserialfunc")
+    "a.agginitval AS initcond, "
+    PGARK_AGG_FUNCTION("aggmtransfn", "msfunc")
+    PGARK_AGG_FUNCTION("aggminvtransfn", "minvfunc")
+    "CASE WHEN a.aggmtransfn <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END "
+    "  AS mstype, a.aggmtransspace AS msspace, "
+    PGARK_AGG_FUNCTION("aggmfinalfn", "mfinalfunc")
+    "a.aggmfinalextra AS mfinalfunc_extra, a.aggmfinalmodify AS mfinalfunc_modify, "
+    "a.aggminitval AS minitcond, "
+    "(SELECT pg_catalog.quote_ident(os.nspname) || '.' || o.oprname "
     " FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace os ON os.oid = o.oprnamespace "
-    " WHERE o.oid = a.aggsortop), "
-    "CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END, "
-    "CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END) AS definition "
+    " WHERE o.oid = a.aggsortop) AS sortop, p.proparallel AS parallel, "
+    "a.aggkind = 'h' AS hypothetical "
     "FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY n.nspname, p.proname, p.oid";
 #undef PGARK_AGG_FUNCTION
-#undef PGARK_AGG_MODIFY
 
 // Text search dictionaries: template and options as CREATE takes them.
 constexpr char kTextSearchDictionariesSql[] =
     PGARK_OBJECT_COLUMNS("pg_ts_dict", "td.oid", "n.nspname", "td.dictname", "td.dictowner",
                          "NULL::pg_catalog.aclitem[]")
-    "(SELECT pg_catalog.format('TEMPLATE = %I.%I', tn.nspname, t.tmplname) "
+    "(SELECT pg_catalog.format('%I.%I', tn.nspname, t.tmplname) "
     " FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace "
-    " WHERE t.oid = td.dicttemplate) || COALESCE(', ' || td.dictinitoption, '') AS definition "
+    " WHERE t.oid = td.dicttemplate) AS template_name, td.dictinitoption AS init_options "
     "FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace "
     "WHERE td.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "td.oid") "ORDER BY n.nspname, td.dictname";
 
-// Text search configurations: the parser, then one "ADD MAPPING FOR token WITH dict, ..." per
-// mapped token type, joined by chr(1).
+// Text search configurations and their parsers; kTextSearchMappingsSql their mappings, one
+// row per token type and dictionary, in order.
 constexpr char kTextSearchConfigurationsSql[] =
     PGARK_OBJECT_COLUMNS("pg_ts_config", "c.oid", "n.nspname", "c.cfgname", "c.cfgowner",
                          "NULL::pg_catalog.aclitem[]")
     "(SELECT pg_catalog.format('%I.%I', pn.nspname, p.prsname) FROM pg_catalog.pg_ts_parser p "
     " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser) "
-    "  AS parser, "
-    "(SELECT pg_catalog.string_agg(pg_catalog.format('ADD MAPPING FOR %I WITH %s', t.alias, "
-    "  m.dicts), pg_catalog.chr(1) ORDER BY t.tokid) "
-    " FROM (SELECT cm.maptokentype, pg_catalog.string_agg(pg_catalog.format('%I.%I', "
-    "   dn.nspname, dd.dictname), ', ' ORDER BY cm.mapseqno) AS dicts "
-    "   FROM pg_catalog.pg_ts_config_map cm "
-    "   JOIN pg_catalog.pg_ts_dict dd ON dd.oid = cm.mapdict "
-    "   JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
-    "   WHERE cm.mapcfg = c.oid GROUP BY cm.maptokentype) m "
-    " JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = m.maptokentype) AS mappings "
+    "  AS parser "
     "FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
-
+constexpr char kTextSearchMappingsSql[] =
+    "SELECT cm.mapcfg AS config_oid, t.alias AS token_type, "
+    "pg_catalog.format('%I.%I', dn.nspname, dd.dictname) AS dictionary "
+    "FROM pg_catalog.pg_ts_config_map cm "
+    "JOIN pg_catalog.pg_ts_config c ON c.oid = cm.mapcfg "
+    "JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = cm.maptokentype "
+    "JOIN pg_catalog.pg_ts_dict dd ON dd.oid = cm.mapdict "
+    "JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
+    "WHERE cm.mapcfg >= 16384 ORDER BY cm.mapcfg, cm.maptokentype, cm.mapseqno";
 
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
@@ -287,20 +273,11 @@ constexpr char kDependenciesSql[] =
     "WHERE (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = "
     "'pg_catalog.pg_opclass'::pg_catalog.regclass)) AND d.objid >= 16384 AND d.refobjid >= 16384";
 
-// Hands each row's "item" (when not null) to the type its "type_oid" names.
-void AddTypeItems(const PgResult& r, const char* item, const std::map<uint32_t, size_t>& index,
-                  std::vector<SchemaObjectDef>& out) {
-  for (PgRow row : Rows(r)) {
-    auto it = index.find(row.Oid("type_oid"));
-    if (it != index.end() && !row.IsNull(item)) out[it->second].items.push_back(row.String(item));
-  }
-}
-
-// The view or materialized view a row's "relid" names, or null.
-SchemaObjectDef* ViewOf(const PgRow& row, const std::map<uint32_t, size_t>& index,
-                        std::vector<SchemaObjectDef>& out) {
-  auto it = index.find(row.Oid("relid"));
-  return it == index.end() ? nullptr : &out[it->second];
+// The facts of the view or materialized view with this OID, or null.
+RelationFacts* ViewOf(uint32_t oid, const std::map<uint32_t, size_t>& index,
+                      std::vector<SchemaObjectDef>& out) {
+  auto it = index.find(oid);
+  return it == index.end() ? nullptr : std::get_if<RelationFacts>(&out[it->second].facts);
 }
 
 }  // namespace
@@ -349,22 +326,13 @@ absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {
                                           kCollationsFrom)));
   for (PgRow row : Rows(r)) {
     SchemaObjectDef o = ObjectOf(row, kPgCollation, MemberKind::kCollation);
-    // CREATE COLLATION's options, from the provider's fields.
-    const char provider = row.Char("provider");
-    const std::string collate = row.String("collate"), ctype = row.String("ctype");
-    if (provider == 'c') {
-      o.definition = collate == ctype
-                         ? absl::StrCat("provider = libc, locale = ", QuoteLiteral(collate))
-                         : absl::StrCat("provider = libc, lc_collate = ", QuoteLiteral(collate),
-                                        ", lc_ctype = ", QuoteLiteral(ctype));
-    } else {
-      o.definition = absl::StrCat("provider = ", provider == 'i' ? "icu" : "builtin",
-                                  ", locale = ", QuoteLiteral(row.Text("locale")));
-      if (!row.IsNull("rules")) {
-        absl::StrAppend(&o.definition, ", rules = ", QuoteLiteral(row.Text("rules")));
-      }
-    }
-    if (!row.Bool("deterministic")) absl::StrAppend(&o.definition, ", deterministic = false");
+    CollationFacts& c = o.facts.emplace<CollationFacts>();
+    c.provider = row.Char("provider");
+    c.collate = row.String("collate");
+    c.ctype = row.String("ctype");
+    c.locale = row.String("locale");
+    if (!row.IsNull("rules")) c.rules = row.String("rules");
+    c.deterministic = row.Bool("deterministic");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -374,41 +342,57 @@ absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult types, conn_.Exec(kTypesSql));
   std::map<uint32_t, size_t> index;
   for (PgRow row : Rows(types)) {
-    SchemaObjectDef o;
-    o.id = {kPgType, row.Oid("oid")};
     const char typtype = row.Char("typtype");
-    o.kind = typtype == 'd' ? MemberKind::kDomain : MemberKind::kType;
-    o.definition = typtype == 'e' ? "ENUM" : typtype == 'c' ? "COMPOSITE"
-                   : typtype == 'r' ? "RANGE" : row.String("base_type");
-    o.schema = row.String("schema_name");
-    o.name = row.String("name");
-    o.comment = row.String("comment");
-    o.not_null = row.Bool("not_null");
-    o.default_expr = row.String("default_expr");
-    o.collation = row.String("collation");
-    o.privileges = PrivilegesOf(row);
+    SchemaObjectDef o = ObjectOf(row, kPgType,
+                                 typtype == 'd' ? MemberKind::kDomain : MemberKind::kType);
+    if (typtype == 'e') o.facts.emplace<EnumFacts>();
+    if (typtype == 'c') o.facts.emplace<CompositeFacts>();
+    if (typtype == 'r') o.facts.emplace<RangeFacts>();
+    if (typtype == 'd') {
+      o.facts = DomainFacts{.base_type = row.String("base_type"),
+                            .collation = row.String("collation"),
+                            .default_expr = row.String("default_expr"),
+                            .not_null = row.Bool("not_null")};
+    }
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }
+  return AddTypeParts(index, out);
+}
+
+absl::Status Catalog::AddTypeParts(const std::map<uint32_t, size_t>& index,
+                                   std::vector<SchemaObjectDef>& out) {
+  // The type a row's "type_oid" names, if it holds facts of kind T.
+  auto facts = [&]<typename T>(const PgRow& row) -> T* {
+    auto it = index.find(row.Oid("type_oid"));
+    return it == index.end() ? nullptr : std::get_if<T>(&out[it->second].facts);
+  };
   PGARK_ASSIGN_OR_RETURN(PgResult labels, conn_.Exec(kEnumLabelsSql));
-  AddTypeItems(labels, "item", index, out);
-  PGARK_ASSIGN_OR_RETURN(PgResult attrs, conn_.Exec(kCompositeItemsSql));
-  AddTypeItems(attrs, "item", index, out);
+  for (PgRow row : Rows(labels)) {
+    if (auto* e = facts.operator()<EnumFacts>(row)) e->labels.push_back(row.String("item"));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult attrs, conn_.Exec(kCompositeAttributesSql));
+  for (PgRow row : Rows(attrs)) {
+    if (auto* c = facts.operator()<CompositeFacts>(row)) {
+      c->attributes.push_back({row.String("name"), row.String("type"), row.String("collation")});
+    }
+  }
   PGARK_ASSIGN_OR_RETURN(
       PgResult ranges,
-      conn_.Exec(absl::StrCat(kRangeOptionsSql,
+      conn_.Exec(absl::StrCat(kRangesSql,
                               conn_.server_version_num() >= 140000 ? kRangeMultirange14 : "NULL",
-                              kRangeFrom)));
-  for (const char* option :
-       {"subtype", "subtype_opclass", "collation", "canonical", "subtype_diff", "multirange"}) {
-    AddTypeItems(ranges, option, index, out);
+                              kRangesFrom)));
+  for (PgRow row : Rows(ranges)) {
+    if (auto* r = facts.operator()<RangeFacts>(row)) {
+      *r = {row.String("subtype"), row.String("subtype_opclass"), row.String("collation"),
+            row.String("canonical"), row.String("subtype_diff"), row.String("multirange")};
+    }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult checks, conn_.Exec(kDomainChecksSql));
   for (PgRow row : Rows(checks)) {
-    auto it = index.find(row.Oid("type_oid"));
-    if (it == index.end()) continue;
-    SchemaObjectDef& d = out[it->second];
-    (row.Bool("validated") ? d.items : d.not_valid_checks).push_back(row.String("definition"));
+    if (auto* d = facts.operator()<DomainFacts>(row)) {
+      d->checks.push_back({row.String("name"), row.String("definition"), row.Bool("validated")});
+    }
   }
   return absl::OkStatus();
 }
@@ -419,21 +403,47 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o = ObjectOf(
         row, kPgProc, row.Char("prokind") == 'p' ? MemberKind::kProcedure : MemberKind::kFunction);
     o.identity = row.String("identity");
-    o.definition = row.String("definition");
+    o.facts = RoutineFacts{row.String("definition")};
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
+}
+
+static AggregateFacts AggregateOf(const PgRow& row) {
+  AggregateFacts a;
+  // An aggregate of no arguments (like count(*)) is written name(*).
+  a.arguments = row.Text("arguments").empty() ? "*" : row.String("arguments");
+  a.function_arguments = row.String("function_arguments");
+  a.sfunc = row.String("sfunc");
+  a.stype = row.String("stype");
+  a.sspace = row.Int("sspace");
+  a.finalfunc = row.String("finalfunc");
+  a.finalfunc_extra = row.Bool("finalfunc_extra");
+  a.finalfunc_modify = row.Char("finalfunc_modify");
+  a.combinefunc = row.String("combinefunc");
+  a.serialfunc = row.String("serialfunc");
+  a.deserialfunc = row.String("deserialfunc");
+  if (!row.IsNull("initcond")) a.initcond = row.String("initcond");
+  a.msfunc = row.String("msfunc");
+  a.minvfunc = row.String("minvfunc");
+  a.mstype = row.String("mstype");
+  a.msspace = row.Int("msspace");
+  a.mfinalfunc = row.String("mfinalfunc");
+  a.mfinalfunc_extra = row.Bool("mfinalfunc_extra");
+  a.mfinalfunc_modify = row.Char("mfinalfunc_modify");
+  if (!row.IsNull("minitcond")) a.minitcond = row.String("minitcond");
+  a.sortop = row.String("sortop");
+  a.parallel = row.Char("parallel");
+  a.hypothetical = row.Bool("hypothetical");
+  return a;
 }
 
 absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult aggs, conn_.Exec(kAggregatesSql));
   for (PgRow row : Rows(aggs)) {
     SchemaObjectDef o = ObjectOf(row, kPgProc, MemberKind::kAggregate);
-    // An aggregate of no arguments (like count(*)) is written name(*).
     o.identity = row.Text("identity").empty() ? "*" : row.String("identity");
-    o.arguments = row.Text("arguments").empty() ? "*" : row.String("arguments");
-    o.function_arguments = row.String("function_arguments");
-    o.definition = row.String("definition");
+    o.facts = AggregateOf(row);
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -443,15 +453,25 @@ absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
   for (PgRow row : Rows(dicts)) {
     SchemaObjectDef o = ObjectOf(row, kPgTsDict, MemberKind::kTextSearchDictionary);
-    o.definition = row.String("definition");
+    o.facts = TextSearchDictionaryFacts{row.String("template_name"), row.String("init_options")};
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
+  std::map<uint32_t, size_t> index;
   for (PgRow row : Rows(configs)) {
     SchemaObjectDef o = ObjectOf(row, kPgTsConfig, MemberKind::kTextSearchConfiguration);
-    o.definition = absl::StrCat("PARSER = ", row.Text("parser"));
-    if (!row.IsNull("mappings")) o.items = absl::StrSplit(row.Text("mappings"), '\x01');
+    o.facts = TextSearchConfigurationFacts{row.String("parser"), {}};
+    index[o.id.oid] = out.size();
     out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult maps, conn_.Exec(kTextSearchMappingsSql));
+  for (PgRow row : Rows(maps)) {
+    auto it = index.find(row.Oid("config_oid"));
+    if (it == index.end()) continue;
+    auto& mappings = out[it->second].As<TextSearchConfigurationFacts>().mappings;
+    const std::string token = row.String("token_type");
+    if (mappings.empty() || mappings.back().token_type != token) mappings.push_back({token, {}});
+    mappings.back().dictionaries.push_back(row.String("dictionary"));
   }
   return absl::OkStatus();
 }
@@ -460,28 +480,18 @@ absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult w, conn_.Exec(kForeignDataWrappersSql));
   for (PgRow row : Rows(w)) {
     SchemaObjectDef o = ObjectOf(row, kPgForeignDataWrapper, MemberKind::kForeignDataWrapper);
-    std::vector<std::string> clauses;
-    if (!row.IsNull("handler")) clauses.push_back(absl::StrCat("HANDLER ", row.Text("handler")));
-    if (!row.IsNull("validator")) {
-      clauses.push_back(absl::StrCat("VALIDATOR ", row.Text("validator")));
-    }
-    if (!row.IsNull("options")) clauses.push_back(absl::StrCat("OPTIONS (", row.Text("options"), ")"));
-    o.definition = absl::StrJoin(clauses, " ");
+    o.facts = ForeignDataWrapperFacts{row.String("handler"), row.String("validator"),
+                                      row.String("options")};
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult s, conn_.Exec(kForeignServersSql));
   for (PgRow row : Rows(s)) {
     SchemaObjectDef o = ObjectOf(row, kPgForeignServer, MemberKind::kServer);
-    std::vector<std::string> clauses;
-    if (!row.IsNull("server_type")) {
-      clauses.push_back(absl::StrCat("TYPE ", QuoteLiteral(row.Text("server_type"))));
-    }
-    if (!row.IsNull("server_version")) {
-      clauses.push_back(absl::StrCat("VERSION ", QuoteLiteral(row.Text("server_version"))));
-    }
-    clauses.push_back(absl::StrCat("FOREIGN DATA WRAPPER ", row.Text("wrapper")));
-    if (!row.IsNull("options")) clauses.push_back(absl::StrCat("OPTIONS (", row.Text("options"), ")"));
-    o.definition = absl::StrJoin(clauses, " ");
+    ServerFacts& f = o.facts.emplace<ServerFacts>();
+    if (!row.IsNull("server_type")) f.type = row.String("server_type");
+    if (!row.IsNull("server_version")) f.version = row.String("server_version");
+    f.wrapper = row.String("wrapper");
+    f.options = row.String("options");
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -493,12 +503,12 @@ absl::Status Catalog::AddSequences(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o;
     o.id = {kPgClass, row.Oid("oid")};
     o.kind = MemberKind::kSequence;
-    o.sequence = SequenceOf(row);
-    o.schema = o.sequence.schema;
-    o.name = o.sequence.name;
+    SequenceDef& seq = o.facts.emplace<SequenceDef>(SequenceOf(row));
+    o.schema = seq.schema;
+    o.name = seq.name;
     o.comment = row.String("comment");
     o.privileges = PrivilegesOf(row);
-    PGARK_RETURN_IF_ERROR(ReadSequenceValue(o.sequence));
+    PGARK_RETURN_IF_ERROR(ReadSequenceValue(seq));
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
@@ -511,15 +521,15 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
     SchemaObjectDef o = ObjectOf(row, kPgClass,
                                  row.Char("relkind") == 'm' ? MemberKind::kMaterializedView
                                                             : MemberKind::kView);
-    o.definition = row.String("definition");
-    o.reloptions = row.String("reloptions");
-    o.populated = row.Bool("populated");
+    o.facts = RelationFacts{.definition = row.String("definition"),
+                            .reloptions = row.String("reloptions"),
+                            .populated = row.Bool("populated")};
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.Exec(kMatviewIndexesSql));
   for (PgRow row : Rows(idx)) {
-    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+    if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {
       v->indexes.push_back({row.Oid("oid"), row.String("name"), row.String("definition")});
     }
   }
@@ -529,8 +539,7 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
                      "AND m.relkind = 'm')",
                      {}));
   for (StatisticsDef& st : statistics) {
-    auto it = index.find(st.relation);
-    if (it != index.end()) out[it->second].statistics.push_back(std::move(st));
+    if (RelationFacts* v = ViewOf(st.relation, index, out)) v->statistics.push_back(std::move(st));
   }
   return AddViewTriggersAndRules(index, out);
 }
@@ -539,14 +548,14 @@ absl::Status Catalog::AddViewTriggersAndRules(const std::map<uint32_t, size_t>& 
                                               std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
   for (PgRow row : Rows(trg)) {
-    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+    if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {
       v->triggers.push_back({row.Oid("oid"), row.String("name"), row.String("definition"),
                              row.Char("enabled")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult rules, conn_.Exec(kViewRulesSql));
   for (PgRow row : Rows(rules)) {
-    if (SchemaObjectDef* v = ViewOf(row, index, out)) {
+    if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {
       v->rules.push_back({row.Oid("oid"), row.String("name"),
                           std::string(absl::StripSuffix(row.Text("definition"), ";")),
                           row.Char("enabled")});

@@ -10,7 +10,9 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "formats/member_kind.h"
@@ -213,45 +215,156 @@ struct TableDef {
   const ConstraintDef* PrimaryKey() const;
 };
 
-// A pre-data object that is not a table: schema, extension, collation, type, domain,
-// function, procedure, aggregate, operator, text search dictionary or configuration, cast,
-// foreign-data wrapper, foreign server, standalone sequence, view or materialized view.
+// The facts of each kind of pre-data object that is not a table (SchemaObjectDef::facts).
+struct CollationFacts {
+  char provider = 'c';  // 'c' libc, 'i' ICU, 'b' builtin
+  std::string collate, ctype;  // libc
+  std::string locale;          // ICU and builtin
+  std::optional<std::string> rules;  // ICU tailoring rules (PostgreSQL 16+)
+  bool deterministic = true;
+};
+struct EnumFacts {
+  std::vector<std::string> labels;  // in sort order
+};
+struct CompositeAttribute {
+  std::string name;
+  std::string type;       // format_type()
+  std::string collation;  // qualified and quoted, when not the type's default
+};
+struct CompositeFacts {
+  std::vector<CompositeAttribute> attributes;
+};
+struct RangeFacts {
+  std::string subtype;          // format_type()
+  std::string subtype_opclass;  // qualified, quoted; empty: the default one
+  std::string collation;        // qualified, quoted; empty: the subtype's
+  std::string canonical, subtype_diff;  // regproc; empty: none
+  std::string multirange;       // format_type(); PostgreSQL 14+
+};
+struct DomainCheck {
+  std::string name;
+  std::string definition;  // pg_get_constraintdef(): "CHECK (VALUE > 0)"
+  bool validated = true;
+};
+struct DomainFacts {
+  std::string base_type;  // format_type(), typmod included
+  std::string collation;  // qualified, quoted, when not the base type's
+  std::string default_expr;
+  bool not_null = false;
+  std::vector<DomainCheck> checks;  // by name
+};
+struct RoutineFacts {
+  std::string definition;  // pg_get_functiondef(): a complete CREATE OR REPLACE
+};
+struct AggregateFacts {
+  std::string arguments;           // as CREATE AGGREGATE takes them ("*" for none)
+  std::string function_arguments;  // the argument types, as GRANT ... ON FUNCTION takes them
+  std::string sfunc, stype;        // regproc, format_type()
+  int64_t sspace = 0;
+  std::string finalfunc;           // empty: none
+  bool finalfunc_extra = false;
+  char finalfunc_modify = 'r';     // 'r' READ_ONLY, 's' SHAREABLE, 'w' READ_WRITE
+  std::string combinefunc, serialfunc, deserialfunc;
+  std::optional<std::string> initcond;
+  std::string msfunc, minvfunc, mstype;  // moving-aggregate support; empty: none
+  int64_t msspace = 0;
+  std::string mfinalfunc;
+  bool mfinalfunc_extra = false;
+  char mfinalfunc_modify = 'r';
+  std::optional<std::string> minitcond;
+  std::string sortop;              // "schema.op" (schema quoted); empty: none
+  char parallel = 'u';             // 's' SAFE, 'r' RESTRICTED, 'u' UNSAFE
+  bool hypothetical = false;
+};
+struct OperatorFacts {
+  std::string function;             // regproc
+  std::string left_type;            // format_type(); empty: a prefix operator
+  std::string right_type;
+  std::string commutator, negator;  // "schema.op" (schema quoted); empty: none
+  std::string restrict_estimator, join_estimator;  // regproc; empty: none
+  bool hashes = false, merges = false;
+};
+// An operator family's or class's members, as CREATE OPERATOR CLASS and ALTER OPERATOR
+// FAMILY ... ADD take them ("OPERATOR 1 s.< (int4, int4)", "FUNCTION 1 (int4, int4) f(...)"),
+// operators first, by number.
+struct OperatorFamilyFacts {
+  std::vector<std::string> members;  // a family's loose members
+};
+struct OperatorClassFacts {
+  bool is_default = false;
+  std::string for_type;  // format_type()
+  std::string family;    // qualified, quoted
+  std::vector<std::string> members;
+  std::string storage;   // format_type() of the stored key type; empty: the indexed type
+};
+struct TextSearchDictionaryFacts {
+  std::string template_name;  // qualified, quoted
+  std::string init_options;   // "language = 'english'", as stored; empty: none
+};
+struct TextSearchMapping {
+  std::string token_type;                 // its alias ("asciiword")
+  std::vector<std::string> dictionaries;  // qualified, quoted, in order
+};
+struct TextSearchConfigurationFacts {
+  std::string parser;  // qualified, quoted
+  std::vector<TextSearchMapping> mappings;
+};
+struct CastFacts {
+  std::string source, target;  // format_type()
+  char method = 'f';           // 'f' function, 'i' inout, 'b' binary coercible
+  std::string function;        // 'f': regprocedure
+  char context = 'e';          // 'e' explicit, 'a' assignment, 'i' implicit
+};
+struct ForeignDataWrapperFacts {
+  std::string handler, validator;  // regproc; empty: none
+  std::string options;             // "name 'value', ..."; empty: none
+};
+struct ServerFacts {
+  std::optional<std::string> type, version;
+  std::string wrapper;  // quoted
+  std::string options;  // "name 'value', ..."; empty: none
+};
+// A view or materialized view with what belongs to it.
+struct RelationFacts {
+  std::string definition;  // pg_get_viewdef()
+  std::string reloptions;  // "security_barrier=true"
+  bool populated = true;   // a materialized view's contents
+  std::vector<IndexDef> indexes;          // materialized views
+  std::vector<StatisticsDef> statistics;  // materialized views
+  std::vector<TriggerDef> triggers;       // views: INSTEAD OF triggers
+  std::vector<RuleDef> rules;             // views: rules besides their own
+};
+
+// A pre-data object that is not a table: its identity and privileges, and the facts of its
+// kind (none for schemas and extensions).
 struct SchemaObjectDef {
   ObjectId id;
   MemberKind kind = MemberKind::kSchema;  // a pre-data kind that creates an object
   std::string schema;
-  std::string name;       // CAST: "(source AS target)"
+  std::string name;      // CAST: "(source AS target)"
   std::string identity;  // FUNCTION / PROCEDURE / AGGREGATE: identity arguments ("integer,
                          // text"; an aggregate's may hold ORDER BY, or be "*"); OPERATOR:
                          // "left, right" (left NONE for a prefix operator); OPERATOR
                          // FAMILY / CLASS: its access method, quoted
-  std::string arguments;           // AGGREGATE: its arguments as CREATE AGGREGATE takes them
-  std::string function_arguments;  // AGGREGATE: its argument types as GRANT ... ON FUNCTION does
   std::string comment;
-  // Kind-specific parts.
-  std::string definition;   // FUNCTION: pg_get_functiondef(); VIEW: pg_get_viewdef();
-                            // COLLATION, AGGREGATE, OPERATOR, TEXT SEARCH ...: CREATE's
-                            // options;
-                            // CAST: "WITH FUNCTION f(t) AS IMPLICIT" and the like;
-                            // FOREIGN DATA WRAPPER, SERVER: CREATE's clauses after the name;
-                            // OPERATOR FAMILY: its loose members ("OPERATOR 1 ..., FUNCTION
-                            // 1 ..."); OPERATOR CLASS: CREATE's clauses after the name;
-                            // TYPE: "ENUM", "COMPOSITE" or "RANGE"; DOMAIN: base type
-  std::vector<std::string> items;  // enum labels; composite "name type [COLLATE c]" items;
-                                   // range "SUBTYPE = x" options; domain CHECK constraints;
-                                   // text search configuration "ADD MAPPING ..." clauses
-  std::vector<std::string> not_valid_checks;  // DOMAIN: "CONSTRAINT n CHECK (...) NOT VALID"
-  std::string collation;    // DOMAIN
-  std::string default_expr; // DOMAIN
-  bool not_null = false;    // DOMAIN
-  std::string reloptions;   // VIEW / MATERIALIZED VIEW
-  bool populated = true;    // MATERIALIZED VIEW
-  SequenceDef sequence;     // SEQUENCE
-  std::vector<IndexDef> indexes;  // MATERIALIZED VIEW
-  std::vector<StatisticsDef> statistics;  // MATERIALIZED VIEW
-  std::vector<TriggerDef> triggers;  // VIEW (INSTEAD OF triggers)
-  std::vector<RuleDef> rules;        // VIEW
-  Privileges privileges;    // not for EXTENSION
+  Privileges privileges;  // not for EXTENSION
+  std::variant<std::monostate, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
+               DomainFacts, RoutineFacts, AggregateFacts, OperatorFacts, OperatorFamilyFacts,
+               OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
+               CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>
+      facts;
+
+  // The facts of this object's kind. REQUIRES: it holds a T.
+  template <typename T>
+  const T& As() const {
+    return std::get<T>(facts);
+  }
+  template <typename T>
+  T& As() {
+    return std::get<T>(facts);
+  }
+  // The view's or materialized view's, or null.
+  const RelationFacts* relation() const { return std::get_if<RelationFacts>(&facts); }
 };
 
 // A database's own properties, which CREATE DATABASE does not carry: its connection limit,

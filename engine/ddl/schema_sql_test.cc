@@ -82,15 +82,15 @@ TEST(SchemaSqlTest, PartitionsAndInheritance) {
 
 TEST(SchemaSqlTest, OtherObjects) {
   SchemaObjectDef e{.kind = MemberKind::kType, .schema = "app", .name = "mood", .comment = "feel",
-                    .definition = "ENUM", .items = {"sad", "it's"}};
+                    .facts = EnumFacts{{"sad", "it's"}}};
   EXPECT_EQ(CreateObjectSql(e),
             "CREATE TYPE \"app\".\"mood\" AS ENUM (\n    'sad',\n    'it''s'\n);\n\n"
             "COMMENT ON TYPE \"app\".\"mood\" IS 'feel';\n\n");
   SchemaObjectDef f{.kind = MemberKind::kFunction, .schema = "app", .name = "f", .identity = "integer",
-                    .definition = "CREATE OR REPLACE FUNCTION app.f(i integer)\n AS $$x$$\n"};
+                    .facts = RoutineFacts{"CREATE OR REPLACE FUNCTION app.f(i integer)\n AS $$x$$\n"}};
   EXPECT_EQ(CreateObjectSql(f), "CREATE FUNCTION app.f(i integer)\n AS $$x$$;\n\n");
   SchemaObjectDef m{.kind = MemberKind::kMaterializedView, .schema = "s", .name = "m",
-                    .definition = " SELECT 1;", .populated = false};
+                    .facts = RelationFacts{.definition = " SELECT 1;", .populated = false}};
   EXPECT_EQ(CreateObjectSql(m),
             "CREATE MATERIALIZED VIEW \"s\".\"m\" AS\n SELECT 1\n  WITH NO DATA;\n\n");
   EXPECT_EQ(RefreshSql(m), "");

@@ -132,11 +132,13 @@ void Planner::KeysIndexesAndStatistics() {
     Sql(MemberKind::kClusterOn, t.ref.schema, t.ref.name, t.ref.name, ClusterOnSql(t));
   }
   for (const SchemaObjectDef& o : objects_) {
-    for (const IndexDef& i : o.indexes) {
-      Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(i));
-    }
-    for (const StatisticsDef& s : o.statistics) {
-      Sql(MemberKind::kStatistics, o.schema, s.name, o.name, StatisticsSql(s));
+    if (const RelationFacts* r = o.relation()) {
+      for (const IndexDef& i : r->indexes) {
+        Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(i));
+      }
+      for (const StatisticsDef& s : r->statistics) {
+        Sql(MemberKind::kStatistics, o.schema, s.name, o.name, StatisticsSql(s));
+      }
     }
     if (o.kind == MemberKind::kDomain) {
       Sql(MemberKind::kConstraint, o.schema, o.name, o.name, DomainNotValidSql(o));
@@ -170,10 +172,12 @@ void Planner::TriggersRulesAndPolicies() {
     }
   }
   for (const SchemaObjectDef& o : objects_) {
-    for (const TriggerDef& tr : o.triggers) {
+    const RelationFacts* view = o.relation();
+    if (view == nullptr) continue;
+    for (const TriggerDef& tr : view->triggers) {
       Sql(MemberKind::kTrigger, o.schema, tr.name, o.name, TriggerSql(o.schema, o.name, tr, {}));
     }
-    for (const RuleDef& r : o.rules) {
+    for (const RuleDef& r : view->rules) {
       Sql(MemberKind::kRule, o.schema, r.name, o.name, RuleSql(o.schema, o.name, r, {}));
     }
   }
@@ -207,7 +211,7 @@ void Planner::SequenceValues() {
   }
   for (const SchemaObjectDef& o : objects_) {
     if (o.kind == MemberKind::kSequence) {
-      Sql(MemberKind::kSequenceSet, o.schema, o.name, o.name, SetvalSql(o.sequence));
+      Sql(MemberKind::kSequenceSet, o.schema, o.name, o.name, SetvalSql(o.As<SequenceDef>()));
     }
   }
 }

@@ -25,7 +25,11 @@ SchemaObjectDef Object(uint32_t classid, uint32_t oid, MemberKind kind, const ch
   o.kind = kind;
   o.schema = "public";
   o.name = name;
-  o.definition = kind == MemberKind::kView ? " SELECT 1" : "CREATE FUNCTION public.f() ...";
+  if (kind == MemberKind::kView) {
+    o.facts = RelationFacts{.definition = " SELECT 1"};
+  } else {
+    o.facts = RoutineFacts{"CREATE FUNCTION public.f() ..."};
+  }
   return o;
 }
 
