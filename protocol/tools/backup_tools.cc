@@ -53,15 +53,13 @@ absl::StatusOr<engine::BackupOptions> DecodeBackup(engine::BackupType type, cons
   return o;
 }
 
-// The handler of the backup tool of `type`: decode, run, encode.
 ToolHandler BackupHandler(engine::BackupType type, const EngineToolsConfig& config) {
-  return [type, config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
-    PGARK_ASSIGN_OR_RETURN(engine::BackupOptions options, DecodeBackup(type, args, config));
-    ToolProgress progress(ctx);
-    PGARK_ASSIGN_OR_RETURN(engine::BackupResult result,
-                           engine::Backup(config.connect, options, type, &progress));
-    return BackupResultJson(result);
-  };
+  return EngineHandler<engine::BackupOptions, engine::BackupResult>(
+      [type, config](const Json& args) { return DecodeBackup(type, args, config); },
+      [type, config](const engine::BackupOptions& o, engine::ProgressListener* progress) {
+        return engine::Backup(config.connect, o, type, progress);
+      },
+      BackupResultJson);
 }
 
 }  // namespace

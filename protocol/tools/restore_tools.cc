@@ -36,13 +36,12 @@ absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
 }
 
 ToolHandler RestoreHandler(const EngineToolsConfig& config) {
-  return [config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
-    PGARK_ASSIGN_OR_RETURN(engine::RestoreOptions options, DecodeRestore(args, config));
-    ToolProgress progress(ctx);
-    PGARK_ASSIGN_OR_RETURN(engine::RestoreResult result,
-                           engine::Restore(config.connect, options, &progress));
-    return RestoreResultJson(result);
-  };
+  return EngineHandler<engine::RestoreOptions, engine::RestoreResult>(
+      [config](const Json& args) { return DecodeRestore(args, config); },
+      [config](const engine::RestoreOptions& o, engine::ProgressListener* progress) {
+        return engine::Restore(config.connect, o, progress);
+      },
+      RestoreResultJson);
 }
 
 }  // namespace

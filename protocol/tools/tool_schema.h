@@ -3,6 +3,7 @@
 #ifndef PGARK_PROTOCOL_TOOLS_TOOL_SCHEMA_H_
 #define PGARK_PROTOCOL_TOOLS_TOOL_SCHEMA_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,24 @@ class ToolProgress : public engine::ProgressListener {
   int tables_done_ = 0;
   uint64_t bytes_ = 0;
 };
+
+// A tool's handler from its three steps: `decode` the validated arguments into engine options,
+// `run` the engine with MCP progress and cancellation, `encode` its result.
+template <typename Options, typename Result>
+ToolHandler EngineHandler(
+    std::function<absl::StatusOr<Options>(const Json& args)> decode,
+    std::function<absl::StatusOr<Result>(const Options&, engine::ProgressListener*)> run,
+    Json (*encode)(const Result&)) {
+  return [decode = std::move(decode), run = std::move(run), encode](
+             const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
+    absl::StatusOr<Options> options = decode(args);
+    if (!options.ok()) return options.status();
+    ToolProgress progress(ctx);
+    absl::StatusOr<Result> result = run(*options, &progress);
+    if (!result.ok()) return result.status();
+    return encode(*result);
+  };
+}
 
 }  // namespace pgark::protocol
 

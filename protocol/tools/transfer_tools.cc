@@ -73,13 +73,12 @@ absl::StatusOr<engine::ExportOptions> DecodeExport(engine::ExportFormat format, 
 }
 
 ToolHandler ExportHandler(engine::ExportFormat format, const EngineToolsConfig& config) {
-  return [format, config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
-    PGARK_ASSIGN_OR_RETURN(engine::ExportOptions options, DecodeExport(format, args, config));
-    ToolProgress progress(ctx);
-    PGARK_ASSIGN_OR_RETURN(engine::ExportResult result,
-                           engine::Export(config.connect, options, &progress));
-    return ExportResultJson(result);
-  };
+  return EngineHandler<engine::ExportOptions, engine::ExportResult>(
+      [format, config](const Json& args) { return DecodeExport(format, args, config); },
+      [config](const engine::ExportOptions& o, engine::ProgressListener* progress) {
+        return engine::Export(config.connect, o, progress);
+      },
+      ExportResultJson);
 }
 
 Json ImportOutput() {
@@ -107,13 +106,12 @@ absl::StatusOr<engine::ImportOptions> DecodeImport(engine::ImportFormat format, 
 }
 
 ToolHandler ImportHandler(engine::ImportFormat format, const EngineToolsConfig& config) {
-  return [format, config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
-    PGARK_ASSIGN_OR_RETURN(engine::ImportOptions options, DecodeImport(format, args, config));
-    ToolProgress progress(ctx);
-    PGARK_ASSIGN_OR_RETURN(engine::ImportResult result,
-                           engine::Import(config.connect, options, &progress));
-    return ImportResultJson(result);
-  };
+  return EngineHandler<engine::ImportOptions, engine::ImportResult>(
+      [format, config](const Json& args) { return DecodeImport(format, args, config); },
+      [config](const engine::ImportOptions& o, engine::ProgressListener* progress) {
+        return engine::Import(config.connect, o, progress);
+      },
+      ImportResultJson);
 }
 
 constexpr char kImportRules[] =
