@@ -1,6 +1,8 @@
-// Pure functions that turn catalog structs into the SQL text of an archive: DDL for the
-// pre-data and post-data sections and the COPY statements framing each table's data. No
-// connection is needed, so all of it is unit-tested.
+// The DDL writer: pure functions that turn the catalog's facts (engine/catalog/facts.h) into
+// the SQL text of an archive: DDL for the pre-data and post-data sections and the COPY
+// statements framing each table's data. Tables and database-wide objects are written in
+// schema_sql.cc, the other schema objects in object_sql.cc. No connection is needed, so all of
+// it is unit-tested.
 #ifndef PGARK_ENGINE_DDL_SCHEMA_SQL_H_
 #define PGARK_ENGINE_DDL_SCHEMA_SQL_H_
 
@@ -18,7 +20,8 @@ std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& serv
 
 std::string CreateSchemaSql(absl::string_view schema);
 std::string CreateSequenceSql(const SequenceDef& seq);
-// "TABLE" or "FOREIGN TABLE": how CREATE, COMMENT, DROP and the manifest name the table.
+// kTable or kForeignTable: the table's member kind, whose wire name is also how CREATE,
+// COMMENT and DROP name it.
 MemberKind TableKind(const TableRef& table);
 // " OPTIONS (name 'value', ...)" for generic options in that form, or empty without any.
 std::string OptionsSql(absl::string_view options);
