@@ -159,6 +159,7 @@ SequenceDef SequenceOf(const PgRow& row) {  // see catalog_internal.h
   s.max = row.Int("seq_max");
   s.cache = row.Int("seq_cache");
   s.cycle = row.Bool("seq_cycle");
+  s.unlogged = row.Bool("seq_unlogged");
   return s;
 }
 

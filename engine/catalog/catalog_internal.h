@@ -50,12 +50,13 @@ namespace pgark::engine {
   "FROM pg_catalog.pg_options_to_table(" options ") WITH ORDINALITY opt(option_name, option_value, n))"
 
 // The sequence columns SequenceOf reads: seq_schema, seq_name, seq_type (format_type of
-// seqtypid), seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle.
+// seqtypid), seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle, seq_unlogged.
 #define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                                 \
   nsp ".nspname AS seq_schema, " rel ".relname AS seq_name, "                                \
   "pg_catalog.format_type(" seq ".seqtypid, NULL) AS seq_type, " seq ".seqstart AS seq_start, " \
   seq ".seqincrement AS seq_increment, " seq ".seqmin AS seq_min, " seq ".seqmax AS seq_max, " \
-  seq ".seqcache AS seq_cache, " seq ".seqcycle AS seq_cycle"
+  seq ".seqcache AS seq_cache, " seq ".seqcycle AS seq_cycle, "                            \
+  rel ".relpersistence = 'u' AS seq_unlogged"
 
 // "SELECT " and the columns ObjectOf reads: "oid", "schema_name", "name", "comment" and
 // PGARK_PRIVILEGES' three, from the expressions given (`classname` is the object's catalog,

@@ -18,8 +18,18 @@ namespace {
 constexpr char kSchemasSql[] =
     "SELECT n.oid, n.nspname AS name, " PGARK_COMMENT("pg_namespace", "n.oid") " AS comment, "
     PGARK_PRIVILEGES("n.nspowner", "n.nspacl")
-    " FROM pg_catalog.pg_namespace n WHERE n.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY n.nspname";
+    ", n.oid < 16384 AS predefined FROM pg_catalog.pg_namespace n "
+    "WHERE (n.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
+    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") ") "
+    // The public schema when its comment, privileges or owner are not what initdb made.
+    "OR (n.nspname = 'public' AND n.oid < 16384 AND ("
+    PGARK_COMMENT("pg_namespace", "n.oid") " IS DISTINCT FROM 'standard public schema' "
+    "OR n.nspacl IS DISTINCT FROM (SELECT i.initprivs FROM pg_catalog.pg_init_privs i "
+    "  WHERE i.objoid = n.oid AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
+    "  AND i.objsubid = 0) "
+    "OR n.nspowner <> CASE WHEN pg_catalog.current_setting('server_version_num')::int >= 150000 "
+    "  THEN 6171 ELSE 10 END)) "
+    "ORDER BY n.nspname";
 
 constexpr char kExtensionsSql[] =
     "SELECT e.oid, e.extname AS name, n.nspname AS schema_name FROM pg_catalog.pg_extension e "
@@ -56,7 +66,10 @@ constexpr char kCompositeAttributesSql[] =
     "SELECT t.oid AS type_oid, a.attname AS name, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, "
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN "
-    PGARK_QUALIFIED_COLLATION("a.attcollation") " END AS collation "
+    PGARK_QUALIFIED_COLLATION("a.attcollation") " END AS collation, "
+    "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = t.typrelid "
+    "AND d.objsubid = a.attnum) AS comment "
     "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid "
     "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
     "WHERE t.oid >= 16384 AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped "
@@ -79,7 +92,8 @@ constexpr char kRangesFrom[] =
 
 constexpr char kDomainChecksSql[] =
     "SELECT contypid AS type_oid, conname AS name, "
-    "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated "
+    "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
+    PGARK_COMMENT("pg_constraint", "oid") " AS comment "
     "FROM pg_catalog.pg_constraint "
     "WHERE contypid >= 16384 AND contype = 'c' ORDER BY contypid, conname";
 
@@ -292,6 +306,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
     o.name = row.String("name");
     o.comment = row.String("comment");
     o.privileges = PrivilegesOf(row);
+    o.facts = SchemaFacts{row.Bool("predefined")};
     out.push_back(std::move(o));
   }
   PGARK_ASSIGN_OR_RETURN(PgResult exts, conn_.Exec(kExtensionsSql));
@@ -374,7 +389,8 @@ absl::Status Catalog::AddTypeParts(const std::map<uint32_t, size_t>& index,
   PGARK_ASSIGN_OR_RETURN(PgResult attrs, conn_.Exec(kCompositeAttributesSql));
   for (PgRow row : Rows(attrs)) {
     if (auto* c = facts.operator()<CompositeFacts>(row)) {
-      c->attributes.push_back({row.String("name"), row.String("type"), row.String("collation")});
+      c->attributes.push_back({row.String("name"), row.String("type"), row.String("collation"),
+                               row.String("comment")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(
@@ -391,7 +407,8 @@ absl::Status Catalog::AddTypeParts(const std::map<uint32_t, size_t>& index,
   PGARK_ASSIGN_OR_RETURN(PgResult checks, conn_.Exec(kDomainChecksSql));
   for (PgRow row : Rows(checks)) {
     if (auto* d = facts.operator()<DomainFacts>(row)) {
-      d->checks.push_back({row.String("name"), row.String("definition"), row.Bool("validated")});
+      d->checks.push_back({row.String("name"), row.String("definition"), row.Bool("validated"),
+                           row.String("comment")});
     }
   }
   return absl::OkStatus();

@@ -20,6 +20,10 @@ namespace {
 constexpr char kTableSql[] =
     "SELECT c.oid AS relid, c.relpersistence AS persistence, "
     "pg_catalog.array_to_string(c.reloptions, ', ') AS reloptions, "
+    "(SELECT pg_catalog.string_agg('toast.' || o.option, ', ' ORDER BY o.n) "
+    " FROM pg_catalog.pg_class tc, pg_catalog.unnest(tc.reloptions) WITH ORDINALITY o(option, n) "
+    " WHERE tc.oid = c.reltoastrelid) AS toast_reloptions, "
+    "CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type, "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, "
     "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "
     "  pg_catalog.quote_ident(p.relname) FROM pg_catalog.pg_inherits i "
@@ -89,8 +93,8 @@ constexpr char kKeyColumnsSql[] =
 // Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied).
 constexpr char kConstraintsSql[] =
     "SELECT conrelid AS relid, oid, conname AS name, contype AS type, "
-    "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated "
-    "FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
+    "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
+    "conindid AS index_oid FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
     "AND contype IN ('p', 'u', 'c', 'f', 'x') AND conislocal AND conparentid = 0 "
     "ORDER BY conrelid, CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 "
     "WHEN 'c' THEN 3 ELSE 4 END, conname";
@@ -214,6 +218,8 @@ namespace {
 void ReadTable(const PgRow& row, TableDef& def) {
   def.unlogged = row.Text("persistence") == "u";
   def.reloptions = row.String("reloptions");
+  def.toast_reloptions = row.String("toast_reloptions");
+  def.of_type = row.String("of_type");
   def.partition_key = row.String("partition_key");
   def.partition_of = row.String("partition_of");
   def.partition_bound = row.String("partition_bound");
@@ -297,7 +303,8 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
   for (PgRow row : Rows(cons)) {
     if (TableDef* t = index.Of(row)) {
       t->constraints.push_back({row.Oid("oid"), row.String("name"), row.Char("type"),
-                                row.String("definition"), row.Bool("validated")});
+                                row.String("definition"), row.Bool("validated"),
+                                row.Oid("index_oid")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult keys, conn_.ExecParams(kKeyColumnsSql, params));

@@ -113,6 +113,7 @@ struct ConstraintDef {
   char type = 0;  // 'p' primary key, 'u' unique, 'c' check, 'f' foreign key, 'x' exclusion
   std::string definition;  // pg_get_constraintdef(): "PRIMARY KEY (id)", "... NOT VALID"
   bool validated = true;
+  uint32_t index_oid = 0;  // the index behind a key or exclusion constraint
 };
 
 struct IndexDef {
@@ -129,6 +130,7 @@ struct SequenceDef {
   bool cycle = false;
   std::string owned_by_column;  // serial: the column that owns it
   bool identity = false;        // an identity column's sequence (created with the table)
+  bool unlogged = false;        // CREATE UNLOGGED SEQUENCE (PostgreSQL 15+)
   int64_t last_value = 0;
   bool is_called = false;
 };
@@ -173,6 +175,8 @@ struct TableDef {
   TableRef ref;
   bool unlogged = false;
   std::string reloptions;          // "fillfactor=90, autovacuum_enabled=false"
+  std::string toast_reloptions;    // its TOAST table's: "toast.autovacuum_enabled=false"
+  std::string of_type;             // a typed table (CREATE TABLE ... OF type): the type
   std::string partition_key;       // partitioned table: pg_get_partkeydef()
   std::string partition_of;        // partition: its parent, qualified and quoted
   uint32_t partition_parent_oid = 0;
@@ -230,6 +234,7 @@ struct CompositeAttribute {
   std::string name;
   std::string type;       // format_type()
   std::string collation;  // qualified and quoted, when not the type's default
+  std::string comment;
 };
 struct CompositeFacts {
   std::vector<CompositeAttribute> attributes;
@@ -245,6 +250,7 @@ struct DomainCheck {
   std::string name;
   std::string definition;  // pg_get_constraintdef(): "CHECK (VALUE > 0)"
   bool validated = true;
+  std::string comment;
 };
 struct DomainFacts {
   std::string base_type;  // format_type(), typmod included
@@ -324,6 +330,11 @@ struct ServerFacts {
   std::string wrapper;  // quoted
   std::string options;  // "name 'value', ..."; empty: none
 };
+struct SchemaFacts {
+  // The public schema, which every database has: only its comment (and, with owners, owner and
+  // privileges) are written, and only when they are not the defaults.
+  bool predefined = false;
+};
 // A view or materialized view with what belongs to it.
 struct RelationFacts {
   std::string definition;  // pg_get_viewdef()
@@ -348,7 +359,7 @@ struct SchemaObjectDef {
                          // FAMILY / CLASS: its access method, quoted
   std::string comment;
   Privileges privileges;  // not for EXTENSION
-  std::variant<std::monostate, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
+  std::variant<std::monostate, SchemaFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
                DomainFacts, RoutineFacts, AggregateFacts, OperatorFacts, OperatorFamilyFacts,
                OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
                CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>

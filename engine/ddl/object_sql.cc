@@ -63,12 +63,15 @@ ObjectSql TypeSql(const SchemaObjectDef& o, const std::string& name) {
   }
   if (const auto* c = std::get_if<CompositeFacts>(&o.facts)) {
     std::vector<std::string> attributes;
+    std::string comments;
     for (const CompositeAttribute& a : c->attributes) {
       attributes.push_back(absl::StrCat(QuoteIdent(a.name), " ", a.type,
                                         a.collation.empty() ? "" : " COLLATE ", a.collation));
+      absl::StrAppend(&comments, CommentSql(absl::StrCat("COLUMN ", name, ".", QuoteIdent(a.name)),
+                                            a.comment));
     }
     return {absl::StrCat("CREATE TYPE ", name, " AS (\n    ",
-                         absl::StrJoin(attributes, ",\n    "), "\n);\n\n"),
+                         absl::StrJoin(attributes, ",\n    "), "\n);\n\n", comments),
             target};
   }
   const RangeFacts& r = o.As<RangeFacts>();
@@ -85,17 +88,24 @@ ObjectSql TypeSql(const SchemaObjectDef& o, const std::string& name) {
           target};
 }
 
+std::string DomainCheckComment(const DomainCheck& check, const std::string& domain) {
+  return CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(check.name), " ON DOMAIN ", domain),
+                    check.comment);
+}
+
 ObjectSql DomainSql(const DomainFacts& d, const std::string& name) {
   std::string sql = absl::StrCat("CREATE DOMAIN ", name, " AS ", d.base_type);
   if (!d.collation.empty()) absl::StrAppend(&sql, " COLLATE ", d.collation);
   if (!d.default_expr.empty()) absl::StrAppend(&sql, " DEFAULT ", d.default_expr);
   if (d.not_null) absl::StrAppend(&sql, " NOT NULL");
+  std::string comments;
   for (const DomainCheck& check : d.checks) {  // NOT VALID ones after the data
     if (check.validated) {
       absl::StrAppend(&sql, "\n    CONSTRAINT ", QuoteIdent(check.name), " ", check.definition);
+      absl::StrAppend(&comments, DomainCheckComment(check, name));
     }
   }
-  absl::StrAppend(&sql, ";\n\n");
+  absl::StrAppend(&sql, ";\n\n", comments);
   return {std::move(sql), absl::StrCat("DOMAIN ", name)};
 }
 
@@ -239,7 +249,10 @@ ObjectSql ObjectCreateSql(const SchemaObjectDef& o) {
   const std::string name = QualifiedName(o.schema, o.name);
   switch (o.kind) {
     case MemberKind::kSchema:
-      return {CreateSchemaSql(o.name), absl::StrCat("SCHEMA ", QuoteIdent(o.name))};
+      return {std::get_if<SchemaFacts>(&o.facts) != nullptr && o.As<SchemaFacts>().predefined
+                  ? ""
+                  : CreateSchemaSql(o.name),
+              absl::StrCat("SCHEMA ", QuoteIdent(o.name))};
     case MemberKind::kAggregate:
       return {absl::StrCat("CREATE AGGREGATE ", name, "(", o.As<AggregateFacts>().arguments,
                            ") (\n    ",
@@ -304,6 +317,12 @@ std::string CreateObjectSql(const SchemaObjectDef& o) {
                         QuoteIdent(o.schema), ";\n\n");
   }
   ObjectSql sql = ObjectCreateSql(o);
+  const auto* schema = std::get_if<SchemaFacts>(&o.facts);
+  if (schema != nullptr && schema->predefined) {
+    // The public schema: its comment only when it is not initdb's, NULL when it was removed.
+    if (o.comment == "standard public schema") return "";
+    if (o.comment.empty()) return absl::StrCat("COMMENT ON ", sql.comment_target, " IS NULL;\n\n");
+  }
   return absl::StrCat(sql.create, CommentSql(sql.comment_target, o.comment));
 }
 
@@ -360,8 +379,9 @@ std::string DomainNotValidSql(const SchemaObjectDef& o) {
   std::string sql;
   for (const DomainCheck& check : o.As<DomainFacts>().checks) {
     if (check.validated) continue;
-    absl::StrAppend(&sql, "ALTER DOMAIN ", QualifiedName(o.schema, o.name), " ADD CONSTRAINT ",
-                    QuoteIdent(check.name), " ", check.definition, ";\n\n");
+    const std::string domain = QualifiedName(o.schema, o.name);
+    absl::StrAppend(&sql, "ALTER DOMAIN ", domain, " ADD CONSTRAINT ", QuoteIdent(check.name), " ",
+                    check.definition, ";\n\n", DomainCheckComment(check, domain));
   }
   return sql;
 }

@@ -66,7 +66,8 @@ std::string CreateSchemaSql(absl::string_view schema) {
 }
 
 std::string CreateSequenceSql(const SequenceDef& s) {
-  return absl::StrCat("CREATE SEQUENCE ", QualifiedName(s.schema, s.name), " AS ", s.type, " ",
+  return absl::StrCat("CREATE ", s.unlogged ? "UNLOGGED " : "", "SEQUENCE ",
+                      QualifiedName(s.schema, s.name), " AS ", s.type, " ",
                       SequenceOptions(s), ";\n\n");
 }
 
@@ -80,14 +81,28 @@ std::string OptionsSql(absl::string_view options) {
   return options.empty() ? "" : absl::StrCat(" OPTIONS (", options, ")");
 }
 
-std::string CreateTableSql(const TableDef& table) {
-  const bool partition = !table.partition_of.empty();
+namespace {
+
+// A typed table's column: what it adds to its type's (OF type (c WITH OPTIONS ...)), if any.
+std::string TypedColumnSql(const ColumnDef& c) {
+  if (c.default_expr.empty() && !c.not_null) return "";
+  std::string sql = absl::StrCat("    ", QuoteIdent(c.name), " WITH OPTIONS");
+  if (c.not_null) absl::StrAppend(&sql, " NOT NULL");
+  if (!c.default_expr.empty()) absl::StrAppend(&sql, " DEFAULT ", c.default_expr);
+  return sql;
+}
+
+// The column list of CREATE TABLE: columns (unless they come from a parent or are a
+// partition's) and validated CHECK constraints.
+std::vector<std::string> TableItems(const TableDef& table) {
   std::vector<std::string> items;
-  if (!partition) {
+  if (table.partition_of.empty()) {
     // Columns inherited from an INHERITS parent come with it; listing them would mark them
     // local and change the table's definition.
     for (const ColumnDef& c : table.columns) {
-      if (c.local) items.push_back(ColumnSql(table, c));
+      if (!c.local) continue;
+      std::string item = table.of_type.empty() ? ColumnSql(table, c) : TypedColumnSql(c);
+      if (!item.empty()) items.push_back(std::move(item));
     }
   }
   for (const ConstraintDef& c : table.constraints) {
@@ -95,28 +110,41 @@ std::string CreateTableSql(const TableDef& table) {
       items.push_back(absl::StrCat("    CONSTRAINT ", QuoteIdent(c.name), " ", c.definition));
     }
   }
-  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
-  const char* kind = formats::WireName(TableKind(table.ref));
+  return items;
+}
+
+// CREATE [UNLOGGED] [FOREIGN] TABLE ... with what it takes inline.
+std::string CreateStatementSql(const TableDef& table, const std::string& name, const char* kind) {
+  const std::vector<std::string> items = TableItems(table);
+  const std::string list =
+      items.empty() ? "" : absl::StrCat(" (\n", absl::StrJoin(items, ",\n"), "\n)");
   std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", kind, " ", name);
-  if (partition) {
-    absl::StrAppend(&sql, " PARTITION OF ", table.partition_of);
-    if (!items.empty()) absl::StrAppend(&sql, " (\n", absl::StrJoin(items, ",\n"), "\n)");
-    absl::StrAppend(&sql, "\n", table.partition_bound);
+  if (!table.partition_of.empty()) {
+    absl::StrAppend(&sql, " PARTITION OF ", table.partition_of, list, "\n", table.partition_bound);
+  } else if (!table.of_type.empty()) {
+    absl::StrAppend(&sql, " OF ", table.of_type, list);
   } else {
-    absl::StrAppend(&sql, " (\n", absl::StrJoin(items, ",\n"), "\n)");
+    absl::StrAppend(&sql, items.empty() ? " (\n)" : list);
     if (!table.inherits.empty()) {
       absl::StrAppend(&sql, "\nINHERITS (", absl::StrJoin(table.inherits, ", "), ")");
     }
   }
   if (!table.partition_key.empty()) absl::StrAppend(&sql, "\nPARTITION BY ", table.partition_key);
-  if (!table.reloptions.empty()) absl::StrAppend(&sql, "\nWITH (", table.reloptions, ")");
+  std::vector<std::string> options;
+  if (!table.reloptions.empty()) options.push_back(table.reloptions);
+  if (!table.toast_reloptions.empty()) options.push_back(table.toast_reloptions);
+  if (!options.empty()) absl::StrAppend(&sql, "\nWITH (", absl::StrJoin(options, ", "), ")");
   if (!table.foreign_server.empty()) {
     absl::StrAppend(&sql, "\nSERVER ", table.foreign_server, OptionsSql(table.foreign_options));
   }
-  absl::StrAppend(&sql, ";\n\n");
-  // What CREATE cannot say about a column is set afterwards, the same way whether the columns
-  // were listed or came from a parent: foreign options, statistics target, storage, attribute
-  // options, compression (before the data, which the last two shape).
+  return absl::StrCat(sql, ";\n\n");
+}
+
+// What CREATE cannot say about a column is set afterwards, the same way whether the columns
+// were listed or came from a parent: foreign options, statistics target, storage, attribute
+// options, compression (before the data, which the last two shape).
+std::string ColumnSettingsSql(const TableDef& table, const std::string& name, const char* kind) {
+  std::string sql;
   for (const ColumnDef& c : table.columns) {
     const std::string alter =
         absl::StrCat("ALTER ", kind, " ONLY ", name, " ALTER COLUMN ", QuoteIdent(c.name));
@@ -139,14 +167,45 @@ std::string CreateTableSql(const TableDef& table) {
                       ";\n\n");
     }
   }
-  absl::StrAppend(&sql, CommentSql(absl::StrCat(kind, " ", name),
-                                   CommentOf(table.comments, kPgClass, table.ref.oid)));
+  return sql;
+}
+
+// An identity column's sequence is as logged as its table unless it was altered.
+std::string IdentityPersistenceSql(const TableDef& table) {
+  std::string sql;
+  for (const SequenceDef& s : table.sequences) {
+    if (s.identity && s.unlogged != table.unlogged) {
+      absl::StrAppend(&sql, "ALTER SEQUENCE ", QualifiedName(s.schema, s.name), " SET ",
+                      s.unlogged ? "UNLOGGED" : "LOGGED", ";\n\n");
+    }
+  }
+  return sql;
+}
+
+// The table's, its columns' and its inline CHECK constraints' comments.
+std::string TableCommentsSql(const TableDef& table, const std::string& name, const char* kind) {
+  std::string sql = CommentSql(absl::StrCat(kind, " ", name),
+                               CommentOf(table.comments, kPgClass, table.ref.oid));
   for (const ColumnDef& c : table.columns) {
     absl::StrAppend(&sql,
                     CommentSql(absl::StrCat("COLUMN ", name, ".", QuoteIdent(c.name)),
                                CommentOf(table.comments, kPgClass, table.ref.oid, c.attnum)));
   }
+  for (const ConstraintDef& c : table.constraints) {
+    if (!IsInlineConstraint(c)) continue;
+    absl::StrAppend(&sql, CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(c.name), " ON ", name),
+                                     CommentOf(table.comments, kPgConstraint, c.oid)));
+  }
   return sql;
+}
+
+}  // namespace
+
+std::string CreateTableSql(const TableDef& table) {
+  const std::string name = QualifiedName(table.ref.schema, table.ref.name);
+  const char* kind = formats::WireName(TableKind(table.ref));
+  return absl::StrCat(CreateStatementSql(table, name, kind), ColumnSettingsSql(table, name, kind),
+                      IdentityPersistenceSql(table), TableCommentsSql(table, name, kind));
 }
 
 std::string ReplicaIdentitySql(const TableDef& table) {

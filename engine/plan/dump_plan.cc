@@ -9,10 +9,14 @@
 namespace pgark::engine {
 namespace {
 
+// The constraint's comment, and its index's (the index behind a key has the key's name).
 std::string ConstraintComment(const TableDef& t, const ConstraintDef& c) {
-  return CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(c.name), " ON ",
-                                 QualifiedName(t.ref.schema, t.ref.name)),
-                    CommentOf(t.comments, kPgConstraint, c.oid));
+  std::string sql = CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(c.name), " ON ",
+                                            QualifiedName(t.ref.schema, t.ref.name)),
+                               CommentOf(t.comments, kPgConstraint, c.oid));
+  if (c.index_oid == 0) return sql;
+  return sql + CommentSql(absl::StrCat("INDEX ", QualifiedName(t.ref.schema, c.name)),
+                          CommentOf(t.comments, kPgClass, c.index_oid));
 }
 
 std::string IndexComment(const TableDef& t, const IndexDef& i) {
