@@ -90,5 +90,51 @@ TEST_F(FidelityTest, SequencePersistence) {
       "SELECT nextval('useq'); INSERT INTO ut (n) VALUES (1);");
 }
 
+// Defect 2: a child that declares locally a column generated in its parent.
+TEST_F(FidelityTest, ChildDeclaresItsParentsGeneratedColumn) {
+  ExpectRoundTrip(
+      "CREATE TABLE gp (a int, b int GENERATED ALWAYS AS (a * 2) STORED);"
+      "CREATE TABLE gc (a int, b int) INHERITS (gp);"
+      "INSERT INTO gc (a) VALUES (1), (2);");
+}
+
+// Defect 5: a partitioned table with a foreign key to itself and a partition attached after
+// being created on its own.
+TEST_F(FidelityTest, SelfReferencingPartitionedTableWithAttachedPartition) {
+  ExpectRoundTrip(
+      "CREATE TABLE p (id bigint PRIMARY KEY, r bigint REFERENCES p(id)) PARTITION BY RANGE (id);"
+      "CREATE TABLE p1 (id bigint NOT NULL PRIMARY KEY, r bigint);"
+      "ALTER TABLE p ATTACH PARTITION p1 FOR VALUES FROM (0) TO (10);"
+      "INSERT INTO p VALUES (1, NULL), (2, 1);");
+}
+
+// Defect 6: a NOT VALID CHECK on an inheritance parent (its children inherit it).
+TEST_F(FidelityTest, NotValidCheckOnAnInheritanceParent) {
+  ExpectRoundTrip(
+      "CREATE TABLE p (d int); CREATE TABLE c () INHERITS (p);"
+      "INSERT INTO c VALUES (-1);"
+      "ALTER TABLE p ADD CONSTRAINT k CHECK (d > 0) NOT VALID;");
+}
+
+// Defect 8: a partition and an inheritance child in another schema than their parent.
+TEST_F(FidelityTest, ChildrenInAnotherSchema) {
+  ExpectRoundTrip(
+      "CREATE SCHEMA a; CREATE SCHEMA b;"
+      "CREATE TABLE b.par (k int) PARTITION BY LIST (k);"
+      "CREATE TABLE a.part PARTITION OF b.par FOR VALUES IN (1);"
+      "CREATE TABLE b.ip (x int); CREATE TABLE a.ic () INHERITS (b.ip);");
+}
+
+// Defect 13: a partition created on its own and then attached keeps its own column order,
+// NOT NULLs and defaults; one made as PARTITION OF keeps the defaults it took from its parent.
+TEST_F(FidelityTest, AttachedPartitionKeepsItsOwnColumns) {
+  ExpectRoundTrip(
+      "CREATE TABLE pp (a int DEFAULT 1, b int) PARTITION BY LIST (a);"
+      "CREATE TABLE pc (b int DEFAULT 5, a int NOT NULL);"
+      "ALTER TABLE pp ATTACH PARTITION pc FOR VALUES IN (1);"
+      "CREATE TABLE pd PARTITION OF pp FOR VALUES IN (2);"
+      "INSERT INTO pp (a, b) VALUES (1, 10), (2, 20);");
+}
+
 }  // namespace
 }  // namespace pgark

@@ -67,7 +67,7 @@ constexpr char kColumnsSql[] =
     "  (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
     "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn "
     "   ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation, "
-    "a.attnum AS attnum, a.attislocal AS local, "
+    "a.attnum AS attnum, a.attislocal AS local, a.attinhcount > 0 AS inherited, "
     PGARK_OPTIONS("a.attfdwoptions") " AS fdw_options, "
     "(SELECT pg_catalog.quote_ident(tn.nspname) FROM pg_catalog.pg_namespace tn "
     " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
@@ -246,6 +246,7 @@ ColumnDef ReadColumn(const PgRow& row) {
   c.collation = row.String("collation");
   c.attnum = static_cast<int>(row.Int("attnum"));
   c.local = row.Bool("local");
+  c.inherited = row.Bool("inherited");
   c.fdw_options = row.String("fdw_options");
   c.unmodified_type = row.String("unmodified_type");
   c.statistics_target = static_cast<int>(row.Int("statistics_target"));

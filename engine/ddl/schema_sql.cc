@@ -26,7 +26,11 @@ std::string ColumnSql(const TableDef& table, const ColumnDef& c) {
   std::string sql = absl::StrCat("    ", QuoteIdent(c.name), " ", c.type);
   if (!c.collation.empty()) absl::StrAppend(&sql, " COLLATE ", c.collation);
   if (c.generated == 's') {
-    absl::StrAppend(&sql, " GENERATED ALWAYS AS (", c.default_expr, ") STORED");
+    // An inheritance child's column takes its parent's generation expression: it may not
+    // state one (a partition, created on its own and then attached, must).
+    if (!c.inherited || !table.partition_of.empty()) {
+      absl::StrAppend(&sql, " GENERATED ALWAYS AS (", c.default_expr, ") STORED");
+    }
   } else if (!c.default_expr.empty()) {
     absl::StrAppend(&sql, " DEFAULT ", c.default_expr);
   }
@@ -92,18 +96,17 @@ std::string TypedColumnSql(const ColumnDef& c) {
   return sql;
 }
 
-// The column list of CREATE TABLE: columns (unless they come from a parent or are a
-// partition's) and validated CHECK constraints.
+// The column list of CREATE TABLE: columns and validated CHECK constraints. Columns inherited
+// from an INHERITS parent come with it (listing them would mark them local); a partition is
+// created on its own with all its columns, in its own order, then attached (as pg_dump does):
+// what it was made with, not what its parent would give it.
 std::vector<std::string> TableItems(const TableDef& table) {
   std::vector<std::string> items;
-  if (table.partition_of.empty()) {
-    // Columns inherited from an INHERITS parent come with it; listing them would mark them
-    // local and change the table's definition.
-    for (const ColumnDef& c : table.columns) {
-      if (!c.local) continue;
-      std::string item = table.of_type.empty() ? ColumnSql(table, c) : TypedColumnSql(c);
-      if (!item.empty()) items.push_back(std::move(item));
-    }
+  const bool partition = !table.partition_of.empty();
+  for (const ColumnDef& c : table.columns) {
+    if (!c.local && !partition) continue;
+    std::string item = table.of_type.empty() ? ColumnSql(table, c) : TypedColumnSql(c);
+    if (!item.empty()) items.push_back(std::move(item));
   }
   for (const ConstraintDef& c : table.constraints) {
     if (IsInlineConstraint(c)) {
@@ -120,7 +123,7 @@ std::string CreateStatementSql(const TableDef& table, const std::string& name, c
       items.empty() ? "" : absl::StrCat(" (\n", absl::StrJoin(items, ",\n"), "\n)");
   std::string sql = absl::StrCat("CREATE ", table.unlogged ? "UNLOGGED " : "", kind, " ", name);
   if (!table.partition_of.empty()) {
-    absl::StrAppend(&sql, " PARTITION OF ", table.partition_of, list, "\n", table.partition_bound);
+    absl::StrAppend(&sql, items.empty() ? " (\n)" : list);
   } else if (!table.of_type.empty()) {
     absl::StrAppend(&sql, " OF ", table.of_type, list);
   } else {
@@ -137,7 +140,12 @@ std::string CreateStatementSql(const TableDef& table, const std::string& name, c
   if (!table.foreign_server.empty()) {
     absl::StrAppend(&sql, "\nSERVER ", table.foreign_server, OptionsSql(table.foreign_options));
   }
-  return absl::StrCat(sql, ";\n\n");
+  absl::StrAppend(&sql, ";\n\n");
+  if (!table.partition_of.empty()) {
+    absl::StrAppend(&sql, "ALTER TABLE ONLY ", table.partition_of, " ATTACH PARTITION ", name, " ",
+                    table.partition_bound, ";\n\n");
+  }
+  return sql;
 }
 
 // What CREATE cannot say about a column is set afterwards, the same way whether the columns
@@ -233,8 +241,10 @@ std::string SequenceOwnedBySql(const SequenceDef& s, const TableRef& table) {
 }
 
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& c) {
-  // On a partitioned table the constraint must reach the partitions too: no ONLY.
-  return absl::StrCat("ALTER TABLE ", table.relkind == 'p' ? "" : "ONLY ",
+  // On a partitioned table the constraint must reach the partitions too, and a CHECK must
+  // reach an inheritance parent's children (they inherit it): no ONLY.
+  const bool only = table.relkind != 'p' && c.type != 'c';
+  return absl::StrCat("ALTER TABLE ", only ? "ONLY " : "",
                       QualifiedName(table.schema, table.name), " ADD CONSTRAINT ",
                       QuoteIdent(c.name), " ", c.definition, ";\n\n");
 }

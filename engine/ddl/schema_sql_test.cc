@@ -68,15 +68,21 @@ TEST(SchemaSqlTest, PartitionsAndInheritance) {
   TableDef p = Sample();
   p.partition_of = "app.parent";
   p.partition_bound = "FOR VALUES IN (1)";
+  p.columns[2].inherited = true;  // a partition states its generated column's expression
   std::string sql = CreateTableSql(p);
-  EXPECT_THAT(sql, HasSubstr("PARTITION OF app.parent (\n    CONSTRAINT \"title_len\""));
-  EXPECT_THAT(sql, HasSubstr("\nFOR VALUES IN (1);"));
-  EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  // A partition is created on its own, with its own columns in its own order, then attached.
+  EXPECT_THAT(sql, Not(HasSubstr("PARTITION OF")));
+  EXPECT_THAT(sql, HasSubstr("\n    \"id\" bigint"));
+  EXPECT_THAT(sql, HasSubstr("GENERATED ALWAYS AS (upper(title)) STORED"));
+  EXPECT_THAT(sql, HasSubstr("\n);\n\nALTER TABLE ONLY app.parent ATTACH PARTITION "
+                             "\"public\".\"Books \"\"X\"\"\" FOR VALUES IN (1);\n\n"));
   TableDef child = Sample();
   child.columns[0].local = false;
+  child.columns[2].inherited = true;  // an inheritance child takes its parent's expression
   child.inherits = {"app.a", "app.b"};
   sql = CreateTableSql(child);
   EXPECT_THAT(sql, Not(HasSubstr("\"id\" bigint")));
+  EXPECT_THAT(sql, Not(HasSubstr("GENERATED ALWAYS AS (upper")));
   EXPECT_THAT(sql, HasSubstr("\nINHERITS (app.a, app.b);"));
 }
 
