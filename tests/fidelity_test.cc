@@ -136,5 +136,34 @@ TEST_F(FidelityTest, AttachedPartitionKeepsItsOwnColumns) {
       "INSERT INTO pp (a, b) VALUES (1, 10), (2, 20);");
 }
 
+// Defect 11: a partition's own firing state of its parent's trigger.
+TEST_F(FidelityTest, TriggerStatesOnPartitions) {
+  ExpectRoundTrip(
+      "CREATE TABLE pt (a int) PARTITION BY LIST (a);"
+      "CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1);"
+      "CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);"
+      "CREATE TABLE pt3 PARTITION OF pt FOR VALUES IN (3);"
+      "CREATE FUNCTION trgf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+      "CREATE TRIGGER tg AFTER INSERT ON pt FOR EACH ROW EXECUTE FUNCTION trgf();"
+      "ALTER TABLE pt1 DISABLE TRIGGER tg;"
+      "ALTER TABLE pt2 ENABLE REPLICA TRIGGER tg;"
+      "ALTER TABLE pt3 ENABLE ALWAYS TRIGGER tg;");
+}
+
+// Defect 12: an index created ON ONLY a partitioned table (left invalid), and a partition's
+// index of its own name attached to its parent's.
+TEST_F(FidelityTest, PartitionedIndexesOnOnlyAndAttached) {
+  ExpectRoundTrip(
+      "CREATE TABLE ip (a int, b int, c int) PARTITION BY RANGE (a);"
+      "CREATE TABLE ip1 PARTITION OF ip FOR VALUES FROM (0) TO (10);"
+      "CREATE TABLE ip2 PARTITION OF ip FOR VALUES FROM (10) TO (20);"
+      "CREATE INDEX ip_only ON ONLY ip (b);"
+      "CREATE INDEX ip_c ON ONLY ip (c);"
+      "CREATE INDEX my_own_name ON ip1 (c); ALTER INDEX ip_c ATTACH PARTITION my_own_name;"
+      "CREATE INDEX other_name ON ip2 (c); ALTER INDEX ip_c ATTACH PARTITION other_name;"
+      "CREATE INDEX ip_a ON ip (a);"
+      "INSERT INTO ip VALUES (1, 1, 1), (11, 2, 2);");
+}
+
 }  // namespace
 }  // namespace pgark

@@ -102,20 +102,29 @@ constexpr char kConstraintsSql[] =
 // Indexes that no constraint owns (those come with their constraint).
 constexpr char kIndexesSql[] =
     "SELECT i.indrelid AS relid, i.indexrelid AS oid, c.relname AS name, "
-    "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition "
+    "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, "
+    "(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname) "
+    " FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
+    " JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+    " WHERE h.inhrelid = i.indexrelid) AS parent "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND NOT EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
-    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) "
     "ORDER BY i.indrelid, c.relname";
 
 // User triggers; on PostgreSQL 13+ also not the clones a partition inherits from its parent.
 constexpr char kTriggersSql[] =
     "SELECT t.tgrelid AS relid, t.oid, t.tgname AS name, "
-    "pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgenabled AS enabled "
-    "FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ANY ($1::pg_catalog.oid[]) "
-    "AND NOT t.tgisinternal ";
-constexpr char kTriggersSince13[] = "AND t.tgparentid = 0 ";
+    "pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgenabled AS enabled, ";
+// Then whether it is a clone, and which triggers: on PostgreSQL 13+ not the clones a partition
+// has of its parent's triggers, but those whose firing state is the partition's own.
+constexpr char kTriggersSince13[] =
+    "t.tgparentid <> 0 AS clone FROM pg_catalog.pg_trigger t "
+    "WHERE t.tgrelid = ANY ($1::pg_catalog.oid[]) AND NOT t.tgisinternal AND (t.tgparentid = 0 "
+    "OR t.tgenabled <> (SELECT p.tgenabled FROM pg_catalog.pg_trigger p WHERE p.oid = t.tgparentid)) ";
+constexpr char kTriggersBefore13[] =
+    "false AS clone FROM pg_catalog.pg_trigger t "
+    "WHERE t.tgrelid = ANY ($1::pg_catalog.oid[]) AND NOT t.tgisinternal ";
 
 constexpr char kColumnPrivilegesSql[] =
     "SELECT a.attrelid AS relid, a.attname AS name, " PGARK_PRIVILEGES("0", "a.attacl")
@@ -315,17 +324,19 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, params));
   for (PgRow row : Rows(idx)) {
     if (TableDef* t = index.Of(row)) {
-      t->indexes.push_back({row.Oid("oid"), row.String("name"), row.String("definition")});
+      t->indexes.push_back(
+          {row.Oid("oid"), row.String("name"), row.String("definition"), row.String("parent")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(
-      PgResult trg, conn_.ExecParams(absl::StrCat(kTriggersSql, v >= 130000 ? kTriggersSince13 : "",
-                                                  "ORDER BY t.tgrelid, t.tgname"),
-                                     params));
+      PgResult trg,
+      conn_.ExecParams(absl::StrCat(kTriggersSql, v >= 130000 ? kTriggersSince13 : kTriggersBefore13,
+                                    "ORDER BY t.tgrelid, t.tgname"),
+                       params));
   for (PgRow row : Rows(trg)) {
     if (TableDef* t = index.Of(row)) {
       t->triggers.push_back({row.Oid("oid"), row.String("name"), row.String("definition"),
-                             row.Char("enabled")});
+                             row.Char("enabled"), row.Bool("clone")});
     }
   }
   return DescribeTableExtras(index);

@@ -121,6 +121,8 @@ struct IndexDef {
   uint32_t oid = 0;
   std::string name;
   std::string definition;  // pg_get_indexdef(): a complete CREATE INDEX statement
+  // A partition's index attached to its partitioned table's (qualified, quoted), or empty.
+  std::string parent;
 };
 
 struct SequenceDef {
@@ -141,6 +143,9 @@ struct TriggerDef {
   std::string name;
   std::string definition;  // pg_get_triggerdef(): a complete CREATE TRIGGER statement
   char enabled = 'O';      // 'O' origin (default), 'D' disabled, 'R' replica, 'A' always
+  // A partition's clone of its parent's trigger (PostgreSQL 13+) whose firing state differs
+  // from the parent's: only that state is dumped; the clone comes with the parent's trigger.
+  bool clone = false;
 };
 
 // A rule other than a view's own (_RETURN).

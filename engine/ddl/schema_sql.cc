@@ -1,5 +1,7 @@
 #include "engine/ddl/schema_sql.h"
 
+#include <type_traits>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -504,11 +506,9 @@ std::string UserMappingSql(const UserMappingDef& m) {
                       OptionsSql(m.options), ";\n\n");
 }
 
-std::string PartitionedIndexSql(const IndexDef& index) {
-  std::string sql = index.definition;
-  size_t on_only = sql.find(" ON ONLY ");
-  if (on_only != std::string::npos) sql.replace(on_only, 9, " ON ");
-  return absl::StrCat(sql, ";\n\n");
+std::string IndexAttachSql(absl::string_view schema, const IndexDef& index) {
+  return absl::StrCat("ALTER INDEX ", index.parent, " ATTACH PARTITION ",
+                      QualifiedName(schema, index.name), ";\n\n");
 }
 
 namespace {
@@ -519,8 +519,15 @@ template <typename Def>
 std::string FiringObjectSql(absl::string_view keyword, uint32_t classid, absl::string_view schema,
                             absl::string_view relation, const Def& d, const CommentMap& comments) {
   const std::string name = QualifiedName(schema, relation);
+  const char* state = FiringState(d.enabled);
+  if constexpr (std::is_same_v<Def, TriggerDef>) {
+    if (d.clone) {  // it comes with its parent's trigger: only its own state
+      return absl::StrCat("ALTER TABLE ", name, " ", state != nullptr ? state : "ENABLE", " ",
+                          keyword, " ", QuoteIdent(d.name), ";\n\n");
+    }
+  }
   std::string sql = absl::StrCat(d.definition, ";\n\n");
-  if (const char* state = FiringState(d.enabled); state != nullptr) {
+  if (state != nullptr) {
     absl::StrAppend(&sql, "ALTER TABLE ", name, " ", state, " ", keyword, " ", QuoteIdent(d.name),
                     ";\n\n");
   }

@@ -54,9 +54,8 @@ std::string CreateObjectSql(const SchemaObjectDef& object);
 std::string RefreshSql(const SchemaObjectDef& matview);
 // "ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID;" statements of a domain, or empty.
 std::string DomainNotValidSql(const SchemaObjectDef& domain);
-// The index statement, with "ON ONLY" turned into "ON" for a partitioned table so that the
-// index is built on every partition too.
-std::string PartitionedIndexSql(const IndexDef& index);
+// ALTER INDEX parent ATTACH PARTITION: `index`, of a partition in `schema`, to its parent's.
+std::string IndexAttachSql(absl::string_view schema, const IndexDef& index);
 // CREATE TRIGGER on the relation `schema`.`relation`, its enabled state and its comment.
 std::string TriggerSql(absl::string_view schema, absl::string_view relation,
                        const TriggerDef& trigger, const CommentMap& comments);

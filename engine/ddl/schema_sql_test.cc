@@ -100,8 +100,11 @@ TEST(SchemaSqlTest, OtherObjects) {
   EXPECT_EQ(CreateObjectSql(m),
             "CREATE MATERIALIZED VIEW \"s\".\"m\" AS\n SELECT 1\n  WITH NO DATA;\n\n");
   EXPECT_EQ(RefreshSql(m), "");
-  EXPECT_EQ(PartitionedIndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
-            "CREATE INDEX i ON s.t USING btree (v);\n\n");
+  // A partitioned table's index stays ON ONLY; each partition's is attached to it.
+  EXPECT_EQ(IndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
+            "CREATE INDEX i ON ONLY s.t USING btree (v);\n\n");
+  EXPECT_EQ(IndexAttachSql("p", {.name = "t1 v", .parent = "s.i"}),
+            "ALTER INDEX s.i ATTACH PARTITION \"p\".\"t1 v\";\n\n");
 }
 
 TEST(SchemaSqlTest, CopyLinesLeaveOutGeneratedColumns) {

@@ -37,6 +37,7 @@ class Planner {
   void PreData();
   void Data();
   void KeysIndexesAndStatistics();
+  void IndexAttachments();
   void ForeignKeys();
   void TriggersRulesAndPolicies();
   void Privileges();
@@ -57,6 +58,7 @@ class Planner {
   const std::vector<SchemaObjectDef>& objects_;
   std::vector<PlannedMember>& out_;
   std::vector<size_t> order_;  // pre-data nodes in dependency order
+  std::vector<std::pair<const TableDef*, const IndexDef*>> attachments_;  // partitions' indexes
 };
 
 void Planner::OrderPreData(const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
@@ -126,13 +128,17 @@ void Planner::KeysIndexesAndStatistics() {
     }
     for (const IndexDef& i : t.indexes) {
       Sql(MemberKind::kIndex, t.ref.schema, i.name, t.ref.name,
-          PartitionedIndexSql(i) + IndexComment(t, i));
+          IndexSql(i) + IndexComment(t, i));
     }
     for (const StatisticsDef& s : t.statistics) {
       Sql(MemberKind::kStatistics, t.ref.schema, s.name, t.ref.name, StatisticsSql(s));
     }
     Sql(MemberKind::kReplicaIdentity, t.ref.schema, t.ref.name, t.ref.name,
         ReplicaIdentitySql(t));
+    // After every index: a partition's is attached to its parent's (created ON ONLY).
+    for (const IndexDef& i : t.indexes) {
+      if (!i.parent.empty()) attachments_.push_back({&t, &i});
+    }
     Sql(MemberKind::kClusterOn, t.ref.schema, t.ref.name, t.ref.name, ClusterOnSql(t));
   }
   for (const SchemaObjectDef& o : objects_) {
@@ -150,6 +156,13 @@ void Planner::KeysIndexesAndStatistics() {
   }
 }
 
+void Planner::IndexAttachments() {
+  for (const auto& [t, i] : attachments_) {
+    Sql(MemberKind::kIndexAttach, t->ref.schema, i->name, t->ref.name,
+        IndexAttachSql(t->ref.schema, *i));
+  }
+}
+
 void Planner::ForeignKeys() {
   for (const TableDef& t : tables_) {
     for (const ConstraintDef& c : t.constraints) {
@@ -163,6 +176,7 @@ void Planner::ForeignKeys() {
 void Planner::TriggersRulesAndPolicies() {
   for (const TableDef& t : tables_) {
     for (const TriggerDef& tr : t.triggers) {
+      if (tr.clone) continue;  // after every table's own triggers, which make the clones
       Sql(MemberKind::kTrigger, t.ref.schema, tr.name, t.ref.name,
           TriggerSql(t.ref.schema, t.ref.name, tr, t.comments));
     }
@@ -173,6 +187,13 @@ void Planner::TriggersRulesAndPolicies() {
     Sql(MemberKind::kRowSecurity, t.ref.schema, t.ref.name, t.ref.name, RowSecuritySql(t));
     for (const PolicyDef& p : t.policies) {
       Sql(MemberKind::kPolicy, t.ref.schema, p.name, t.ref.name, PolicySql(t, p));
+    }
+  }
+  for (const TableDef& t : tables_) {  // partitions' own firing states of cloned triggers
+    for (const TriggerDef& tr : t.triggers) {
+      if (!tr.clone) continue;
+      Sql(MemberKind::kTrigger, t.ref.schema, tr.name, t.ref.name,
+          TriggerSql(t.ref.schema, t.ref.name, tr, t.comments));
     }
   }
   for (const SchemaObjectDef& o : objects_) {
@@ -235,6 +256,7 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
   if (data) plan.Data();
   if (schema) {
     plan.KeysIndexesAndStatistics();
+    plan.IndexAttachments();
     // Foreign keys once every key they reference exists; triggers and row security after
     // all data, so the load neither fires nor is filtered by them.
     plan.ForeignKeys();
