@@ -23,7 +23,7 @@ enum class MemberKind : uint8_t {
   kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kType, kDomain, kFunction,
   kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchDictionary,
   kTextSearchConfiguration, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
-  kTable, kForeignTable, kView, kMaterializedView,
+  kTable, kForeignTable, kCheckConstraint, kView, kMaterializedView,
   // data
   kTableData, kRowDeletes,
   // post-data
@@ -88,6 +88,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kSequenceOwnedBy, "SEQUENCE OWNED BY", Section::kPreData, 4, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kTable, "TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false},
     {MemberKind::kForeignTable, "FOREIGN TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false},
+    {MemberKind::kCheckConstraint, "CHECK CONSTRAINT", Section::kPreData, 5, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kView, "VIEW", Section::kPreData, 6, true, DropBy::kName, false, false, false, false},
     {MemberKind::kMaterializedView, "MATERIALIZED VIEW", Section::kPreData, 7, true, DropBy::kName, false, false, false, false},
     {MemberKind::kTableData, "TABLE DATA", Section::kData, 0, false, DropBy::kNever, false, false, false, false},

@@ -165,5 +165,25 @@ TEST_F(FidelityTest, PartitionedIndexesOnOnlyAndAttached) {
       "INSERT INTO ip VALUES (1, 1, 1), (11, 2, 2);");
 }
 
+// Defect 4: a CHECK constraint that calls a function taking the table's row type (the table,
+// the function and the constraint form a cycle that the constraint, made on its own, breaks).
+TEST_F(FidelityTest, CheckCallingAFunctionOfTheTablesRowType) {
+  ExpectRoundTrip(
+      "CREATE TABLE cct (f1 int);"
+      "CREATE FUNCTION ccf(cct) RETURNS bool LANGUAGE sql AS 'SELECT $1.f1 > 0';"
+      "ALTER TABLE cct ADD CONSTRAINT c CHECK (ccf(cct.*));"
+      "COMMENT ON CONSTRAINT c ON cct IS 'separate';"
+      "CREATE TABLE cct_child () INHERITS (cct);"
+      "INSERT INTO cct VALUES (1);");
+}
+
+// Defect 7: a SQL-standard function body that reads a table, used by another table.
+TEST_F(FidelityTest, BeginAtomicBodyReadingATable) {
+  ExpectRoundTrip(
+      "CREATE TABLE zt (a int);"
+      "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM zt; END;"
+      "CREATE TABLE uses_f (x bigint DEFAULT f());");
+}
+
 }  // namespace
 }  // namespace pgark

@@ -257,6 +257,8 @@ constexpr char kDependenciesSql[] =
     "  CASE WHEN conrelid <> 0 THEN 'pg_catalog.pg_class'::pg_catalog.regclass::oid "
     "  ELSE 'pg_catalog.pg_type'::pg_catalog.regclass::oid END, "
     "  CASE WHEN conrelid <> 0 THEN conrelid ELSE contypid END FROM pg_catalog.pg_constraint "
+    // A table's CHECK constraint stands for itself: it may need what needs its table.
+    "  WHERE NOT (contype = 'c' AND conrelid <> 0) "
     " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, "
     "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, t.typrelid FROM pg_catalog.pg_type t "
     "  JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE c.relkind <> 'c' "

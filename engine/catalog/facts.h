@@ -115,6 +115,9 @@ struct ConstraintDef {
   std::string definition;  // pg_get_constraintdef(): "PRIMARY KEY (id)", "... NOT VALID"
   bool validated = true;
   uint32_t index_oid = 0;  // the index behind a key or exclusion constraint
+  // A validated CHECK created on its own, after what it needs, instead of inside CREATE TABLE
+  // (set by the dump plan: SeparateChecks).
+  bool separate = false;
 };
 
 struct IndexDef {

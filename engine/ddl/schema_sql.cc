@@ -77,7 +77,9 @@ std::string CreateSequenceSql(const SequenceDef& s) {
                       SequenceOptions(s), ";\n\n");
 }
 
-bool IsInlineConstraint(const ConstraintDef& c) { return c.type == 'c' && c.validated; }
+bool IsInlineConstraint(const ConstraintDef& c) {
+  return c.type == 'c' && c.validated && !c.separate;
+}
 
 MemberKind TableKind(const TableRef& table) {
   return table.relkind == 'f' ? MemberKind::kForeignTable : MemberKind::kTable;
@@ -202,7 +204,7 @@ std::string TableCommentsSql(const TableDef& table, const std::string& name, con
                                CommentOf(table.comments, kPgClass, table.ref.oid, c.attnum)));
   }
   for (const ConstraintDef& c : table.constraints) {
-    if (!IsInlineConstraint(c)) continue;
+    if (!IsInlineConstraint(c)) continue;  // a separate one's comment goes with it
     absl::StrAppend(&sql, CommentSql(absl::StrCat("CONSTRAINT ", QuoteIdent(c.name), " ON ", name),
                                      CommentOf(table.comments, kPgConstraint, c.oid)));
   }

@@ -121,6 +121,7 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
     PGARK_ASSIGN_OR_RETURN(deps, catalog_.ListDependencies());
     PGARK_RETURN_IF_ERROR(WarnUncarried());
   }
+  SeparateChecks(tables_, deps);
   std::vector<PlannedMember> plan =
       PlanArchive(tables_, objects_, deps, {options_.content, options_.with_owners});
   if (planned_ != BackupType::kFull || options_.content == Content::kSchemaOnly) return plan;

@@ -25,7 +25,7 @@ std::string IndexComment(const TableDef& t, const IndexDef& i) {
 }
 
 // Builds the plan section by section; `Sql` skips empty statements. Pre-data nodes are the
-// objects (0 .. objects.size()-1), then the tables.
+// objects (0 .. objects.size()-1), then the tables, then the separate CHECK constraints.
 class Planner {
  public:
   Planner(const std::vector<TableDef>& tables, const std::vector<SchemaObjectDef>& objects,
@@ -51,13 +51,21 @@ class Planner {
     out_.push_back({kind, schema, name, owner, std::move(identity), std::move(sql)});
   }
   void TablePreData(const TableDef& t);
-  bool IsTable(size_t node) const { return node >= objects_.size(); }
+  bool IsObject(size_t node) const { return node < objects_.size(); }
+  bool IsTable(size_t node) const {
+    return node >= objects_.size() && node < objects_.size() + tables_.size();
+  }
   const TableDef& TableAt(size_t node) const { return tables_[node - objects_.size()]; }
+  // A separate CHECK constraint node: its table and itself.
+  const std::pair<const TableDef*, const ConstraintDef*>& CheckAt(size_t node) const {
+    return checks_[node - objects_.size() - tables_.size()];
+  }
 
   const std::vector<TableDef>& tables_;
   const std::vector<SchemaObjectDef>& objects_;
   std::vector<PlannedMember>& out_;
   std::vector<size_t> order_;  // pre-data nodes in dependency order
+  std::vector<std::pair<const TableDef*, const ConstraintDef*>> checks_;  // separate CHECKs
   std::vector<std::pair<const TableDef*, const IndexDef*>> attachments_;  // partitions' indexes
 };
 
@@ -73,6 +81,16 @@ void Planner::OrderPreData(const std::vector<std::pair<ObjectId, ObjectId>>& dep
     priority.push_back(formats::Traits(MemberKind::kTable).priority);
   }
   std::vector<std::pair<size_t, size_t>> edges;
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    for (const ConstraintDef& c : tables_[i].constraints) {
+      if (!c.separate) continue;
+      const size_t n = priority.size();
+      node[{kPgConstraint, c.oid}] = n;
+      priority.push_back(formats::Traits(MemberKind::kCheckConstraint).priority);
+      checks_.emplace_back(&tables_[i], &c);
+      edges.emplace_back(n, objects_.size() + i);  // after its table
+    }
+  }
   for (const auto& [from, to] : deps) {
     auto f = node.find(from);
     auto t = node.find(to);
@@ -104,6 +122,10 @@ void Planner::PreData() {
   for (size_t n : order_) {
     if (IsTable(n)) {
       TablePreData(TableAt(n));
+    } else if (!IsObject(n)) {
+      const auto& [t, c] = CheckAt(n);
+      Sql(MemberKind::kCheckConstraint, t->ref.schema, c->name, t->ref.name,
+          AddConstraintSql(t->ref, *c) + ConstraintComment(*t, *c));
     } else {
       const SchemaObjectDef& o = objects_[n];
       Sql(o.kind, o.schema, o.name, o.name, CreateObjectSql(o), o.identity);
@@ -122,7 +144,7 @@ void Planner::Data() {
 void Planner::KeysIndexesAndStatistics() {
   for (const TableDef& t : tables_) {
     for (const ConstraintDef& c : t.constraints) {
-      if (c.type == 'f' || IsInlineConstraint(c)) continue;
+      if (c.type == 'f' || c.separate || IsInlineConstraint(c)) continue;
       Sql(MemberKind::kConstraint, t.ref.schema, c.name, t.ref.name,
           AddConstraintSql(t.ref, c) + ConstraintComment(t, c));
     }
@@ -210,6 +232,7 @@ void Planner::TriggersRulesAndPolicies() {
 
 void Planner::Privileges() {
   for (size_t n : order_) {
+    if (!IsTable(n) && !IsObject(n)) continue;  // a CHECK has no privileges
     if (IsTable(n)) {
       const TableDef& t = TableAt(n);
       Sql(MemberKind::kAcl, t.ref.schema, t.ref.name, t.ref.name, TablePrivilegesSql(t));
@@ -222,7 +245,7 @@ void Planner::Privileges() {
 
 void Planner::MaterializedViewContents() {
   for (size_t n : order_) {
-    if (IsTable(n) || objects_[n].kind != MemberKind::kMaterializedView) continue;
+    if (!IsObject(n) || objects_[n].kind != MemberKind::kMaterializedView) continue;
     const SchemaObjectDef& o = objects_[n];
     Sql(MemberKind::kMaterializedViewData, o.schema, o.name, o.name, RefreshSql(o));
   }
@@ -242,6 +265,26 @@ void Planner::SequenceValues() {
 }
 
 }  // namespace
+
+void SeparateChecks(std::vector<TableDef>& tables,
+                    const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
+  std::map<uint32_t, ConstraintDef*> checks;  // validated CHECKs by OID
+  std::map<uint32_t, uint32_t> table_of;      // their tables
+  for (TableDef& t : tables) {
+    for (ConstraintDef& c : t.constraints) {
+      if (c.type == 'c' && c.validated) {
+        checks[c.oid] = &c;
+        table_of[c.oid] = t.ref.oid;
+      }
+    }
+  }
+  for (const auto& [from, to] : deps) {
+    if (from.classid != kPgConstraint) continue;
+    auto it = checks.find(from.oid);
+    if (it == checks.end() || to == ObjectId{kPgClass, table_of[from.oid]}) continue;
+    it->second->separate = true;
+  }
+}
 
 std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
                                        const std::vector<SchemaObjectDef>& objects,

@@ -34,6 +34,12 @@ struct PlanOptions {
   bool with_owners = false;
 };
 
+// Marks as separate the validated CHECK constraints that depend on another object than their
+// own table (a function taking the table's row type, say): they are created on their own, after
+// what they need, instead of inside CREATE TABLE.
+void SeparateChecks(std::vector<TableDef>& tables,
+                    const std::vector<std::pair<ObjectId, ObjectId>>& deps);
+
 // REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
 // point into `tables`.
 std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
