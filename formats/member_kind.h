@@ -20,7 +20,8 @@ enum class Section : uint8_t { kPreData, kData, kPostData };
 
 enum class MemberKind : uint8_t {
   // pre-data
-  kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kType, kDomain, kFunction,
+  kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kShellType, kType, kDomain,
+  kFunction,
   kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchDictionary,
   kTextSearchConfiguration, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
   kTable, kForeignTable, kCheckConstraint, kView, kMaterializedView,
@@ -71,6 +72,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kSchema, "SCHEMA", Section::kPreData, 0, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kExtension, "EXTENSION", Section::kPreData, 1, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kCollation, "COLLATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
+    {MemberKind::kShellType, "SHELL TYPE", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
     {MemberKind::kType, "TYPE", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
     {MemberKind::kDomain, "DOMAIN", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
     {MemberKind::kFunction, "FUNCTION", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},

@@ -184,5 +184,20 @@ TEST_F(FidelityTest, BeginAtomicBodyReadingATable) {
       "CREATE TABLE uses_f (x bigint DEFAULT f());");
 }
 
+// Defects 1 and 9: a base type (made as a shell before its I/O functions), used by a table
+// and by another function, and a shell type never defined.
+TEST_F(FidelityTest, BaseAndShellTypes) {
+  ExpectRoundTrip(
+      "CREATE TYPE t;"
+      "CREATE FUNCTION t_in(cstring) RETURNS t AS 'textin' LANGUAGE internal IMMUTABLE STRICT;"
+      "CREATE FUNCTION t_out(t) RETURNS cstring AS 'textout' LANGUAGE internal IMMUTABLE STRICT;"
+      "CREATE TYPE t (input = t_in, output = t_out, internallength = variable,"
+      "  category = 'S', preferred = true, default = 'x', collatable = true);"
+      "COMMENT ON TYPE t IS 'base';"
+      "CREATE TABLE u (c t); INSERT INTO u VALUES ('hello');"
+      "CREATE FUNCTION takes_t(t) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+      "CREATE TYPE only_shell;");
+}
+
 }  // namespace
 }  // namespace pgark

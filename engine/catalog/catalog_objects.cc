@@ -3,6 +3,7 @@
 // orders them. Part of `Catalog` (see catalog.h); table queries live in catalog.cc.
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -53,7 +54,10 @@ constexpr char kTypesSql[] =
     " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
     "LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
     "LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
-    "WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'r', 'd') "
+    "WHERE t.oid >= 16384 AND (t.typtype IN ('e', 'c', 'r', 'd') "
+    // base types but not the array types made with them, and shell types never defined
+    "  OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e "
+    "      WHERE e.typarray = t.oid)) OR (t.typtype = 'p' AND NOT t.typisdefined)) "
     "AND (t.typtype <> 'c' OR c.relkind = 'c') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
 
@@ -89,6 +93,26 @@ constexpr char kRangesFrom[] =
     " AS multirange FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
     "JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc "
     "JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace WHERE r.rngtypid >= 16384";
+
+// Base types: their I/O functions and storage; subscript handlers from PostgreSQL 14 (else
+// NULL), then kBaseTypesFrom.
+#define PGARK_TYPE_FUNCTION(column, alias) \
+  "NULLIF(t." column ", 0)::pg_catalog.regproc::text AS " alias ", "
+constexpr char kBaseTypesSql[] =
+    "SELECT t.oid AS type_oid, " PGARK_TYPE_FUNCTION("typinput", "input")
+    PGARK_TYPE_FUNCTION("typoutput", "output") PGARK_TYPE_FUNCTION("typreceive", "receive")
+    PGARK_TYPE_FUNCTION("typsend", "send") PGARK_TYPE_FUNCTION("typmodin", "typmod_in")
+    PGARK_TYPE_FUNCTION("typmodout", "typmod_out") PGARK_TYPE_FUNCTION("typanalyze", "analyze")
+    "pg_catalog.array_to_string(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend, "
+    "  t.typmodin, t.typmodout, t.typanalyze]::pg_catalog.oid[], ',') AS functions, "
+    "t.typlen AS internal_length, t.typbyval AS passed_by_value, t.typalign AS alignment, "
+    "t.typstorage AS storage, t.typcategory AS category, t.typispreferred AS preferred, "
+    "t.typdefault AS default_value, "
+    "CASE WHEN t.typelem <> 0 THEN pg_catalog.format_type(t.typelem, NULL) END AS element, "
+    "t.typdelim AS delimiter, t.typcollation <> 0 AS collatable, ";
+constexpr char kBaseTypesFrom[] =
+    " AS subscript FROM pg_catalog.pg_type t WHERE t.oid >= 16384 AND t.typtype = 'b'";
+#undef PGARK_TYPE_FUNCTION
 
 constexpr char kDomainChecksSql[] =
     "SELECT contypid AS type_oid, conname AS name, "
@@ -296,6 +320,62 @@ RelationFacts* ViewOf(uint32_t oid, const std::map<uint32_t, size_t>& index,
   return it == index.end() ? nullptr : std::get_if<RelationFacts>(&out[it->second].facts);
 }
 
+BaseTypeFacts BaseTypeOf(const PgRow& row) {
+  BaseTypeFacts b;
+  b.input = row.String("input");
+  b.output = row.String("output");
+  b.receive = row.String("receive");
+  b.send = row.String("send");
+  b.typmod_in = row.String("typmod_in");
+  b.typmod_out = row.String("typmod_out");
+  b.analyze = row.String("analyze");
+  b.subscript = row.String("subscript");
+  for (absl::string_view oid : absl::StrSplit(row.Text("functions"), ',', absl::SkipEmpty())) {
+    uint32_t value = 0;
+    if (absl::SimpleAtoi(oid, &value) && value != 0) b.functions.push_back(value);
+  }
+  b.internal_length = static_cast<int>(row.Int("internal_length"));
+  b.passed_by_value = row.Bool("passed_by_value");
+  b.alignment = row.Char("alignment");
+  b.storage = row.Char("storage");
+  b.category = row.Char("category");
+  b.preferred = row.Bool("preferred");
+  if (!row.IsNull("default_value")) b.default_value = row.String("default_value");
+  b.element = row.String("element");
+  b.delimiter = row.String("delimiter");
+  b.collatable = row.Bool("collatable");
+  return b;
+}
+
+AggregateFacts AggregateOf(const PgRow& row) {
+  AggregateFacts a;
+  // An aggregate of no arguments (like count(*)) is written name(*).
+  a.arguments = row.Text("arguments").empty() ? "*" : row.String("arguments");
+  a.function_arguments = row.String("function_arguments");
+  a.sfunc = row.String("sfunc");
+  a.stype = row.String("stype");
+  a.sspace = row.Int("sspace");
+  a.finalfunc = row.String("finalfunc");
+  a.finalfunc_extra = row.Bool("finalfunc_extra");
+  a.finalfunc_modify = row.Char("finalfunc_modify");
+  a.combinefunc = row.String("combinefunc");
+  a.serialfunc = row.String("serialfunc");
+  a.deserialfunc = row.String("deserialfunc");
+  if (!row.IsNull("initcond")) a.initcond = row.String("initcond");
+  a.msfunc = row.String("msfunc");
+  a.minvfunc = row.String("minvfunc");
+  a.mstype = row.String("mstype");
+  a.msspace = row.Int("msspace");
+  a.mfinalfunc = row.String("mfinalfunc");
+  a.mfinalfunc_extra = row.Bool("mfinalfunc_extra");
+  a.mfinalfunc_modify = row.Char("mfinalfunc_modify");
+  if (!row.IsNull("minitcond")) a.minitcond = row.String("minitcond");
+  a.sortop = row.String("sortop");
+  a.parallel = row.Char("parallel");
+  a.hypothetical = row.Bool("hypothetical");
+  return a;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
@@ -362,6 +442,8 @@ absl::Status Catalog::AddTypes(std::vector<SchemaObjectDef>& out) {
     const char typtype = row.Char("typtype");
     SchemaObjectDef o = ObjectOf(row, kPgType,
                                  typtype == 'd' ? MemberKind::kDomain : MemberKind::kType);
+    if (typtype == 'b') o.facts.emplace<BaseTypeFacts>();
+    if (typtype == 'p') o.facts.emplace<ShellTypeFacts>();
     if (typtype == 'e') o.facts.emplace<EnumFacts>();
     if (typtype == 'c') o.facts.emplace<CompositeFacts>();
     if (typtype == 'r') o.facts.emplace<RangeFacts>();
@@ -406,6 +488,16 @@ absl::Status Catalog::AddTypeParts(const std::map<uint32_t, size_t>& index,
             row.String("canonical"), row.String("subtype_diff"), row.String("multirange")};
     }
   }
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult bases,
+      conn_.Exec(absl::StrCat(kBaseTypesSql,
+                              conn_.server_version_num() >= 140000
+                                  ? "NULLIF(t.typsubscript, 0)::pg_catalog.regproc::text"
+                                  : "NULL",
+                              kBaseTypesFrom)));
+  for (PgRow row : Rows(bases)) {
+    if (auto* b = facts.operator()<BaseTypeFacts>(row)) *b = BaseTypeOf(row);
+  }
   PGARK_ASSIGN_OR_RETURN(PgResult checks, conn_.Exec(kDomainChecksSql));
   for (PgRow row : Rows(checks)) {
     if (auto* d = facts.operator()<DomainFacts>(row)) {
@@ -426,35 +518,6 @@ absl::Status Catalog::AddFunctions(std::vector<SchemaObjectDef>& out) {
     out.push_back(std::move(o));
   }
   return absl::OkStatus();
-}
-
-static AggregateFacts AggregateOf(const PgRow& row) {
-  AggregateFacts a;
-  // An aggregate of no arguments (like count(*)) is written name(*).
-  a.arguments = row.Text("arguments").empty() ? "*" : row.String("arguments");
-  a.function_arguments = row.String("function_arguments");
-  a.sfunc = row.String("sfunc");
-  a.stype = row.String("stype");
-  a.sspace = row.Int("sspace");
-  a.finalfunc = row.String("finalfunc");
-  a.finalfunc_extra = row.Bool("finalfunc_extra");
-  a.finalfunc_modify = row.Char("finalfunc_modify");
-  a.combinefunc = row.String("combinefunc");
-  a.serialfunc = row.String("serialfunc");
-  a.deserialfunc = row.String("deserialfunc");
-  if (!row.IsNull("initcond")) a.initcond = row.String("initcond");
-  a.msfunc = row.String("msfunc");
-  a.minvfunc = row.String("minvfunc");
-  a.mstype = row.String("mstype");
-  a.msspace = row.Int("msspace");
-  a.mfinalfunc = row.String("mfinalfunc");
-  a.mfinalfunc_extra = row.Bool("mfinalfunc_extra");
-  a.mfinalfunc_modify = row.Char("mfinalfunc_modify");
-  if (!row.IsNull("minitcond")) a.minitcond = row.String("minitcond");
-  a.sortop = row.String("sortop");
-  a.parallel = row.Char("parallel");
-  a.hypothetical = row.Bool("hypothetical");
-  return a;
 }
 
 absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {

@@ -248,6 +248,24 @@ struct CompositeAttribute {
 struct CompositeFacts {
   std::vector<CompositeAttribute> attributes;
 };
+// A base type (CREATE TYPE name (INPUT = ..., OUTPUT = ...)): made as a shell first, so that
+// its I/O functions, which take or return it, can be made before it.
+struct BaseTypeFacts {
+  std::string input, output, receive, send, typmod_in, typmod_out, analyze, subscript;  // regproc
+  std::vector<uint32_t> functions;  // the OIDs of those functions
+  int internal_length = -1;         // typlen: -1 variable, -2 a C string
+  bool passed_by_value = false;
+  char alignment = 'i';             // 'c', 's', 'i', 'd'
+  char storage = 'p';               // 'p', 'e', 'm', 'x'
+  char category = 'U';
+  bool preferred = false;
+  std::optional<std::string> default_value;
+  std::string element;              // format_type() of typelem, or empty
+  std::string delimiter = ",";
+  bool collatable = false;
+};
+// A shell type that was never defined (CREATE TYPE name;).
+struct ShellTypeFacts {};
 struct RangeFacts {
   std::string subtype;          // format_type()
   std::string subtype_opclass;  // qualified, quoted; empty: the default one
@@ -368,7 +386,7 @@ struct SchemaObjectDef {
                          // FAMILY / CLASS: its access method, quoted
   std::string comment;
   Privileges privileges;  // not for EXTENSION
-  std::variant<std::monostate, SchemaFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
+  std::variant<std::monostate, SchemaFacts, BaseTypeFacts, ShellTypeFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
                DomainFacts, RoutineFacts, AggregateFacts, OperatorFacts, OperatorFamilyFacts,
                OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
                CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>

@@ -52,8 +52,43 @@ std::string CollationOptions(const CollationFacts& c) {
   return options;
 }
 
+const char* AlignmentSql(char a) {
+  return a == 'c' ? "char" : a == 's' ? "int2" : a == 'd' ? "double" : "int4";
+}
+
+const char* StorageSql(char s) {
+  return s == 'e' ? "external" : s == 'm' ? "main" : s == 'x' ? "extended" : "plain";
+}
+
+std::string BaseTypeSql(const BaseTypeFacts& b, const std::string& name) {
+  std::vector<std::string> o = {
+      absl::StrCat("INTERNALLENGTH = ",
+                   b.internal_length == -1 ? "variable" : absl::StrCat(b.internal_length)),
+      absl::StrCat("INPUT = ", b.input), absl::StrCat("OUTPUT = ", b.output)};
+  const std::pair<const char*, const std::string*> functions[] = {
+      {"RECEIVE", &b.receive},       {"SEND", &b.send},       {"TYPMOD_IN", &b.typmod_in},
+      {"TYPMOD_OUT", &b.typmod_out}, {"ANALYZE", &b.analyze}, {"SUBSCRIPT", &b.subscript}};
+  for (const auto& [option, value] : functions) {
+    if (!value->empty()) o.push_back(absl::StrCat(option, " = ", *value));
+  }
+  if (b.passed_by_value) o.push_back("PASSEDBYVALUE");
+  o.push_back(absl::StrCat("ALIGNMENT = ", AlignmentSql(b.alignment)));
+  o.push_back(absl::StrCat("STORAGE = ", StorageSql(b.storage)));
+  if (b.category != 'U') o.push_back(absl::StrCat("CATEGORY = ", QuoteLiteral(std::string(1, b.category))));
+  if (b.preferred) o.push_back("PREFERRED = true");
+  if (b.default_value) o.push_back(absl::StrCat("DEFAULT = ", QuoteLiteral(*b.default_value)));
+  if (!b.element.empty()) o.push_back(absl::StrCat("ELEMENT = ", b.element));
+  if (b.delimiter != ",") o.push_back(absl::StrCat("DELIMITER = ", QuoteLiteral(b.delimiter)));
+  if (b.collatable) o.push_back("COLLATABLE = true");
+  return CreateWithOptions("TYPE", name, o);
+}
+
 ObjectSql TypeSql(const SchemaObjectDef& o, const std::string& name) {
   const std::string target = absl::StrCat("TYPE ", name);
+  if (const auto* b = std::get_if<BaseTypeFacts>(&o.facts)) return {BaseTypeSql(*b, name), target};
+  if (std::holds_alternative<ShellTypeFacts>(o.facts)) {
+    return {ShellTypeSql(o), target};
+  }
   if (const auto* e = std::get_if<EnumFacts>(&o.facts)) {
     std::vector<std::string> labels;
     for (const std::string& l : e->labels) labels.push_back(QuoteLiteral(l));
@@ -297,6 +332,10 @@ ObjectSql ObjectCreateSql(const SchemaObjectDef& o) {
 }
 
 }  // namespace
+
+std::string ShellTypeSql(const SchemaObjectDef& type) {
+  return absl::StrCat("CREATE TYPE ", QualifiedName(type.schema, type.name), ";\n\n");
+}
 
 std::string OperatorName(const SchemaObjectDef& o) {
   // Not QualifiedName: an operator's name is not an identifier and is never quoted.

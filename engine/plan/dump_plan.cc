@@ -1,5 +1,6 @@
 #include "engine/plan/dump_plan.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -25,7 +26,8 @@ std::string IndexComment(const TableDef& t, const IndexDef& i) {
 }
 
 // Builds the plan section by section; `Sql` skips empty statements. Pre-data nodes are the
-// objects (0 .. objects.size()-1), then the tables, then the separate CHECK constraints.
+// objects (0 .. objects.size()-1), then the tables, then the separate CHECK constraints, then
+// the shells of base types.
 class Planner {
  public:
   Planner(const std::vector<TableDef>& tables, const std::vector<SchemaObjectDef>& objects,
@@ -57,15 +59,25 @@ class Planner {
   }
   const TableDef& TableAt(size_t node) const { return tables_[node - objects_.size()]; }
   // A separate CHECK constraint node: its table and itself.
+  bool IsCheck(size_t node) const {
+    return node >= objects_.size() + tables_.size() &&
+           node < objects_.size() + tables_.size() + checks_.size();
+  }
   const std::pair<const TableDef*, const ConstraintDef*>& CheckAt(size_t node) const {
     return checks_[node - objects_.size() - tables_.size()];
   }
+  // Adds a shell node for each base type; returns, by type OID, its shell node and its I/O
+  // functions.
+  std::map<uint32_t, std::pair<size_t, const BaseTypeFacts*>> AddShells(
+      std::vector<int>& priority, std::vector<std::pair<size_t, size_t>>& edges,
+      const std::map<ObjectId, size_t>& node);
 
   const std::vector<TableDef>& tables_;
   const std::vector<SchemaObjectDef>& objects_;
   std::vector<PlannedMember>& out_;
   std::vector<size_t> order_;  // pre-data nodes in dependency order
   std::vector<std::pair<const TableDef*, const ConstraintDef*>> checks_;  // separate CHECKs
+  std::map<size_t, size_t> shells_;  // shell node -> its base type's object index
   std::vector<std::pair<const TableDef*, const IndexDef*>> attachments_;  // partitions' indexes
 };
 
@@ -91,10 +103,21 @@ void Planner::OrderPreData(const std::vector<std::pair<ObjectId, ObjectId>>& dep
       edges.emplace_back(n, objects_.size() + i);  // after its table
     }
   }
+  const auto shells = AddShells(priority, edges, node);
   for (const auto& [from, to] : deps) {
     auto f = node.find(from);
     auto t = node.find(to);
-    if (f != node.end() && t != node.end()) edges.emplace_back(f->second, t->second);
+    if (f == node.end() || t == node.end()) continue;
+    // A base type's I/O functions take or return it: they need only its shell.
+    auto shell = to.classid == kPgType ? shells.find(to.oid) : shells.end();
+    if (shell != shells.end() && from.classid == kPgProc) {
+      const std::vector<uint32_t>& io = shell->second.second->functions;
+      if (std::find(io.begin(), io.end(), from.oid) != io.end()) {
+        edges.emplace_back(f->second, shell->second.first);
+        continue;
+      }
+    }
+    edges.emplace_back(f->second, t->second);
   }
   for (size_t i = 0; i < tables_.size(); ++i) {  // a partition needs its parent
     auto p = node.find({kPgClass, tables_[i].partition_parent_oid});
@@ -103,6 +126,22 @@ void Planner::OrderPreData(const std::vector<std::pair<ObjectId, ObjectId>>& dep
     }
   }
   order_ = TopologicalOrder(priority.size(), edges, priority);
+}
+
+std::map<uint32_t, std::pair<size_t, const BaseTypeFacts*>> Planner::AddShells(
+    std::vector<int>& priority, std::vector<std::pair<size_t, size_t>>& edges,
+    const std::map<ObjectId, size_t>& node) {
+  std::map<uint32_t, std::pair<size_t, const BaseTypeFacts*>> shells;
+  for (size_t i = 0; i < objects_.size(); ++i) {
+    const auto* base = std::get_if<BaseTypeFacts>(&objects_[i].facts);
+    if (base == nullptr) continue;
+    const size_t n = priority.size();
+    priority.push_back(formats::Traits(MemberKind::kShellType).priority);
+    shells_[n] = i;
+    shells[objects_[i].id.oid] = {n, base};
+    edges.emplace_back(node.at(objects_[i].id), n);  // the type fills its shell
+  }
+  return shells;
 }
 
 void Planner::TablePreData(const TableDef& t) {
@@ -122,7 +161,10 @@ void Planner::PreData() {
   for (size_t n : order_) {
     if (IsTable(n)) {
       TablePreData(TableAt(n));
-    } else if (!IsObject(n)) {
+    } else if (auto shell = shells_.find(n); shell != shells_.end()) {
+      const SchemaObjectDef& o = objects_[shell->second];
+      Sql(MemberKind::kShellType, o.schema, o.name, o.name, ShellTypeSql(o));
+    } else if (IsCheck(n)) {
       const auto& [t, c] = CheckAt(n);
       Sql(MemberKind::kCheckConstraint, t->ref.schema, c->name, t->ref.name,
           AddConstraintSql(t->ref, *c) + ConstraintComment(*t, *c));
@@ -232,7 +274,7 @@ void Planner::TriggersRulesAndPolicies() {
 
 void Planner::Privileges() {
   for (size_t n : order_) {
-    if (!IsTable(n) && !IsObject(n)) continue;  // a CHECK has no privileges
+    if (!IsTable(n) && !IsObject(n)) continue;  // a CHECK or shell has no privileges
     if (IsTable(n)) {
       const TableDef& t = TableAt(n);
       Sql(MemberKind::kAcl, t.ref.schema, t.ref.name, t.ref.name, TablePrivilegesSql(t));
