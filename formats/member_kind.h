@@ -28,7 +28,7 @@ enum class MemberKind : uint8_t {
   // data
   kTableData, kRowDeletes,
   // post-data
-  kConstraint, kIndex, kIndexAttach, kStatistics, kReplicaIdentity, kClusterOn, kFkConstraint, kTrigger,
+  kConstraint, kIndex, kIndexAttach, kViewDefinition, kStatistics, kReplicaIdentity, kClusterOn, kFkConstraint, kTrigger,
   kRule, kRowSecurity, kPolicy, kAcl, kMaterializedViewData, kSequenceSet, kDefaultAcl,
   kUserMapping, kPublication, kSubscription, kExtensionSequenceSet, kLargeObjects,
   kLargeObjectAcl, kEventTrigger,
@@ -98,6 +98,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kConstraint, "CONSTRAINT", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false},
     {MemberKind::kIndex, "INDEX", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false},
     {MemberKind::kIndexAttach, "INDEX ATTACH", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
+    {MemberKind::kViewDefinition, "VIEW DEFINITION", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kStatistics, "STATISTICS", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kReplicaIdentity, "REPLICA IDENTITY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
     {MemberKind::kClusterOn, "CLUSTER ON", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},

@@ -199,5 +199,17 @@ TEST_F(FidelityTest, BaseAndShellTypes) {
       "CREATE TYPE only_shell;");
 }
 
+// Defect 3: a view whose GROUP BY relies on the primary key (made as a placeholder, defined
+// after the keys), and a view over it.
+TEST_F(FidelityTest, ViewGroupedByThePrimaryKey) {
+  ExpectRoundTrip(
+      "CREATE TABLE vb (key int PRIMARY KEY, data int, t text COLLATE \"C\");"
+      "CREATE VIEW kv WITH (security_barrier = true) AS "
+      "  SELECT key, data, t FROM vb GROUP BY key;"
+      "COMMENT ON VIEW kv IS 'grouped';"
+      "CREATE VIEW on_kv AS SELECT key, t FROM kv;"
+      "INSERT INTO vb VALUES (1, 2, 'x');");
+}
+
 }  // namespace
 }  // namespace pgark

@@ -215,6 +215,16 @@ constexpr char kViewsSql[] =
     "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
 
+// The columns of views: what a placeholder of the view needs.
+constexpr char kViewColumnsSql[] =
+    "SELECT a.attrelid AS relid, a.attname AS name, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, "
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN "
+    PGARK_QUALIFIED_COLLATION("a.attcollation") " END AS collation "
+    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class v ON v.oid = a.attrelid "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "WHERE v.relkind = 'v' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum";
+
 constexpr char kMatviewIndexesSql[] =
     "SELECT i.indrelid AS relid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid "
@@ -282,7 +292,9 @@ constexpr char kDependenciesSql[] =
     "  ELSE 'pg_catalog.pg_type'::pg_catalog.regclass::oid END, "
     "  CASE WHEN conrelid <> 0 THEN conrelid ELSE contypid END FROM pg_catalog.pg_constraint "
     // A table's CHECK constraint stands for itself: it may need what needs its table.
-    "  WHERE NOT (contype = 'c' AND conrelid <> 0) "
+    // A table's CHECK or key constraint stands for itself: a CHECK may need what needs its
+    // table, and a view may need a key (GROUP BY a primary key) that comes after the data.
+    "  WHERE NOT (contype IN ('c', 'p', 'u', 'x') AND conrelid <> 0) "
     " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, "
     "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, t.typrelid FROM pg_catalog.pg_type t "
     "  JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE c.relkind <> 'c' "
@@ -628,6 +640,12 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
 
 absl::Status Catalog::AddViewTriggersAndRules(const std::map<uint32_t, size_t>& index,
                                               std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.Exec(kViewColumnsSql));
+  for (PgRow row : Rows(cols)) {
+    if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {
+      v->columns.push_back({row.String("name"), row.String("type"), row.String("collation")});
+    }
+  }
   PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
   for (PgRow row : Rows(trg)) {
     if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {

@@ -371,6 +371,10 @@ struct RelationFacts {
   std::vector<StatisticsDef> statistics;  // materialized views
   std::vector<TriggerDef> triggers;       // views: INSTEAD OF triggers
   std::vector<RuleDef> rules;             // views: rules besides their own
+  std::vector<CompositeAttribute> columns;  // views: for a placeholder (no comments)
+  // A view that needs a table's key (GROUP BY the primary key): made as a placeholder of the
+  // same columns, and defined after the keys (set by the dump plan: DeferViewsOnKeys).
+  bool deferred = false;
 };
 
 // A pre-data object that is not a table: its identity and privileges, and the facts of its

@@ -271,8 +271,20 @@ ObjectSql ForeignSql(const SchemaObjectDef& o) {
           target};
 }
 
+// A deferred view's placeholder: its columns, of their types, from nothing.
+std::string ViewPlaceholderSql(const RelationFacts& r, const std::string& name) {
+  std::vector<std::string> columns;
+  for (const CompositeAttribute& c : r.columns) {
+    columns.push_back(absl::StrCat("NULL::", c.type, c.collation.empty() ? "" : " COLLATE ",
+                                   c.collation, " AS ", QuoteIdent(c.name)));
+  }
+  return absl::StrCat("CREATE VIEW ", name, " AS\n SELECT\n    ",
+                      absl::StrJoin(columns, ",\n    "), ";\n\n");
+}
+
 ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
   const RelationFacts& r = o.As<RelationFacts>();
+  if (r.deferred) return {ViewPlaceholderSql(r, name), absl::StrCat("VIEW ", name)};
   const bool matview = o.kind == MemberKind::kMaterializedView;
   return {absl::StrCat("CREATE ", formats::WireName(o.kind), " ", name,
                        WithOptions(r.reloptions), " AS\n", StripTrailingSemicolon(r.definition),
@@ -407,6 +419,13 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
     default:
       return PrivilegesSql(kind, "TABLE", ref, o.privileges);
   }
+}
+
+std::string ViewDefinitionSql(const SchemaObjectDef& view) {
+  const RelationFacts& r = view.As<RelationFacts>();
+  return absl::StrCat("CREATE OR REPLACE VIEW ", QualifiedName(view.schema, view.name),
+                      WithOptions(r.reloptions), " AS\n", StripTrailingSemicolon(r.definition),
+                      ";\n\n");
 }
 
 std::string RefreshSql(const SchemaObjectDef& o) {

@@ -122,6 +122,7 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
     PGARK_RETURN_IF_ERROR(WarnUncarried());
   }
   SeparateChecks(tables_, deps);
+  DeferViewsOnKeys(objects_, tables_, deps);
   std::vector<PlannedMember> plan =
       PlanArchive(tables_, objects_, deps, {options_.content, options_.with_owners});
   if (planned_ != BackupType::kFull || options_.content == Content::kSchemaOnly) return plan;

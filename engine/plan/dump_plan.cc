@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "engine/ddl/schema_sql.h"
@@ -40,6 +41,7 @@ class Planner {
   void Data();
   void KeysIndexesAndStatistics();
   void IndexAttachments();
+  void ViewDefinitions();
   void ForeignKeys();
   void TriggersRulesAndPolicies();
   void Privileges();
@@ -227,6 +229,16 @@ void Planner::IndexAttachments() {
   }
 }
 
+void Planner::ViewDefinitions() {
+  for (size_t n : order_) {
+    if (!IsObject(n)) continue;
+    const RelationFacts* view = objects_[n].relation();
+    if (view == nullptr || !view->deferred) continue;
+    const SchemaObjectDef& o = objects_[n];
+    Sql(MemberKind::kViewDefinition, o.schema, o.name, o.name, ViewDefinitionSql(o));
+  }
+}
+
 void Planner::ForeignKeys() {
   for (const TableDef& t : tables_) {
     for (const ConstraintDef& c : t.constraints) {
@@ -308,6 +320,26 @@ void Planner::SequenceValues() {
 
 }  // namespace
 
+void DeferViewsOnKeys(std::vector<SchemaObjectDef>& objects, const std::vector<TableDef>& tables,
+                      const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
+  std::set<uint32_t> keys;  // OIDs of the tables' key and exclusion constraints
+  for (const TableDef& t : tables) {
+    for (const ConstraintDef& c : t.constraints) {
+      if (c.type == 'p' || c.type == 'u' || c.type == 'x') keys.insert(c.oid);
+    }
+  }
+  std::map<ObjectId, RelationFacts*> views;
+  for (SchemaObjectDef& o : objects) {
+    if (o.kind == MemberKind::kView) views[o.id] = &o.As<RelationFacts>();
+  }
+  for (const auto& [from, to] : deps) {
+    auto view = views.find(from);
+    if (view != views.end() && to.classid == kPgConstraint && keys.count(to.oid)) {
+      view->second->deferred = true;
+    }
+  }
+}
+
 void SeparateChecks(std::vector<TableDef>& tables,
                     const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
   std::map<uint32_t, ConstraintDef*> checks;  // validated CHECKs by OID
@@ -342,6 +374,7 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
   if (schema) {
     plan.KeysIndexesAndStatistics();
     plan.IndexAttachments();
+    plan.ViewDefinitions();
     // Foreign keys once every key they reference exists; triggers and row security after
     // all data, so the load neither fires nor is filtered by them.
     plan.ForeignKeys();

@@ -40,6 +40,11 @@ struct PlanOptions {
 void SeparateChecks(std::vector<TableDef>& tables,
                     const std::vector<std::pair<ObjectId, ObjectId>>& deps);
 
+// Marks as deferred the views that depend on a table's key (a GROUP BY the primary key): made
+// as placeholders in pre-data and defined after the keys.
+void DeferViewsOnKeys(std::vector<SchemaObjectDef>& objects, const std::vector<TableDef>& tables,
+                      const std::vector<std::pair<ObjectId, ObjectId>>& deps);
+
 // REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
 // point into `tables`.
 std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
