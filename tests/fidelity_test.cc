@@ -105,7 +105,14 @@ TEST_F(FidelityTest, SelfReferencingPartitionedTableWithAttachedPartition) {
       "CREATE TABLE p (id bigint PRIMARY KEY, r bigint REFERENCES p(id)) PARTITION BY RANGE (id);"
       "CREATE TABLE p1 (id bigint NOT NULL PRIMARY KEY, r bigint);"
       "ALTER TABLE p ATTACH PARTITION p1 FOR VALUES FROM (0) TO (10);"
-      "INSERT INTO p VALUES (1, NULL), (2, 1);");
+      "INSERT INTO p VALUES (1, NULL), (2, 1);"
+      // Names that sort the partitions first: the foreign key must not order the tables.
+      "CREATE TABLE parted_self_fk (id bigint NOT NULL PRIMARY KEY, id_abc bigint,"
+      "  FOREIGN KEY (id_abc) REFERENCES parted_self_fk(id)) PARTITION BY RANGE (id);"
+      "CREATE TABLE part1_self_fk (id bigint NOT NULL PRIMARY KEY, id_abc bigint);"
+      "ALTER TABLE parted_self_fk ATTACH PARTITION part1_self_fk FOR VALUES FROM (0) TO (10);"
+      "CREATE TABLE part2_self_fk PARTITION OF parted_self_fk FOR VALUES FROM (10) TO (20);"
+      "INSERT INTO parted_self_fk VALUES (1, NULL), (2, 1), (11, 2);");
 }
 
 // Defect 6: a NOT VALID CHECK on an inheritance parent (its children inherit it).

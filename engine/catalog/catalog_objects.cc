@@ -292,9 +292,10 @@ constexpr char kDependenciesSql[] =
     "  ELSE 'pg_catalog.pg_type'::pg_catalog.regclass::oid END, "
     "  CASE WHEN conrelid <> 0 THEN conrelid ELSE contypid END FROM pg_catalog.pg_constraint "
     // A table's CHECK constraint stands for itself: it may need what needs its table.
-    // A table's CHECK or key constraint stands for itself: a CHECK may need what needs its
-    // table, and a view may need a key (GROUP BY a primary key) that comes after the data.
-    "  WHERE NOT (contype IN ('c', 'p', 'u', 'x') AND conrelid <> 0) "
+    // A table's constraints stand for themselves: a CHECK may need what needs its table, a
+    // view may need a key (GROUP BY a primary key) that comes after the data, and a foreign key
+    // (after the data too) must not order the tables it links.
+    "  WHERE conrelid = 0 "
     " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, "
     "  'pg_catalog.pg_class'::pg_catalog.regclass::oid, t.typrelid FROM pg_catalog.pg_type t "
     "  JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE c.relkind <> 'c' "
