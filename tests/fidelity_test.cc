@@ -95,7 +95,13 @@ TEST_F(FidelityTest, ChildDeclaresItsParentsGeneratedColumn) {
   ExpectRoundTrip(
       "CREATE TABLE gp (a int, b int GENERATED ALWAYS AS (a * 2) STORED);"
       "CREATE TABLE gc (a int, b int) INHERITS (gp);"
-      "INSERT INTO gc (a) VALUES (1), (2);");
+      "INSERT INTO gc (a) VALUES (1), (2);"
+      // A generated child column over a plain parent column states its own expression.
+      "CREATE TABLE gn (a int, b int);"
+      "CREATE TABLE gn_child (a int, b int GENERATED ALWAYS AS (a * 2) STORED);"
+      "ALTER TABLE gn_child INHERIT gn;"
+      "CREATE TABLE gn_child2 (a int, b int GENERATED ALWAYS AS (a * 3) STORED) INHERITS (gn);"
+      "INSERT INTO gn_child (a) VALUES (5);");
 }
 
 // Defect 5: a partitioned table with a foreign key to itself and a partition attached after

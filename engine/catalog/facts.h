@@ -100,7 +100,8 @@ struct ColumnDef {
   char generated = 0;        // 's' STORED generated column, 0 none
   std::string collation;     // qualified, quoted collation when not the type's default
   bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
-  bool inherited = false;    // a parent has it too (a local one is then merged with it)
+  // A parent has it too, as a generated column: a local child column takes its expression.
+  bool inherited = false;
   std::string fdw_options;   // a foreign table's column: "name 'value', ..." or empty
   int statistics_target = -1;     // ALTER COLUMN SET STATISTICS; -1: the default
   char storage = 0;               // SET STORAGE when not the type's: 'p', 'e', 'm' or 'x'

@@ -28,7 +28,7 @@ std::string ColumnSql(const TableDef& table, const ColumnDef& c) {
   std::string sql = absl::StrCat("    ", QuoteIdent(c.name), " ", c.type);
   if (!c.collation.empty()) absl::StrAppend(&sql, " COLLATE ", c.collation);
   if (c.generated == 's') {
-    // An inheritance child's column takes its parent's generation expression: it may not
+    // An inheritance child's column takes a generated parent column's expression: it may not
     // state one (a partition, created on its own and then attached, must).
     if (!c.inherited || !table.partition_of.empty()) {
       absl::StrAppend(&sql, " GENERATED ALWAYS AS (", c.default_expr, ") STORED");
