@@ -21,7 +21,7 @@ enum class Section : uint8_t { kPreData, kData, kPostData };
 enum class MemberKind : uint8_t {
   // pre-data
   kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kShellType, kType, kDomain,
-  kFunction,
+  kFunction, kAccessMethod, kTransform,
   kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchDictionary,
   kTextSearchConfiguration, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
   kTable, kForeignTable, kCheckConstraint, kView, kMaterializedView,
@@ -76,6 +76,8 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kType, "TYPE", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
     {MemberKind::kDomain, "DOMAIN", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
     {MemberKind::kFunction, "FUNCTION", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
+    {MemberKind::kAccessMethod, "ACCESS METHOD", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
+    {MemberKind::kTransform, "TRANSFORM", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
     {MemberKind::kProcedure, "PROCEDURE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
     {MemberKind::kAggregate, "AGGREGATE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
     {MemberKind::kOperator, "OPERATOR", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},

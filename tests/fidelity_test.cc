@@ -224,5 +224,15 @@ TEST_F(FidelityTest, ViewGroupedByThePrimaryKey) {
       "INSERT INTO vb VALUES (1, 2, 'x');");
 }
 
+// Defect 9: a table access method and the tables that use it, and a transform.
+TEST_F(FidelityTest, AccessMethodsAndTransforms) {
+  ExpectRoundTrip(
+      "CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;"
+      "COMMENT ON ACCESS METHOD heap2 IS 'another heap';"
+      "CREATE TABLE tam (a int) USING heap2; INSERT INTO tam VALUES (1);"
+      "CREATE TRANSFORM FOR integer LANGUAGE sql (FROM SQL WITH FUNCTION "
+      "  prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal));");
+}
+
 }  // namespace
 }  // namespace pgark

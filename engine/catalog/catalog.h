@@ -122,6 +122,7 @@ class Catalog {
   absl::Status DescribeTableExtras(const TableIndex& index);
   absl::StatusOr<std::vector<TableRef>> QueryTables(absl::string_view sql,
                                                     const std::vector<std::string>& params);
+  absl::Status AddAccessMethodsAndTransforms(std::vector<SchemaObjectDef>& out);
   absl::Status AddCollations(std::vector<SchemaObjectDef>& out);
   absl::Status AddTypes(std::vector<SchemaObjectDef>& out);
   // Enum labels, composite attributes, range options and domain checks of the types `index`

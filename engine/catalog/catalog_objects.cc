@@ -215,6 +215,22 @@ constexpr char kViewsSql[] =
     "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
 
+// Access methods and transforms users made (not an extension's).
+constexpr char kAccessMethodsSql[] =
+    "SELECT a.oid, a.amname AS name, a.amtype AS type, a.amhandler::pg_catalog.regproc::text "
+    "AS handler, " PGARK_COMMENT("pg_am", "a.oid") " AS comment "
+    "FROM pg_catalog.pg_am a WHERE a.oid >= 16384 AND "
+    PGARK_NOT_EXTENSION_MEMBER("pg_am", "a.oid") "ORDER BY a.amname";
+constexpr char kTransformsSql[] =
+    "SELECT t.oid, pg_catalog.format_type(t.trftype, NULL) AS type, "
+    "pg_catalog.quote_ident(l.lanname) AS language, "
+    "NULLIF(t.trffromsql, 0)::pg_catalog.regprocedure::text AS from_sql, "
+    "NULLIF(t.trftosql, 0)::pg_catalog.regprocedure::text AS to_sql, "
+    PGARK_COMMENT("pg_transform", "t.oid") " AS comment "
+    "FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang "
+    "WHERE t.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_transform", "t.oid")
+    "ORDER BY 2, 3";
+
 // The columns of views: what a placeholder of the view needs.
 constexpr char kViewColumnsSql[] =
     "SELECT a.attrelid AS relid, a.attname AS name, "
@@ -413,6 +429,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
     o.schema = row.String("schema_name");
     out.push_back(std::move(o));
   }
+  PGARK_RETURN_IF_ERROR(AddAccessMethodsAndTransforms(out));
   PGARK_RETURN_IF_ERROR(AddCollations(out));
   PGARK_RETURN_IF_ERROR(AddTypes(out));
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
@@ -423,6 +440,32 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddSequences(out));
   PGARK_RETURN_IF_ERROR(AddViews(out));
   return out;
+}
+
+absl::Status Catalog::AddAccessMethodsAndTransforms(std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(PgResult ams, conn_.Exec(kAccessMethodsSql));
+  for (PgRow row : Rows(ams)) {
+    SchemaObjectDef o;
+    o.id = {kPgAm, row.Oid("oid")};
+    o.kind = MemberKind::kAccessMethod;
+    o.name = row.String("name");
+    o.comment = row.String("comment");
+    o.facts = AccessMethodFacts{row.Char("type"), row.String("handler")};
+    out.push_back(std::move(o));
+  }
+  PGARK_ASSIGN_OR_RETURN(PgResult trf, conn_.Exec(kTransformsSql));
+  for (PgRow row : Rows(trf)) {
+    SchemaObjectDef o;
+    o.id = {kPgTransform, row.Oid("oid")};
+    o.kind = MemberKind::kTransform;
+    TransformFacts t{row.String("type"), row.String("language"), row.String("from_sql"),
+                     row.String("to_sql")};
+    o.name = absl::StrCat(t.type, " LANGUAGE ", t.language);
+    o.comment = row.String("comment");
+    o.facts = std::move(t);
+    out.push_back(std::move(o));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Catalog::AddCollations(std::vector<SchemaObjectDef>& out) {

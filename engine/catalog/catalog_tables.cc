@@ -24,6 +24,9 @@ constexpr char kTableSql[] =
     " FROM pg_catalog.pg_class tc, pg_catalog.unnest(tc.reloptions) WITH ORDINALITY o(option, n) "
     " WHERE tc.oid = c.reltoastrelid) AS toast_reloptions, "
     "CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type, "
+    "(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am "
+    " WHERE am.oid = c.relam AND am.amname <> 'heap' AND c.relkind IN ('r', 'm')) "
+    "  AS access_method, "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, "
     "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "
     "  pg_catalog.quote_ident(p.relname) FROM pg_catalog.pg_inherits i "
@@ -232,6 +235,7 @@ void ReadTable(const PgRow& row, TableDef& def) {
   def.reloptions = row.String("reloptions");
   def.toast_reloptions = row.String("toast_reloptions");
   def.of_type = row.String("of_type");
+  def.access_method = row.String("access_method");
   def.partition_key = row.String("partition_key");
   def.partition_of = row.String("partition_of");
   def.partition_bound = row.String("partition_bound");

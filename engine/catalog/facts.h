@@ -41,6 +41,8 @@ inline constexpr uint32_t kPgOpfamily = 2753;
 inline constexpr uint32_t kPgOpclass = 2616;
 inline constexpr uint32_t kPgForeignDataWrapper = 2328;
 inline constexpr uint32_t kPgForeignServer = 1417;
+inline constexpr uint32_t kPgAm = 2601;
+inline constexpr uint32_t kPgTransform = 3576;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -187,6 +189,7 @@ struct TableDef {
   std::string reloptions;          // "fillfactor=90, autovacuum_enabled=false"
   std::string toast_reloptions;    // its TOAST table's: "toast.autovacuum_enabled=false"
   std::string of_type;             // a typed table (CREATE TABLE ... OF type): the type
+  std::string access_method;       // USING, when not the default (heap), quoted
   std::string partition_key;       // partitioned table: pg_get_partkeydef()
   std::string partition_of;        // partition: its parent, qualified and quoted
   uint32_t partition_parent_oid = 0;
@@ -264,6 +267,17 @@ struct BaseTypeFacts {
   std::string element;              // format_type() of typelem, or empty
   std::string delimiter = ",";
   bool collatable = false;
+};
+// An access method (CREATE ACCESS METHOD name TYPE TABLE|INDEX HANDLER f).
+struct AccessMethodFacts {
+  char type = 't';      // 't' table, 'i' index
+  std::string handler;  // regproc
+};
+// A transform (CREATE TRANSFORM FOR type LANGUAGE lang (FROM SQL ..., TO SQL ...)).
+struct TransformFacts {
+  std::string type;                 // format_type()
+  std::string language;             // quoted
+  std::string from_sql, to_sql;     // regprocedure; empty: none
 };
 // A shell type that was never defined (CREATE TYPE name;).
 struct ShellTypeFacts {};
@@ -391,7 +405,8 @@ struct SchemaObjectDef {
                          // FAMILY / CLASS: its access method, quoted
   std::string comment;
   Privileges privileges;  // not for EXTENSION
-  std::variant<std::monostate, SchemaFacts, BaseTypeFacts, ShellTypeFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
+  std::variant<std::monostate, SchemaFacts, BaseTypeFacts, ShellTypeFacts, AccessMethodFacts,
+               TransformFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
                DomainFacts, RoutineFacts, AggregateFacts, OperatorFacts, OperatorFamilyFacts,
                OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
                CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>

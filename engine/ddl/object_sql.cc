@@ -315,6 +315,21 @@ ObjectSql ObjectCreateSql(const SchemaObjectDef& o) {
               absl::StrCat("OPERATOR ", OperatorSignature(o))};
     case MemberKind::kCast:
       return CastSql(o);
+    case MemberKind::kAccessMethod: {
+      const AccessMethodFacts& am = o.As<AccessMethodFacts>();
+      return {absl::StrCat("CREATE ACCESS METHOD ", QuoteIdent(o.name), " TYPE ",
+                           am.type == 'i' ? "INDEX" : "TABLE", " HANDLER ", am.handler, ";\n\n"),
+              absl::StrCat("ACCESS METHOD ", QuoteIdent(o.name))};
+    }
+    case MemberKind::kTransform: {
+      const TransformFacts& t = o.As<TransformFacts>();
+      std::vector<std::string> parts;
+      if (!t.from_sql.empty()) parts.push_back(absl::StrCat("FROM SQL WITH FUNCTION ", t.from_sql));
+      if (!t.to_sql.empty()) parts.push_back(absl::StrCat("TO SQL WITH FUNCTION ", t.to_sql));
+      return {absl::StrCat("CREATE TRANSFORM FOR ", o.name, " (", absl::StrJoin(parts, ", "),
+                           ");\n\n"),
+              absl::StrCat("TRANSFORM FOR ", o.name)};
+    }
     case MemberKind::kOperatorFamily:
       return OperatorFamilySql(o);
     case MemberKind::kOperatorClass:
@@ -392,7 +407,9 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
   const std::string ref = QualifiedName(o.schema, o.name);
   switch (o.kind) {
     case MemberKind::kExtension:
-    case MemberKind::kCast:  // a cast has no owner
+    case MemberKind::kCast:  // casts, access methods and transforms have no owner
+    case MemberKind::kAccessMethod:
+    case MemberKind::kTransform:
       return "";
     case MemberKind::kSchema:
     case MemberKind::kForeignDataWrapper:

@@ -137,6 +137,7 @@ std::string CreateStatementSql(const TableDef& table, const std::string& name, c
     }
   }
   if (!table.partition_key.empty()) absl::StrAppend(&sql, "\nPARTITION BY ", table.partition_key);
+  if (!table.access_method.empty()) absl::StrAppend(&sql, "\nUSING ", table.access_method);
   std::vector<std::string> options;
   if (!table.reloptions.empty()) options.push_back(table.reloptions);
   if (!table.toast_reloptions.empty()) options.push_back(table.toast_reloptions);
