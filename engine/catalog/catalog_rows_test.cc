@@ -69,7 +69,8 @@ TEST(CatalogRowsTest, GrantsAreFacts) {
 TEST(CatalogRowsTest, SequenceColumns) {
   PgResult r = MakeRow({{"seq_schema", "s"}, {"seq_name", "n"}, {"seq_type", "bigint"},
                         {"seq_start", "5"}, {"seq_increment", "-1"}, {"seq_min", "-100"},
-                        {"seq_max", "9"}, {"seq_cache", "3"}, {"seq_cycle", "t"}});
+                        {"seq_max", "9"}, {"seq_cache", "3"}, {"seq_cycle", "t"},
+                        {"seq_unlogged", "t"}});
   const SequenceDef s = SequenceOf(PgRow(r, 0));
   EXPECT_EQ(s.schema, "s");
   EXPECT_EQ(s.type, "bigint");
@@ -79,6 +80,7 @@ TEST(CatalogRowsTest, SequenceColumns) {
   EXPECT_EQ(s.max, 9);
   EXPECT_EQ(s.cache, 3);
   EXPECT_TRUE(s.cycle);
+  EXPECT_TRUE(s.unlogged);
 }
 
 TEST(CatalogRowsDeathTest, AColumnTheQueryLacksIsAProgrammingError) {
