@@ -234,5 +234,17 @@ TEST_F(FidelityTest, AccessMethodsAndTransforms) {
       "  prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal));");
 }
 
+// Defect 17 (in part): a materialized view's column settings and a view column's DEFAULT.
+TEST_F(FidelityTest, ColumnSettingsOfViewsAndMaterializedViews) {
+  ExpectRoundTrip(
+      "CREATE TABLE src17 (x text, y int); INSERT INTO src17 VALUES ('a', 1);"
+      "CREATE MATERIALIZED VIEW compressmv AS SELECT x, y FROM src17;"
+      "ALTER MATERIALIZED VIEW compressmv ALTER COLUMN x SET COMPRESSION lz4;"
+      "ALTER MATERIALIZED VIEW compressmv ALTER COLUMN y SET STATISTICS 123;"
+      "ALTER MATERIALIZED VIEW compressmv ALTER COLUMN x SET STORAGE MAIN;"
+      "CREATE VIEW dv AS SELECT x, y FROM src17;"
+      "ALTER VIEW dv ALTER COLUMN y SET DEFAULT 42;");
+}
+
 }  // namespace
 }  // namespace pgark

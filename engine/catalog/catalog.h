@@ -136,6 +136,9 @@ class Catalog {
   absl::Status AddForeignServers(std::vector<SchemaObjectDef>& out);
   absl::Status AddSequences(std::vector<SchemaObjectDef>& out);
   absl::Status AddViews(std::vector<SchemaObjectDef>& out);
+  // The column settings of the views and materialized views `index` maps by OID to `out`.
+  absl::Status AddRelationColumnSettings(const std::map<uint32_t, size_t>& index,
+                                         std::vector<SchemaObjectDef>& out);
   // The INSTEAD OF triggers and rules of the views `index` maps by OID to `out`.
   absl::Status AddViewTriggersAndRules(const std::map<uint32_t, size_t>& index,
                                        std::vector<SchemaObjectDef>& out);

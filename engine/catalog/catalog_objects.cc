@@ -241,6 +241,22 @@ constexpr char kViewColumnsSql[] =
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "WHERE v.relkind = 'v' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum";
 
+// The columns of views and materialized views that have settings of their own; the compression
+// method (PostgreSQL 14+, else NULL), then kRelationColumnSettingsFrom.
+constexpr char kRelationColumnSettingsSql[] =
+    "SELECT a.attrelid AS relid, a.attname AS name, "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, "
+    "COALESCE(a.attstattarget::int, -1) AS statistics_target, "
+    "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, "
+    "pg_catalog.array_to_string(a.attoptions, ', ') AS attribute_options, ";
+constexpr char kRelationColumnSettingsFrom[] =
+    " AS compression FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class v ON v.oid = a.attrelid "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "WHERE v.relkind IN ('v', 'm') AND v.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped "
+    "ORDER BY a.attrelid, a.attnum";
+
 constexpr char kMatviewIndexesSql[] =
     "SELECT i.indrelid AS relid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid "
@@ -682,6 +698,32 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
   return AddViewTriggersAndRules(index, out);
 }
 
+absl::Status Catalog::AddRelationColumnSettings(const std::map<uint32_t, size_t>& index,
+                                                std::vector<SchemaObjectDef>& out) {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.Exec(absl::StrCat(kRelationColumnSettingsSql,
+                                          conn_.server_version_num() >= 140000
+                                              ? "a.attcompression"
+                                              : "NULL",
+                                          kRelationColumnSettingsFrom)));
+  for (PgRow row : Rows(r)) {
+    RelationFacts* v = ViewOf(row.Oid("relid"), index, out);
+    if (v == nullptr) continue;
+    ColumnDef c;
+    c.name = row.String("name");
+    c.default_expr = row.String("default_expr");
+    c.statistics_target = static_cast<int>(row.Int("statistics_target"));
+    c.storage = row.Char("storage");
+    c.attribute_options = row.String("attribute_options");
+    c.compression = row.Char("compression");
+    if (!c.default_expr.empty() || c.statistics_target >= 0 || c.storage != 0 ||
+        !c.attribute_options.empty() || c.compression != 0) {
+      v->column_settings.push_back(std::move(c));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Catalog::AddViewTriggersAndRules(const std::map<uint32_t, size_t>& index,
                                               std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult cols, conn_.Exec(kViewColumnsSql));
@@ -690,6 +732,7 @@ absl::Status Catalog::AddViewTriggersAndRules(const std::map<uint32_t, size_t>& 
       v->columns.push_back({row.String("name"), row.String("type"), row.String("collation")});
     }
   }
+  PGARK_RETURN_IF_ERROR(AddRelationColumnSettings(index, out));
   PGARK_ASSIGN_OR_RETURN(PgResult trg, conn_.Exec(kViewTriggersSql));
   for (PgRow row : Rows(trg)) {
     if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {

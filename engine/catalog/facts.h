@@ -387,6 +387,9 @@ struct RelationFacts {
   std::vector<TriggerDef> triggers;       // views: INSTEAD OF triggers
   std::vector<RuleDef> rules;             // views: rules besides their own
   std::vector<CompositeAttribute> columns;  // views: for a placeholder (no comments)
+  // Columns with settings of their own: a view's DEFAULT, a materialized view's statistics
+  // target, storage, options and compression.
+  std::vector<ColumnDef> column_settings;
   // A view that needs a table's key (GROUP BY the primary key): made as a placeholder of the
   // same columns, and defined after the keys (set by the dump plan: DeferViewsOnKeys).
   bool deferred = false;

@@ -282,13 +282,29 @@ std::string ViewPlaceholderSql(const RelationFacts& r, const std::string& name) 
                       absl::StrJoin(columns, ",\n    "), ";\n\n");
 }
 
+// A view's column defaults, a materialized view's column settings.
+std::string RelationColumnSettingsSql(const SchemaObjectDef& o, const RelationFacts& r,
+                                      const std::string& name) {
+  const std::string alter = absl::StrCat("ALTER ", formats::WireName(o.kind), " ", name);
+  std::string sql;
+  for (const ColumnDef& c : r.column_settings) {
+    if (!c.default_expr.empty()) {
+      absl::StrAppend(&sql, alter, " ALTER COLUMN ", QuoteIdent(c.name), " SET DEFAULT ",
+                      c.default_expr, ";\n\n");
+    }
+    absl::StrAppend(&sql, ColumnSettingsOf(alter, c));
+  }
+  return sql;
+}
+
 ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
   const RelationFacts& r = o.As<RelationFacts>();
-  if (r.deferred) return {ViewPlaceholderSql(r, name), absl::StrCat("VIEW ", name)};
+  const std::string settings = RelationColumnSettingsSql(o, r, name);
+  if (r.deferred) return {ViewPlaceholderSql(r, name) + settings, absl::StrCat("VIEW ", name)};
   const bool matview = o.kind == MemberKind::kMaterializedView;
   return {absl::StrCat("CREATE ", formats::WireName(o.kind), " ", name,
                        WithOptions(r.reloptions), " AS\n", StripTrailingSemicolon(r.definition),
-                       matview ? "\n  WITH NO DATA;\n\n" : ";\n\n"),
+                       matview ? "\n  WITH NO DATA;\n\n" : ";\n\n", settings),
           absl::StrCat(formats::WireName(o.kind), " ", name)};
 }
 

@@ -159,26 +159,7 @@ std::string CreateStatementSql(const TableDef& table, const std::string& name, c
 std::string ColumnSettingsSql(const TableDef& table, const std::string& name, const char* kind) {
   std::string sql;
   for (const ColumnDef& c : table.columns) {
-    const std::string alter =
-        absl::StrCat("ALTER ", kind, " ONLY ", name, " ALTER COLUMN ", QuoteIdent(c.name));
-    if (!c.fdw_options.empty()) absl::StrAppend(&sql, alter, OptionsSql(c.fdw_options), ";\n\n");
-    if (c.statistics_target >= 0) {
-      absl::StrAppend(&sql, alter, " SET STATISTICS ", c.statistics_target, ";\n\n");
-    }
-    if (c.storage != 0) {
-      const char* storage = c.storage == 'p'   ? "PLAIN"
-                            : c.storage == 'e' ? "EXTERNAL"
-                            : c.storage == 'm' ? "MAIN"
-                                               : "EXTENDED";
-      absl::StrAppend(&sql, alter, " SET STORAGE ", storage, ";\n\n");
-    }
-    if (!c.attribute_options.empty()) {
-      absl::StrAppend(&sql, alter, " SET (", c.attribute_options, ");\n\n");
-    }
-    if (c.compression != 0) {
-      absl::StrAppend(&sql, alter, " SET COMPRESSION ", c.compression == 'l' ? "lz4" : "pglz",
-                      ";\n\n");
-    }
+    absl::StrAppend(&sql, ColumnSettingsOf(absl::StrCat("ALTER ", kind, " ONLY ", name), c));
   }
   return sql;
 }
@@ -213,6 +194,31 @@ std::string TableCommentsSql(const TableDef& table, const std::string& name, con
 }
 
 }  // namespace
+
+std::string ColumnSettingsOf(absl::string_view alter_relation, const ColumnDef& c) {
+  const std::string alter =
+      absl::StrCat(alter_relation, " ALTER COLUMN ", QuoteIdent(c.name));
+  std::string sql;
+  if (!c.fdw_options.empty()) absl::StrAppend(&sql, alter, OptionsSql(c.fdw_options), ";\n\n");
+  if (c.statistics_target >= 0) {
+    absl::StrAppend(&sql, alter, " SET STATISTICS ", c.statistics_target, ";\n\n");
+  }
+  if (c.storage != 0) {
+    const char* storage = c.storage == 'p'   ? "PLAIN"
+                          : c.storage == 'e' ? "EXTERNAL"
+                          : c.storage == 'm' ? "MAIN"
+                                             : "EXTENDED";
+    absl::StrAppend(&sql, alter, " SET STORAGE ", storage, ";\n\n");
+  }
+  if (!c.attribute_options.empty()) {
+    absl::StrAppend(&sql, alter, " SET (", c.attribute_options, ");\n\n");
+  }
+  if (c.compression != 0) {
+    absl::StrAppend(&sql, alter, " SET COMPRESSION ", c.compression == 'l' ? "lz4" : "pglz",
+                    ";\n\n");
+  }
+  return sql;
+}
 
 std::string CreateTableSql(const TableDef& table) {
   const std::string name = QualifiedName(table.ref.schema, table.ref.name);

@@ -31,6 +31,10 @@ std::string OptionsSql(absl::string_view options);
 // Keys, foreign keys and indexes come later (AddConstraintSql, IndexSql), after the data, as
 // pg_dump does.
 std::string CreateTableSql(const TableDef& table);
+// The ALTER ... ALTER COLUMN statements that give a column of `alter_relation` ("ALTER TABLE ONLY
+// s.t", "ALTER MATERIALIZED VIEW s.m") its foreign options, statistics target, storage, options
+// and compression, when set.
+std::string ColumnSettingsOf(absl::string_view alter_relation, const ColumnDef& column);
 // REPLICA IDENTITY NOTHING / FULL / USING INDEX, or empty for the default; after the indexes.
 std::string ReplicaIdentitySql(const TableDef& table);
 // CLUSTER ON the index marked for CLUSTER, or empty; after the indexes.
