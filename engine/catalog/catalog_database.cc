@@ -163,6 +163,17 @@ SequenceDef SequenceOf(const PgRow& row) {  // see catalog_internal.h
   return s;
 }
 
+const char* ColumnCompressionSql(int server_version_num) {  // see catalog_internal.h
+  return server_version_num >= 140000 ? "a.attcompression" : "NULL";
+}
+
+void ReadColumnSettings(const PgRow& row, ColumnDef& c) {  // see catalog_internal.h
+  c.statistics_target = static_cast<int>(row.Int("statistics_target"));
+  c.storage = row.Char("storage");
+  c.attribute_options = row.String("attribute_options");
+  c.compression = row.Char("compression");
+}
+
 Privileges PrivilegesOf(const PgRow& row) {  // see catalog_internal.h
   Privileges p;
   p.owner = row.String("owner");

@@ -49,6 +49,14 @@ namespace pgark::engine {
   "pg_catalog.quote_literal(opt.option_value), ', ' ORDER BY opt.n) "                       \
   "FROM pg_catalog.pg_options_to_table(" options ") WITH ORDINALITY opt(option_name, option_value, n))"
 
+// A column's own settings, read by ReadColumnSettings (with pg_attribute a and pg_type t):
+// statistics_target (-1: the default; NULL from PostgreSQL 17), storage (when not the type's),
+// attribute_options. The compression column follows: ColumnCompressionSql.
+#define PGARK_COLUMN_SETTINGS                                                                 \
+  "COALESCE(a.attstattarget::int, -1) AS statistics_target, "                                 \
+  "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, "                  \
+  "pg_catalog.array_to_string(a.attoptions, ', ') AS attribute_options, "
+
 // The sequence columns SequenceOf reads: seq_schema, seq_name, seq_type (format_type of
 // seqtypid), seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle, seq_unlogged.
 #define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                                 \
@@ -64,6 +72,13 @@ namespace pgark::engine {
 #define PGARK_OBJECT_COLUMNS(classname, oidexpr, schema, name, owner, acl)                     \
   "SELECT " oidexpr " AS oid, " schema " AS schema_name, " name " AS name, "                 \
   PGARK_COMMENT(classname, oidexpr) " AS comment, " PGARK_PRIVILEGES(owner, acl) ", "
+
+// The "compression" column's expression (PostgreSQL 14+, else NULL), to put before
+// " AS compression".
+const char* ColumnCompressionSql(int server_version_num);
+
+// Reads PGARK_COLUMN_SETTINGS and "compression" into `column`.
+void ReadColumnSettings(const PgRow& row, ColumnDef& column);
 
 // The sequence of PGARK_SEQUENCE_COLUMNS (its value is read separately).
 SequenceDef SequenceOf(const PgRow& row);

@@ -245,10 +245,7 @@ constexpr char kViewColumnsSql[] =
 // method (PostgreSQL 14+, else NULL), then kRelationColumnSettingsFrom.
 constexpr char kRelationColumnSettingsSql[] =
     "SELECT a.attrelid AS relid, a.attname AS name, "
-    "pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, "
-    "COALESCE(a.attstattarget::int, -1) AS statistics_target, "
-    "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, "
-    "pg_catalog.array_to_string(a.attoptions, ', ') AS attribute_options, ";
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr, " PGARK_COLUMN_SETTINGS;
 constexpr char kRelationColumnSettingsFrom[] =
     " AS compression FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_class v ON v.oid = a.attrelid "
@@ -702,9 +699,7 @@ absl::Status Catalog::AddRelationColumnSettings(const std::map<uint32_t, size_t>
                                                 std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(
       PgResult r, conn_.Exec(absl::StrCat(kRelationColumnSettingsSql,
-                                          conn_.server_version_num() >= 140000
-                                              ? "a.attcompression"
-                                              : "NULL",
+                                          ColumnCompressionSql(conn_.server_version_num()),
                                           kRelationColumnSettingsFrom)));
   for (PgRow row : Rows(r)) {
     RelationFacts* v = ViewOf(row.Oid("relid"), index, out);
@@ -712,10 +707,7 @@ absl::Status Catalog::AddRelationColumnSettings(const std::map<uint32_t, size_t>
     ColumnDef c;
     c.name = row.String("name");
     c.default_expr = row.String("default_expr");
-    c.statistics_target = static_cast<int>(row.Int("statistics_target"));
-    c.storage = row.Char("storage");
-    c.attribute_options = row.String("attribute_options");
-    c.compression = row.Char("compression");
+    ReadColumnSettings(row, c);
     if (!c.default_expr.empty() || c.statistics_target >= 0 || c.storage != 0 ||
         !c.attribute_options.empty() || c.compression != 0) {
       v->column_settings.push_back(std::move(c));

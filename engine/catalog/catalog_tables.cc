@@ -78,10 +78,7 @@ constexpr char kColumnsSql[] =
     "(SELECT pg_catalog.quote_ident(tn.nspname) FROM pg_catalog.pg_namespace tn "
     " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
     "  AS unmodified_type, "
-    // -1 (NULL from PostgreSQL 17): the default statistics target.
-    "COALESCE(a.attstattarget::int, -1) AS statistics_target, "
-    "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, "
-    "pg_catalog.array_to_string(a.attoptions, ', ') AS attribute_options, ";
+    PGARK_COLUMN_SETTINGS;
 constexpr char kColumnsFrom[] =
     " AS compression FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
@@ -265,10 +262,7 @@ ColumnDef ReadColumn(const PgRow& row) {
   c.inherited = row.Bool("inherited");
   c.fdw_options = row.String("fdw_options");
   c.unmodified_type = row.String("unmodified_type");
-  c.statistics_target = static_cast<int>(row.Int("statistics_target"));
-  c.storage = row.Char("storage");
-  c.attribute_options = row.String("attribute_options");
-  c.compression = row.Char("compression");
+  ReadColumnSettings(row, c);
   return c;
 }
 
@@ -309,8 +303,7 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
   const std::vector<std::string> params = index.params();
   const int v = conn_.server_version_num();
   PGARK_ASSIGN_OR_RETURN(PgResult cols,
-                         conn_.ExecParams(absl::StrCat(kColumnsSql,
-                                                       v >= 140000 ? "a.attcompression" : "NULL",
+                         conn_.ExecParams(absl::StrCat(kColumnsSql, ColumnCompressionSql(v),
                                                        kColumnsFrom),
                                           params));
   for (PgRow row : Rows(cols)) {

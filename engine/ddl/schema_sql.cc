@@ -326,6 +326,23 @@ std::string Grantee(const Grant& g) {
 
 }  // namespace
 
+namespace {
+
+// The statements (without ';') that recreate an ACL exactly on `on` (" ON TABLE s.t"): REVOKE
+// ALL from PUBLIC and the owner, then its GRANTs in ACL order; none while it is the default.
+std::vector<std::string> AclStatements(absl::string_view on, const Privileges& p) {
+  std::vector<std::string> out;
+  if (!p.has_acl) return out;
+  out.push_back(absl::StrCat("REVOKE ALL", on, " FROM PUBLIC"));
+  if (!p.owner.empty()) out.push_back(absl::StrCat("REVOKE ALL", on, " FROM ", p.owner));
+  for (const Grant& g : p.grants) {
+    out.push_back(absl::StrCat("GRANT ", PrivilegeList(g), on, Grantee(g)));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
                           absl::string_view grant_kind, absl::string_view grant_ref,
                           const Privileges& p) {
@@ -333,13 +350,9 @@ std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_
   if (!p.owner.empty()) {
     absl::StrAppend(&sql, "ALTER ", alter_kind, " ", alter_ref, " OWNER TO ", p.owner, ";\n");
   }
-  if (p.has_acl) {
-    const std::string on = absl::StrCat(" ON ", grant_kind, " ", grant_ref);
-    absl::StrAppend(&sql, "REVOKE ALL", on, " FROM PUBLIC;\n");
-    if (!p.owner.empty()) absl::StrAppend(&sql, "REVOKE ALL", on, " FROM ", p.owner, ";\n");
-    for (const Grant& g : p.grants) {
-      absl::StrAppend(&sql, "GRANT ", PrivilegeList(g), on, Grantee(g), ";\n");
-    }
+  for (const std::string& statement :
+       AclStatements(absl::StrCat(" ON ", grant_kind, " ", grant_ref), p)) {
+    absl::StrAppend(&sql, statement, ";\n");
   }
   return sql.empty() ? sql : absl::StrCat(sql, "\n");
 }
@@ -392,16 +405,10 @@ std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& d, absl::strin
   if (!d.comment.empty()) {
     sql.push_back(absl::StrCat("COMMENT ON DATABASE ", target, " IS ", QuoteLiteral(d.comment)));
   }
-  if (d.privileges.has_acl) {
-    // Explicit privileges: start from none, then grant exactly the source's.
-    const std::string on = absl::StrCat(" ON DATABASE ", target);
-    sql.push_back(absl::StrCat("REVOKE ALL", on, " FROM PUBLIC"));
-    if (!d.privileges.owner.empty()) {
-      sql.push_back(absl::StrCat("REVOKE ALL", on, " FROM ", d.privileges.owner));
-    }
-    for (const Grant& g : d.privileges.grants) {
-      sql.push_back(absl::StrCat("GRANT ", PrivilegeList(g), on, Grantee(g)));
-    }
+  // Explicit privileges: start from none, then grant exactly the source's (the owner stays).
+  for (std::string& statement :
+       AclStatements(absl::StrCat(" ON DATABASE ", target), d.privileges)) {
+    sql.push_back(std::move(statement));
   }
   for (const DatabaseSetting& s : d.settings) {
     const std::string who = s.role.empty() ? "ALTER" : absl::StrCat("ALTER ROLE ", s.role, " IN");
