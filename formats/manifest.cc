@@ -105,7 +105,7 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   Reader r(j, absl::StrCat("member ", index));
   PGARK_RETURN_IF_ERROR(r.GetEnum("section", m.section, ParseSection));
   PGARK_RETURN_IF_ERROR(r.GetEnum("kind", m.kind, ParseMemberKind));
-  if (SectionOf(m.kind) != m.section) {
+  if (!AllowedIn(m.kind, m.section)) {
     return absl::DataLossError(absl::StrCat("manifest member ", index, ": a ", WireName(m.kind),
                                             " member is not in section ", SectionName(m.section)));
   }

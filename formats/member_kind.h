@@ -62,64 +62,67 @@ struct MemberKindTraits {
   // Not run by a restore: the header (run first, on every connection), the guard that stops
   // psql at an incremental, and an incremental's row deletes (replayed, not run).
   bool not_run;
+  // May also stand in post-data, created after the keys it needs: a materialized view, or a
+  // function whose SQL-standard body groups by a primary key (what pg_dump postpones too).
+  bool postponable;
 };
 
 // Traits in MemberKind order; one row per kind.
 inline constexpr MemberKindTraits kMemberKinds[] = {
-    // kind                              wire                   section       prio create drop                  toler  dbwide withdata notrun
-    {MemberKind::kHeader, "HEADER", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true},
-    {MemberKind::kIncrementalGuard, "INCREMENTAL GUARD", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true},
-    {MemberKind::kSchema, "SCHEMA", Section::kPreData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kExtension, "EXTENSION", Section::kPreData, 1, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kCollation, "COLLATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kShellType, "SHELL TYPE", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kType, "TYPE", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kDomain, "DOMAIN", Section::kPreData, 2, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kFunction, "FUNCTION", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
-    {MemberKind::kAccessMethod, "ACCESS METHOD", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kTransform, "TRANSFORM", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kProcedure, "PROCEDURE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
-    {MemberKind::kAggregate, "AGGREGATE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false},
-    {MemberKind::kOperator, "OPERATOR", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kOperatorFamily, "OPERATOR FAMILY", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false},
-    {MemberKind::kOperatorClass, "OPERATOR CLASS", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false},
-    {MemberKind::kTextSearchDictionary, "TEXT SEARCH DICTIONARY", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kTextSearchConfiguration, "TEXT SEARCH CONFIGURATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kCast, "CAST", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kForeignDataWrapper, "FOREIGN DATA WRAPPER", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kServer, "SERVER", Section::kPreData, 4, true, DropBy::kNever, false, false, false, false},
-    {MemberKind::kSequence, "SEQUENCE", Section::kPreData, 4, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kSequenceOwnedBy, "SEQUENCE OWNED BY", Section::kPreData, 4, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kTable, "TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kForeignTable, "FOREIGN TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kCheckConstraint, "CHECK CONSTRAINT", Section::kPreData, 5, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kView, "VIEW", Section::kPreData, 6, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kMaterializedView, "MATERIALIZED VIEW", Section::kPreData, 7, true, DropBy::kName, false, false, false, false},
-    {MemberKind::kTableData, "TABLE DATA", Section::kData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kRowDeletes, "ROW DELETES", Section::kData, 0, false, DropBy::kNever, false, false, false, true},
-    {MemberKind::kConstraint, "CONSTRAINT", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false},
-    {MemberKind::kIndex, "INDEX", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false},
-    {MemberKind::kIndexAttach, "INDEX ATTACH", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kViewDefinition, "VIEW DEFINITION", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kStatistics, "STATISTICS", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kReplicaIdentity, "REPLICA IDENTITY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kClusterOn, "CLUSTER ON", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kFkConstraint, "FK CONSTRAINT", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kTrigger, "TRIGGER", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kRule, "RULE", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kRowSecurity, "ROW SECURITY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kPolicy, "POLICY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kAcl, "ACL", Section::kPostData, 0, false, DropBy::kNever, true, false, false, false},
-    {MemberKind::kMaterializedViewData, "MATERIALIZED VIEW DATA", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kSequenceSet, "SEQUENCE SET", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false},
-    {MemberKind::kDefaultAcl, "DEFAULT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
-    {MemberKind::kUserMapping, "USER MAPPING", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
-    {MemberKind::kPublication, "PUBLICATION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
-    {MemberKind::kSubscription, "SUBSCRIPTION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
-    {MemberKind::kExtensionSequenceSet, "EXTENSION SEQUENCE SET", Section::kPostData, 0, false, DropBy::kNever, false, true, false, false},
-    {MemberKind::kLargeObjects, "LARGE OBJECTS", Section::kPostData, 0, false, DropBy::kNever, false, true, false, false},
-    {MemberKind::kLargeObjectAcl, "LARGE OBJECT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
-    {MemberKind::kEventTrigger, "EVENT TRIGGER", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false},
+    // kind                              wire                   section       prio create drop                  toler  dbwide withdata notrun postpone
+    {MemberKind::kHeader, "HEADER", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true, false},
+    {MemberKind::kIncrementalGuard, "INCREMENTAL GUARD", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true, false},
+    {MemberKind::kSchema, "SCHEMA", Section::kPreData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kExtension, "EXTENSION", Section::kPreData, 1, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kCollation, "COLLATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kShellType, "SHELL TYPE", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kType, "TYPE", Section::kPreData, 2, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kDomain, "DOMAIN", Section::kPreData, 2, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kFunction, "FUNCTION", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false, true},
+    {MemberKind::kAccessMethod, "ACCESS METHOD", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kTransform, "TRANSFORM", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kProcedure, "PROCEDURE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false, true},
+    {MemberKind::kAggregate, "AGGREGATE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false, false},
+    {MemberKind::kOperator, "OPERATOR", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kOperatorFamily, "OPERATOR FAMILY", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false, false},
+    {MemberKind::kOperatorClass, "OPERATOR CLASS", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false, false},
+    {MemberKind::kTextSearchDictionary, "TEXT SEARCH DICTIONARY", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kTextSearchConfiguration, "TEXT SEARCH CONFIGURATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kCast, "CAST", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kForeignDataWrapper, "FOREIGN DATA WRAPPER", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kServer, "SERVER", Section::kPreData, 4, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kSequence, "SEQUENCE", Section::kPreData, 4, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kSequenceOwnedBy, "SEQUENCE OWNED BY", Section::kPreData, 4, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kTable, "TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kForeignTable, "FOREIGN TABLE", Section::kPreData, 5, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kCheckConstraint, "CHECK CONSTRAINT", Section::kPreData, 5, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kView, "VIEW", Section::kPreData, 6, true, DropBy::kName, false, false, false, false, false},
+    {MemberKind::kMaterializedView, "MATERIALIZED VIEW", Section::kPreData, 7, true, DropBy::kName, false, false, false, false, true},
+    {MemberKind::kTableData, "TABLE DATA", Section::kData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kRowDeletes, "ROW DELETES", Section::kData, 0, false, DropBy::kNever, false, false, false, true, false},
+    {MemberKind::kConstraint, "CONSTRAINT", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false, false},
+    {MemberKind::kIndex, "INDEX", Section::kPostData, 0, false, DropBy::kNever, false, false, true, false, false},
+    {MemberKind::kIndexAttach, "INDEX ATTACH", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kViewDefinition, "VIEW DEFINITION", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kStatistics, "STATISTICS", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kReplicaIdentity, "REPLICA IDENTITY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kClusterOn, "CLUSTER ON", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kFkConstraint, "FK CONSTRAINT", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kTrigger, "TRIGGER", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kRule, "RULE", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kRowSecurity, "ROW SECURITY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kPolicy, "POLICY", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kAcl, "ACL", Section::kPostData, 0, false, DropBy::kNever, true, false, false, false, false},
+    {MemberKind::kMaterializedViewData, "MATERIALIZED VIEW DATA", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kSequenceSet, "SEQUENCE SET", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kDefaultAcl, "DEFAULT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kUserMapping, "USER MAPPING", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kPublication, "PUBLICATION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kSubscription, "SUBSCRIPTION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kExtensionSequenceSet, "EXTENSION SEQUENCE SET", Section::kPostData, 0, false, DropBy::kNever, false, true, false, false, false},
+    {MemberKind::kLargeObjects, "LARGE OBJECTS", Section::kPostData, 0, false, DropBy::kNever, false, true, false, false, false},
+    {MemberKind::kLargeObjectAcl, "LARGE OBJECT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kEventTrigger, "EVENT TRIGGER", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
 };
 
 // Each row stands at its kind's index, so Traits() is a lookup.
@@ -136,6 +139,10 @@ constexpr const MemberKindTraits& Traits(MemberKind kind) {
 }
 constexpr const char* WireName(MemberKind kind) { return Traits(kind).wire; }
 constexpr Section SectionOf(MemberKind kind) { return Traits(kind).section; }
+// Whether a member of this kind may stand in this section.
+constexpr bool AllowedIn(MemberKind kind, Section section) {
+  return SectionOf(kind) == section || (Traits(kind).postponable && section == Section::kPostData);
+}
 
 // The kind with this wire name, or nullopt.
 std::optional<MemberKind> ParseMemberKind(absl::string_view wire);

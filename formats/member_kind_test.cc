@@ -40,11 +40,26 @@ TEST(MemberKindTest, EnumNamesRoundTrip) {
 TEST(MemberKindTest, RestoreRulesHoldTogether) {
   for (const MemberKindTraits& t : kMemberKinds) {
     // Only objects a restore creates can be dropped, and only pre-data ones have a priority.
-    if (t.drop != DropBy::kNever) EXPECT_TRUE(t.creates_object) << t.wire;
-    if (t.creates_object) EXPECT_EQ(t.section, Section::kPreData) << t.wire;
-    if (t.section != Section::kPreData) EXPECT_EQ(t.priority, 0) << t.wire;
-    if (t.with_table_data) EXPECT_EQ(t.section, Section::kPostData) << t.wire;
+    if (t.drop != DropBy::kNever) {
+      EXPECT_TRUE(t.creates_object) << t.wire;
+    }
+    if (t.creates_object) {
+      EXPECT_EQ(t.section, Section::kPreData) << t.wire;
+    }
+    if (t.section != Section::kPreData) {
+      EXPECT_EQ(t.priority, 0) << t.wire;
+    }
+    if (t.with_table_data) {
+      EXPECT_EQ(t.section, Section::kPostData) << t.wire;
+    }
+    // Only objects made in pre-data may be postponed to post-data.
+    if (t.postponable) {
+      EXPECT_TRUE(t.creates_object) << t.wire;
+    }
   }
+  EXPECT_TRUE(AllowedIn(MemberKind::kMaterializedView, Section::kPostData));
+  EXPECT_FALSE(AllowedIn(MemberKind::kTable, Section::kPostData));
+  EXPECT_FALSE(AllowedIn(MemberKind::kFunction, Section::kData));
 }
 
 // formats/README.md lists every kind with its section, in a table "| KIND | section | ... |".

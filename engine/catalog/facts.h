@@ -20,6 +20,7 @@
 namespace pgark::engine {
 
 using formats::MemberKind;
+using formats::Section;
 
 // OIDs of the system catalogs as they appear in pg_depend.classid and pg_description.classoid
 // (fixed by PostgreSQL's bootstrap catalog data).
@@ -390,9 +391,6 @@ struct RelationFacts {
   // Columns with settings of their own: a view's DEFAULT, a materialized view's statistics
   // target, storage, options and compression.
   std::vector<ColumnDef> column_settings;
-  // A view that needs a table's key (GROUP BY the primary key): made as a placeholder of the
-  // same columns, and defined after the keys (set by the dump plan: DeferViewsOnKeys).
-  bool deferred = false;
 };
 
 // A pre-data object that is not a table: its identity and privileges, and the facts of its
@@ -414,6 +412,10 @@ struct SchemaObjectDef {
                OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
                CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>
       facts;
+  // Needs a table's key (a GROUP BY the primary key), which is made after the data: a view is
+  // made as a placeholder of the same columns and defined after the keys; a materialized view,
+  // function or procedure is created after them (set by the dump plan: PostponeWhatNeedsKeys).
+  bool postponed = false;
 
   // The facts of this object's kind. REQUIRES: it holds a T.
   template <typename T>

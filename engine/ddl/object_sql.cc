@@ -271,7 +271,7 @@ ObjectSql ForeignSql(const SchemaObjectDef& o) {
           target};
 }
 
-// A deferred view's placeholder: its columns, of their types, from nothing.
+// A postponed view's placeholder: its columns, of their types, from nothing.
 std::string ViewPlaceholderSql(const RelationFacts& r, const std::string& name) {
   std::vector<std::string> columns;
   for (const CompositeAttribute& c : r.columns) {
@@ -300,7 +300,9 @@ std::string RelationColumnSettingsSql(const SchemaObjectDef& o, const RelationFa
 ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
   const RelationFacts& r = o.As<RelationFacts>();
   const std::string settings = RelationColumnSettingsSql(o, r, name);
-  if (r.deferred) return {ViewPlaceholderSql(r, name) + settings, absl::StrCat("VIEW ", name)};
+  if (o.postponed && o.kind == MemberKind::kView) {
+    return {ViewPlaceholderSql(r, name) + settings, absl::StrCat("VIEW ", name)};
+  }
   const bool matview = o.kind == MemberKind::kMaterializedView;
   return {absl::StrCat("CREATE ", formats::WireName(o.kind), " ", name,
                        WithOptions(r.reloptions), " AS\n", StripTrailingSemicolon(r.definition),

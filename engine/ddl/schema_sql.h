@@ -54,7 +54,7 @@ std::string OperatorSignature(const SchemaObjectDef& o);
 
 // CREATE statement (with its comment) of a schema object that is not a table.
 std::string CreateObjectSql(const SchemaObjectDef& object);
-// CREATE OR REPLACE VIEW of a deferred view (RelationFacts::deferred), over its placeholder.
+// CREATE OR REPLACE VIEW of a postponed view (SchemaObjectDef::postponed), over its placeholder.
 std::string ViewDefinitionSql(const SchemaObjectDef& view);
 // "CREATE TYPE name;": a base type's shell, made before its I/O functions.
 std::string ShellTypeSql(const SchemaObjectDef& type);

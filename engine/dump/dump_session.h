@@ -67,9 +67,11 @@ class Dumper {
   // Describes the extensions' configuration tables whose user rows a full backup carries
   // (into config_tables_), warning about those this role may not read.
   absl::Status DescribeExtensionConfigTables();
+  // Writes an SQL member, in its kind's section unless `section` says otherwise (postponed).
   absl::Status Sql(MemberKind kind, absl::string_view schema, absl::string_view name,
                    absl::string_view table, absl::string_view sql,
-                   absl::string_view identity = "");
+                   absl::string_view identity = "",
+                   std::optional<formats::Section> section = std::nullopt);
 
   // --- dump_data.cc: the tables' rows.
   absl::Status Data(const TableDef& table);

@@ -50,10 +50,10 @@ int CompressionJobs(int requested) {
 
 absl::Status Dumper::Sql(MemberKind kind, absl::string_view schema, absl::string_view name,
                          absl::string_view table, absl::string_view sql,
-                         absl::string_view identity) {
+                         absl::string_view identity, std::optional<formats::Section> section) {
   MemberEntry entry;
   PGARK_ASSIGN_OR_RETURN(entry.raw_bytes, writer_->WriteMember(sql));
-  entry.section = formats::SectionOf(kind);
+  entry.section = section.value_or(formats::SectionOf(kind));
   entry.kind = kind;
   entry.schema = std::string(schema);
   entry.name = std::string(name);
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
     PGARK_RETURN_IF_ERROR(WarnUncarried());
   }
   SeparateChecks(tables_, deps);
-  DeferViewsOnKeys(objects_, tables_, deps);
+  PostponeWhatNeedsKeys(objects_, tables_, deps);
   std::vector<PlannedMember> plan =
       PlanArchive(tables_, objects_, deps, {options_.content, options_.with_owners});
   if (planned_ != BackupType::kFull || options_.content == Content::kSchemaOnly) return plan;
@@ -130,11 +130,12 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
   // extension made the table, and its own rows, before).
   PGARK_RETURN_IF_ERROR(DescribeExtensionConfigTables());
   auto post = std::find_if(plan.begin(), plan.end(), [](const PlannedMember& m) {
-    return formats::SectionOf(m.kind) == formats::Section::kPostData;
+    return m.section == formats::Section::kPostData;
   });
   std::vector<PlannedMember> config_data;
   for (const TableDef& t : config_tables_) {
-    config_data.push_back({MemberKind::kTableData, t.ref.schema, t.ref.name, t.ref.name, "", "", &t});
+    config_data.push_back({MemberKind::kTableData, formats::Section::kData, t.ref.schema,
+                           t.ref.name, t.ref.name, "", "", &t});
   }
   plan.insert(post, config_data.begin(), config_data.end());
   return plan;
@@ -214,7 +215,7 @@ absl::Status Dumper::WriteMembers(const std::vector<PlannedMember>& plan) {
     if (m.data != nullptr) {
       PGARK_RETURN_IF_ERROR(Data(*m.data));
     } else {
-      PGARK_RETURN_IF_ERROR(Sql(m.kind, m.schema, m.name, m.table, m.sql, m.identity));
+      PGARK_RETURN_IF_ERROR(Sql(m.kind, m.schema, m.name, m.table, m.sql, m.identity, m.section));
     }
   }
   if (planned_ == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects());

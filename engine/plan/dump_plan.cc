@@ -41,7 +41,7 @@ class Planner {
   void Data();
   void KeysIndexesAndStatistics();
   void IndexAttachments();
-  void ViewDefinitions();
+  void PostponedDefinitions();
   void ForeignKeys();
   void TriggersRulesAndPolicies();
   void Privileges();
@@ -52,8 +52,12 @@ class Planner {
   void Sql(MemberKind kind, const std::string& schema, const std::string& name,
            const std::string& owner, std::string sql, std::string identity = "") {
     if (sql.empty()) return;
-    out_.push_back({kind, schema, name, owner, std::move(identity), std::move(sql)});
+    out_.push_back({kind, formats::SectionOf(kind), schema, name, owner, std::move(identity),
+                    std::move(sql)});
   }
+  // An object postponed whole, with its indexes and statistics: in post-data.
+  void PostponedObject(const SchemaObjectDef& o);
+  void IndexesAndStatistics(const SchemaObjectDef& o);
   void TablePreData(const TableDef& t);
   bool IsObject(size_t node) const { return node < objects_.size(); }
   bool IsTable(size_t node) const {
@@ -170,8 +174,8 @@ void Planner::PreData() {
       const auto& [t, c] = CheckAt(n);
       Sql(MemberKind::kCheckConstraint, t->ref.schema, c->name, t->ref.name,
           AddConstraintSql(t->ref, *c) + ConstraintComment(*t, *c));
-    } else {
-      const SchemaObjectDef& o = objects_[n];
+    } else if (const SchemaObjectDef& o = objects_[n];
+               !o.postponed || o.kind == MemberKind::kView) {
       Sql(o.kind, o.schema, o.name, o.name, CreateObjectSql(o), o.identity);
     }
   }
@@ -181,7 +185,8 @@ void Planner::Data() {
   for (const TableDef& t : tables_) {
     // Partitioned: the rows live in the partitions; foreign: on another server.
     if (t.ref.relkind == 'p' || t.ref.relkind == 'f') continue;
-    out_.push_back({MemberKind::kTableData, t.ref.schema, t.ref.name, t.ref.name, "", "", &t});
+    out_.push_back({MemberKind::kTableData, Section::kData, t.ref.schema, t.ref.name, t.ref.name,
+                    "", "", &t});
   }
 }
 
@@ -208,14 +213,7 @@ void Planner::KeysIndexesAndStatistics() {
     Sql(MemberKind::kClusterOn, t.ref.schema, t.ref.name, t.ref.name, ClusterOnSql(t));
   }
   for (const SchemaObjectDef& o : objects_) {
-    if (const RelationFacts* r = o.relation()) {
-      for (const IndexDef& i : r->indexes) {
-        Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(i));
-      }
-      for (const StatisticsDef& s : r->statistics) {
-        Sql(MemberKind::kStatistics, o.schema, s.name, o.name, StatisticsSql(s));
-      }
-    }
+    if (!o.postponed) IndexesAndStatistics(o);
     if (o.kind == MemberKind::kDomain) {
       Sql(MemberKind::kConstraint, o.schema, o.name, o.name, DomainNotValidSql(o));
     }
@@ -229,13 +227,34 @@ void Planner::IndexAttachments() {
   }
 }
 
-void Planner::ViewDefinitions() {
+void Planner::IndexesAndStatistics(const SchemaObjectDef& o) {
+  const RelationFacts* r = o.relation();
+  if (r == nullptr) return;
+  for (const IndexDef& i : r->indexes) {
+    Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(i));
+  }
+  for (const StatisticsDef& s : r->statistics) {
+    Sql(MemberKind::kStatistics, o.schema, s.name, o.name, StatisticsSql(s));
+  }
+}
+
+void Planner::PostponedObject(const SchemaObjectDef& o) {
+  const size_t at = out_.size();
+  Sql(o.kind, o.schema, o.name, o.name, CreateObjectSql(o), o.identity);
+  if (out_.size() > at) out_.back().section = Section::kPostData;
+  IndexesAndStatistics(o);
+}
+
+// After the keys, in dependency order: postponed views' definitions and postponed objects.
+void Planner::PostponedDefinitions() {
   for (size_t n : order_) {
-    if (!IsObject(n)) continue;
-    const RelationFacts* view = objects_[n].relation();
-    if (view == nullptr || !view->deferred) continue;
+    if (!IsObject(n) || !objects_[n].postponed) continue;
     const SchemaObjectDef& o = objects_[n];
-    Sql(MemberKind::kViewDefinition, o.schema, o.name, o.name, ViewDefinitionSql(o));
+    if (o.kind == MemberKind::kView) {
+      Sql(MemberKind::kViewDefinition, o.schema, o.name, o.name, ViewDefinitionSql(o));
+    } else {
+      PostponedObject(o);
+    }
   }
 }
 
@@ -320,22 +339,29 @@ void Planner::SequenceValues() {
 
 }  // namespace
 
-void DeferViewsOnKeys(std::vector<SchemaObjectDef>& objects, const std::vector<TableDef>& tables,
-                      const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
-  std::set<uint32_t> keys;  // OIDs of the tables' key and exclusion constraints
+void PostponeWhatNeedsKeys(std::vector<SchemaObjectDef>& objects,
+                           const std::vector<TableDef>& tables,
+                           const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
+  std::set<ObjectId> keys;  // the tables' key and exclusion constraints
   for (const TableDef& t : tables) {
     for (const ConstraintDef& c : t.constraints) {
-      if (c.type == 'p' || c.type == 'u' || c.type == 'x') keys.insert(c.oid);
+      if (c.type == 'p' || c.type == 'u' || c.type == 'x') keys.insert({kPgConstraint, c.oid});
     }
   }
-  std::map<ObjectId, RelationFacts*> views;
+  std::map<ObjectId, SchemaObjectDef*> candidates;
   for (SchemaObjectDef& o : objects) {
-    if (o.kind == MemberKind::kView) views[o.id] = &o.As<RelationFacts>();
+    if (formats::Traits(o.kind).postponable || o.kind == MemberKind::kView) candidates[o.id] = &o;
   }
-  for (const auto& [from, to] : deps) {
-    auto view = views.find(from);
-    if (view != views.end() && to.classid == kPgConstraint && keys.count(to.oid)) {
-      view->second->deferred = true;
+  // What needs a postponed object needs the keys too; a view's placeholder stands in for it.
+  std::set<ObjectId> after_keys = keys;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [from, to] : deps) {
+      auto it = candidates.find(from);
+      if (it == candidates.end() || it->second->postponed || !after_keys.count(to)) continue;
+      it->second->postponed = true;
+      if (it->second->kind != MemberKind::kView) after_keys.insert(from);
+      grew = true;
     }
   }
 }
@@ -374,7 +400,7 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
   if (schema) {
     plan.KeysIndexesAndStatistics();
     plan.IndexAttachments();
-    plan.ViewDefinitions();
+    plan.PostponedDefinitions();
     // Foreign keys once every key they reference exists; triggers and row security after
     // all data, so the load neither fires nor is filtered by them.
     plan.ForeignKeys();

@@ -18,7 +18,8 @@
 namespace pgark::engine {
 
 struct PlannedMember {
-  MemberKind kind = MemberKind::kHeader;  // its section is SectionOf(kind)
+  MemberKind kind = MemberKind::kHeader;
+  formats::Section section = formats::Section::kPreData;  // SectionOf(kind) unless postponed
   std::string schema;
   std::string name;
   std::string table;     // the owning object's name: a table's, or the object's own
@@ -40,10 +41,13 @@ struct PlanOptions {
 void SeparateChecks(std::vector<TableDef>& tables,
                     const std::vector<std::pair<ObjectId, ObjectId>>& deps);
 
-// Marks as deferred the views that depend on a table's key (a GROUP BY the primary key): made
-// as placeholders in pre-data and defined after the keys.
-void DeferViewsOnKeys(std::vector<SchemaObjectDef>& objects, const std::vector<TableDef>& tables,
-                      const std::vector<std::pair<ObjectId, ObjectId>>& deps);
+// Marks as postponed the views, materialized views, functions and procedures that need a table's
+// key (a GROUP BY the primary key), directly or through another one of them that is postponed
+// whole: views are made as placeholders in pre-data and defined after the keys; the others are
+// created after the keys.
+void PostponeWhatNeedsKeys(std::vector<SchemaObjectDef>& objects,
+                           const std::vector<TableDef>& tables,
+                           const std::vector<std::pair<ObjectId, ObjectId>>& deps);
 
 // REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
 // point into `tables`.

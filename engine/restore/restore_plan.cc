@@ -55,7 +55,8 @@ bool RestoreSelection::Selected(const MemberEntry& m) const {
 
 bool AppliesPostData(const MemberEntry& m, const std::set<std::string>& created, bool whole,
                      formats::Content content) {
-  if (formats::Traits(m.kind).database_wide) return whole;
+  // A postponed object (one that needs a table's key) is created by a whole restore.
+  if (formats::Traits(m.kind).database_wide || CreatesObject(m)) return whole;
   return created.count(OwnerOf(m)) > 0 ||
          (m.kind == MemberKind::kSequenceSet && content == formats::Content::kDataOnly);
 }

@@ -43,7 +43,8 @@ class RestoreSelection {
 };
 
 // Whether a post-data member applies: to the objects this restore `created` (OwnerKey), the
-// database's own members only to a whole restore, and sequence values of a data-only backup.
+// database's own members and postponed objects only to a whole restore, and sequence values of
+// a data-only backup.
 bool AppliesPostData(const formats::MemberEntry& m, const std::set<std::string>& created,
                      bool whole, formats::Content content);
 

@@ -66,6 +66,9 @@ class Restorer {
   // Runs `entry` in a savepoint. An object that already exists is kept: the member is undone,
   // a warning recorded, and false returned. Other errors fail the restore unless `tolerate`.
   absl::StatusOr<bool> ExecMemberKeepingExisting(const MemberEntry& entry, bool tolerate);
+  // --drop-existing: drops what the backup creates, in reverse order.
+  absl::Status DropExisting(const std::vector<const MemberEntry*>& pre,
+                            const std::vector<const MemberEntry*>& post);
   absl::Status PreData(const std::vector<const MemberEntry*>& pre);
   // The rows of every table, then the keys and indexes of each table once its rows are in.
   absl::Status DataAndIndexes(const std::vector<formats::TableEntry>& tables,
@@ -234,14 +237,21 @@ absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& t
   return absl::OkStatus();
 }
 
-absl::Status Restorer::PreData(const std::vector<const MemberEntry*>& pre) {
-  if (options_.drop_existing) {
-    for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
-      if (std::string drop = DropSql(**it); !drop.empty()) {
-        PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
-      }
+absl::Status Restorer::DropExisting(const std::vector<const MemberEntry*>& pre,
+                                    const std::vector<const MemberEntry*>& post) {
+  std::vector<const MemberEntry*> all = pre;
+  for (const MemberEntry* m : post) {
+    if (CreatesObject(*m)) all.push_back(m);  // postponed: needs what comes before
+  }
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (std::string drop = DropSql(**it); !drop.empty()) {
+      PGARK_RETURN_IF_ERROR(Annotate(conn_.Exec(drop).status(), "--drop-existing"));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Restorer::PreData(const std::vector<const MemberEntry*>& pre) {
   // Objects that exist are kept (warning); the parts of a kept table are skipped.
   for (const MemberEntry* m : pre) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
@@ -332,8 +342,15 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
 // there: its foreign keys are then skipped with a warning instead of failing the restore.
 absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post) {
   const bool partial = backup_.manifest.type == BackupType::kTable || !options_.tables.empty();
+  const bool whole = options_.tables.empty();
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
+    if (!AppliesPostData(*m, created_, whole, backup_.manifest.content)) continue;
+    if (CreatesObject(*m)) {  // postponed until the keys it needs exist
+      PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
+      if (created) created_.insert(OwnerOf(*m));
+      continue;
+    }
     if (m->kind == MemberKind::kPublication && options_.drop_existing) {
       // Dropping its tables took them out of it: replaced, like them.
       PGARK_RETURN_IF_ERROR(Annotate(
@@ -406,15 +423,24 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   // and the rest of the post-data runs in a second one.
   const bool spread = !helpers.empty();
   PGARK_ASSIGN_OR_RETURN(Transaction schema, Transaction::Begin(conn_));
+  if (options_.drop_existing) PGARK_RETURN_IF_ERROR(DropExisting(pre, post));
   PGARK_RETURN_IF_ERROR(PreData(pre));
   if (manifest.content == Content::kDataOnly) PGARK_RETURN_IF_ERROR(RequireTables(tables));
   if (spread) PGARK_RETURN_IF_ERROR(schema.Commit());
 
   // Post-data after all data: keys and indexes are built once, triggers never see the load.
+  // A postponed object's indexes follow it, in the rest.
+  std::set<std::string> postponed;
+  for (const MemberEntry* m : post) {
+    if (CreatesObject(*m)) postponed.insert(OwnerOf(*m));
+  }
   std::vector<const MemberEntry*> indexes, rest;
   for (const MemberEntry* m : post) {
-    if (!AppliesPostData(*m, created_, selection.whole(), manifest.content)) continue;
-    (formats::Traits(m->kind).with_table_data ? indexes : rest).push_back(m);
+    if (!formats::Traits(m->kind).with_table_data || postponed.count(OwnerOf(*m))) {
+      rest.push_back(m);
+    } else if (AppliesPostData(*m, created_, selection.whole(), manifest.content)) {
+      indexes.push_back(m);
+    }
   }
   PGARK_RETURN_IF_ERROR(DataAndIndexes(tables, data, indexes, conns));
   for (const formats::TableEntry& t : tables) result_.restored_tables.push_back(t.name);
