@@ -165,8 +165,9 @@ TEST_F(FidelityTest, TriggerStatesOnPartitions) {
       "ALTER TABLE pt3 ENABLE ALWAYS TRIGGER tg;");
 }
 
-// Defect 12: an index created ON ONLY a partitioned table (left invalid), and a partition's
-// index of its own name attached to its parent's.
+// Defect 12: an index created ON ONLY a partitioned table (left invalid), a partition's index
+// of its own name attached to its parent's, and a partition's own primary key that backs its
+// parent's unique index.
 TEST_F(FidelityTest, PartitionedIndexesOnOnlyAndAttached) {
   ExpectRoundTrip(
       "CREATE TABLE ip (a int, b int, c int) PARTITION BY RANGE (a);"
@@ -177,7 +178,11 @@ TEST_F(FidelityTest, PartitionedIndexesOnOnlyAndAttached) {
       "CREATE INDEX my_own_name ON ip1 (c); ALTER INDEX ip_c ATTACH PARTITION my_own_name;"
       "CREATE INDEX other_name ON ip2 (c); ALTER INDEX ip_c ATTACH PARTITION other_name;"
       "CREATE INDEX ip_a ON ip (a);"
-      "INSERT INTO ip VALUES (1, 1, 1), (11, 2, 2);");
+      "INSERT INTO ip VALUES (1, 1, 1), (11, 2, 2);"
+      "CREATE TABLE kp (a int) PARTITION BY LIST (a);"
+      "CREATE TABLE kp1 PARTITION OF kp FOR VALUES IN (1);"
+      "ALTER TABLE kp1 ADD PRIMARY KEY (a);"
+      "CREATE UNIQUE INDEX ON kp (a);");
 }
 
 // Defect 4: a CHECK constraint that calls a function taking the table's row type (the table,

@@ -93,11 +93,21 @@ constexpr char kKeyColumnsSql[] =
     "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND i.indisprimary ORDER BY i.indrelid, k.ord";
 
-// Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied).
+// The partitioned table's index (qualified, quoted) that the index `oid` of a partition is
+// attached to, or NULL.
+#define PGARK_INDEX_PARENT(oid)                                                             \
+  "(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname) " \
+  " FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "      \
+  " JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "                            \
+  " WHERE h.inhrelid = " oid ")"
+
+// Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied). A
+// partition's own key may back an index of its parent's (attached to it).
 constexpr char kConstraintsSql[] =
     "SELECT conrelid AS relid, oid, conname AS name, contype AS type, "
     "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
-    "conindid AS index_oid FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
+    "conindid AS index_oid, " PGARK_INDEX_PARENT("conindid") " AS index_parent "
+    "FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
     "AND contype IN ('p', 'u', 'c', 'f', 'x') AND conislocal AND conparentid = 0 "
     "ORDER BY conrelid, CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 "
     "WHEN 'c' THEN 3 ELSE 4 END, conname";
@@ -106,10 +116,7 @@ constexpr char kConstraintsSql[] =
 constexpr char kIndexesSql[] =
     "SELECT i.indrelid AS relid, i.indexrelid AS oid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, "
-    "(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname) "
-    " FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent "
-    " JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-    " WHERE h.inhrelid = i.indexrelid) AS parent "
+    PGARK_INDEX_PARENT("i.indexrelid") " AS parent "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND NOT EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
@@ -314,7 +321,7 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
     if (TableDef* t = index.Of(row)) {
       t->constraints.push_back({row.Oid("oid"), row.String("name"), row.Char("type"),
                                 row.String("definition"), row.Bool("validated"),
-                                row.Oid("index_oid")});
+                                row.Oid("index_oid"), row.String("index_parent")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult keys, conn_.ExecParams(kKeyColumnsSql, params));

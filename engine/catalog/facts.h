@@ -119,6 +119,7 @@ struct ConstraintDef {
   std::string definition;  // pg_get_constraintdef(): "PRIMARY KEY (id)", "... NOT VALID"
   bool validated = true;
   uint32_t index_oid = 0;  // the index behind a key or exclusion constraint
+  std::string index_parent;  // a partition's key: the parent's index it is attached to, or empty
   // A validated CHECK created on its own, after what it needs, instead of inside CREATE TABLE
   // (set by the dump plan: SeparateChecks).
   bool separate = false;

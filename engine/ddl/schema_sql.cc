@@ -522,9 +522,10 @@ std::string UserMappingSql(const UserMappingDef& m) {
                       OptionsSql(m.options), ";\n\n");
 }
 
-std::string IndexAttachSql(absl::string_view schema, const IndexDef& index) {
-  return absl::StrCat("ALTER INDEX ", index.parent, " ATTACH PARTITION ",
-                      QualifiedName(schema, index.name), ";\n\n");
+std::string IndexAttachSql(absl::string_view schema, absl::string_view name,
+                           absl::string_view parent) {
+  return absl::StrCat("ALTER INDEX ", parent, " ATTACH PARTITION ", QualifiedName(schema, name),
+                      ";\n\n");
 }
 
 namespace {

@@ -62,8 +62,10 @@ std::string ShellTypeSql(const SchemaObjectDef& type);
 std::string RefreshSql(const SchemaObjectDef& matview);
 // "ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID;" statements of a domain, or empty.
 std::string DomainNotValidSql(const SchemaObjectDef& domain);
-// ALTER INDEX parent ATTACH PARTITION: `index`, of a partition in `schema`, to its parent's.
-std::string IndexAttachSql(absl::string_view schema, const IndexDef& index);
+// ALTER INDEX parent ATTACH PARTITION: the index `name`, of a partition in `schema`, to its
+// parent's index `parent` (qualified, quoted).
+std::string IndexAttachSql(absl::string_view schema, absl::string_view name,
+                           absl::string_view parent);
 // CREATE TRIGGER on the relation `schema`.`relation`, its enabled state and its comment.
 std::string TriggerSql(absl::string_view schema, absl::string_view relation,
                        const TriggerDef& trigger, const CommentMap& comments);

@@ -103,7 +103,7 @@ TEST(SchemaSqlTest, OtherObjects) {
   // A partitioned table's index stays ON ONLY; each partition's is attached to it.
   EXPECT_EQ(IndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
             "CREATE INDEX i ON ONLY s.t USING btree (v);\n\n");
-  EXPECT_EQ(IndexAttachSql("p", {.name = "t1 v", .parent = "s.i"}),
+  EXPECT_EQ(IndexAttachSql("p", "t1 v", "s.i"),
             "ALTER INDEX s.i ATTACH PARTITION \"p\".\"t1 v\";\n\n");
 }
 

@@ -84,7 +84,13 @@ class Planner {
   std::vector<size_t> order_;  // pre-data nodes in dependency order
   std::vector<std::pair<const TableDef*, const ConstraintDef*>> checks_;  // separate CHECKs
   std::map<size_t, size_t> shells_;  // shell node -> its base type's object index
-  std::vector<std::pair<const TableDef*, const IndexDef*>> attachments_;  // partitions' indexes
+  // Partitions' indexes and keys attached to their parents' indexes: table, name, parent.
+  struct Attachment {
+    const TableDef* table;
+    const std::string* name;
+    const std::string* parent;
+  };
+  std::vector<Attachment> attachments_;
 };
 
 void Planner::OrderPreData(const std::vector<std::pair<ObjectId, ObjectId>>& deps) {
@@ -208,7 +214,10 @@ void Planner::KeysIndexesAndStatistics() {
         ReplicaIdentitySql(t));
     // After every index: a partition's is attached to its parent's (created ON ONLY).
     for (const IndexDef& i : t.indexes) {
-      if (!i.parent.empty()) attachments_.push_back({&t, &i});
+      if (!i.parent.empty()) attachments_.push_back({&t, &i.name, &i.parent});
+    }
+    for (const ConstraintDef& c : t.constraints) {
+      if (!c.index_parent.empty()) attachments_.push_back({&t, &c.name, &c.index_parent});
     }
     Sql(MemberKind::kClusterOn, t.ref.schema, t.ref.name, t.ref.name, ClusterOnSql(t));
   }
@@ -221,9 +230,9 @@ void Planner::KeysIndexesAndStatistics() {
 }
 
 void Planner::IndexAttachments() {
-  for (const auto& [t, i] : attachments_) {
-    Sql(MemberKind::kIndexAttach, t->ref.schema, i->name, t->ref.name,
-        IndexAttachSql(t->ref.schema, *i));
+  for (const Attachment& a : attachments_) {
+    Sql(MemberKind::kIndexAttach, a.table->ref.schema, *a.name, a.table->ref.name,
+        IndexAttachSql(a.table->ref.schema, *a.name, *a.parent));
   }
 }
 
