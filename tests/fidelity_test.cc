@@ -18,12 +18,13 @@ using ::pgark::testing::IsOk;
 class FidelityTest : public testing::IntegrationTest {
  protected:
   // `sql` builds the source; its round trips (pgark's over `jobs` connections) must give back
-  // the same schema and rows.
-  void ExpectRoundTrip(const std::string& sql, int jobs = 1) {
+  // the same schema and rows (and owners and privileges, `with_owners`).
+  void ExpectRoundTrip(const std::string& sql, int jobs = 1, bool with_owners = false) {
     const std::string src = NewDatabase("src");
     Exec(src, sql);
     engine::BackupOptions o;
     o.backup_dir = backup_dir_;
+    o.with_owners = with_owners;
     absl::StatusOr<engine::BackupResult> backup =
         engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
     ASSERT_THAT(backup, IsOk());
@@ -38,6 +39,7 @@ class FidelityTest : public testing::IntegrationTest {
                               via_psql),
               0);
     const std::string schema = SchemaDump(src);
+    if (with_owners) EXPECT_THAT(schema, ::testing::HasSubstr("GRANT"));
     EXPECT_EQ(SchemaDump(via_pgark), schema);
     EXPECT_EQ(SchemaDump(via_psql), schema);
     EXPECT_EQ(DatabaseDigest(via_pgark), DatabaseDigest(src));
@@ -270,6 +272,22 @@ TEST_F(FidelityTest, ColumnSettingsOfViewsAndMaterializedViews) {
       "ALTER MATERIALIZED VIEW compressmv ALTER COLUMN x SET STORAGE MAIN;"
       "CREATE VIEW dv AS SELECT x, y FROM src17;"
       "ALTER VIEW dv ALTER COLUMN y SET DEFAULT 42;");
+}
+
+// Defect 18: with owners, the privileges of objects the restore does not create: the public
+// schema's, pg_catalog's functions and columns, plpgsql's, an extension's members.
+TEST_F(FidelityTest, PrivilegesOfPredefinedObjects) {
+  ExpectRoundTrip(
+      "GRANT ALL ON SCHEMA public TO PUBLIC;"
+      "GRANT SELECT (rolname) ON TABLE pg_catalog.pg_authid TO CURRENT_USER;"
+      "REVOKE EXECUTE ON FUNCTION pg_catalog.pg_sleep(double precision) FROM PUBLIC;"
+      "GRANT EXECUTE ON FUNCTION pg_catalog.now() TO CURRENT_USER WITH GRANT OPTION;"
+      "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;"
+      "REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC;"
+      "CREATE EXTENSION pg_trgm;"
+      "REVOKE EXECUTE ON FUNCTION similarity(text, text) FROM PUBLIC;"
+      "CREATE TABLE t (a int); GRANT SELECT ON t TO PUBLIC;",
+      /*jobs=*/1, /*with_owners=*/true);
 }
 
 }  // namespace

@@ -79,6 +79,11 @@ class Catalog {
   // The database's default privileges (ALTER DEFAULT PRIVILEGES).
   absl::StatusOr<std::vector<DefaultPrivilegesDef>> ListDefaultPrivileges();
 
+  // Predefined objects (pg_catalog's, information_schema's, the public schema, extensions'
+  // members) whose privileges differ from their initial ones, or the public schema when its
+  // owner is not initdb's.
+  absl::StatusOr<std::vector<PredefinedPrivilegesDef>> ListPredefinedPrivileges();
+
   // The database's event triggers, by name (not extension members).
   absl::StatusOr<std::vector<EventTriggerDef>> ListEventTriggers();
 

@@ -174,23 +174,29 @@ void ReadColumnSettings(const PgRow& row, ColumnDef& c) {  // see catalog_intern
   c.compression = row.Char("compression");
 }
 
-Privileges PrivilegesOf(const PgRow& row) {  // see catalog_internal.h
-  Privileges p;
-  p.owner = row.String("owner");
-  p.has_acl = row.Bool("has_acl");
-  if (row.IsNull("grants")) return p;
-  const absl::string_view text = row.Text("grants");
+std::vector<Grant> GrantsOf(const PgRow& row, const char* column) {  // see catalog_internal.h
+  std::vector<Grant> out;
+  if (row.IsNull(column)) return out;
+  const absl::string_view text = row.Text(column);
   const nlohmann::json grants =
       nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (!grants.is_array()) return p;  // json_agg of the server's own catalog: never happens
+  if (!grants.is_array()) return out;  // json_agg of the server's own catalog: never happens
   for (const nlohmann::json& g : grants) {
     if (!g.is_array() || g.size() != 3 || !g[0].is_array()) continue;
     Grant grant;
     for (const nlohmann::json& privilege : g[0]) grant.privileges.push_back(privilege.get<std::string>());
     grant.grantee = g[1].get<std::string>();
     grant.grantable = g[2].get<bool>();
-    p.grants.push_back(std::move(grant));
+    out.push_back(std::move(grant));
   }
+  return out;
+}
+
+Privileges PrivilegesOf(const PgRow& row) {  // see catalog_internal.h
+  Privileges p;
+  p.owner = row.String("owner");
+  p.has_acl = row.Bool("has_acl");
+  p.grants = GrantsOf(row, "grants");
   return p;
 }
 

@@ -22,12 +22,9 @@ namespace pgark::engine {
   "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid = 'pg_catalog." \
   classname "'::pg_catalog.regclass AND d.objoid = " oidexpr " AND d.objsubid = 0)"
 
-// Owner and ACL columns, read by PrivilegesOf: "owner" (the owner's quoted name), "has_acl"
-// (whether the ACL is set) and "grants", a JSON array of [privileges, grantee, grantable] in
-// the ACL's own order (one entry per ACL item and grant option).
-#define PGARK_PRIVILEGES(owner, acl)                                                           \
-  "(SELECT pg_catalog.quote_ident(ro.rolname) FROM pg_catalog.pg_roles ro WHERE ro.oid = "   \
-  owner ") AS owner, " acl " IS NOT NULL AS has_acl, "                                       \
+// A JSON array of [privileges, grantee, grantable] of the ACL `acl`, in its own order (one entry
+// per ACL item and grant option), read by GrantsOf; NULL for an empty or null ACL.
+#define PGARK_GRANTS(acl)                                                                      \
   "(SELECT pg_catalog.json_agg(pg_catalog.json_build_array(g.privileges, g.grantee, "        \
   "  g.grantable) ORDER BY g.n, g.grantable) FROM (SELECT u.n, "                              \
   "  pg_catalog.array_agg(a.privilege_type::text ORDER BY a.privilege_type) AS privileges, "  \
@@ -36,7 +33,19 @@ namespace pgark::engine {
   "  a.is_grantable AS grantable "                                                            \
   "  FROM pg_catalog.unnest(" acl ") WITH ORDINALITY AS u(item, n), "                         \
   "  LATERAL pg_catalog.aclexplode(ARRAY[u.item]) a "                                         \
-  "  GROUP BY u.n, a.grantee, a.is_grantable) g) AS grants"
+  "  GROUP BY u.n, a.grantee, a.is_grantable) g)"
+
+// Owner and ACL columns, read by PrivilegesOf: "owner" (the owner's quoted name), "has_acl"
+// (whether the ACL is set) and "grants" (PGARK_GRANTS).
+#define PGARK_PRIVILEGES(owner, acl)                                                           \
+  "(SELECT pg_catalog.quote_ident(ro.rolname) FROM pg_catalog.pg_roles ro WHERE ro.oid = "   \
+  owner ") AS owner, " acl " IS NOT NULL AS has_acl, " PGARK_GRANTS(acl) " AS grants"
+
+// The public schema's owner as initdb makes it: pg_database_owner from PostgreSQL 15, else the
+// bootstrap superuser.
+#define PGARK_PUBLIC_SCHEMA_INITIAL_OWNER                                                      \
+  "(CASE WHEN pg_catalog.current_setting('server_version_num')::int >= 150000 THEN 6171 "     \
+  "ELSE 10 END)"
 
 // Whether the role this session runs as is a superuser (a boolean subquery).
 #define PGARK_IS_SUPERUSER \
@@ -85,6 +94,8 @@ SequenceDef SequenceOf(const PgRow& row);
 
 // The owner and privileges of PGARK_PRIVILEGES.
 Privileges PrivilegesOf(const PgRow& row);
+// The grants of a PGARK_GRANTS column.
+std::vector<Grant> GrantsOf(const PgRow& row, const char* column);
 
 // The columns of PGARK_OBJECT_COLUMNS.
 SchemaObjectDef ObjectOf(const PgRow& row, uint32_t catalog, MemberKind kind);

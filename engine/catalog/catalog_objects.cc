@@ -28,8 +28,7 @@ constexpr char kSchemasSql[] =
     "OR n.nspacl IS DISTINCT FROM (SELECT i.initprivs FROM pg_catalog.pg_init_privs i "
     "  WHERE i.objoid = n.oid AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
     "  AND i.objsubid = 0) "
-    "OR n.nspowner <> CASE WHEN pg_catalog.current_setting('server_version_num')::int >= 150000 "
-    "  THEN 6171 ELSE 10 END)) "
+    "OR n.nspowner <> " PGARK_PUBLIC_SCHEMA_INITIAL_OWNER ")) "
     "ORDER BY n.nspname";
 
 constexpr char kExtensionsSql[] =

@@ -463,6 +463,18 @@ struct LargeObjectDef {
   Privileges privileges;
 };
 
+// Privileges changed on a predefined object: one the database had from its template (pg_catalog's
+// and information_schema's objects, the public schema, plpgsql) or that an extension made. They
+// are restored as the change from its initial privileges (pg_init_privs, else the default).
+struct PredefinedPrivilegesDef {
+  std::string kind;    // the GRANT object keyword: SCHEMA, FUNCTION, TABLE, LANGUAGE, ...
+  std::string object;  // qualified, quoted; a routine with its identity arguments
+  std::string column;  // a column's grants: its name; else empty
+  std::string new_owner;  // the public schema's owner when it is not initdb's (quoted)
+  std::vector<Grant> initial;
+  std::vector<Grant> current;
+};
+
 // ALTER DEFAULT PRIVILEGES of one role, for one kind of object, everywhere or in one schema.
 struct DefaultPrivilegesDef {
   std::string role;    // quoted

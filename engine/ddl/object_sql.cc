@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
 
@@ -430,6 +431,11 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
     case MemberKind::kTransform:
       return "";
     case MemberKind::kSchema:
+      // The public schema's are a change from initdb's: ListPredefinedPrivileges.
+      if (const auto* s = std::get_if<SchemaFacts>(&o.facts); s != nullptr && s->predefined) {
+        return "";
+      }
+      [[fallthrough]];
     case MemberKind::kForeignDataWrapper:
       return PrivilegesSql(kind, kind, QuoteIdent(o.name), o.privileges);
     case MemberKind::kServer:

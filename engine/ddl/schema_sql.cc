@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/sql_text.h"
 
 namespace pgark::engine {
@@ -312,69 +313,6 @@ const char* FiringState(char enabled) {
          : enabled == 'A' ? "ENABLE ALWAYS" : nullptr;
 }
 
-// "SELECT, UPDATE": a grant's privileges, each followed by `suffix` (a column: " (c)").
-std::string PrivilegeList(const Grant& g, absl::string_view suffix = "") {
-  std::vector<std::string> out;
-  for (const std::string& p : g.privileges) out.push_back(absl::StrCat(p, suffix));
-  return absl::StrJoin(out, ", ");
-}
-
-// " TO grantee[ WITH GRANT OPTION]".
-std::string Grantee(const Grant& g) {
-  return absl::StrCat(" TO ", g.grantee, g.grantable ? " WITH GRANT OPTION" : "");
-}
-
-}  // namespace
-
-namespace {
-
-// The statements (without ';') that recreate an ACL exactly on `on` (" ON TABLE s.t"): REVOKE
-// ALL from PUBLIC and the owner, then its GRANTs in ACL order; none while it is the default.
-std::vector<std::string> AclStatements(absl::string_view on, const Privileges& p) {
-  std::vector<std::string> out;
-  if (!p.has_acl) return out;
-  out.push_back(absl::StrCat("REVOKE ALL", on, " FROM PUBLIC"));
-  if (!p.owner.empty()) out.push_back(absl::StrCat("REVOKE ALL", on, " FROM ", p.owner));
-  for (const Grant& g : p.grants) {
-    out.push_back(absl::StrCat("GRANT ", PrivilegeList(g), on, Grantee(g)));
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
-                          absl::string_view grant_kind, absl::string_view grant_ref,
-                          const Privileges& p) {
-  std::string sql;
-  if (!p.owner.empty()) {
-    absl::StrAppend(&sql, "ALTER ", alter_kind, " ", alter_ref, " OWNER TO ", p.owner, ";\n");
-  }
-  for (const std::string& statement :
-       AclStatements(absl::StrCat(" ON ", grant_kind, " ", grant_ref), p)) {
-    absl::StrAppend(&sql, statement, ";\n");
-  }
-  return sql.empty() ? sql : absl::StrCat(sql, "\n");
-}
-
-std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
-                          absl::string_view ref, const Privileges& p) {
-  return PrivilegesSql(alter_kind, ref, grant_kind, ref, p);
-}
-
-std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
-                                const Privileges& p) {
-  std::string sql;
-  const std::string on_column = absl::StrCat(" (", QuoteIdent(column), ")");
-  for (const Grant& g : p.grants) {  // GRANT SELECT (c), UPDATE (c)
-    absl::StrAppend(&sql, "GRANT ", PrivilegeList(g, on_column), " ON TABLE ", table, Grantee(g),
-                    ";\n");
-  }
-  return sql.empty() ? sql : absl::StrCat(sql, "\n");
-}
-
-namespace {
-
 // Settings whose value is a list of names: stored as `"$user", public`, set as identifiers.
 bool IsNameListSetting(absl::string_view name) {
   return name == "search_path" || name == "temp_tablespaces" ||
@@ -415,27 +353,6 @@ std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& d, absl::strin
     sql.push_back(absl::StrCat(who, " DATABASE ", target, SettingSql(s)));
   }
   return sql;
-}
-
-std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& d) {
-  const char* objects = d.object_type == 'S'   ? "SEQUENCES"
-                        : d.object_type == 'f' ? "FUNCTIONS"
-                        : d.object_type == 'T' ? "TYPES"
-                        : d.object_type == 'n' ? "SCHEMAS"
-                                               : "TABLES";
-  std::string alter = absl::StrCat("ALTER DEFAULT PRIVILEGES FOR ROLE ", d.role);
-  if (!d.schema.empty()) absl::StrAppend(&alter, " IN SCHEMA ", QuoteIdent(d.schema));
-  std::string sql;
-  // A role's defaults everywhere replace the built-in ones, so start from nothing; defaults
-  // in one schema only add to them.
-  if (d.schema.empty()) {
-    absl::StrAppend(&sql, alter, " REVOKE ALL ON ", objects, " FROM PUBLIC;\n", alter,
-                    " REVOKE ALL ON ", objects, " FROM ", d.role, ";\n");
-  }
-  for (const Grant& g : d.privileges.grants) {
-    absl::StrAppend(&sql, alter, " GRANT ", PrivilegeList(g), " ON ", objects, Grantee(g), ";\n");
-  }
-  return absl::StrCat(sql, "\n");
 }
 
 std::string PublicationSql(const PublicationDef& p, bool with_owner) {

@@ -76,19 +76,6 @@ std::string RuleSql(absl::string_view schema, absl::string_view relation, const 
 std::string StatisticsSql(const StatisticsDef& statistics);
 std::string RowSecuritySql(const TableDef& table);
 std::string PolicySql(const TableDef& table, const PolicyDef& policy);
-// Owner and privileges of an object: "ALTER <alter_kind> <ref> OWNER TO ...;" and, when the
-// object has an ACL, REVOKE ALL from PUBLIC and the owner, then its GRANTs in ACL order, which
-// recreates the same ACL. `grant_kind` is the GRANT object keyword (TABLE, SEQUENCE, ...).
-std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view grant_kind,
-                          absl::string_view ref, const Privileges& privileges);
-// The same where ALTER and GRANT name the object differently (an aggregate's signature).
-std::string PrivilegesSql(absl::string_view alter_kind, absl::string_view alter_ref,
-                          absl::string_view grant_kind, absl::string_view grant_ref,
-                          const Privileges& privileges);
-// The grants of one column of `table` (qualified): a column has no owner and no default
-// privileges, so only GRANT statements.
-std::string ColumnPrivilegesSql(absl::string_view table, absl::string_view column,
-                                const Privileges& privileges);
 // Owner and privileges of a table or foreign table, its columns' grants included.
 std::string TablePrivilegesSql(const TableDef& table);
 // Owner and privileges of a schema object, as its kind writes them (none for extensions and
@@ -99,8 +86,6 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& object);
 // owner left as it is) and settings.
 std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& database,
                                                absl::string_view target);
-// ALTER DEFAULT PRIVILEGES statements that recreate `defaults` exactly.
-std::string DefaultPrivilegesSql(const DefaultPrivilegesDef& defaults);
 
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);

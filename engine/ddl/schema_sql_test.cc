@@ -1,3 +1,4 @@
+#include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 
 #include "engine/catalog/facts.h"

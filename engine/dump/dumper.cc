@@ -23,6 +23,7 @@
 #include "engine/dump/parallel_dump.h"
 #include "engine/repository/repository.h"
 #include "engine/pg/pg_connection.h"
+#include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
 #include "formats/archive_layout.h"
@@ -69,6 +70,9 @@ absl::Status Dumper::BeginSnapshot() {
   // One text form for every value, whatever the server's defaults: an incremental compares
   // rows by their COPY text with the rows of backups made in other sessions.
   PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = hex"));
+  // The catalog queries are costly to plan but quick to run: compiling them (JIT) would take
+  // longer than running them, as pg_dump also finds.
+  PGARK_RETURN_IF_ERROR(conn_.Exec("SET LOCAL jit = off"));
   // Other connections may share this transaction's snapshot (parallel backup).
   PGARK_ASSIGN_OR_RETURN(snapshot_, catalog_.ExportSnapshot());
   PGARK_ASSIGN_OR_RETURN(server_, catalog_.GetServerInfo());
@@ -275,6 +279,14 @@ absl::Status Dumper::DatabaseSchemaObjects() {
     for (const DefaultPrivilegesDef& d : defaults) {
       PGARK_RETURN_IF_ERROR(
           Sql(MemberKind::kDefaultAcl, d.schema, d.role, "", DefaultPrivilegesSql(d)));
+    }
+    PGARK_ASSIGN_OR_RETURN(std::vector<PredefinedPrivilegesDef> predefined,
+                           catalog_.ListPredefinedPrivileges());
+    for (const PredefinedPrivilegesDef& p : predefined) {
+      const std::string name =
+          p.column.empty() ? p.object : absl::StrCat(p.object, ".", QuoteIdent(p.column));
+      PGARK_RETURN_IF_ERROR(Sql(MemberKind::kPredefinedAcl, "", absl::StrCat(p.kind, " ", name),
+                                "", PredefinedPrivilegesSql(p)));
     }
   }
   PGARK_ASSIGN_OR_RETURN(std::vector<UserMappingDef> mappings, catalog_.ListUserMappings());

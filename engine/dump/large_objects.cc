@@ -4,6 +4,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/pg/pg_result.h"
+#include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 #include "formats/status_macros.h"
 
