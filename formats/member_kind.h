@@ -21,9 +21,9 @@ enum class Section : uint8_t { kPreData, kData, kPostData };
 enum class MemberKind : uint8_t {
   // pre-data
   kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kShellType, kType, kDomain,
-  kFunction, kAccessMethod, kTransform,
-  kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchDictionary,
-  kTextSearchConfiguration, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
+  kFunction, kLanguage, kAccessMethod, kTransform,
+  kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchParser,
+  kTextSearchTemplate, kTextSearchDictionary, kTextSearchConfiguration, kConversion, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
   kTable, kForeignTable, kCheckConstraint, kView, kMaterializedView,
   // data
   kTableData, kRowDeletes,
@@ -79,6 +79,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kType, "TYPE", Section::kPreData, 2, true, DropBy::kName, false, false, false, false, false},
     {MemberKind::kDomain, "DOMAIN", Section::kPreData, 2, true, DropBy::kName, false, false, false, false, false},
     {MemberKind::kFunction, "FUNCTION", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false, true},
+    {MemberKind::kLanguage, "LANGUAGE", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kAccessMethod, "ACCESS METHOD", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kTransform, "TRANSFORM", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kProcedure, "PROCEDURE", Section::kPreData, 3, true, DropBy::kSignature, false, false, false, false, true},
@@ -86,8 +87,11 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kOperator, "OPERATOR", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kOperatorFamily, "OPERATOR FAMILY", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false, false},
     {MemberKind::kOperatorClass, "OPERATOR CLASS", Section::kPreData, 3, true, DropBy::kAccessMethod, false, false, false, false, false},
+    {MemberKind::kTextSearchParser, "TEXT SEARCH PARSER", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kTextSearchTemplate, "TEXT SEARCH TEMPLATE", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kTextSearchDictionary, "TEXT SEARCH DICTIONARY", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kTextSearchConfiguration, "TEXT SEARCH CONFIGURATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
+    {MemberKind::kConversion, "CONVERSION", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kCast, "CAST", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kForeignDataWrapper, "FOREIGN DATA WRAPPER", Section::kPreData, 3, true, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kServer, "SERVER", Section::kPreData, 4, true, DropBy::kNever, false, false, false, false, false},

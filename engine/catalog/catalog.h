@@ -100,11 +100,15 @@ class Catalog {
   // Every large object of the database, by OID.
   absl::StatusOr<std::vector<LargeObjectDef>> ListLargeObjects();
 
-  // User objects of the kinds pgark does not back up yet (text search parsers and templates,
-  // extended statistics on other relations than tables, subscriptions when this role is not a
-  // superuser, languages, security labels), one entry per kind present. Excludes system
+  // User objects of the kinds pgark does not back up yet (extended statistics on other
+  // relations than tables, subscriptions when this role is not a superuser, security labels),
+  // one entry per kind present. Excludes system
   // schemas and extension members.
   absl::StatusOr<std::vector<UncarriedObjects>> ListUncarried();
+
+  // Every user object a full backup should carry (see kUserObjectsSql): what the backup checks
+  // what it wrote against.
+  absl::StatusOr<std::vector<CatalogObject>> ListUserObjects();
 
   // Extensions' configuration tables and sequences (relkind 'S'), by name.
   absl::StatusOr<std::vector<ExtensionConfigTable>> ListExtensionConfigTables();
@@ -136,6 +140,9 @@ class Catalog {
                             std::vector<SchemaObjectDef>& out);
   absl::Status AddFunctions(std::vector<SchemaObjectDef>& out);
   absl::Status AddAggregates(std::vector<SchemaObjectDef>& out);
+  // Procedural languages no extension made, and encoding conversions.
+  absl::Status AddLanguagesAndConversions(std::vector<SchemaObjectDef>& out);
+  // Text search parsers, templates, dictionaries and configurations.
   absl::Status AddTextSearch(std::vector<SchemaObjectDef>& out);
   absl::Status AddOperatorsAndCasts(std::vector<SchemaObjectDef>& out);
   absl::Status AddForeignServers(std::vector<SchemaObjectDef>& out);

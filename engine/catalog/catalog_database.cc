@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "engine/catalog/catalog.h"
 #include "engine/catalog/catalog_internal.h"
@@ -150,6 +151,7 @@ constexpr char kDatabasesSql[] =
 
 SequenceDef SequenceOf(const PgRow& row) {  // see catalog_internal.h
   SequenceDef s;
+  s.oid = row.Oid("seq_oid");
   s.schema = row.String("seq_schema");
   s.name = row.String("seq_name");
   s.type = row.String("seq_type");
@@ -190,6 +192,19 @@ std::vector<Grant> GrantsOf(const PgRow& row, const char* column) {  // see cata
     out.push_back(std::move(grant));
   }
   return out;
+}
+
+IndexDef IndexOf(const PgRow& row) {  // see catalog_internal.h
+  IndexDef i{row.Oid("oid"), row.String("name"), row.String("definition"), row.String("parent")};
+  for (absl::string_view item : absl::StrSplit(row.Text("statistics_targets"), ',',
+                                               absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(item, ' ');
+    int column = 0, target = 0;
+    if (absl::SimpleAtoi(parts.first, &column) && absl::SimpleAtoi(parts.second, &target)) {
+      i.statistics_targets.emplace_back(column, target);
+    }
+  }
+  return i;
 }
 
 Privileges PrivilegesOf(const PgRow& row) {  // see catalog_internal.h

@@ -47,6 +47,13 @@ namespace pgark::engine {
   "(CASE WHEN pg_catalog.current_setting('server_version_num')::int >= 150000 THEN 6171 "     \
   "ELSE 10 END)"
 
+// The statistics targets set on the columns of index `i` (pg_index), read by IndexOf: "1 100,3
+// 50" (column number and target).
+#define PGARK_INDEX_STATISTICS_TARGETS                                                        \
+  "(SELECT pg_catalog.string_agg(a.attnum || ' ' || a.attstattarget, ',' ORDER BY a.attnum) " \
+  " FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid "                          \
+  " AND COALESCE(a.attstattarget::int, -1) >= 0) AS statistics_targets"
+
 // Whether the role this session runs as is a superuser (a boolean subquery).
 #define PGARK_IS_SUPERUSER \
   "(SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)"
@@ -66,10 +73,10 @@ namespace pgark::engine {
   "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, "                  \
   "pg_catalog.array_to_string(a.attoptions, ', ') AS attribute_options, "
 
-// The sequence columns SequenceOf reads: seq_schema, seq_name, seq_type (format_type of
+// The sequence columns SequenceOf reads: seq_oid, seq_schema, seq_name, seq_type (format_type of
 // seqtypid), seq_start, seq_increment, seq_min, seq_max, seq_cache, seq_cycle, seq_unlogged.
 #define PGARK_SEQUENCE_COLUMNS(nsp, rel, seq)                                                 \
-  nsp ".nspname AS seq_schema, " rel ".relname AS seq_name, "                                \
+  rel ".oid AS seq_oid, " nsp ".nspname AS seq_schema, " rel ".relname AS seq_name, "        \
   "pg_catalog.format_type(" seq ".seqtypid, NULL) AS seq_type, " seq ".seqstart AS seq_start, " \
   seq ".seqincrement AS seq_increment, " seq ".seqmin AS seq_min, " seq ".seqmax AS seq_max, " \
   seq ".seqcache AS seq_cache, " seq ".seqcycle AS seq_cycle, "                            \
@@ -91,6 +98,9 @@ void ReadColumnSettings(const PgRow& row, ColumnDef& column);
 
 // The sequence of PGARK_SEQUENCE_COLUMNS (its value is read separately).
 SequenceDef SequenceOf(const PgRow& row);
+
+// An index: "oid", "name", "definition", "parent" and PGARK_INDEX_STATISTICS_TARGETS.
+IndexDef IndexOf(const PgRow& row);
 
 // The owner and privileges of PGARK_PRIVILEGES.
 Privileges PrivilegesOf(const PgRow& row);

@@ -163,38 +163,6 @@ constexpr char kAggregatesSql[] =
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY n.nspname, p.proname, p.oid";
 #undef PGARK_AGG_FUNCTION
 
-// Text search dictionaries: template and options as CREATE takes them.
-constexpr char kTextSearchDictionariesSql[] =
-    PGARK_OBJECT_COLUMNS("pg_ts_dict", "td.oid", "n.nspname", "td.dictname", "td.dictowner",
-                         "NULL::pg_catalog.aclitem[]")
-    "(SELECT pg_catalog.format('%I.%I', tn.nspname, t.tmplname) "
-    " FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace "
-    " WHERE t.oid = td.dicttemplate) AS template_name, td.dictinitoption AS init_options "
-    "FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace "
-    "WHERE td.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_dict", "td.oid") "ORDER BY n.nspname, td.dictname";
-
-// Text search configurations and their parsers; kTextSearchMappingsSql their mappings, one
-// row per token type and dictionary, in order.
-constexpr char kTextSearchConfigurationsSql[] =
-    PGARK_OBJECT_COLUMNS("pg_ts_config", "c.oid", "n.nspname", "c.cfgname", "c.cfgowner",
-                         "NULL::pg_catalog.aclitem[]")
-    "(SELECT pg_catalog.format('%I.%I', pn.nspname, p.prsname) FROM pg_catalog.pg_ts_parser p "
-    " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser) "
-    "  AS parser "
-    "FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
-    "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "ORDER BY n.nspname, c.cfgname";
-constexpr char kTextSearchMappingsSql[] =
-    "SELECT cm.mapcfg AS config_oid, t.alias AS token_type, "
-    "pg_catalog.format('%I.%I', dn.nspname, dd.dictname) AS dictionary "
-    "FROM pg_catalog.pg_ts_config_map cm "
-    "JOIN pg_catalog.pg_ts_config c ON c.oid = cm.mapcfg "
-    "JOIN pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = cm.maptokentype "
-    "JOIN pg_catalog.pg_ts_dict dd ON dd.oid = cm.mapdict "
-    "JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
-    "WHERE cm.mapcfg >= 16384 ORDER BY cm.mapcfg, cm.maptokentype, cm.mapseqno";
-
 // Sequences not owned by a column (those are dumped with their table).
 constexpr char kSequencesSql[] =
     "SELECT c.oid, " PGARK_SEQUENCE_COLUMNS("n", "c", "q") ", "
@@ -255,7 +223,8 @@ constexpr char kRelationColumnSettingsFrom[] =
 
 constexpr char kMatviewIndexesSql[] =
     "SELECT i.indrelid AS relid, c.relname AS name, "
-    "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid "
+    "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid, "
+    "NULL AS parent, " PGARK_INDEX_STATISTICS_TARGETS " "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "JOIN pg_catalog.pg_class m ON m.oid = i.indrelid WHERE m.relkind = 'm' ORDER BY c.relname";
 
@@ -446,6 +415,7 @@ absl::StatusOr<std::vector<SchemaObjectDef>> Catalog::ListSchemaObjects() {
   PGARK_RETURN_IF_ERROR(AddTypes(out));
   PGARK_RETURN_IF_ERROR(AddFunctions(out));
   PGARK_RETURN_IF_ERROR(AddAggregates(out));
+  PGARK_RETURN_IF_ERROR(AddLanguagesAndConversions(out));
   PGARK_RETURN_IF_ERROR(AddTextSearch(out));
   PGARK_RETURN_IF_ERROR(AddOperatorsAndCasts(out));
   PGARK_RETURN_IF_ERROR(AddForeignServers(out));
@@ -599,33 +569,6 @@ absl::Status Catalog::AddAggregates(std::vector<SchemaObjectDef>& out) {
   return absl::OkStatus();
 }
 
-absl::Status Catalog::AddTextSearch(std::vector<SchemaObjectDef>& out) {
-  PGARK_ASSIGN_OR_RETURN(PgResult dicts, conn_.Exec(kTextSearchDictionariesSql));
-  for (PgRow row : Rows(dicts)) {
-    SchemaObjectDef o = ObjectOf(row, kPgTsDict, MemberKind::kTextSearchDictionary);
-    o.facts = TextSearchDictionaryFacts{row.String("template_name"), row.String("init_options")};
-    out.push_back(std::move(o));
-  }
-  PGARK_ASSIGN_OR_RETURN(PgResult configs, conn_.Exec(kTextSearchConfigurationsSql));
-  std::map<uint32_t, size_t> index;
-  for (PgRow row : Rows(configs)) {
-    SchemaObjectDef o = ObjectOf(row, kPgTsConfig, MemberKind::kTextSearchConfiguration);
-    o.facts = TextSearchConfigurationFacts{row.String("parser"), {}};
-    index[o.id.oid] = out.size();
-    out.push_back(std::move(o));
-  }
-  PGARK_ASSIGN_OR_RETURN(PgResult maps, conn_.Exec(kTextSearchMappingsSql));
-  for (PgRow row : Rows(maps)) {
-    auto it = index.find(row.Oid("config_oid"));
-    if (it == index.end()) continue;
-    auto& mappings = out[it->second].As<TextSearchConfigurationFacts>().mappings;
-    const std::string token = row.String("token_type");
-    if (mappings.empty() || mappings.back().token_type != token) mappings.push_back({token, {}});
-    mappings.back().dictionaries.push_back(row.String("dictionary"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Catalog::AddForeignServers(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult w, conn_.Exec(kForeignDataWrappersSql));
   for (PgRow row : Rows(w)) {
@@ -680,7 +623,7 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.Exec(kMatviewIndexesSql));
   for (PgRow row : Rows(idx)) {
     if (RelationFacts* v = ViewOf(row.Oid("relid"), index, out)) {
-      v->indexes.push_back({row.Oid("oid"), row.String("name"), row.String("definition")});
+      v->indexes.push_back(IndexOf(row));
     }
   }
   PGARK_ASSIGN_OR_RETURN(

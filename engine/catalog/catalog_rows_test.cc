@@ -67,11 +67,12 @@ TEST(CatalogRowsTest, GrantsAreFacts) {
 }
 
 TEST(CatalogRowsTest, SequenceColumns) {
-  PgResult r = MakeRow({{"seq_schema", "s"}, {"seq_name", "n"}, {"seq_type", "bigint"},
+  PgResult r = MakeRow({{"seq_oid", "16390"}, {"seq_schema", "s"}, {"seq_name", "n"}, {"seq_type", "bigint"},
                         {"seq_start", "5"}, {"seq_increment", "-1"}, {"seq_min", "-100"},
                         {"seq_max", "9"}, {"seq_cache", "3"}, {"seq_cycle", "t"},
                         {"seq_unlogged", "t"}});
   const SequenceDef s = SequenceOf(PgRow(r, 0));
+  EXPECT_EQ(s.oid, 16390u);
   EXPECT_EQ(s.schema, "s");
   EXPECT_EQ(s.type, "bigint");
   EXPECT_EQ(s.start, 5);

@@ -116,7 +116,7 @@ constexpr char kConstraintsSql[] =
 constexpr char kIndexesSql[] =
     "SELECT i.indrelid AS relid, i.indexrelid AS oid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, "
-    PGARK_INDEX_PARENT("i.indexrelid") " AS parent "
+    PGARK_INDEX_PARENT("i.indexrelid") " AS parent, " PGARK_INDEX_STATISTICS_TARGETS " "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND NOT EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
@@ -331,8 +331,7 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
   PGARK_ASSIGN_OR_RETURN(PgResult idx, conn_.ExecParams(kIndexesSql, params));
   for (PgRow row : Rows(idx)) {
     if (TableDef* t = index.Of(row)) {
-      t->indexes.push_back(
-          {row.Oid("oid"), row.String("name"), row.String("definition"), row.String("parent")});
+      t->indexes.push_back(IndexOf(row));
     }
   }
   PGARK_ASSIGN_OR_RETURN(

@@ -18,16 +18,8 @@ constexpr char kUncarriedSql[] =
     "SELECT kind, pg_catalog.count(*) AS count, pg_catalog.array_to_string("
     "(pg_catalog.array_agg(name ORDER BY name COLLATE \"C\"))[1:3], pg_catalog.chr(1)) AS examples "
     "FROM ("
-    "SELECT 'text search parser' AS kind, "
-    "pg_catalog.format('%s.%I', t.prsnamespace::pg_catalog.regnamespace, t.prsname) AS name "
-    "FROM pg_catalog.pg_ts_parser t WHERE " PGARK_IN_USER_SCHEMA("t.prsnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_parser", "t.oid")
-    "UNION ALL SELECT 'text search template', "
-    "pg_catalog.format('%s.%I', t.tmplnamespace::pg_catalog.regnamespace, t.tmplname) "
-    "FROM pg_catalog.pg_ts_template t WHERE " PGARK_IN_USER_SCHEMA("t.tmplnamespace")
-    "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_template", "t.oid")
-    "UNION ALL SELECT 'extended statistics object', "
-    "pg_catalog.format('%s.%I', s.stxnamespace::pg_catalog.regnamespace, s.stxname) "
+    "SELECT 'extended statistics object' AS kind, "
+    "pg_catalog.format('%s.%I', s.stxnamespace::pg_catalog.regnamespace, s.stxname) AS name "
     "FROM pg_catalog.pg_statistic_ext s "
     "JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid WHERE c.relkind NOT IN ('r', 'p', 'f', 'm') AND "
     PGARK_IN_USER_SCHEMA("s.stxnamespace")
@@ -36,14 +28,64 @@ constexpr char kUncarriedSql[] =
     "FROM pg_catalog.pg_subscription s "
     "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database "
     "WHERE datname = pg_catalog.current_database()) AND NOT " PGARK_IS_SUPERUSER " "
-    "UNION ALL SELECT 'procedural language', pg_catalog.quote_ident(l.lanname) "
-    "FROM pg_catalog.pg_language l "
-    "WHERE l.oid >= 16384 AND " PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid")
     "UNION ALL SELECT 'security label', l.provider || ': ' || "
     "pg_catalog.pg_describe_object(l.classoid, l.objoid, l.objsubid) "
     "FROM pg_catalog.pg_seclabel l "
     ") x GROUP BY kind ORDER BY kind COLLATE \"C\"";
 
+// Every user object a full backup should carry: in a user schema (or of a kind without one),
+// made after initdb, not an extension's member nor an internal part of another object (an
+// array or row type, a key's index, a partition's clone of its parent's index or trigger, a
+// shell operator) nor
+// part of such an object's table. Kinds a backup carries whole by their own listing
+// (event triggers, publications, user mappings, subscriptions) are not here.
+#define PGARK_USER_OBJECTS(classname, alias, nsp, relation)                                   \
+  " SELECT 'pg_catalog." classname "'::pg_catalog.regclass::oid AS classid, " alias ".oid AS objid, " \
+  relation " AS relation FROM pg_catalog." classname " " alias " WHERE " alias ".oid >= 16384 AND " \
+  nsp
+
+constexpr char kUserObjectsSql[] =
+    "SELECT o.classid, o.objid, (pg_catalog.pg_identify_object(o.classid, o.objid, 0)).type, "
+    "pg_catalog.pg_describe_object(o.classid, o.objid, 0) AS description FROM ("
+    PGARK_USER_OBJECTS("pg_namespace", "s", PGARK_IN_USER_SCHEMA("s.oid"), "NULL::pg_catalog.oid")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_class", "c", PGARK_IN_USER_SCHEMA("c.relnamespace"),
+    "(SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid)")
+    "  AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'i', 'I')"
+    " UNION ALL" PGARK_USER_OBJECTS("pg_type", "t", PGARK_IN_USER_SCHEMA("t.typnamespace"), "NULL")
+    "  AND (t.typtype IN ('b', 'c', 'd', 'e', 'r', 'm') OR NOT t.typisdefined)"
+    " UNION ALL" PGARK_USER_OBJECTS("pg_proc", "p", PGARK_IN_USER_SCHEMA("p.pronamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_constraint", "k", "k.conrelid <> 0", "k.conrelid")
+    "  AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND k.conislocal"
+    " UNION ALL" PGARK_USER_OBJECTS("pg_trigger", "g", "NOT g.tgisinternal", "g.tgrelid")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_rewrite", "r", "r.rulename <> '_RETURN'", "r.ev_class")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_policy", "y", "true", "y.polrelid")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_statistic_ext", "x",
+                                    PGARK_IN_USER_SCHEMA("x.stxnamespace"), "x.stxrelid")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_collation", "l", PGARK_IN_USER_SCHEMA("l.collnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_conversion", "v", PGARK_IN_USER_SCHEMA("v.connamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_operator", "o", PGARK_IN_USER_SCHEMA("o.oprnamespace"), "NULL")
+    "  AND o.oprcode <> 0"  // a shell operator: made again by the operator that names it
+    " UNION ALL" PGARK_USER_OBJECTS("pg_opfamily", "f", PGARK_IN_USER_SCHEMA("f.opfnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_opclass", "a", PGARK_IN_USER_SCHEMA("a.opcnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_ts_parser", "tp", PGARK_IN_USER_SCHEMA("tp.prsnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_ts_template", "tt", PGARK_IN_USER_SCHEMA("tt.tmplnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_ts_dict", "td", PGARK_IN_USER_SCHEMA("td.dictnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_ts_config", "tc", PGARK_IN_USER_SCHEMA("tc.cfgnamespace"), "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_am", "m", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_cast", "ca", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_transform", "tr", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_language", "la", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_foreign_data_wrapper", "w", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_foreign_server", "fs", "true", "NULL")
+    " UNION ALL" PGARK_USER_OBJECTS("pg_extension", "e", "true", "NULL")
+    ") o WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid "
+    "AND d.objid = o.objid AND d.deptype IN ('e', 'i', 'P')) "
+    "AND (o.relation IS NULL OR (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+    "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = o.relation "
+    "AND d.deptype IN ('e', 'i')) AND EXISTS (SELECT 1 FROM pg_catalog.pg_class rc "
+    "WHERE rc.oid = o.relation AND " PGARK_IN_USER_SCHEMA("rc.relnamespace") ")))";
+
+#undef PGARK_USER_OBJECTS
 #undef PGARK_IN_USER_SCHEMA
 
 constexpr char kExtensionConfigTablesSql[] =
@@ -63,6 +105,16 @@ absl::StatusOr<std::vector<UncarriedObjects>> Catalog::ListUncarried() {
   std::vector<UncarriedObjects> out;
   for (PgRow row : Rows(r)) {
     out.push_back({row.String("kind"), row.Int("count"), absl::StrSplit(row.Text("examples"), '\x01')});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<CatalogObject>> Catalog::ListUserObjects() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(kUserObjectsSql));
+  std::vector<CatalogObject> out;
+  for (PgRow row : Rows(r)) {
+    out.push_back({{row.Oid("classid"), row.Oid("objid")}, row.String("type"),
+                   row.String("description")});
   }
   return out;
 }

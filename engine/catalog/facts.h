@@ -44,6 +44,11 @@ inline constexpr uint32_t kPgForeignDataWrapper = 2328;
 inline constexpr uint32_t kPgForeignServer = 1417;
 inline constexpr uint32_t kPgAm = 2601;
 inline constexpr uint32_t kPgTransform = 3576;
+inline constexpr uint32_t kPgLanguage = 2612;
+inline constexpr uint32_t kPgConversion = 2607;
+inline constexpr uint32_t kPgTsParser = 3601;
+inline constexpr uint32_t kPgTsTemplate = 3764;
+inline constexpr uint32_t kPgStatisticExt = 3381;
 
 // A catalog object: which catalog it lives in, and its OID there.
 struct ObjectId {
@@ -131,9 +136,12 @@ struct IndexDef {
   std::string definition;  // pg_get_indexdef(): a complete CREATE INDEX statement
   // A partition's index attached to its partitioned table's (qualified, quoted), or empty.
   std::string parent;
+  // Statistics targets set on its expression columns: (column number, target).
+  std::vector<std::pair<int, int>> statistics_targets;
 };
 
 struct SequenceDef {
+  uint32_t oid = 0;
   std::string schema;
   std::string name;
   std::string type;  // "bigint", "integer", "smallint"
@@ -347,6 +355,21 @@ struct OperatorClassFacts {
   std::vector<std::string> members;
   std::string storage;   // format_type() of the stored key type; empty: the indexed type
 };
+// A procedural language no extension made: its functions are qualified, quoted; empty: none.
+struct LanguageFacts {
+  bool trusted = false;
+  std::string handler, inline_handler, validator;
+};
+// A text search parser's or template's functions (qualified, quoted), in CREATE's order with
+// their option names: {"START", "pg_catalog.prsd_start"}, ...; the optional ones only when set.
+struct TextSearchMethodFacts {
+  std::vector<std::pair<std::string, std::string>> functions;
+};
+struct ConversionFacts {
+  std::string source, target;  // encoding names
+  std::string function;        // qualified, quoted
+  bool is_default = false;
+};
 struct TextSearchDictionaryFacts {
   std::string template_name;  // qualified, quoted
   std::string init_options;   // "language = 'english'", as stored; empty: none
@@ -410,7 +433,8 @@ struct SchemaObjectDef {
   std::variant<std::monostate, SchemaFacts, BaseTypeFacts, ShellTypeFacts, AccessMethodFacts,
                TransformFacts, CollationFacts, EnumFacts, CompositeFacts, RangeFacts,
                DomainFacts, RoutineFacts, AggregateFacts, OperatorFacts, OperatorFamilyFacts,
-               OperatorClassFacts, TextSearchDictionaryFacts, TextSearchConfigurationFacts,
+               OperatorClassFacts, LanguageFacts, TextSearchMethodFacts, ConversionFacts,
+               TextSearchDictionaryFacts, TextSearchConfigurationFacts,
                CastFacts, ForeignDataWrapperFacts, ServerFacts, SequenceDef, RelationFacts>
       facts;
   // Needs a table's key (a GROUP BY the primary key), which is made after the data: a view is
@@ -538,6 +562,13 @@ struct ExtensionConfigTable {
 };
 
 // Objects of one kind that backups do not carry yet (Catalog::ListUncarried).
+// A user object as the catalog names it, for the backup's check of what it carried.
+struct CatalogObject {
+  ObjectId id;
+  std::string type;         // pg_identify_object's: "table", "index", "text search parser"
+  std::string description;  // pg_describe_object's: "table public.t"
+};
+
 struct UncarriedObjects {
   std::string kind;  // singular, e.g. "aggregate", "large object"
   int64_t count = 0;

@@ -311,9 +311,46 @@ ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
           absl::StrCat(formats::WireName(o.kind), " ", name)};
 }
 
+ObjectSql LanguageSql(const SchemaObjectDef& o) {
+  const LanguageFacts& l = o.As<LanguageFacts>();
+  const std::string name = QuoteIdent(o.name);
+  std::string sql = absl::StrCat("CREATE ", l.trusted ? "TRUSTED " : "", "LANGUAGE ", name);
+  if (!l.handler.empty()) absl::StrAppend(&sql, " HANDLER ", l.handler);
+  if (!l.inline_handler.empty()) absl::StrAppend(&sql, " INLINE ", l.inline_handler);
+  if (!l.validator.empty()) absl::StrAppend(&sql, " VALIDATOR ", l.validator);
+  return {absl::StrCat(sql, ";\n\n"), absl::StrCat("LANGUAGE ", name)};
+}
+
+// CREATE TEXT SEARCH PARSER or TEMPLATE (`what`).
+ObjectSql TextSearchMethodSql(const SchemaObjectDef& o, absl::string_view what,
+                              const std::string& name) {
+  std::vector<std::string> options;
+  for (const auto& [option, function] : o.As<TextSearchMethodFacts>().functions) {
+    options.push_back(absl::StrCat(option, " = ", function));
+  }
+  return {absl::StrCat("CREATE TEXT SEARCH ", what, " ", name, " (\n    ",
+                       absl::StrJoin(options, ",\n    "), "\n);\n\n"),
+          absl::StrCat("TEXT SEARCH ", what, " ", name)};
+}
+
+ObjectSql ConversionSql(const ConversionFacts& c, const std::string& name) {
+  return {absl::StrCat("CREATE ", c.is_default ? "DEFAULT " : "", "CONVERSION ", name, " FOR ",
+                       QuoteLiteral(c.source), " TO ", QuoteLiteral(c.target), " FROM ",
+                       c.function, ";\n\n"),
+          absl::StrCat("CONVERSION ", name)};
+}
+
 ObjectSql ObjectCreateSql(const SchemaObjectDef& o) {
   const std::string name = QualifiedName(o.schema, o.name);
   switch (o.kind) {
+    case MemberKind::kLanguage:
+      return LanguageSql(o);
+    case MemberKind::kTextSearchParser:
+      return TextSearchMethodSql(o, "PARSER", name);
+    case MemberKind::kTextSearchTemplate:
+      return TextSearchMethodSql(o, "TEMPLATE", name);
+    case MemberKind::kConversion:
+      return ConversionSql(o.As<ConversionFacts>(), name);
     case MemberKind::kSchema:
       return {std::get_if<SchemaFacts>(&o.facts) != nullptr && o.As<SchemaFacts>().predefined
                   ? ""
@@ -429,7 +466,13 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& o) {
     case MemberKind::kCast:  // casts, access methods and transforms have no owner
     case MemberKind::kAccessMethod:
     case MemberKind::kTransform:
+    case MemberKind::kTextSearchParser:  // nor have text search parsers and templates
+    case MemberKind::kTextSearchTemplate:
       return "";
+    case MemberKind::kLanguage:
+      return PrivilegesSql(kind, kind, QuoteIdent(o.name), o.privileges);
+    case MemberKind::kConversion:  // no ACL
+      return PrivilegesSql(kind, ref, "", "", o.privileges);
     case MemberKind::kSchema:
       // The public schema's are a change from initdb's: ListPredefinedPrivileges.
       if (const auto* s = std::get_if<SchemaFacts>(&o.facts); s != nullptr && s->predefined) {

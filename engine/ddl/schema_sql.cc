@@ -261,7 +261,14 @@ std::string AddConstraintSql(const TableRef& table, const ConstraintDef& c) {
                       QuoteIdent(c.name), " ", c.definition, ";\n\n");
 }
 
-std::string IndexSql(const IndexDef& index) { return absl::StrCat(index.definition, ";\n\n"); }
+std::string IndexSql(absl::string_view schema, const IndexDef& index) {
+  std::string sql = absl::StrCat(index.definition, ";\n");
+  for (const auto& [column, target] : index.statistics_targets) {
+    absl::StrAppend(&sql, "ALTER INDEX ", QualifiedName(schema, index.name), " ALTER COLUMN ",
+                    column, " SET STATISTICS ", target, ";\n");
+  }
+  return absl::StrCat(sql, "\n");
+}
 
 std::string SetvalSql(const SequenceDef& s) {
   return absl::StrCat("SELECT pg_catalog.setval(",

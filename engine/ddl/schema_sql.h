@@ -41,7 +41,7 @@ std::string ReplicaIdentitySql(const TableDef& table);
 std::string ClusterOnSql(const TableDef& table);
 std::string SequenceOwnedBySql(const SequenceDef& seq, const TableRef& table);
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& constraint);
-std::string IndexSql(const IndexDef& index);
+std::string IndexSql(absl::string_view schema, const IndexDef& index);
 std::string SetvalSql(const SequenceDef& seq);
 std::string DropTableSql(const TableRef& table);
 

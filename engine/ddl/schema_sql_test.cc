@@ -102,7 +102,7 @@ TEST(SchemaSqlTest, OtherObjects) {
             "CREATE MATERIALIZED VIEW \"s\".\"m\" AS\n SELECT 1\n  WITH NO DATA;\n\n");
   EXPECT_EQ(RefreshSql(m), "");
   // A partitioned table's index stays ON ONLY; each partition's is attached to it.
-  EXPECT_EQ(IndexSql({.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
+  EXPECT_EQ(IndexSql("s", {.name = "i", .definition = "CREATE INDEX i ON ONLY s.t USING btree (v)"}),
             "CREATE INDEX i ON ONLY s.t USING btree (v);\n\n");
   EXPECT_EQ(IndexAttachSql("p", "t1 v", "s.i"),
             "ALTER INDEX s.i ATTACH PARTITION \"p\".\"t1 v\";\n\n");

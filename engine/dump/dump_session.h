@@ -64,6 +64,11 @@ class Dumper {
   absl::Status DatabaseSchemaObjects();
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried();
+  // After the members are written: names each user object in the catalog that the backup did
+  // not carry (a full backup's schema only).
+  absl::Status WarnNotCarried();
+  // One warning per group of objects left out.
+  void WarnLeftOut(const std::vector<UncarriedObjects>& groups);
   // Describes the extensions' configuration tables whose user rows a full backup carries
   // (into config_tables_), warning about those this role may not read.
   absl::Status DescribeExtensionConfigTables();

@@ -42,6 +42,9 @@ using formats::MemberEntry;
 
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+// A warning about objects left out names this many of each kind, then says "...".
+constexpr size_t kMaxNamesPerWarning = 100;
+
 }  // namespace
 
 int CompressionJobs(int requested) {
@@ -268,6 +271,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
   PGARK_RETURN_IF_ERROR(StartManifest(now));
   PGARK_RETURN_IF_ERROR(OpenArchive(plan));
   PGARK_RETURN_IF_ERROR(WriteMembers(plan));
+  PGARK_RETURN_IF_ERROR(WarnNotCarried());
   return Commit();
 }
 
@@ -373,6 +377,20 @@ absl::Status Dumper::DescribeExtensionConfigTables() {
 absl::Status Dumper::WarnUncarried() {
   if (options_.content == Content::kDataOnly) return absl::OkStatus();  // all are schema
   PGARK_ASSIGN_OR_RETURN(std::vector<UncarriedObjects> kinds, catalog_.ListUncarried());
+  WarnLeftOut(kinds);
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::WarnNotCarried() {
+  if (planned_ != BackupType::kFull || options_.content == Content::kDataOnly) {
+    return absl::OkStatus();
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<CatalogObject> user_objects, catalog_.ListUserObjects());
+  WarnLeftOut(NotCarried(user_objects, CarriedObjects(tables_, objects_), kMaxNamesPerWarning));
+  return absl::OkStatus();
+}
+
+void Dumper::WarnLeftOut(const std::vector<UncarriedObjects>& kinds) {
   for (const UncarriedObjects& k : kinds) {
     std::string kind = k.kind;  // "aggregate", "text search dictionary": made plural
     if (k.count != 1) {
@@ -384,7 +402,6 @@ absl::Status Dumper::WarnUncarried() {
         " (", absl::StrJoin(k.examples, ", "),
         k.count > static_cast<int64_t>(k.examples.size()) ? ", ..." : "", ")"));
   }
-  return absl::OkStatus();
 }
 
 

@@ -205,7 +205,7 @@ void Planner::KeysIndexesAndStatistics() {
     }
     for (const IndexDef& i : t.indexes) {
       Sql(MemberKind::kIndex, t.ref.schema, i.name, t.ref.name,
-          IndexSql(i) + IndexComment(t, i));
+          IndexSql(t.ref.schema, i) + IndexComment(t, i));
     }
     for (const StatisticsDef& s : t.statistics) {
       Sql(MemberKind::kStatistics, t.ref.schema, s.name, t.ref.name, StatisticsSql(s));
@@ -240,7 +240,7 @@ void Planner::IndexesAndStatistics(const SchemaObjectDef& o) {
   const RelationFacts* r = o.relation();
   if (r == nullptr) return;
   for (const IndexDef& i : r->indexes) {
-    Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(i));
+    Sql(MemberKind::kIndex, o.schema, i.name, o.name, IndexSql(o.schema, i));
   }
   for (const StatisticsDef& s : r->statistics) {
     Sql(MemberKind::kStatistics, o.schema, s.name, o.name, StatisticsSql(s));
@@ -418,6 +418,49 @@ std::vector<PlannedMember> PlanArchive(const std::vector<TableDef>& tables,
     plan.MaterializedViewContents();
   }
   if (data) plan.SequenceValues();
+  return out;
+}
+
+std::set<ObjectId> CarriedObjects(const std::vector<TableDef>& tables,
+                                  const std::vector<SchemaObjectDef>& objects) {
+  std::set<ObjectId> carried;
+  auto relation_parts = [&carried](const std::vector<IndexDef>& indexes,
+                                   const std::vector<TriggerDef>& triggers,
+                                   const std::vector<RuleDef>& rules,
+                                   const std::vector<StatisticsDef>& statistics) {
+    for (const IndexDef& i : indexes) carried.insert({kPgClass, i.oid});
+    for (const TriggerDef& t : triggers) carried.insert({kPgTrigger, t.oid});
+    for (const RuleDef& r : rules) carried.insert({kPgRewrite, r.oid});
+    for (const StatisticsDef& s : statistics) carried.insert({kPgStatisticExt, s.oid});
+  };
+  for (const TableDef& t : tables) {
+    carried.insert(t.id());
+    for (const ConstraintDef& c : t.constraints) carried.insert({kPgConstraint, c.oid});
+    for (const PolicyDef& p : t.policies) carried.insert({kPgPolicy, p.oid});
+    for (const SequenceDef& s : t.sequences) carried.insert({kPgClass, s.oid});
+    relation_parts(t.indexes, t.triggers, t.rules, t.statistics);
+  }
+  for (const SchemaObjectDef& o : objects) {
+    carried.insert(o.id);
+    if (const RelationFacts* r = o.relation()) {
+      relation_parts(r->indexes, r->triggers, r->rules, r->statistics);
+    }
+  }
+  return carried;
+}
+
+std::vector<UncarriedObjects> NotCarried(const std::vector<CatalogObject>& user_objects,
+                                         const std::set<ObjectId>& carried, size_t max_names) {
+  std::vector<UncarriedObjects> out;
+  std::map<std::string, size_t> group;  // type -> its index in `out`
+  for (const CatalogObject& o : user_objects) {
+    if (carried.count(o.id)) continue;
+    auto [it, added] = group.emplace(o.type, out.size());
+    if (added) out.push_back({o.type, 0, {}});
+    UncarriedObjects& g = out[it->second];
+    ++g.count;
+    if (g.examples.size() < max_names) g.examples.push_back(o.description);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #ifndef PGARK_ENGINE_PLAN_DUMP_PLAN_H_
 #define PGARK_ENGINE_PLAN_DUMP_PLAN_H_
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,16 @@ void SeparateChecks(std::vector<TableDef>& tables,
 void PostponeWhatNeedsKeys(std::vector<SchemaObjectDef>& objects,
                            const std::vector<TableDef>& tables,
                            const std::vector<std::pair<ObjectId, ObjectId>>& deps);
+
+// The catalog objects a plan of these tables and objects carries: each table, object, and
+// their constraints, indexes, triggers, rules, policies, statistics objects and sequences.
+std::set<ObjectId> CarriedObjects(const std::vector<TableDef>& tables,
+                                  const std::vector<SchemaObjectDef>& objects);
+
+// The user objects not in `carried`, grouped by type (in the catalog's order), each group
+// naming up to `max_names` of them.
+std::vector<UncarriedObjects> NotCarried(const std::vector<CatalogObject>& user_objects,
+                                         const std::set<ObjectId>& carried, size_t max_names);
 
 // REQUIRES: `tables` is in foreign-key order (OrderByForeignKeys); the pointers in the result
 // point into `tables`.

@@ -97,5 +97,41 @@ TEST(DumpPlanTest, ContentAndOwnersChooseTheMembers) {
   EXPECT_THAT(owners, testing::Contains("ACL t"));
 }
 
+// What the backup checks the catalog against: every table, object and part of them it carries,
+// and what is left names each object by type, in the catalog's order.
+TEST(DumpPlanTest, NamesTheUserObjectsNotCarried) {
+  TableDef t = Table(16400, "t");
+  t.constraints = {{.oid = 16401, .name = "t_pkey", .type = 'p'}};
+  t.indexes = {{.oid = 16402, .name = "t_idx"}};
+  t.sequences = {{.oid = 16403, .schema = "public", .name = "t_id_seq"}};
+  SchemaObjectDef mv = Object(kPgClass, 16410, MemberKind::kMaterializedView, "mv");
+  mv.facts = RelationFacts{.indexes = {{.oid = 16411, .name = "mv_idx"}}};
+  const std::set<ObjectId> carried =
+      CarriedObjects({t}, {mv, Object(kPgProc, 16420, MemberKind::kFunction, "f")});
+  for (ObjectId id : std::vector<ObjectId>{{kPgClass, 16400}, {kPgConstraint, 16401},
+                                           {kPgClass, 16402}, {kPgClass, 16403},
+                                           {kPgClass, 16410}, {kPgClass, 16411},
+                                           {kPgProc, 16420}}) {
+    EXPECT_EQ(carried.count(id), 1u) << id.classid << "/" << id.oid;
+  }
+  const std::vector<CatalogObject> catalog = {
+      {{kPgClass, 16400}, "table", "table public.t"},
+      {{kPgTsParser, 16430}, "text search parser", "text search parser public.p1"},
+      {{kPgProc, 16420}, "function", "function public.f()"},
+      {{kPgTsParser, 16431}, "text search parser", "text search parser public.p2"},
+      {{kPgTsParser, 16432}, "text search parser", "text search parser public.p3"},
+      {{kPgConversion, 16440}, "conversion", "conversion public.c"}};
+  const std::vector<UncarriedObjects> left = NotCarried(catalog, carried, 2);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].kind, "text search parser");
+  EXPECT_EQ(left[0].count, 3);
+  EXPECT_THAT(left[0].examples, ::testing::ElementsAre("text search parser public.p1",
+                                                       "text search parser public.p2"));
+  EXPECT_EQ(left[1].kind, "conversion");
+  EXPECT_EQ(left[1].count, 1);
+  EXPECT_TRUE(NotCarried({catalog[0], catalog[2]}, carried, 2).empty());
+}
+
 }  // namespace
 }  // namespace pgark::engine
+

@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 here=tests/regression
-pgark=$PWD/build/tools/pgark
+pgark=${PGARK_BIN:-$PWD/build/tools/pgark}
 regress=$(bash $here/fetch_regress.sh) || { echo "cannot fetch the regression suite" >&2; exit 1; }
 source tools/throwaway_cluster.sh
 start_throwaway_cluster pgark-regression 5436
