@@ -61,6 +61,10 @@ struct RestoreOptions {
   std::vector<std::string> tables;
   OnConflict on_conflict = OnConflict::kError;
   bool drop_existing = false;  // drop the archive's tables that exist before restoring them
+  // Create the target database first (it must not exist) from template0, and give it the
+  // backup's database properties (settings, comment, ACL); dropped again if the restore fails.
+  // A whole full or incremental backup only.
+  bool create_database = false;
   // Connections loading the data and building indexes. Above 1, an empty target database is
   // restored through a staged copy (see engine/staged_database.h); otherwise, or when it
   // cannot be, one connection restores everything in one transaction. At most kMaxRestoreJobs.

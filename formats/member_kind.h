@@ -29,7 +29,7 @@ enum class MemberKind : uint8_t {
   kTableData, kRowDeletes,
   // post-data
   kConstraint, kIndex, kIndexAttach, kViewDefinition, kStatistics, kReplicaIdentity, kClusterOn, kFkConstraint, kTrigger,
-  kRule, kRowSecurity, kPolicy, kAcl, kMaterializedViewData, kSequenceSet, kDefaultAcl, kPredefinedAcl,
+  kRule, kRowSecurity, kPolicy, kAcl, kMaterializedViewData, kSequenceSet, kDefaultAcl, kPredefinedAcl, kDatabaseProperties,
   kUserMapping, kPublication, kSubscription, kExtensionSequenceSet, kLargeObjects,
   kLargeObjectAcl, kEventTrigger,
 };
@@ -121,6 +121,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kSequenceSet, "SEQUENCE SET", Section::kPostData, 0, false, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kDefaultAcl, "DEFAULT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kPredefinedAcl, "PREDEFINED ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kDatabaseProperties, "DATABASE PROPERTIES", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kUserMapping, "USER MAPPING", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kPublication, "PUBLICATION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kSubscription, "SUBSCRIPTION", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},

@@ -320,5 +320,71 @@ TEST_F(FidelityTest, PrivilegesOfPredefinedObjects) {
       /*jobs=*/1, /*with_owners=*/true);
 }
 
+// Deliverable 2: a database's own settings, comment and (with owners) ACL come back when the
+// restore creates the database (--create), and only then; a database that exists is refused,
+// and a restore that fails drops the database it made.
+TEST_F(FidelityTest, DatabasePropertiesWhenTheRestoreCreatesTheDatabase) {
+  const std::string src = NewDatabase("src");
+  Exec(src,
+       "CREATE TABLE t (a int); INSERT INTO t VALUES (1);"
+       "DO $$ BEGIN"
+       "  EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '3MB');"
+       "  EXECUTE format('ALTER DATABASE %I SET search_path = public, \"My Sch''ema\"',"
+       "                 current_database());"
+       "  EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'the source''s');"
+       "  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());"
+       "END $$;");
+  // What the database holds of itself, under any name.
+  const std::string properties =
+      "SELECT (SELECT array_agg(s ORDER BY s) FROM pg_db_role_setting r, unnest(r.setconfig) s "
+      "WHERE r.setdatabase = d.oid AND r.setrole = 0), shobj_description(d.oid, 'pg_database'), "
+      "d.datacl FROM pg_database d WHERE d.datname = current_database()";
+  const std::string source = Query(src, properties);
+  ASSERT_THAT(source, ::testing::HasSubstr("work_mem=3MB"));
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  o.with_owners = true;
+  absl::StatusOr<engine::BackupResult> backup =
+      engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(backup, IsOk());
+
+  const std::string made = src + "_made";
+  Exec("postgres", absl::StrCat("DROP DATABASE IF EXISTS \"", made, "\""));
+  engine::RestoreOptions r;
+  r.backup_dir = backup_dir_;
+  r.backup_file = backup->manifest.backup_file;
+  r.create_database = true;
+  engine::ConnectOptions to_made = Connect("postgres");
+  to_made.dbname = made;
+  ASSERT_THAT(engine::Restore(to_made, r, nullptr), IsOk());
+  EXPECT_EQ(Query(made, properties), source);
+  EXPECT_EQ(DatabaseDigest(made), DatabaseDigest(src));
+  // It exists now: refused, and left as it is.
+  absl::StatusOr<engine::RestoreResult> again = engine::Restore(to_made, r, nullptr);
+  EXPECT_TRUE(absl::IsAlreadyExists(again.status())) << again.status();
+  EXPECT_EQ(Query(made, "SELECT count(*) FROM t"), "1");
+  // Into a database that exists, without --create: its own properties stay.
+  const std::string plain = NewDatabase("plain");
+  const std::string before = Query(plain, properties);
+  r.create_database = false;
+  ASSERT_THAT(engine::Restore(Connect(plain), r, nullptr), IsOk());
+  EXPECT_EQ(Query(plain, properties), before);
+  // A restore that fails (here: cancelled once under way) drops the database it made; some
+  // tables cannot make one at all.
+  Exec("postgres", absl::StrCat("DROP DATABASE \"", made, "\""));
+  struct CancelAtFirstTable : engine::ProgressListener {
+    bool cancelled = false;
+    void OnTableBegin(const std::string&) override { cancelled = true; }
+    bool Cancelled() override { return cancelled; }
+  } cancel;
+  r.create_database = true;
+  EXPECT_TRUE(absl::IsCancelled(engine::Restore(to_made, r, &cancel).status()));
+  r.tables = {"t"};
+  EXPECT_TRUE(absl::IsInvalidArgument(engine::Restore(to_made, r, nullptr).status()));
+  EXPECT_EQ(Query("postgres", absl::StrCat("SELECT count(*) FROM pg_database WHERE datname = '",
+                                          made, "'")),
+            "0");
+}
+
 }  // namespace
 }  // namespace pgark

@@ -1,5 +1,6 @@
 #include "engine/ddl/schema_sql.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "absl/strings/match.h"
@@ -360,6 +361,30 @@ std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& d, absl::strin
     sql.push_back(absl::StrCat(who, " DATABASE ", target, SettingSql(s)));
   }
   return sql;
+}
+
+std::string DatabasePropertiesMemberSql(const DatabaseDef& database, bool with_owners) {
+  DatabaseDef d = database;
+  if (!with_owners) {
+    d.privileges = {};
+    d.settings.erase(std::remove_if(d.settings.begin(), d.settings.end(),
+                                    [](const DatabaseSetting& s) { return !s.role.empty(); }),
+                     d.settings.end());
+  }
+  constexpr char kTarget[] = "\x01";  // stands for the database's name in the statements
+  std::string body;
+  for (const std::string& statement : DatabasePropertiesSql(d, kTarget)) {
+    std::vector<std::string> parts;
+    for (absl::string_view part : absl::StrSplit(statement, kTarget)) {
+      parts.push_back(QuoteLiteral(part));
+    }
+    absl::StrAppend(&body, "  EXECUTE ", absl::StrJoin(parts, " || db || "), ";\n");
+  }
+  if (body.empty()) return "";
+  std::string tag = "$pgark$";
+  while (absl::StrContains(body, tag)) tag.insert(tag.size() - 1, "_");
+  return absl::StrCat("DO ", tag, "\nDECLARE db text := pg_catalog.quote_ident("
+                      "pg_catalog.current_database());\nBEGIN\n", body, "END\n", tag, ";\n\n");
 }
 
 std::string PublicationSql(const PublicationDef& p, bool with_owner) {

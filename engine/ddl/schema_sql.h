@@ -86,6 +86,10 @@ std::string ObjectPrivilegesSql(const SchemaObjectDef& object);
 // owner left as it is) and settings.
 std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& database,
                                                absl::string_view target);
+// The same as one DO block on whatever database runs it (current_database()): the DATABASE
+// PROPERTIES member. Without `with_owners`, no ACL nor per-role settings. Empty when there
+// is nothing to set.
+std::string DatabasePropertiesMemberSql(const DatabaseDef& database, bool with_owners);
 
 // CREATE PUBLICATION, the tables and schemas it publishes, its comment and, `with_owner`, owner.
 std::string PublicationSql(const PublicationDef& publication, bool with_owner);

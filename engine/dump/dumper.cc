@@ -293,6 +293,13 @@ absl::Status Dumper::DatabaseSchemaObjects() {
                                 "", PredefinedPrivilegesSql(p)));
     }
   }
+  // The database's own settings, comment and ACL, for a restore that creates the database.
+  PGARK_ASSIGN_OR_RETURN(DatabaseDef database, catalog_.DescribeDatabase(server_.database));
+  if (std::string sql = DatabasePropertiesMemberSql(database, options_.with_owners);
+      !sql.empty()) {
+    PGARK_RETURN_IF_ERROR(
+        Sql(MemberKind::kDatabaseProperties, "", server_.database, "", sql));
+  }
   PGARK_ASSIGN_OR_RETURN(std::vector<UserMappingDef> mappings, catalog_.ListUserMappings());
   for (const UserMappingDef& m : mappings) {
     if (m.options_hidden) {

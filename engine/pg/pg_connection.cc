@@ -37,6 +37,15 @@ std::vector<std::string> PgConnection::TakeWarnings() {
   return out;
 }
 
+absl::StatusOr<PgConnection> PgConnection::ConnectMaintenance(const ConnectOptions& target) {
+  ConnectOptions admin = target;
+  admin.dbname = "postgres";
+  absl::StatusOr<PgConnection> conn = PgConnection::Connect(admin);
+  if (conn.ok() || absl::IsUnauthenticated(conn.status())) return conn;
+  admin.dbname = "template1";
+  return PgConnection::Connect(admin);
+}
+
 absl::StatusOr<PgConnection> PgConnection::Connect(const ConnectOptions& options) {
   std::vector<const char*> keys;
   std::vector<const char*> values;

@@ -23,6 +23,9 @@ class PgConnection {
  public:
   // kUnauthenticated for a bad password, kUnavailable if the server cannot be reached.
   static absl::StatusOr<PgConnection> Connect(const ConnectOptions& options);
+  // A connection to the same server's maintenance database (postgres, else template1), to
+  // create or drop the database `options` names.
+  static absl::StatusOr<PgConnection> ConnectMaintenance(const ConnectOptions& options);
 
   PgConnection(PgConnection&&) noexcept = default;
   PgConnection& operator=(PgConnection&&) noexcept = default;

@@ -20,6 +20,7 @@
 #include "engine/pg/pg_connection.h"
 #include "engine/pg/transaction.h"
 #include "engine/ddl/schema_sql.h"
+#include "engine/restore/created_database.h"
 #include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
 #include "engine/ddl/sql_text.h"
@@ -346,6 +347,8 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     if (!AppliesPostData(*m, created_, whole, backup_.manifest.content)) continue;
+    // A database's own properties belong to whoever made it: set only on one made here.
+    if (m->kind == MemberKind::kDatabaseProperties && !options_.create_database) continue;
     if (CreatesObject(*m)) {  // postponed until the keys it needs exist
       PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
       if (created) created_.insert(OwnerOf(*m));
@@ -518,6 +521,20 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
   return s;
 }
 
+// restore --create: the database to restore into, made now (the backup's name unless
+// `connect` names one). Only a whole backup of a database may make one.
+absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreateTarget(const ConnectOptions& connect,
+                                                              const RestoreOptions& options,
+                                                              const formats::Manifest& manifest) {
+  if (manifest.type == BackupType::kTable || !options.tables.empty()) {
+    return absl::InvalidArgumentError(
+        "--create makes a database from a whole full or incremental backup; restore a table "
+        "backup, or some tables, into an existing database instead");
+  }
+  return CreatedDatabase::Create(connect, connect.dbname.empty() ? manifest.database : connect.dbname,
+                                 manifest.encoding);
+}
+
 }  // namespace
 
 absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
@@ -540,12 +557,17 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Whole-file and per-member stored digests before the database is touched; the stored
   // digests again while loading, before COMMIT (ReadMember).
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
+  std::unique_ptr<CreatedDatabase> created;
+  if (options.create_database) {
+    PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
+  }
+  const ConnectOptions& target = created ? created->connect() : connect;
 
   RestoreResult result;
   result.backup_file = options.backup_file;
   std::unique_ptr<StagedDatabase> staged;
   if (options.jobs > 1) {
-    absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(connect);
+    absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(target);
     if (made.ok()) {
       staged = *std::move(made);
       for (const std::string& other : staged->others()) {
@@ -560,7 +582,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
       return made.status();
     }
   }
-  absl::Status s = RestoreInto(staged ? staged->connect() : connect,
+  absl::Status s = RestoreInto(staged ? staged->connect() : target,
                                staged ? std::min(options.jobs, kMaxRestoreJobs) : 1,
                                chain, tables, options, ListenerOr(listener), result);
   if (s.ok() && staged) s = staged->Swap(result.warnings);
@@ -571,6 +593,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
     }
     return s;
   }
+  if (created) created->Keep();
   result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);
   return result;
 }

@@ -19,15 +19,6 @@ namespace {
 // Copies are named this and a random suffix.
 constexpr char kStagedPrefix[] = "pgark_restore_";
 
-absl::StatusOr<PgConnection> ConnectAdmin(const ConnectOptions& target) {
-  ConnectOptions admin = target;
-  admin.dbname = "postgres";
-  absl::StatusOr<PgConnection> conn = PgConnection::Connect(admin);
-  if (conn.ok() || absl::IsUnauthenticated(conn.status())) return conn;
-  admin.dbname = "template1";
-  return PgConnection::Connect(admin);
-}
-
 // Why `database` cannot be restored through a copy; the caller then restores it in one
 // transaction.
 template <typename... Why>
@@ -55,7 +46,7 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
     if (why != nullptr) return CannotStage(name, why);
     PGARK_ASSIGN_OR_RETURN(fingerprint, catalog.CatalogFingerprint());
   }  // the copy needs the target to itself
-  absl::StatusOr<PgConnection> admin = ConnectAdmin(target);
+  absl::StatusOr<PgConnection> admin = PgConnection::ConnectMaintenance(target);
   if (!admin.ok()) {
     return CannotStage(name, "no maintenance database (postgres, template1) to create its copy "
                              "from: ", admin.status().message());

@@ -45,6 +45,8 @@ constexpr char kUsage[] =
     "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "                     [--jobs N]  (N > 1: an empty database, restored in parallel)\n"
+    "                     [--create]  (first create DB, else the backup's database, with the\n"
+    "                     backup's database settings, comment and ACL; dropped on failure)\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
@@ -71,7 +73,7 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
-    "no-headers",    "atomic", "dry-run", "cascade"};
+    "no-headers",    "atomic", "dry-run", "cascade", "create"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -276,6 +278,7 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.backup_file = file;
   o.tables = std::move(tables);
   o.drop_existing = c.args.Has("drop-existing");
+  o.create_database = c.args.Has("create");
   if (!c.encryption.ok()) return c.encryption.status();
   o.key = c.encryption->key;
   absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);

@@ -6,6 +6,8 @@
 # the source (compare.py): schema lines, TOC entries, tables' rows, sequences, large objects.
 # Prints the figures side by side with pg_dump's own round trip, without and with owners, and
 # exits 1 when a pgark copy differs more than pg_dump's does, or a restore fails.
+# Each check is also a test case of a JUnit report where GTEST_OUTPUT points (tools/test.sh,
+# which runs this as the meson test "regression").
 #   tests/regression/run.sh [--keep]   (--keep: leave the cluster running, print how to reach it)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +19,13 @@ start_throwaway_cluster pgark-regression 5436
 work=$cluster_dir/work
 bash $here/build_regression_db.sh "$regress" "$work" regression >&2 || exit 1
 status=0
+checks=$work/checks.jsonl
+: > "$checks"
+# check NAME OK MESSAGE: one test case of the report.
+check() {
+  python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "ok": sys.argv[2] == "ok", "message": sys.argv[3]}))' \
+    "$1" "$2" "$3" >> "$checks"
+}
 
 # round_trip LABEL PGARK_FLAGS PG_RESTORE_FLAGS
 round_trip() {
@@ -37,13 +46,17 @@ round_trip() {
     pg_restore $restore_flags -d r_pgdump "$work/regression.dump" 2> "$work/$label-pg_restore.err" ||
     ok_pgdump="pg_restore reported $(grep -c '^pg_restore: error' "$work/$label-pg_restore.err") errors"
   echo "== $label: pgark restore: $ok_pgark; gunzip | psql: $ok_psql; pg_dump | pg_restore: $ok_pgdump"
+  check "$label: pgark backup and restore" "$ok_pgark" "$(head -3 "$work/$label-restore.err" "$work/$label-backup.err" 2>/dev/null)"
+  check "$label: gunzip -c | psql -v ON_ERROR_STOP=1" "$ok_psql" "$(tail -3 "$work/$label-psql.err")"
+  check "$label: pg_dump | pg_restore (the oracle)" "$ok_pgdump" "$(grep -m3 '^pg_restore: error' "$work/$label-pg_restore.err")"
   [[ $ok_pgark != ok ]] && { head -3 "$work/$label-restore.err" "$work/$label-backup.err"; status=1; }
   [[ $ok_psql != ok ]] && { tail -3 "$work/$label-psql.err"; status=1; }
   echo "backup warnings: $(grep -c 'warning' "$work/$label-backup.err" 2>/dev/null)"
   python3 $here/compare.py regression r_pgdump r_pgark r_psql > "$work/$label.json" || status=1
-  python3 - "$work/$label.json" <<'PY' || status=1
+  python3 - "$work/$label.json" "$label" "$checks" <<'PY' || status=1
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+label, checks = sys.argv[2], open(sys.argv[3], "a")
 src, copies = rows[0], {r["database"]: r for r in rows[1:]}
 print(f"source: {src['tables']} tables, {src['toc_entries']} TOC entries")
 keys = ["schema_diff_lines", "toc_entries_differing", "tables_differing", "sequences_differing",
@@ -62,12 +75,33 @@ for d in sorted({d for d, _ in worse}):
     for what, examples in copies[d]["examples"].items():
         for e in examples[:8]:
             print(f"  {what}: {e[:160]}")
+for d, how in (("r_pgark", "pgark restore"), ("r_psql", "gunzip -c | psql")):
+    bad = [k for c, k in worse if c == d]
+    message = "; ".join(f"{k}: {copies[d][k]} vs pg_dump's {copies['r_pgdump'][k]}" for k in bad)
+    print(json.dumps({"name": f"{label}: {how} differs no more than pg_dump's copy",
+                      "ok": not bad, "message": message}), file=checks)
 sys.exit(1 if worse else 0)
 PY
 }
 
 round_trip plain "" "--no-owner --no-acl"
 round_trip owners "--with-owners" ""
+if [[ -n ${GTEST_OUTPUT:-} ]]; then
+  python3 - "$checks" "${GTEST_OUTPUT#xml:}regression_test.xml" <<'PY'
+import json, sys
+from xml.sax.saxutils import quoteattr, escape
+cases = [json.loads(l) for l in open(sys.argv[1])]
+failures = sum(not c["ok"] for c in cases)
+with open(sys.argv[2], "w") as out:
+    out.write(f'<testsuites><testsuite name="regression" tests="{len(cases)}" failures="{failures}">\n')
+    for c in cases:
+        out.write(f'<testcase name={quoteattr(c["name"])} classname="RegressionDatabase">')
+        if not c["ok"]:
+            out.write(f'<failure message={quoteattr(c["message"][:500])}>{escape(c["message"])}</failure>')
+        out.write("</testcase>\n")
+    out.write("</testsuite></testsuites>\n")
+PY
+fi
 if [[ ${1:-} == --keep ]]; then
   trap - EXIT
   echo "cluster left running: PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER (work in $work)"

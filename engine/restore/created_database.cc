@@ -1,0 +1,34 @@
+#include "engine/restore/created_database.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/ddl/sql_text.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+
+absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreatedDatabase::Create(
+    const ConnectOptions& target, const std::string& name, const std::string& encoding) {
+  PGARK_ASSIGN_OR_RETURN(PgConnection admin, PgConnection::ConnectMaintenance(target));
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult exists,
+      admin.ExecParams("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", {name}));
+  if (exists.rows() > 0) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "database \"", name, "\" already exists; restore into it without --create, or name "
+        "another with --target-db"));
+  }
+  PGARK_RETURN_IF_ERROR(admin.Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(name),
+                                                " TEMPLATE template0 ENCODING ",
+                                                QuoteLiteral(encoding))));
+  ConnectOptions connect = target;
+  connect.dbname = name;
+  return std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect));
+}
+
+CreatedDatabase::~CreatedDatabase() {
+  if (keep_) return;
+  // Best effort: the restore's own connections are closed by now.
+  (void)admin_.Exec(absl::StrCat("DROP DATABASE IF EXISTS ", QuoteIdent(connect_.dbname)));
+}
+
+}  // namespace pgark::engine
