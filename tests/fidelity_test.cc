@@ -19,14 +19,18 @@ class FidelityTest : public testing::IntegrationTest {
  protected:
   // `sql` builds the source; its round trips (pgark's over `jobs` connections) must give back
   // the same schema and rows (and owners and privileges, `with_owners`).
-  void ExpectRoundTrip(const std::string& sql, int jobs = 1, bool with_owners = false) {
-    const std::string src = NewDatabase("src");
-    Exec(src, sql);
+  // A full backup of `db`.
+  absl::StatusOr<engine::BackupResult> BackupOf(const std::string& db, bool with_owners) {
     engine::BackupOptions o;
     o.backup_dir = backup_dir_;
     o.with_owners = with_owners;
-    absl::StatusOr<engine::BackupResult> backup =
-        engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+    return engine::Backup(Connect(db), o, engine::BackupType::kFull, nullptr);
+  }
+
+  void ExpectRoundTrip(const std::string& sql, int jobs = 1, bool with_owners = false) {
+    const std::string src = NewDatabase("src");
+    Exec(src, sql);
+    absl::StatusOr<engine::BackupResult> backup = BackupOf(src, with_owners);
     ASSERT_THAT(backup, IsOk());
     // Every object was carried: the backup's check of the catalog names none as left out.
     EXPECT_THAT(backup->warnings, ::testing::IsEmpty());
@@ -341,11 +345,7 @@ TEST_F(FidelityTest, DatabasePropertiesWhenTheRestoreCreatesTheDatabase) {
       "d.datacl FROM pg_database d WHERE d.datname = current_database()";
   const std::string source = Query(src, properties);
   ASSERT_THAT(source, ::testing::HasSubstr("work_mem=3MB"));
-  engine::BackupOptions o;
-  o.backup_dir = backup_dir_;
-  o.with_owners = true;
-  absl::StatusOr<engine::BackupResult> backup =
-      engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  absl::StatusOr<engine::BackupResult> backup = BackupOf(src, /*with_owners=*/true);
   ASSERT_THAT(backup, IsOk());
 
   const std::string made = src + "_made";
