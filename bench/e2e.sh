@@ -14,7 +14,7 @@ repeat=${2:-3}
 dataset=${PGARK_BENCH_DATASET:-../shared/bench/prose_dataset.sql}
 bash tools/setup.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-pgark=$PWD/build/tools/pgark
+pgark=${PGARK_BIN:-$PWD/build/tools/pgark}
 source tools/throwaway_cluster.sh
 start_throwaway_cluster pgark-bench 5434 "-c shared_buffers=1GB -c max_wal_size=4GB"
 dir=$cluster_dir

@@ -52,6 +52,36 @@ class RepositoryTest : public testing::IntegrationTest {
   }
 };
 
+// Encryption fails closed (issue 18, defects 6 and 7): a misspelt BACKUP_ENCRYPT is a usage
+// error that writes nothing, and a key that is set does not stop plain backups from being read
+// (the manifest says which files are encrypted).
+TEST_F(RepositoryTest, EncryptionSettingsFailClosed) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)");
+  for (const char* value : {"ture", "enabled", "Y", "2"}) {
+    testing::RunResult r = Pgark(absl::StrCat(Db(src), " backup full"),
+                                 absl::StrCat("BACKUP_ENCRYPT=", value, " ", kKey));
+    EXPECT_EQ(r.exit_code, 2) << value << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("is not a boolean")) << value;
+  }
+  for (const std::string& n : Names()) EXPECT_THAT(n, Not(HasSubstr("backup-")));
+  testing::RunResult on = Pgark(absl::StrCat(Db(src), " --json backup full"),
+                                absl::StrCat("BACKUP_ENCRYPT=On ", kKey));
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_EQ(Json::parse(on.out)["encrypted"], true);
+  EXPECT_EQ(Pgark(absl::StrCat(Db(src), " backup full"), "BACKUP_COMPRESSION=nope").exit_code, 2);
+
+  testing::RunResult plain = Pgark(absl::StrCat(Db(src), " --json backup full"),
+                                   "BACKUP_ENCRYPT=off");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const std::string file = Json::parse(plain.out)["backupFile"];
+  EXPECT_EQ(Pgark(absl::StrCat("validate ", file), kKey).exit_code, 0);
+  std::string dst = NewDatabase("dst");
+  testing::RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file), kKey);
+  EXPECT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+}
+
 TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
@@ -86,7 +116,7 @@ TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {
   // Restore needs the key, refuses the wrong one, and with the right one gives the source.
   std::string dst = NewDatabase("dst");
   testing::RunResult refused = Pgark(absl::StrCat(Db(dst), " restore full ", file));
-  EXPECT_EQ(refused.exit_code, 6);
+  EXPECT_EQ(refused.exit_code, 4);  // a key is missing: as a wrong one
   EXPECT_THAT(refused.err, HasSubstr("is encrypted"));
   EXPECT_EQ(Pgark(absl::StrCat(Db(dst), " restore full ", file), "BACKUP_ENCRYPTION_KEY=x")
                 .exit_code,
@@ -147,7 +177,7 @@ TEST_F(RepositoryTest, EncryptedExportImportsBack) {
                 .exit_code,
             0);
   testing::RunResult no_key = Pgark(absl::StrCat(Db(dst), " import csv books ", file));
-  EXPECT_EQ(no_key.exit_code, 6);
+  EXPECT_EQ(no_key.exit_code, 4);
   EXPECT_THAT(no_key.err, HasSubstr("is encrypted"));
   testing::RunResult imported =
       Pgark(absl::StrCat(Db(dst), " --json import csv books ", file), kKey);

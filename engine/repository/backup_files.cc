@@ -56,13 +56,14 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
                                             "\""));
   }
   b.manifest = *std::move(manifest);
-  b.read = {b.manifest.compressed, std::move(key)};
+  // The manifest says whether the file is encrypted: a key that is set reads only those.
+  b.read = {b.manifest.compressed, b.manifest.encrypted() ? std::move(key) : nullptr};
   return b;
 }
 
 absl::Status RequireKey(const LoadedBackup& backup) {
   if (backup.manifest.encrypted() && backup.read.key == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
+    return absl::UnauthenticatedError(absl::StrCat(
         "backup \"", backup.manifest.backup_file, "\" is encrypted (key id ",
         backup.manifest.key_id, "); set BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE"));
   }

@@ -148,7 +148,7 @@ absl::StatusOr<std::unique_ptr<formats::Source>> OpenImportFile(
   }
   const bool encrypted = formats::LooksEncrypted(head);
   if (encrypted && key == nullptr) {
-    return absl::FailedPreconditionError(
+    return absl::UnauthenticatedError(
         absl::StrCat("\"", path, "\" is encrypted; set BACKUP_ENCRYPTION_KEY or "
                      "BACKUP_ENCRYPTION_KEY_FILE"));
   }

@@ -165,7 +165,9 @@ absl::Status RunMcp(Context& c) {
   EngineToolsConfig config;
   config.connect = c.connect;
   config.backup_dir = c.backup_dir;
-  config.compress_by_default = CompressionFromEnvironment();
+  absl::StatusOr<bool> compress = CompressionFromEnvironment();
+  if (!compress.ok()) return compress.status();
+  config.compress_by_default = *compress;
   config.allowed_tables = AllowedTablesFromEnvironment();
   if (!c.encryption.ok()) return c.encryption.status();
   config.encryption = *c.encryption;
@@ -214,7 +216,9 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   absl::StatusOr<engine::Content> content = ContentOf(c.args);
   if (!content.ok()) return content.status();
   o.content = *content;
-  o.compress = !c.args.Has("no-compress") && CompressionFromEnvironment();
+  absl::StatusOr<bool> compress = CompressionFromEnvironment();
+  if (!compress.ok()) return compress.status();
+  o.compress = !c.args.Has("no-compress") && *compress;
   o.label = c.args.Value("label");
   if (c.args.Has("with-owners") && c.args.Has("no-owner")) {
     return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");

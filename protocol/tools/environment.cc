@@ -17,14 +17,25 @@ std::string Env(const char* name, std::string fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-bool CompressionFromEnvironment() {
-  return absl::AsciiStrToLower(Env("BACKUP_COMPRESSION", "true")) != "false";
+absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback) {
+  const std::string value = Env(name);
+  if (value.empty()) return fallback;
+  const std::string flag = absl::AsciiStrToLower(value);
+  if (flag == "true" || flag == "1" || flag == "yes" || flag == "on") return true;
+  if (flag == "false" || flag == "0" || flag == "no" || flag == "off") return false;
+  // Never a guess: a misspelt BACKUP_ENCRYPT must not write plaintext.
+  return absl::InvalidArgumentError(absl::StrCat(
+      name, "=\"", value.substr(0, 40), value.size() > 40 ? "..." : "",
+      "\" is not a boolean; use true or false (or 1/0, yes/no, on/off)"));
+}
+
+absl::StatusOr<bool> CompressionFromEnvironment() {
+  return BoolFromEnvironment("BACKUP_COMPRESSION", true);
 }
 
 absl::StatusOr<Encryption> EncryptionFromEnvironment() {
   Encryption e;
-  const std::string flag = absl::AsciiStrToLower(Env("BACKUP_ENCRYPT"));
-  e.encrypt = flag == "true" || flag == "1" || flag == "yes";
+  PGARK_ASSIGN_OR_RETURN(e.encrypt, BoolFromEnvironment("BACKUP_ENCRYPT", false));
   std::string secret = Env("BACKUP_ENCRYPTION_KEY");
   if (secret.empty()) {
     if (std::string file = Env("BACKUP_ENCRYPTION_KEY_FILE"); !file.empty()) {

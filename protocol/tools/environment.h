@@ -15,8 +15,12 @@ namespace pgark::protocol {
 // The environment variable, or `fallback` when it is unset or empty.
 std::string Env(const char* name, std::string fallback = "");
 
-// BACKUP_COMPRESSION: backups are compressed unless it is "false".
-bool CompressionFromEnvironment();
+// A boolean variable: true/false, 1/0, yes/no or on/off in any case; `fallback` when unset or
+// empty; kInvalidArgument for anything else.
+absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback);
+
+// BACKUP_COMPRESSION: backups are compressed unless it is false.
+absl::StatusOr<bool> CompressionFromEnvironment();
 
 // BACKUP_ENCRYPT, BACKUP_ENCRYPTION_KEY and BACKUP_ENCRYPTION_KEY_FILE.
 struct Encryption {
@@ -29,8 +33,8 @@ struct Encryption {
 };
 
 // The key is BACKUP_ENCRYPTION_KEY, else the first line of the file BACKUP_ENCRYPTION_KEY_FILE
-// names. kInvalidArgument if BACKUP_ENCRYPT=true without a key, or for an unreadable key file
-// (the message names the file, never the key).
+// names. kInvalidArgument if BACKUP_ENCRYPT is not a boolean, or true without a key, or for an
+// unreadable key file (the message names the file, never the key).
 absl::StatusOr<Encryption> EncryptionFromEnvironment();
 
 // The tables of PGARK_ALLOWED_TABLES ("books, app.orders"); empty when it is not set.
