@@ -56,8 +56,8 @@ absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, in
       return absl::NotFoundError(text);
     case EEXIST:
       return absl::AlreadyExistsError(text);
-    case ELOOP:
-      return absl::PermissionDeniedError(
+    case ELOOP:  // a bad name, not a storage failure
+      return absl::InvalidArgumentError(
           absl::StrCat(text, " (a symbolic link; pgark only opens plain files here)"));
     default:
       return absl::InternalError(text);
@@ -71,7 +71,8 @@ absl::Status EnsurePrivateDirectory(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return ErrnoStatus("stat", path, errno);
   if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat("\"", path, "\" is not a directory"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("backup directory \"", path, "\" is not a directory"));
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) {
     return ErrnoStatus("backup directory is not writable:", path, errno);
@@ -191,8 +192,16 @@ absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& 
                                                              uint64_t offset, uint64_t length,
                                                              size_t buffer_bytes) {
   // O_NOFOLLOW: a name in the backup directory must not lead out of it through a symlink.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO must not block the open; only regular files are read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return ErrnoStatus("open", path, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", path, "\" is not a regular file (a FIFO, device or directory)"));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     int err = errno;
     ::close(fd);

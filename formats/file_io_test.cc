@@ -127,7 +127,18 @@ TEST(EnsurePrivateDirectoryTest, RefusesAFile) {
   auto sink = FileSink::Open(path);
   ASSERT_THAT(sink, IsOk());
   ASSERT_THAT((*sink)->Close(), IsOk());
-  EXPECT_THAT(EnsurePrivateDirectory(path), StatusIs(absl::StatusCode::kFailedPrecondition));
+  // A storage problem (exit 7), not a conflict.
+  EXPECT_THAT(EnsurePrivateDirectory(path), StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+// A FIFO (or any file that is not a regular one) is refused at once, never waited on.
+TEST(FileSourceTest, RefusesAFifoWithoutBlocking) {
+  std::string dir = FreshDir("fifo");
+  std::string path = JoinPath(dir, "pipe");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_THAT(FileSource::Open(path),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("not a regular file")));
+  EXPECT_THAT(FileSource::Open(dir), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ArchiveLayoutTest, FileNamesAreValidatedAsPlainNames) {

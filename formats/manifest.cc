@@ -186,7 +186,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   Reader r(j, "");
   PGARK_RETURN_IF_ERROR(r.Get("formatVersion", m.format_version));
   if (m.format_version > kManifestFormatVersion || m.format_version < 1) {
-    return absl::UnimplementedError(
+    return absl::DataLossError(
         absl::StrCat("manifest formatVersion ", m.format_version,
                      " is not supported by this pgark (understands up to ",
                      kManifestFormatVersion, "); upgrade pgark"));

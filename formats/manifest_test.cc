@@ -73,11 +73,12 @@ TEST(ManifestTest, RejectsDamage) {
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
-TEST(ManifestTest, NewerFormatIsUnimplemented) {
+// A format this pgark cannot read is an integrity failure (exit 3), naming the fix.
+TEST(ManifestTest, NewerFormatIsRefusedAsUnreadable) {
   Manifest m = Sample();
   m.format_version = kManifestFormatVersion + 1;
   EXPECT_THAT(DecodeManifest(EncodeManifest(m)),
-              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("upgrade pgark")));
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("upgrade pgark")));
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ constexpr char kBom[] = "\xEF\xBB\xBF";
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 absl::Status TooBig(uint64_t record) {
-  return absl::ResourceExhaustedError(
+  return absl::InvalidArgumentError(  // bad input, not a full disk
       absl::StrCat("record ", record, " is larger than ", kMaxRecordBytes >> 20, " MiB"));
 }
 

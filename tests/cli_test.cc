@@ -3,6 +3,7 @@
 // or read-only backup directory) that must fail cleanly and leave nothing behind.
 #include <dirent.h>
 #include <sys/mount.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -223,8 +224,30 @@ TEST_F(CliTest, SymlinksOutOfTheBackupDirectoryAreRefused) {
   ASSERT_EQ(::symlink("/etc/passwd", absl::StrCat(backup_dir_, "/backup-full-20260101-000000.sql.gz").c_str()), 0);
   ASSERT_EQ(::symlink("/etc/passwd", absl::StrCat(backup_dir_, "/backup-full-20260101-000000-manifest.json").c_str()), 0);
   RunResult r = Pgark("validate backup-full-20260101-000000.sql.gz");
-  EXPECT_EQ(r.exit_code, 7);
+  EXPECT_EQ(r.exit_code, 2);  // a bad file name, as README's exit codes say
   ExpectOneLineError(r, "symbolic link");
+}
+
+// A FIFO named as a backup or an import file is refused at once, never waited on; a backup
+// directory that is a plain file is a storage error.
+TEST_F(CliTest, FifosAndNonDirectoriesAreRefused) {
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
+  ASSERT_EQ(::mkfifo(absl::StrCat(backup_dir_, "/backup-full-20260101-000000.sql.gz").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo(absl::StrCat(backup_dir_, "/backup-full-20260101-000000-manifest.json").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo(absl::StrCat(backup_dir_, "/rows.csv").c_str(), 0600), 0);
+  RunResult r = Pgark("validate backup-full-20260101-000000.sql.gz");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ExpectOneLineError(r, "not a regular file");
+  std::string db = NewDatabase("fifo");
+  Exec(db, "CREATE TABLE t (a int)");
+  RunResult import = Pgark(absl::StrCat(Db(db), " import csv t rows.csv"));
+  EXPECT_EQ(import.exit_code, 2) << import.err;
+  EXPECT_THAT(import.err, HasSubstr("not a regular file"));
+  const std::string file_dir = absl::StrCat(backup_dir_, "/plain-file");
+  ASSERT_EQ(::close(::open(file_dir.c_str(), O_CREAT | O_WRONLY, 0600)), 0);
+  RunResult backup = Pgark(absl::StrCat(Db(db), " --backup-dir ", file_dir, " backup full"));
+  EXPECT_EQ(backup.exit_code, 7) << backup.err;
+  EXPECT_THAT(backup.err, HasSubstr("is not a directory"));
 }
 
 TEST_F(CliTest, AllowlistRefusesOtherTables) {
