@@ -250,6 +250,28 @@ TEST_F(CliTest, FifosAndNonDirectoriesAreRefused) {
   EXPECT_THAT(backup.err, HasSubstr("is not a directory"));
 }
 
+// The audit log is never written through a symbolic link nor into a FIFO; when it cannot be
+// written, a change is refused (nothing made) and a read says so in a warning.
+TEST_F(CliTest, AnUnwritableAuditLogRefusesChanges) {
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0700), 0);
+  const std::string outside = absl::StrCat(backup_dir_, "-outside");
+  ASSERT_EQ(::symlink(outside.c_str(), absl::StrCat(backup_dir_, "/audit.log").c_str()), 0);
+  std::string db = NewDatabase("audit");
+  Exec(db, "CREATE TABLE t (a int)");
+  RunResult backup = Pgark(absl::StrCat(Db(db), " backup full"));
+  EXPECT_EQ(backup.exit_code, 7) << backup.err;
+  ExpectOneLineError(backup, "audit log cannot be written");
+  EXPECT_NE(::access(outside.c_str(), F_OK), 0);  // nothing written through the link
+  RunResult list = Pgark("list");
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.err, HasSubstr("pgark: warning: the audit log cannot be written"));
+  ASSERT_EQ(::unlink(absl::StrCat(backup_dir_, "/audit.log").c_str()), 0);
+  ASSERT_EQ(::mkfifo(absl::StrCat(backup_dir_, "/audit.log").c_str(), 0600), 0);
+  RunResult fifo = Pgark(absl::StrCat(Db(db), " backup full"));  // returns, never blocks
+  EXPECT_EQ(fifo.exit_code, 7) << fifo.err;
+  ExpectOneLineError(fifo, "audit log cannot be written");
+}
+
 TEST_F(CliTest, AllowlistRefusesOtherTables) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

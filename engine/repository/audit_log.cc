@@ -1,17 +1,53 @@
 #include "engine/repository/audit_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
+#include "formats/status_macros.h"
 
 namespace pgark::engine {
+namespace {
+
+// The audit log, opened for appending: never through a symbolic link, and only a regular file
+// (a FIFO must not block, a device must not be written).
+absl::StatusOr<int> OpenAuditLog(const std::string& path) {
+  int fd = ::open(path.c_str(),
+                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+  if (fd < 0) return formats::ErrnoStatus("open", path, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::PermissionDeniedError(absl::StrCat("\"", path, "\" is not a regular file"));
+  }
+  return fd;
+}
+
+}  // namespace
+
+absl::Status CheckAuditWritable(const std::string& backup_dir) {
+  struct stat dir;
+  // No directory yet: the operation makes it; not a directory: the operation says so.
+  if (::stat(backup_dir.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) return absl::OkStatus();
+  const std::string path = formats::JoinPath(backup_dir, kAuditLogName);
+  absl::StatusOr<int> fd = OpenAuditLog(path);
+  if (fd.ok()) {
+    ::close(*fd);
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "the audit log cannot be written (", fd.status().message(),
+      "); every change is audited, so none is made: fix the backup directory's permissions or "
+      "use another one"));
+}
 
 absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry) {
   nlohmann::json arguments =
@@ -26,8 +62,7 @@ absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry)
   if (!entry.outcome.ok()) line["error"] = std::string(entry.outcome.message());
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const std::string path = formats::JoinPath(backup_dir, kAuditLogName);
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return formats::ErrnoStatus("open", path, errno);
+  PGARK_ASSIGN_OR_RETURN(const int fd, OpenAuditLog(path));
   // One write of one line with O_APPEND: concurrent writers never interleave inside a line.
   ssize_t n = ::write(fd, text.data(), text.size());
   int err = errno;

@@ -26,6 +26,12 @@ struct AuditEntry {
 // status is only for tests; an audit failure never changes an operation's result.
 absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry);
 
+// Before an operation that changes something: kPermissionDenied, saying why, when the audit log
+// of an existing backup directory cannot be written (a read-only directory, a symbolic link or
+// a FIFO in its place); such an operation is then refused. OK when the directory does not
+// exist yet (the operation makes it) or is not a directory (the operation refuses it).
+absl::Status CheckAuditWritable(const std::string& backup_dir);
+
 }  // namespace pgark::engine
 
 #endif  // PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_

@@ -461,6 +461,18 @@ absl::Status Dispatch(Context& c) {
 
 // Appends the command to the audit log: what was asked (every flag but --db, which may hold a
 // password) and how it ended. The MCP server audits each tool call itself.
+absl::Status CheckAudited(const Context& c) {
+  const std::vector<std::string>& p = c.args.positional;
+  if (p.empty() || p[0] == "mcp") return absl::OkStatus();  // the server checks each call
+  absl::Status writable = engine::CheckAuditWritable(c.backup_dir);
+  if (writable.ok()) return writable;
+  if (p[0] == "list" || p[0] == "validate") {  // reads only: said, not refused
+    c.err << "pgark: warning: " << writable.message() << "\n";
+    return absl::OkStatus();
+  }
+  return writable;
+}
+
 void Audit(const Context& c, const absl::Status& outcome, absl::Duration duration) {
   const std::vector<std::string>& p = c.args.positional;
   if (p.empty() || p[0] == "mcp") return;
@@ -532,7 +544,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.json = c.args.Has("json");
   c.encryption = EncryptionFromEnvironment();
   const absl::Time start = absl::Now();
-  absl::Status s = Dispatch(c);
+  absl::Status s = CheckAudited(c);
+  if (s.ok()) s = Dispatch(c);
   Audit(c, s, absl::Now() - start);
   if (!s.ok()) {
     // One line, unless it is a usage error that carries the usage text.

@@ -10,10 +10,14 @@ namespace {
 
 // Wraps a tool's handler so that every call, refused ones included, goes to the audit log.
 ToolSpec Audited(ToolSpec spec, const std::string& backup_dir) {
-  spec.handler = [handler = std::move(spec.handler), name = spec.name, backup_dir](
+  const bool read_only = spec.annotations.value("readOnlyHint", false);
+  spec.handler = [handler = std::move(spec.handler), name = spec.name, backup_dir, read_only](
                      const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
     const absl::Time start = absl::Now();
-    absl::StatusOr<Json> result = handler(args, ctx);
+    // A call that changes something is refused when it could not be audited.
+    const absl::Status audited =
+        read_only ? absl::OkStatus() : engine::CheckAuditWritable(backup_dir);
+    absl::StatusOr<Json> result = audited.ok() ? handler(args, ctx) : audited;
     (void)engine::AppendAudit(backup_dir, {name, "mcp", args.dump(), result.status(),
                                            absl::ToInt64Milliseconds(absl::Now() - start)});
     return result;
