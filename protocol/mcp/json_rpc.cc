@@ -1,8 +1,36 @@
 #include "protocol/mcp/json_rpc.h"
 
+#include <algorithm>
+
 namespace pgark::protocol {
 
+namespace {
+
+// The deepest nesting of arrays and objects in `text` (brackets inside strings not counted),
+// found without parsing: a deeply nested message is refused before it is built.
+int NestingDepth(absl::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 std::optional<Json> ParseMessage(absl::string_view line) {
+  if (NestingDepth(line) > kMaxMessageDepth) return std::nullopt;
   Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   return j;

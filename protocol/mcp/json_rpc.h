@@ -32,7 +32,11 @@ struct Envelope {
   std::string problem;     // kInvalid: why
 };
 
-// Parses one line; nullopt if it is not JSON.
+// Arrays and objects nested deeper than this are refused unparsed (no MCP message needs it,
+// and copying such a value would exhaust the stack).
+inline constexpr int kMaxMessageDepth = 100;
+
+// Parses one line; nullopt if it is not JSON or nests deeper than kMaxMessageDepth.
 std::optional<Json> ParseMessage(absl::string_view line);
 Envelope Classify(const Json& message);
 

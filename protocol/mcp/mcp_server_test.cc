@@ -94,6 +94,18 @@ TEST_F(McpServerTest, EnvelopeErrors) {
   EXPECT_FALSE(r.contains("id"));
 }
 
+// A message nested deeper than kMaxMessageDepth is not parsed (a parse error, answered), not a
+// crash; brackets inside strings do not count.
+TEST_F(McpServerTest, DeeplyNestedMessagesAreRefused) {
+  Initialize();
+  std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)";
+  deep += std::string(60000, '[') + std::string(60000, ']') + "}}";
+  EXPECT_FALSE(ParseMessage(deep).has_value());  // Serve answers it -32700 (no id)
+  std::string fine = R"({"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":)";
+  fine += std::string(50, '[') + "\"[[[[{{\"" + std::string(50, ']') + "}}";
+  EXPECT_EQ(Send(fine).value()["id"], 2);
+}
+
 TEST_F(McpServerTest, BatchUnder20250326) {
   Initialize("2025-03-26");
   Json r = Send(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","id":"2","method":"ping"}])").value();
