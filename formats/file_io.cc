@@ -80,6 +80,18 @@ absl::Status EnsurePrivateDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<NameReservation>> NameReservation::Take(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return nullptr;
+    return ErrnoStatus("create", path, errno);
+  }
+  ::close(fd);
+  return std::unique_ptr<NameReservation>(new NameReservation(path));
+}
+
+NameReservation::~NameReservation() { ::unlink(path_.c_str()); }
+
 absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path,
                                                          bool replace) {
   if (!replace && ::access(path.c_str(), F_OK) == 0) return ErrnoStatus("create", path, EEXIST);

@@ -25,6 +25,21 @@ absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, in
 // not a directory; kPermissionDenied if it is not writable.
 absl::Status EnsurePrivateDirectory(const std::string& path);
 
+// An empty file created exclusively (O_EXCL) to claim a name among concurrent processes, and
+// removed again when this is destroyed.
+class NameReservation {
+ public:
+  // nullptr when `path` exists already (another process holds it).
+  static absl::StatusOr<std::unique_ptr<NameReservation>> Take(const std::string& path);
+  ~NameReservation();
+  NameReservation(const NameReservation&) = delete;
+  NameReservation& operator=(const NameReservation&) = delete;
+
+ private:
+  explicit NameReservation(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
 // Writes a small file whole through a FileSink: nothing at `path` unless every byte is there.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents,
                                  bool replace = false);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,32 @@ TEST_F(RepositoryTest, EncryptionSettingsFailClosed) {
   testing::RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file), kKey);
   EXPECT_EQ(restore.exit_code, 0) << restore.err;
   EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+}
+
+// Backups started in the same second into one directory (issue 18, defect 8) each get a name
+// of their own: none fails, none overwrites another.
+TEST_F(RepositoryTest, SameSecondBackupsGetNamesOfTheirOwn) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)");
+  constexpr int kBackups = 6;
+  std::vector<testing::RunResult> results(kBackups);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kBackups; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = Pgark(absl::StrCat(Db(src), " --json backup full --label same"));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> files;
+  for (const testing::RunResult& r : results) {
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files.insert(Json::parse(r.out)["backupFile"].get<std::string>());
+  }
+  EXPECT_EQ(files.size(), static_cast<size_t>(kBackups));
+  for (const std::string& n : Names()) EXPECT_THAT(n, Not(HasSubstr(".reserved")));
+  for (const std::string& f : files) {
+    EXPECT_EQ(Pgark(absl::StrCat("validate ", f)).exit_code, 0) << f;
+  }
 }
 
 TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {

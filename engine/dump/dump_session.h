@@ -20,6 +20,7 @@
 #include "engine/plan/dump_plan.h"
 #include "engine/progress.h"
 #include "formats/archive_writer.h"
+#include "formats/file_io.h"
 #include "formats/manifest.h"
 #include "formats/row_diff.h"
 
@@ -56,7 +57,8 @@ class Dumper {
   absl::Status WriteMembers(const std::vector<PlannedMember>& plan);
   // Closes the archive, COMMITs, writes the manifest last.
   absl::StatusOr<formats::Manifest> Commit();
-  std::string ChooseBackupId(absl::Time now);
+  // A name no other backup has or is taking (held by reservation_ until this ends).
+  absl::StatusOr<std::string> ChooseBackupId(absl::Time now);
   // What belongs to the database rather than to a table, after everything else: default
   // privileges (with owners), user mappings, publications, subscriptions, extensions'
   // configuration sequences, large objects (engine/dump/large_objects.h), event triggers.
@@ -119,6 +121,7 @@ class Dumper {
   ServerInfo server_;
   std::optional<IncrementalBase> base_;  // incrementals: the chain to diff against
   std::vector<std::string> warnings_;
+  std::unique_ptr<formats::NameReservation> reservation_;  // this backup's name, while it runs
   std::unique_ptr<formats::ArchiveWriter> writer_;
   std::vector<TableRef> refs_;           // the tables backed up, in foreign-key order
   uint64_t estimated_bytes_ = 0;

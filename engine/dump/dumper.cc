@@ -148,22 +148,29 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
   return plan;
 }
 
-std::string Dumper::ChooseBackupId(absl::Time now) {
+absl::StatusOr<std::string> Dumper::ChooseBackupId(absl::Time now) {
   std::string label = options_.label;
   if (label.empty() && type_ == BackupType::kTable) label = absl::StrJoin(options_.tables, "_");
+  auto taken = [this](const std::string& id) {
+    return Exists(formats::JoinPath(
+               options_.backup_dir,
+               formats::ArchiveFileName(id, options_.compress, options_.key != nullptr))) ||
+           Exists(formats::JoinPath(options_.backup_dir, formats::BackupManifestName(id)));
+  };
   for (int seq = 0;; ++seq) {
     std::string id = formats::BackupId(formats::BackupTypeName(type_), label, now, seq);
-    std::string archive =
-        formats::ArchiveFileName(id, options_.compress, options_.key != nullptr);
-    if (!Exists(formats::JoinPath(options_.backup_dir, archive)) &&
-        !Exists(formats::JoinPath(options_.backup_dir, formats::BackupManifestName(id)))) {
-      return id;
-    }
+    if (taken(id)) continue;
+    // Backups started in the same second, by other processes too, each claim their own name.
+    PGARK_ASSIGN_OR_RETURN(
+        reservation_, formats::NameReservation::Take(formats::JoinPath(
+                          options_.backup_dir, absl::StrCat(".", id, ".reserved"))));
+    if (reservation_ != nullptr && !taken(id)) return id;
+    reservation_.reset();
   }
 }
 
 absl::Status Dumper::StartManifest(absl::Time now) {
-  manifest_.backup_id = ChooseBackupId(now);
+  PGARK_ASSIGN_OR_RETURN(manifest_.backup_id, ChooseBackupId(now));
   // The oldest format that describes this archive: 2 (encryption, incrementals), or 3 once a
   // table is stored in parts (an older reader would replay only the first).
   manifest_.format_version = 2;
