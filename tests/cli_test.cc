@@ -279,9 +279,49 @@ TEST_F(CliTest, AllowlistRefusesOtherTables) {
                             "PGARK_ALLOWED_TABLES=books,chapters");
   EXPECT_EQ(refused.exit_code, 7);
   ExpectOneLineError(refused, "not in PGARK_ALLOWED_TABLES");
-  RunResult allowed = Pgark(absl::StrCat(Db(src), " backup table public.books"),
+  RunResult allowed = Pgark(absl::StrCat(Db(src), " --json backup table public.books"),
                             "PGARK_ALLOWED_TABLES=books,chapters");
-  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  const std::string books = nlohmann::json::parse(allowed.out)["backupFile"];
+  // Operations on every table are refused under an allowlist, before anything runs
+  // (issue 18, defect 2).
+  for (const char* whole : {" backup full", " backup incremental"}) {
+    RunResult r = Pgark(absl::StrCat(Db(src), whole), "PGARK_ALLOWED_TABLES=books,chapters");
+    EXPECT_EQ(r.exit_code, 7) << whole;
+    ExpectOneLineError(r, "PGARK_ALLOWED_TABLES confines pgark to books, chapters");
+  }
+  std::string dst = NewDatabase("dst");
+  RunResult all = Pgark(absl::StrCat(Db(dst), " restore table ", books),
+                        "PGARK_ALLOWED_TABLES=books,chapters");
+  EXPECT_EQ(all.exit_code, 7) << all.err;
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_class WHERE relname = 'books'"), "0");
+  EXPECT_EQ(Pgark(absl::StrCat(Db(dst), " restore table ", books, " --table books"),
+                  "PGARK_ALLOWED_TABLES=books,chapters")
+                .exit_code,
+            0);
+}
+
+// A bare name means the public table when there is one, and is ambiguous between tables of
+// other schemas (issue 18, defect 1): the allowlist's public.pub never restores hidden.pub.
+TEST_F(CliTest, TableNamesInABackupAreExact) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE SCHEMA hidden; CREATE SCHEMA a; CREATE SCHEMA b;"
+            "CREATE TABLE hidden.pub (secret text); INSERT INTO hidden.pub VALUES ('s');"
+            "CREATE TABLE public.pub (open text); INSERT INTO public.pub VALUES ('o');"
+            "CREATE TABLE a.twin (x int); CREATE TABLE b.twin (x int);");
+  RunResult backup = Pgark(absl::StrCat(Db(src), " --json backup full"));
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  const std::string file = nlohmann::json::parse(backup.out)["backupFile"];
+  std::string dst = NewDatabase("dst");
+  RunResult pub = Pgark(absl::StrCat(Db(dst), " restore table ", file, " --table pub"),
+                        "PGARK_ALLOWED_TABLES=public.pub");
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  EXPECT_EQ(Query(dst, "SELECT open FROM public.pub"), "o");
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_namespace WHERE nspname = 'hidden'"), "0");
+  RunResult twin = Pgark(absl::StrCat(Db(dst), " restore table ", file, " --table twin"));
+  EXPECT_EQ(twin.exit_code, 2) << twin.err;
+  ExpectOneLineError(twin, "is ambiguous");
+  EXPECT_THAT(twin.err, HasSubstr("a.twin, b.twin"));
 }
 
 TEST_F(CliTest, ConnectionFailures) {

@@ -252,6 +252,11 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
 
 absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::string> tables) {
   if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+  if (type != engine::BackupType::kTable) {
+    PGARK_RETURN_IF_ERROR(CheckWholeDatabaseAllowed(
+        AllowedTablesFromEnvironment(),
+        type == engine::BackupType::kFull ? "backup full" : "backup incremental"));
+  }
   absl::StatusOr<engine::BackupOptions> options = BackupOptionsOf(c, type, std::move(tables));
   if (!options.ok()) return options.status();
   const engine::BackupOptions& o = *options;
@@ -277,6 +282,10 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
 
 absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::string> tables) {
   if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
+  if (tables.empty()) {  // every table of the backup
+    PGARK_RETURN_IF_ERROR(CheckWholeDatabaseAllowed(AllowedTablesFromEnvironment(),
+                                                    "a restore without --table"));
+  }
   engine::RestoreOptions o;
   o.backup_dir = c.backup_dir;
   o.backup_file = file;

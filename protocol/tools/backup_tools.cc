@@ -49,6 +49,10 @@ absl::StatusOr<engine::BackupOptions> DecodeBackup(engine::BackupType type, cons
     std::string table = args["table"];
     PGARK_RETURN_IF_ERROR(CheckAllowedTable(config.allowed_tables, table));
     o.tables = {table};
+  } else {
+    PGARK_RETURN_IF_ERROR(CheckWholeDatabaseAllowed(
+        config.allowed_tables,
+        type == engine::BackupType::kFull ? "db_backup_full" : "db_backup_incremental"));
   }
   return o;
 }

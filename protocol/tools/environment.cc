@@ -67,6 +67,14 @@ std::vector<std::string> AllowedTablesFromEnvironment() {
   return tables;
 }
 
+absl::Status CheckWholeDatabaseAllowed(const std::vector<std::string>& allowed,
+                                       absl::string_view operation) {
+  if (allowed.empty()) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      operation, " reads or writes every table, and PGARK_ALLOWED_TABLES confines pgark to ",
+      absl::StrJoin(allowed, ", "), "; back up or restore those tables by name"));
+}
+
 absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table) {
   if (allowed.empty()) return absl::OkStatus();
   for (const std::string& a : allowed) {

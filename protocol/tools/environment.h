@@ -39,6 +39,10 @@ absl::StatusOr<Encryption> EncryptionFromEnvironment();
 
 // The tables of PGARK_ALLOWED_TABLES ("books, app.orders"); empty when it is not set.
 std::vector<std::string> AllowedTablesFromEnvironment();
+// kPermissionDenied, before anything runs, for an operation on every table (`operation`: "backup
+// full", ...) when `allowed` is not empty.
+absl::Status CheckWholeDatabaseAllowed(const std::vector<std::string>& allowed,
+                                       absl::string_view operation);
 // kPermissionDenied unless `allowed` is empty or holds `table` ("books" and "public.books"
 // are the same table).
 absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const std::string& table);

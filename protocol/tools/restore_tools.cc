@@ -31,6 +31,9 @@ absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
     std::string table = args["table"];
     PGARK_RETURN_IF_ERROR(CheckAllowedTable(config.allowed_tables, table));
     o.tables = {table};
+  } else {  // every table of the backup
+    PGARK_RETURN_IF_ERROR(
+        CheckWholeDatabaseAllowed(config.allowed_tables, "a restore without a table"));
   }
   return o;
 }
