@@ -1,5 +1,6 @@
 // Damaged archives are refused before the database is touched, and a damage that only shows
 // when a member is inflated is caught before COMMIT: either way the target stays as it was.
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +8,8 @@
 #include "engine/restore/restorer.h"
 #include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
+#include "formats/archive_writer.h"
+#include "formats/memory_io.h"
 #include "formats/manifest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -62,6 +65,34 @@ class CorruptionTest : public testing::IntegrationTest {
               "0");
   }
 
+  // Rewrites the archive with `edit` applied to each member's text, and a manifest whose
+  // digests, sizes and offsets are recomputed for it: a forgery that every checksum agrees
+  // with.
+  void Forge(const std::function<void(const formats::MemberEntry&, std::string&)>& edit) {
+    std::vector<std::string> texts;
+    for (const formats::MemberEntry& m : manifest_.members) {
+      formats::StringSink text;
+      ASSERT_THAT(formats::ReadMember(path_, m, {.compressed = manifest_.compressed}, text),
+                  IsOk());
+      texts.push_back(text.data());
+      edit(m, texts.back());
+    }
+    ASSERT_EQ(::unlink(path_.c_str()), 0);
+    auto writer = formats::ArchiveWriter::Open(path_, {.compress = manifest_.compressed});
+    ASSERT_THAT(writer, IsOk());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto raw = (*writer)->WriteMember(texts[i]);
+      ASSERT_THAT(raw, IsOk());
+      manifest_.members[i].raw_bytes = *raw;
+    }
+    auto summary = (*writer)->Close();
+    ASSERT_THAT(summary, IsOk());
+    ASSERT_THAT(formats::PlaceMembers(summary->members, manifest_.members), IsOk());
+    manifest_.size = summary->size_bytes;
+    manifest_.checksum = summary->sha256;
+    WriteFile(manifest_path_, formats::EncodeManifest(manifest_));
+  }
+
   std::string src_;
   formats::Manifest manifest_;
   std::string path_;
@@ -81,6 +112,22 @@ TEST_F(CorruptionTest, FlippedByteInADataMemberIsRefusedAndNamed) {
   ASSERT_THAT(report, IsOk());
   EXPECT_FALSE(report->valid);
   EXPECT_THAT(::testing::PrintToString(report->errors), HasSubstr("public.chapters"));
+}
+
+// An archive is input, not code (issue 18, defect 4): a header with SQL of its own is refused
+// by restore and by validate even when every digest was recomputed for it, and nothing runs.
+TEST_F(CorruptionTest, AForgedHeaderIsRefusedEvenWithRecomputedDigests) {
+  Forge([](const formats::MemberEntry& m, std::string& text) {
+    if (m.kind == formats::MemberKind::kHeader) text += "CREATE TABLE forged_by_header (a int);\n";
+  });
+  std::string dst = NewDatabase("dst");
+  EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss,
+                                         HasSubstr("does not start with the header pgark writes")));
+  ExpectUntouched(dst);
+  auto report = engine::ValidateBackup(backup_dir_, manifest_.backup_file, {.record = false});
+  ASSERT_THAT(report, IsOk());
+  EXPECT_FALSE(report->valid);
+  EXPECT_THAT(report->errors, ::testing::Contains(HasSubstr("header pgark writes")));
 }
 
 TEST_F(CorruptionTest, TruncatedFileIsRefused) {

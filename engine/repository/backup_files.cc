@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "engine/ddl/schema_sql.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
 #include "formats/memory_io.h"
@@ -59,6 +60,24 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
   // The manifest says whether the file is encrypted: a key that is set reads only those.
   b.read = {b.manifest.compressed, b.manifest.encrypted() ? std::move(key) : nullptr};
   return b;
+}
+
+absl::Status CheckHeader(const LoadedBackup& backup) {
+  const formats::Manifest& m = backup.manifest;
+  const std::string expected =
+      ArchiveHeaderSql(m.backup_id, {m.postgres_version, m.server_version_num, m.database});
+  bool canonical = !m.members.empty() && m.members.front().kind == formats::MemberKind::kHeader &&
+                   m.members.front().raw_bytes == expected.size();
+  if (canonical) {
+    formats::StringSink text;
+    PGARK_RETURN_IF_ERROR(
+        formats::ReadMember(backup.archive_path, m.members.front(), backup.read, text));
+    canonical = text.data() == expected;
+  }
+  if (canonical) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(
+      "backup \"", m.backup_file, "\" does not start with the header pgark writes: refused (its "
+      "first statements would run outside the restore's transaction)"));
 }
 
 absl::Status RequireKey(const LoadedBackup& backup) {

@@ -31,6 +31,11 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
 // kFailedPrecondition if `backup` is encrypted and no key was given.
 absl::Status RequireKey(const LoadedBackup& backup);
 
+// kDataLoss unless the archive's first member is exactly the header pgark writes for its
+// manifest: the header runs before the restore's transaction and on every connection, so an
+// archive cannot bring SQL of its own there. REQUIRES: the archive can be read (its key).
+absl::Status CheckHeader(const LoadedBackup& backup);
+
 // The chain an incremental backup needs: its dependencies (oldest, the full base, first) and
 // then `backup` itself; for a full or table backup, just `backup`. kDataLoss if a link is
 // missing, incomplete, or does not belong to this chain (e.g. a base replaced by another file

@@ -31,6 +31,11 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
                          formats::CheckArchive(b.archive_path, m, verify));
   if (m.members.empty() || m.members.front().kind != formats::MemberKind::kHeader) {
     found.push_back("the archive does not start with a pgark header");
+  } else if (found.empty() && (!m.encrypted() || b.read.key != nullptr)) {
+    // Intact and readable: its header must be pgark's own, byte for byte.
+    if (absl::Status header = CheckHeader(b); !header.ok()) {
+      found.push_back(std::string(header.message()));
+    }
   }
   // Sections in order: pre-data, then data, then post-data.
   for (size_t i = 1; i < m.members.size(); ++i) {

@@ -569,6 +569,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Whole-file and per-member stored digests before the database is touched; the stored
   // digests again while loading, before COMMIT (ReadMember).
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
+  for (const LoadedBackup& link : chain) PGARK_RETURN_IF_ERROR(CheckHeader(link));
   std::unique_ptr<CreatedDatabase> created;
   if (options.create_database) {
     PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
