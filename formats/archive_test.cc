@@ -9,6 +9,7 @@
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
 #include "formats/memory_io.h"
+#include "formats/status_macros.h"
 #include "gtest/gtest.h"
 #include "tests/status_matchers.h"
 
@@ -16,6 +17,7 @@ namespace pgark::formats {
 namespace {
 
 using ::pgark::testing::IsOk;
+using ::pgark::testing::IsOkAndHolds;
 using ::pgark::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -86,7 +88,7 @@ TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
 
   // Seek straight to the data member and strip its COPY framing.
   StringSink out;
-  TrimSink trim(m.members[1].copy_header_bytes, "\\.\n");
+  CopyFramingSink trim("COPY public.t (a) FROM stdin;\n", "\\.\n");
   trim.set_downstream(&out);
   trim.set_close_downstream(false);
   ASSERT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, trim), IsOk());
@@ -144,22 +146,38 @@ TEST_P(ArchiveTest, DestroyedWriterLeavesNoFile) {
 
 INSTANTIATE_TEST_SUITE_P(CompressedAndPlain, ArchiveTest, ::testing::Bool());
 
-TEST(TrimSinkTest, StripsPrefixAndSuffixAcrossChunkBoundaries) {
-  const std::string framed = "HEAD\nrow1\nrow2\n\\.\n";
-  for (size_t chunk : {1, 2, 3, 5, 100}) {
-    StringSink out;
-    TrimSink trim(5, "\\.\n");
-    trim.set_downstream(&out);
-    StringSource src(framed, chunk);
-    ASSERT_THAT(Pump(src, trim), IsOk());
-    ASSERT_THAT(trim.Close(), IsOk());
-    EXPECT_EQ(out.data(), "row1\nrow2\n") << "chunk " << chunk;
-  }
+// The rows of a framed member, split into chunks of `chunk` bytes, through a CopyFramingSink
+// for header "HEAD\n".
+absl::StatusOr<std::string> Unframe(const std::string& framed, size_t chunk) {
   StringSink out;
-  TrimSink trim(5, "\\.\n");
+  CopyFramingSink trim("HEAD\n", "\\.\n");
   trim.set_downstream(&out);
-  ASSERT_THAT(trim.Append("HEAD\nrow1\n"), IsOk());
-  EXPECT_THAT(trim.Close(), StatusIs(absl::StatusCode::kDataLoss));
+  StringSource src(framed, chunk);
+  PGARK_RETURN_IF_ERROR(Pump(src, trim));
+  PGARK_RETURN_IF_ERROR(trim.Close());
+  return out.data();
+}
+
+TEST(CopyFramingSinkTest, StripsHeaderAndTrailerAcrossChunkBoundaries) {
+  for (size_t chunk : {1, 2, 3, 5, 100}) {
+    EXPECT_THAT(Unframe("HEAD\nrow1\nrow2\n\\.\n", chunk), IsOkAndHolds("row1\nrow2\n"))
+        << "chunk " << chunk;
+    EXPECT_THAT(Unframe("HEAD\n\\.\n", chunk), IsOkAndHolds(""));
+    // A value with escaped backslashes and a dot is a row, not the terminator.
+    EXPECT_THAT(Unframe("HEAD\n\\\\.\n\\.x\n\\.\n", chunk), IsOk());
+  }
+}
+
+// Anything else is refused: another header (the COPY line of another table, COPY ... TO
+// PROGRAM), rows after an inner end-of-data line (what psql would run as SQL), a missing trailer.
+TEST(CopyFramingSinkTest, RefusesOtherFraming) {
+  for (size_t chunk : {1, 4, 100}) {
+    for (const char* framed : {"HEAX\nrow1\n\\.\n", "HEAD\nrow1\n\\.\nDROP TABLE t;\n\\.\n",
+                               "HEAD\n\\.\n\\.\n", "HEAD\nrow1\n", "HEA", "HEAD\nrow1\\.\n"}) {
+      EXPECT_THAT(Unframe(framed, chunk), StatusIs(absl::StatusCode::kDataLoss))
+          << framed << " chunk " << chunk;
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "formats/file_io.h"
 #include "formats/status_macros.h"
@@ -119,32 +121,46 @@ absl::Status PlaceMembers(const std::vector<MemberEntry>& written,
   return absl::OkStatus();
 }
 
-absl::Status TrimSink::Transform(absl::string_view data) {
-  if (prefix_left_ > 0) {
-    size_t skip = static_cast<size_t>(std::min<uint64_t>(prefix_left_, data.size()));
-    prefix_left_ -= skip;
-    data.remove_prefix(skip);
+absl::Status CopyFramingSink::Transform(absl::string_view data) {
+  if (header_seen_ < header_.size()) {
+    const size_t n = std::min(header_.size() - header_seen_, data.size());
+    if (data.substr(0, n) != absl::string_view(header_).substr(header_seen_, n)) {
+      return absl::DataLossError("data member does not start with the COPY line pgark writes");
+    }
+    header_seen_ += n;
+    data.remove_prefix(n);
   }
   if (data.empty()) return absl::OkStatus();
-  // Hold back the last suffix_.size() bytes of everything seen; forward the rest.
-  if (data.size() >= suffix_.size()) {
-    if (!held_.empty()) PGARK_RETURN_IF_ERROR(Forward(held_));
-    PGARK_RETURN_IF_ERROR(Forward(data.substr(0, data.size() - suffix_.size())));
-    absl::string_view tail = data.substr(data.size() - suffix_.size());
+  // Hold back the last trailer_.size() bytes of everything seen; forward the rest.
+  if (data.size() >= trailer_.size()) {
+    if (!held_.empty()) PGARK_RETURN_IF_ERROR(ForwardRows(held_));
+    PGARK_RETURN_IF_ERROR(ForwardRows(data.substr(0, data.size() - trailer_.size())));
+    absl::string_view tail = data.substr(data.size() - trailer_.size());
     held_.assign(tail.data(), tail.size());
     return absl::OkStatus();
   }
   held_.append(data.data(), data.size());
-  if (held_.size() > suffix_.size()) {
-    size_t extra = held_.size() - suffix_.size();
-    PGARK_RETURN_IF_ERROR(Forward(absl::string_view(held_).substr(0, extra)));
+  if (held_.size() > trailer_.size()) {
+    size_t extra = held_.size() - trailer_.size();
+    PGARK_RETURN_IF_ERROR(ForwardRows(absl::string_view(held_).substr(0, extra)));
     held_.erase(0, extra);
   }
   return absl::OkStatus();
 }
 
-absl::Status TrimSink::Finish() {
-  if (prefix_left_ > 0 || held_ != suffix_) {
+absl::Status CopyFramingSink::ForwardRows(absl::string_view rows) {
+  for (char c : rows) {
+    if (terminator_ == 2 && c == '\n') {
+      return absl::DataLossError("data member has rows after its end of data (\\.)");
+    }
+    terminator_ = terminator_ == 1 && c == '.' ? 2 : line_start_ && c == '\\' ? 1 : 0;
+    line_start_ = c == '\n';
+  }
+  return Forward(rows);
+}
+
+absl::Status CopyFramingSink::Finish() {
+  if (header_seen_ < header_.size() || held_ != trailer_ || !line_start_) {
     return absl::DataLossError("member does not have the expected framing");
   }
   return absl::OkStatus();

@@ -136,23 +136,29 @@ class MemberSpool {
   std::unique_ptr<MemberPipeline> pipeline_;  // writes into file_ (declared after it)
 };
 
-// A filter that drops the first `prefix_bytes` bytes of its stream and checks that it ends with
-// `suffix`, which it also drops. Used to turn a "COPY ...;\n<rows>\\.\n" member back into the
-// bare rows that `COPY FROM STDIN` takes. kDataLoss if the stream is shorter than the prefix or
-// does not end with `suffix`.
-class TrimSink : public ForwardingSink {
+// A data member's COPY framing, checked while its rows stream through: the member must start
+// with exactly `header` (the "COPY ... FROM stdin;" line pgark writes for it) and end with
+// `trailer` ("\\."), and no row line may be that terminator (psql would run what follows it
+// as SQL). Only the rows are forwarded. kDataLoss otherwise.
+class CopyFramingSink : public ForwardingSink {
  public:
-  TrimSink(uint64_t prefix_bytes, std::string suffix)
-      : prefix_left_(prefix_bytes), suffix_(std::move(suffix)) {}
+  CopyFramingSink(std::string header, std::string trailer)
+      : header_(std::move(header)), trailer_(std::move(trailer)) {}
 
  protected:
   absl::Status Transform(absl::string_view data) override;
   absl::Status Finish() override;
 
  private:
-  uint64_t prefix_left_;
-  std::string suffix_;
-  std::string held_;  // the last suffix_.size() bytes seen, not yet forwarded
+  // Forwards rows, watching for a terminator line among them.
+  absl::Status ForwardRows(absl::string_view rows);
+
+  std::string header_;
+  size_t header_seen_ = 0;
+  std::string trailer_;
+  std::string held_;  // the last trailer_.size() bytes seen, not yet forwarded
+  bool line_start_ = true;
+  int terminator_ = 0;  // of "\\." at a line's start: 0 nothing, 1 the backslash, 2 both
 };
 
 // Streams the raw bytes of member `entry` of the archive at `path` into `out` (which is not

@@ -130,6 +130,29 @@ TEST_F(CorruptionTest, AForgedHeaderIsRefusedEvenWithRecomputedDigests) {
   EXPECT_THAT(report->errors, ::testing::Contains(HasSubstr("header pgark writes")));
 }
 
+// A data member is COPY data only: its own COPY line and rows up to one "\\." at the end. SQL
+// after an inner end-of-data line (which gunzip | psql would run) and another COPY line are
+// refused by restore and validate, digests recomputed or not.
+TEST_F(CorruptionTest, ForgedDataMembersAreRefused) {
+  const std::vector<std::pair<std::string, std::string>> forgeries = {
+      {"", "\\.\nDROP TABLE books;\n"},                      // rows, then SQL
+      {"COPY public.books TO PROGRAM 'true';\n", ""}};         // another COPY line
+  for (const auto& [header, tail] : forgeries) {
+    SetUp();
+    Forge([&](const formats::MemberEntry& m, std::string& text) {
+      if (m.kind != formats::MemberKind::kTableData || m.name != "books") return;
+      if (!header.empty()) text = header + text.substr(m.copy_header_bytes);
+      if (!tail.empty()) text.insert(text.size() - 3, tail);  // before the final "\\.\n"
+    });
+    std::string dst = NewDatabase("dst");
+    EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss)) << header << tail;
+    ExpectUntouched(dst);
+    auto report = engine::ValidateBackup(backup_dir_, manifest_.backup_file, {.record = false});
+    ASSERT_THAT(report, IsOk());
+    EXPECT_FALSE(report->valid) << header << tail;
+  }
+}
+
 TEST_F(CorruptionTest, TruncatedFileIsRefused) {
   std::string bytes = ReadFile(path_);
   WriteFile(path_, bytes.substr(0, bytes.size() - 100));

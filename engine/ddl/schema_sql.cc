@@ -283,15 +283,24 @@ std::string DropTableSql(const TableRef& table) {
 }
 
 // "COPY "s"."t" ("a", "b")"; a table without copyable columns gets no column list.
-std::string CopyTarget(const TableDef& table) {
-  std::string sql = absl::StrCat("COPY ", QualifiedName(table.ref.schema, table.ref.name));
-  std::vector<std::string> columns = table.CopyColumns();
+std::string CopyTargetOf(absl::string_view schema, absl::string_view table,
+                         const std::vector<std::string>& columns) {
+  std::string sql = absl::StrCat("COPY ", QualifiedName(schema, table));
   if (!columns.empty()) absl::StrAppend(&sql, " (", QuoteIdentList(columns), ")");
   return sql;
 }
 
+std::string CopyTarget(const TableDef& table) {
+  return CopyTargetOf(table.ref.schema, table.ref.name, table.CopyColumns());
+}
+
 std::string CopyFromStdinLine(const TableDef& table) {
-  return absl::StrCat(CopyTarget(table), " FROM stdin;\n");
+  return CopyFromStdinLine(table.ref.schema, table.ref.name, table.CopyColumns());
+}
+
+std::string CopyFromStdinLine(absl::string_view schema, absl::string_view table,
+                              const std::vector<std::string>& columns) {
+  return absl::StrCat(CopyTargetOf(schema, table, columns), " FROM stdin;\n");
 }
 
 std::string CopyToStdoutSql(const TableDef& table) {

@@ -129,6 +129,9 @@ bool IsInlineConstraint(const ConstraintDef& constraint);
 
 // "COPY "s"."t" ("a", "b") FROM stdin;\n" — the line that opens a data member.
 std::string CopyFromStdinLine(const TableDef& table);
+// The same line for a data member of the manifest: `columns` are its columns.
+std::string CopyFromStdinLine(absl::string_view schema, absl::string_view table,
+                              const std::vector<std::string>& columns);
 // The COPY statement the dump runs: "COPY "s"."t" ("a", "b") TO STDOUT"; for an extension's
 // configuration table "COPY (SELECT ... FROM ONLY "s"."t" WHERE ...) TO STDOUT".
 std::string CopyToStdoutSql(const TableDef& table);

@@ -44,7 +44,8 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
       PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
                              formats::RowKeyer::ForColumns(part.columns, part.key_columns));
       formats::ChainRowFilter filter(std::move(keyer), pending, out);
-      formats::TrimSink trim(part.copy_header_bytes, kCopyTrailer);
+      formats::CopyFramingSink trim(CopyFromStdinLine(part.schema, part.name, part.columns),
+                                    kCopyTrailer);
       trim.set_downstream(&filter);  // closing trim closes the filter: a partial row is damage
       absl::Status s = formats::ReadMember(link.archive_path, part, link.read, trim);
       if (s.ok()) s = trim.Close();

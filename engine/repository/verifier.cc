@@ -25,7 +25,8 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
   formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
   verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
     if (e.kind != formats::MemberKind::kTableData) return nullptr;
-    return std::make_unique<formats::TrimSink>(e.copy_header_bytes, kCopyTrailer);
+    return std::make_unique<formats::CopyFramingSink>(
+        CopyFromStdinLine(e.schema, e.name, e.columns), kCopyTrailer);
   };
   PGARK_ASSIGN_OR_RETURN(std::vector<std::string> found,
                          formats::CheckArchive(b.archive_path, m, verify));

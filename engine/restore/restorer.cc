@@ -165,7 +165,8 @@ absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEnt
   } else {
     s = formats::PumpThroughThread(
         [&](formats::Sink& out) -> absl::Status {
-          formats::TrimSink trim(data.copy_header_bytes, kCopyTrailer);
+          formats::CopyFramingSink trim(CopyFromStdinLine(data.schema, data.name, data.columns),
+                                        kCopyTrailer);
           trim.set_downstream(&out);
           PGARK_RETURN_IF_ERROR(formats::ReadMember(backup_.archive_path, data, backup_.read, trim));
           return trim.Close();
