@@ -72,7 +72,7 @@ absl::StatusOr<absl::string_view> CopyOutSource::Read() {
   done_ = true;
   absl::StatusOr<int64_t> rows = FinishCopy(conn_, sql_);
   if (n == -2 && rows.ok()) {
-    rows = absl::UnavailableError(absl::StrCat("COPY failed: ", PQerrorMessage(conn_.raw())));
+    rows = absl::UnavailableError(absl::StrCat("COPY failed: ", ConnectionErrorLine(conn_.raw())));
   }
   if (!rows.ok()) {
     status_ = rows.status();
@@ -101,7 +101,7 @@ absl::Status CopyInSink::Append(absl::string_view data) {
     size_t n = std::min<size_t>(data.size(), 1 << 30);
     if (PQputCopyData(conn_.raw(), data.data(), static_cast<int>(n)) != 1) {
       status_ = absl::UnavailableError(
-          absl::StrCat("sending COPY data failed: ", PQerrorMessage(conn_.raw())));
+          absl::StrCat("sending COPY data failed: ", ConnectionErrorLine(conn_.raw())));
       Abort("pgark: send failed");
       return status_;
     }
@@ -115,7 +115,7 @@ absl::Status CopyInSink::Finish(const char* error_message) {
   if (PQputCopyEnd(conn_.raw(), error_message) != 1) {
     conn_.set_copy_active(false);
     return absl::UnavailableError(
-        absl::StrCat("ending COPY failed: ", PQerrorMessage(conn_.raw())));
+        absl::StrCat("ending COPY failed: ", ConnectionErrorLine(conn_.raw())));
   }
   absl::StatusOr<int64_t> rows = FinishCopy(conn_, sql_);
   if (!rows.ok()) return rows.status();

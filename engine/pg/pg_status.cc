@@ -13,6 +13,12 @@ std::string FirstLine(absl::string_view text) {
   return std::string(nl == absl::string_view::npos ? text : text.substr(0, nl));
 }
 
+}  // namespace
+
+std::string ConnectionErrorLine(PGconn* conn) { return FirstLine(PQerrorMessage(conn)); }
+
+namespace {
+
 std::string Shorten(absl::string_view sql) {
   std::string s(absl::StripAsciiWhitespace(sql));
   for (char& c : s) {

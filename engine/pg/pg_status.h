@@ -31,6 +31,10 @@ absl::Status StatusFromResult(const PGresult* result, PGconn* conn, absl::string
 // kNotFound when the database does not exist, kUnavailable otherwise. The message is libpq's first line; it never contains the password.
 absl::Status StatusFromConnection(PGconn* conn);
 
+// The first line of libpq's last error on `conn` (its messages may span lines after a lost
+// connection): errors are one line.
+std::string ConnectionErrorLine(PGconn* conn);
+
 // The SQLSTATE payload of `status`, if any.
 std::optional<std::string> SqlStateOf(const absl::Status& status);
 

@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -503,6 +505,18 @@ void Audit(const Context& c, const absl::Status& outcome, absl::Duration duratio
 
 }  // namespace cli_internal
 
+namespace {
+
+// The error's message on one line, unless it is a usage error that carries the usage text.
+std::string ErrorText(const absl::Status& status) {
+  std::string text(status.message());
+  if (absl::StartsWith(text, "usage:")) return text;
+  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return text;
+}
+
+}  // namespace
+
 int ExitCodeFor(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -557,8 +571,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (s.ok()) s = Dispatch(c);
   Audit(c, s, absl::Now() - start);
   if (!s.ok()) {
-    // One line, unless it is a usage error that carries the usage text.
-    err << "pgark: error: " << s.message() << "\n";
+    err << "pgark: error: " << ErrorText(s) << "\n";
     if (c.json) {
       err << Json{{"success", false}, {"error", std::string(s.message())}}.dump() << "\n";
     }
