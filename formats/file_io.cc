@@ -80,6 +80,17 @@ absl::Status EnsurePrivateDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
+std::string OpenDirectoryWarning(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 0077) == 0) {
+    return "";
+  }
+  return absl::StrFormat(
+      "backup directory \"%s\" is open to other users (mode %04o): its files are 0600, but "
+      "their names and sizes show; chmod 700 it",
+      path, st.st_mode & 07777);
+}
+
 absl::StatusOr<std::unique_ptr<NameReservation>> NameReservation::Take(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {

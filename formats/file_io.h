@@ -25,6 +25,10 @@ absl::Status ErrnoStatus(absl::string_view operation, absl::string_view path, in
 // not a directory; kPermissionDenied if it is not writable.
 absl::Status EnsurePrivateDirectory(const std::string& path);
 
+// A warning when the existing directory `path` lets other users read or enter it (pgark makes
+// it 0700 and its files 0600, but does not change a directory it did not make); empty if not.
+std::string OpenDirectoryWarning(const std::string& path);
+
 // An empty file created exclusively (O_EXCL) to claim a name among concurrent processes, and
 // removed again when this is destroyed.
 class NameReservation {

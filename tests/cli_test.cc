@@ -272,6 +272,18 @@ TEST_F(CliTest, AnUnwritableAuditLogRefusesChanges) {
   ExpectOneLineError(fifo, "audit log cannot be written");
 }
 
+// A backup directory that other users may read is used, with one warning (issue 18, 22).
+TEST_F(CliTest, ABackupDirectoryOpenToOthersIsNamed) {
+  ASSERT_EQ(::mkdir(backup_dir_.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(backup_dir_.c_str(), 0755), 0);
+  RunResult list = Pgark("list");
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(std::count(list.err.begin(), list.err.end(), '\n'), 1) << list.err;
+  EXPECT_THAT(list.err, HasSubstr("is open to other users (mode 0755)"));
+  ASSERT_EQ(::chmod(backup_dir_.c_str(), 0700), 0);
+  EXPECT_EQ(Pgark("list").err, "");
+}
+
 TEST_F(CliTest, AllowlistRefusesOtherTables) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

@@ -25,6 +25,7 @@
 #include "engine/repository/verifier.h"
 #include "engine/version.h"
 #include "formats/archive_layout.h"
+#include "formats/file_io.h"
 #include "formats/status_macros.h"
 #include "protocol/cli/cli_internal.h"
 #include "protocol/tools/engine_tools.h"
@@ -472,8 +473,13 @@ absl::Status Dispatch(Context& c) {
 
 // Appends the command to the audit log: what was asked (every flag but --db, which may hold a
 // password) and how it ended. The MCP server audits each tool call itself.
-absl::Status CheckAudited(const Context& c) {
+// Before a command runs: a warning about a backup directory open to others, and the refusal of
+// a change that the audit log could not record.
+absl::Status Preflight(const Context& c) {
   const std::vector<std::string>& p = c.args.positional;
+  if (std::string open = formats::OpenDirectoryWarning(c.backup_dir); !open.empty()) {
+    c.err << "pgark: warning: " << open << "\n";
+  }
   if (p.empty() || p[0] == "mcp") return absl::OkStatus();  // the server checks each call
   absl::Status writable = engine::CheckAuditWritable(c.backup_dir);
   if (writable.ok()) return writable;
@@ -567,7 +573,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.json = c.args.Has("json");
   c.encryption = EncryptionFromEnvironment();
   const absl::Time start = absl::Now();
-  absl::Status s = CheckAudited(c);
+  absl::Status s = Preflight(c);
   if (s.ok()) s = Dispatch(c);
   Audit(c, s, absl::Now() - start);
   if (!s.ok()) {
