@@ -471,8 +471,6 @@ absl::Status Dispatch(Context& c) {
       absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));
 }
 
-// Appends the command to the audit log: what was asked (every flag but --db, which may hold a
-// password) and how it ended. The MCP server audits each tool call itself.
 // Before a command runs: a warning about a backup directory open to others, and the refusal of
 // a change that the audit log could not record.
 absl::Status Preflight(const Context& c) {
@@ -490,6 +488,8 @@ absl::Status Preflight(const Context& c) {
   return writable;
 }
 
+// Appends the command to the audit log: what was asked (every flag but --db, which may hold a
+// password) and how it ended. The MCP server audits each tool call itself.
 void Audit(const Context& c, const absl::Status& outcome, absl::Duration duration) {
   const std::vector<std::string>& p = c.args.positional;
   if (p.empty() || p[0] == "mcp") return;
