@@ -35,6 +35,15 @@ TEST(ExportCopySqlTest, QuotesNamesEscapesValuesAndOrdersByKey) {
   o.columns = {};
   o.where = {{"nope", {std::string("x")}}};
   EXPECT_EQ(ExportCopySql(t, o).status().code(), absl::StatusCode::kInvalidArgument);
+  // A column asked for twice, and ndjson for a CSV export, are refused (issue 18, defect 21).
+  o.where.clear();
+  o.columns = {"id", "Title", "id"};
+  EXPECT_EQ(ExportCopySql(t, o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.columns = {};
+  o.ndjson = true;
+  EXPECT_EQ(ExportCopySql(t, o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.format = ExportFormat::kJson;
+  EXPECT_TRUE(ExportCopySql(t, o).ok());
 }
 
 }  // namespace

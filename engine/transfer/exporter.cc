@@ -1,5 +1,7 @@
 #include "engine/transfer/exporter.h"
 
+#include <algorithm>
+
 #include "engine/transfer/export_sql.h"
 #include "engine/catalog/catalog.h"
 
@@ -67,7 +69,17 @@ absl::StatusOr<std::string> WhereSql(const TableDef& t, const std::vector<WhereF
 }  // namespace
 
 absl::StatusOr<std::string> ExportCopySql(const TableDef& t, const ExportOptions& o) {
+  if (o.ndjson && o.format != ExportFormat::kJson) {
+    return absl::InvalidArgumentError("ndjson (one JSON object per line) is for JSON exports");
+  }
   std::vector<std::string> columns = o.columns;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (std::find(columns.begin(), columns.begin() + static_cast<long>(i), columns[i]) !=
+        columns.begin() + static_cast<long>(i)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("column \"", columns[i], "\" is asked for twice; name each column once"));
+    }
+  }
   if (columns.empty()) {
     for (const ColumnDef& c : t.columns) columns.push_back(c.name);
   }
