@@ -183,10 +183,23 @@ TEST_F(ImportTest, ConflictModes) {
   ASSERT_THAT(update, IsOk());
   EXPECT_EQ(update->imported_records, 2);
   EXPECT_EQ(Items(), "1:renamed:9 2:new:1");  // only the columns in the file change
+  // Every record failing is a failure, not a success that imported nothing (issue 18, 18).
   auto error = Run({.file = "up.json"});
-  ASSERT_THAT(error, IsOk());
-  EXPECT_EQ(error->imported_records, 0);
-  EXPECT_EQ(error->error_count, 2);
+  EXPECT_THAT(error, StatusIs(absl::StatusCode::kInvalidArgument,
+                              HasSubstr("every one of the 2 records failed")));
+  EXPECT_EQ(Items(), "1:renamed:9 2:new:1");
+}
+
+// A header row is found by its names: one that names an unknown column (or one twice) is
+// refused as a header, not read as data (issue 18, defects 18 and 21).
+TEST_F(ImportTest, CsvHeadersAreFoundByTheirNames) {
+  WriteFile("unknown.csv", "id,name,colour\n30,x,red\n");
+  EXPECT_THAT(Run({.file = "unknown.csv", .format = engine::ImportFormat::kCsv}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("\"colour\"")));
+  WriteFile("twice.csv", "id,name,id\n31,y,32\n");
+  EXPECT_THAT(Run({.file = "twice.csv", .format = engine::ImportFormat::kCsv}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("twice")));
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM items WHERE id >= 30"), "0");
 }
 
 }  // namespace

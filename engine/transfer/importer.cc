@@ -220,6 +220,12 @@ absl::Status Importer::Run() {
     retry_staged_ = true;
   }
   PGARK_RETURN_IF_ERROR(loaded);
+  if (result_.total_records > 0 && result_.error_count >= result_.total_records) {
+    // Not a success with nothing in it: every record failed.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "every one of the ", result_.total_records, " records failed, so nothing was imported; "
+        "the first: ", row_errors_.begin()->second));
+  }
   result_.imported_records = load_->imported();
   // Rows that neither went in nor failed were left out by ON CONFLICT DO NOTHING.
   result_.skipped_rows = load_->added() - load_->imported() - load_->refused();

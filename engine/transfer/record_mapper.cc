@@ -102,18 +102,25 @@ std::string RecordMapper::MapName(const std::string& name) const {
 }
 
 absl::Status RecordMapper::DecideHeader(const Fields& fields, bool& is_header) {
-  bool all_known = true;
+  // A first row whose fields mostly name columns is a header (its other names are then refused
+  // by name, not read as data).
+  size_t known = 0;
   for (const auto& f : fields) {
-    all_known = all_known && f && (column_index_.count(MapName(*f)) || generated_.count(MapName(*f)));
+    if (f && (column_index_.count(MapName(*f)) || generated_.count(MapName(*f)))) ++known;
   }
-  is_header = options_.has_headers.value_or(all_known);
+  is_header = options_.has_headers.value_or(known > 0 && 2 * known > fields.size());
   csv_columns_.emplace();
   if (!is_header) {
     for (size_t i = 0; i < columns_.size(); ++i) csv_columns_->push_back(static_cast<int>(i));
     return absl::OkStatus();
   }
+  std::set<std::string> named;
   for (const auto& f : fields) {
     std::string name = MapName(f.value_or(""));
+    if (!named.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the header names column \"", name, "\" twice; nothing was imported"));
+    }
     auto it = column_index_.find(name);
     if (it != column_index_.end() || generated_.count(name)) {
       csv_columns_->push_back(it != column_index_.end() ? it->second : -1);
