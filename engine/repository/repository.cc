@@ -41,7 +41,7 @@ std::string TypeName(const BackupInfo& backup) {
   return backup.type ? formats::BackupTypeName(*backup.type) : "incomplete";
 }
 
-absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
+absl::StatusOr<BackupPage> ListBackupPage(const std::string& backup_dir,
                                                     const ListOptions& options) {
   std::optional<formats::BackupType> only;  // the type asked for, if any
   if (!options.type.empty()) {
@@ -91,11 +91,20 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
   if (options.offset < 0 || options.limit < 0) {
     return absl::InvalidArgumentError("limit and offset must not be negative");
   }
+  BackupPage page;
+  page.total = out.size();
   out.erase(out.begin(), out.begin() + std::min<long>(options.offset, static_cast<long>(out.size())));
   if (options.limit > 0 && out.size() > static_cast<size_t>(options.limit)) {
     out.resize(static_cast<size_t>(options.limit));
   }
-  return out;
+  page.backups = std::move(out);
+  return page;
+}
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
+                                                    const ListOptions& options) {
+  PGARK_ASSIGN_OR_RETURN(BackupPage page, ListBackupPage(backup_dir, options));
+  return std::move(page.backups);
 }
 
 absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,

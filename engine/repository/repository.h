@@ -47,6 +47,13 @@ struct ListOptions {
 // does not exist; kInvalidArgument for a bad filter.
 absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir,
                                                     const ListOptions& options);
+// The same page (`limit` from `offset`), with the number of backups that match in all.
+struct BackupPage {
+  std::vector<BackupInfo> backups;
+  size_t total = 0;
+};
+absl::StatusOr<BackupPage> ListBackupPage(const std::string& backup_dir,
+                                          const ListOptions& options);
 
 struct DeleteResult {
   std::string deleted_file;

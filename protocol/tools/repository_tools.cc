@@ -8,31 +8,40 @@
 #include "protocol/tools/tool_schema.h"
 
 namespace pgark::protocol {
+namespace {
+
+constexpr int kDefaultListLimit = 50;  // a page of db_list_backups unless `limit` says
+
+}  // namespace
 
 ToolSpec ListBackupsTool(const EngineToolsConfig& config) {
   auto handler = [config](const Json& a, ToolContext&) -> absl::StatusOr<Json> {
     engine::ListOptions o;
     o.type = a.value("type", "");
     o.sort_by = a.value("sortBy", "date");
-    o.limit = a.value("limit", 0);
+    o.limit = a.value("limit", kDefaultListLimit);
     o.offset = a.value("offset", 0);
-    absl::StatusOr<std::vector<engine::BackupInfo>> list =
-        engine::ListBackups(config.backup_dir, o);
-    if (absl::IsNotFound(list.status())) list = std::vector<engine::BackupInfo>{};
-    PGARK_RETURN_IF_ERROR(list.status());
-    return BackupListJson(*list);
+    absl::StatusOr<engine::BackupPage> page = engine::ListBackupPage(config.backup_dir, o);
+    if (absl::IsNotFound(page.status())) page = engine::BackupPage{};
+    PGARK_RETURN_IF_ERROR(page.status());
+    return BackupPageJson(*page, o.offset, a.value("includeChain", false));
   };
   return {"db_list_backups", "List backups",
           "List the backups in the backup directory with their type, size, creation time, "
-          "tables and row counts, newest first. Read-only.",
+          "tables and row counts, newest first, 50 at a time by default (total and nextOffset "
+          "say what follows). An incremental names its parent in dependencies, or its whole "
+          "chain with includeChain. Read-only.",
           Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental"}}}},
                   {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
                   {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
                   {"offset", {{"type", "integer"}, {"minimum", 0},
-                              {"description", "skip this many (after sorting), for paging"}}}}),
+                              {"description", "skip this many (after sorting), for paging"}}},
+                  {"includeChain", Bool("list each incremental's whole chain, not only its "
+                                        "parent", false)}}),
           Output({{"success", {{"type", "boolean"}}},
-                  {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}}},
-                 {"success", "backups"}),
+                  {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                  {"total", {{"type", "integer"}}}, {"nextOffset", {{"type", "integer"}}}},
+                 {"success", "backups", "total"}),
           Annotations(true, false, true), handler};
 }
 

@@ -74,7 +74,7 @@ std::string SeedSize(uint64_t bytes) {
 
 }  // namespace
 
-Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
+Json BackupListJson(const std::vector<engine::BackupInfo>& backups, bool whole_chains) {
   Json list = Json::array();
   for (const engine::BackupInfo& b : backups) {
     Json entry = {{"filename", b.filename}, {"type", engine::TypeName(b)}, {"size", SeedSize(b.size_bytes)},
@@ -85,11 +85,23 @@ Json BackupListJson(const std::vector<engine::BackupInfo>& backups) {
     if (!b.last_checked.empty()) entry["lastChecked"] = b.last_checked;
     if (!b.base_backup.empty()) {
       entry["baseBackup"] = b.base_backup;
-      entry["dependencies"] = b.dependencies;
+      // The whole chain, oldest first, or only the parent: a long chain would make every
+      // entry long.
+      entry["dependencies"] = whole_chains || b.dependencies.empty()
+                                  ? Json(b.dependencies)
+                                  : Json::array({b.dependencies.back()});
     }
     list.push_back(std::move(entry));
   }
   return {{"success", true}, {"backups", list}};
+}
+
+Json BackupPageJson(const engine::BackupPage& page, int offset, bool whole_chains) {
+  Json j = BackupListJson(page.backups, whole_chains);
+  j["total"] = page.total;
+  const size_t next = static_cast<size_t>(offset) + page.backups.size();
+  if (next < page.total) j["nextOffset"] = next;
+  return j;
 }
 
 Json DecryptResultJson(const engine::DecryptResult& result) {

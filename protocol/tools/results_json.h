@@ -29,7 +29,11 @@ Json ExportResultJson(const engine::ExportResult& result);
 Json ImportResultJson(const engine::ImportResult& result);
 // db_list_backups: success, backups[{filename, type, size ("15.00 MB"), sizeBytes, created,
 // tables, recordCount}].
-Json BackupListJson(const std::vector<engine::BackupInfo>& backups);
+// `whole_chains`: an incremental's dependencies are its whole chain, else only its parent.
+Json BackupListJson(const std::vector<engine::BackupInfo>& backups, bool whole_chains = true);
+// A page of the list (db_list_backups): BackupListJson, the number that match in all
+// ("total") and, when more follow, the offset of the next page ("nextOffset").
+Json BackupPageJson(const engine::BackupPage& page, int offset, bool whole_chains);
 // db_delete_backup: success, deletedFile, deletedFiles (with cascade, dependents first),
 // freedSpace.
 Json DecryptResultJson(const engine::DecryptResult& result);
