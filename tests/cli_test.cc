@@ -284,6 +284,20 @@ TEST_F(CliTest, ABackupDirectoryOpenToOthersIsNamed) {
   EXPECT_EQ(Pgark("list").err, "");
 }
 
+// What a command echoes back is bounded (issue 18, defect 14): a huge table name makes a short
+// error and a short audit line.
+TEST_F(CliTest, EchoedValuesAreBounded) {
+  std::string db = NewDatabase("echo");
+  const std::string huge(100'000, 'n');
+  RunResult r = Pgark(absl::StrCat(Db(db), " export json ", huge));
+  EXPECT_EQ(r.exit_code, 5) << r.err.substr(0, 300);
+  EXPECT_LT(r.err.size(), 2'000u);
+  ExpectOneLineError(r, "more bytes)");
+  const std::string audit = testing::ReadFile(absl::StrCat(backup_dir_, "/audit.log"));
+  EXPECT_LT(audit.size(), 4'000u);
+  EXPECT_THAT(audit, HasSubstr("more bytes)"));
+}
+
 TEST_F(CliTest, AllowlistRefusesOtherTables) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

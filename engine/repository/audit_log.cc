@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "formats/archive_layout.h"
+#include "formats/bounded_text.h"
 #include "formats/file_io.h"
 #include "formats/status_macros.h"
 
@@ -29,6 +30,15 @@ absl::StatusOr<int> OpenAuditLog(const std::string& path) {
     return absl::PermissionDeniedError(absl::StrCat("\"", path, "\" is not a regular file"));
   }
   return fd;
+}
+
+// Every string in `value` bounded: the audit log records what was asked, not megabytes of it.
+void BoundStrings(nlohmann::json& value) {
+  if (value.is_string()) {
+    value = formats::BoundedText(value.get<std::string>(), formats::kMaxEchoedBytes);
+  } else if (value.is_structured()) {
+    for (nlohmann::json& item : value) BoundStrings(item);
+  }
 }
 
 }  // namespace
@@ -53,13 +63,16 @@ absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry)
   nlohmann::json arguments =
       nlohmann::json::parse(entry.arguments_json, nullptr, /*allow_exceptions=*/false);
   if (arguments.is_discarded()) arguments = nlohmann::json::object();
+  BoundStrings(arguments);
   nlohmann::json line = {{"time", formats::IsoTimestamp(absl::Now())},
                          {"operation", entry.operation},
                          {"via", entry.via},
                          {"arguments", arguments},
                          {"outcome", entry.outcome.ok() ? "ok" : "error"},
                          {"durationMs", entry.duration_ms}};
-  if (!entry.outcome.ok()) line["error"] = std::string(entry.outcome.message());
+  if (!entry.outcome.ok()) {
+    line["error"] = formats::BoundedText(entry.outcome.message(), formats::kMaxMessageBytes);
+  }
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const std::string path = formats::JoinPath(backup_dir, kAuditLogName);
   PGARK_ASSIGN_OR_RETURN(const int fd, OpenAuditLog(path));

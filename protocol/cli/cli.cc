@@ -25,6 +25,7 @@
 #include "engine/repository/verifier.h"
 #include "engine/version.h"
 #include "formats/archive_layout.h"
+#include "formats/bounded_text.h"
 #include "formats/file_io.h"
 #include "formats/status_macros.h"
 #include "protocol/cli/cli_internal.h"
@@ -517,6 +518,7 @@ namespace {
 std::string ErrorText(const absl::Status& status) {
   std::string text(status.message());
   if (absl::StartsWith(text, "usage:")) return text;
+  text = formats::BoundedText(text, formats::kMaxMessageBytes);
   std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return text;
 }

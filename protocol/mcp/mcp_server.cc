@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "formats/bounded_text.h"
 
 namespace pgark::protocol {
 namespace {
@@ -159,8 +160,8 @@ Json McpServer::ListTools(const Json& id, const Json& params) const {
 
 Json McpServer::ToolResult(const absl::StatusOr<Json>& result) const {
   if (!result.ok()) {
-    return {{"content", Json::array({{{"type", "text"}, {"text", std::string(result.status().message())}}})},
-            {"isError", true}};
+    const std::string text = formats::BoundedText(result.status().message(), formats::kMaxMessageBytes);
+    return {{"content", Json::array({{{"type", "text"}, {"text", text}}})}, {"isError", true}};
   }
   Json out = {{"content", Json::array({{{"type", "text"}, {"text", Serialize(*result)}}})}};
   if (AtLeast("2025-06-18")) out["structuredContent"] = *result;

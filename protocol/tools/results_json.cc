@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "formats/archive_layout.h"
+#include "formats/bounded_text.h"
 
 namespace pgark::protocol {
 
@@ -20,7 +21,7 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"compressed", m.compressed},
             {"encrypted", m.encrypted()},
             {"checksum", m.checksum},
-            {"warnings", result.warnings}};
+            {"warnings", formats::BoundedList(result.warnings)}};
   if (m.type == formats::BackupType::kIncremental) {
     j["baseBackup"] = m.base_backup;
     j["dependencies"] = m.dependencies;
@@ -46,11 +47,11 @@ Json BackupResultJson(const engine::BackupResult& result) {
 Json RestoreResultJson(const engine::RestoreResult& result) {
   return {{"success", true},
           {"backupFile", result.backup_file},
-          {"restoredTables", result.restored_tables},
+          {"restoredTables", formats::BoundedList(result.restored_tables)},
           {"recordCount", result.record_count},
           {"skippedRecords", result.skipped_records},
           {"duration", result.duration_ms},
-          {"warnings", result.warnings}};
+          {"warnings", formats::BoundedList(result.warnings)}};
 }
 
 Json ExportResultJson(const engine::ExportResult& result) {
@@ -139,7 +140,7 @@ Json ValidationJson(const engine::ValidationReport& report) {
           {"fileType", report.file_type},
           {"hasManifest", report.has_manifest},
           {"errors", report.errors},
-          {"warnings", report.warnings}};
+          {"warnings", formats::BoundedList(report.warnings)}};
 }
 
 }  // namespace pgark::protocol
