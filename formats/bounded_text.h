@@ -12,7 +12,7 @@
 namespace pgark::formats {
 
 inline constexpr size_t kMaxEchoedBytes = 200;    // one echoed value (a name, an argument)
-inline constexpr size_t kMaxMessageBytes = 1000;  // one message or warning
+inline constexpr size_t kMaxMessageBytes = 2000;  // one message or warning
 inline constexpr size_t kMaxListedItems = 100;    // items of a list in a result
 
 // `text` cut to at most `max_bytes` (never inside a UTF-8 character), with "..." and the

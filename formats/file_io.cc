@@ -97,7 +97,14 @@ absl::StatusOr<std::unique_ptr<NameReservation>> NameReservation::Take(const std
     if (errno == EEXIST) return nullptr;
     return ErrnoStatus("create", path, errno);
   }
+  // Its holder, so that a reservation a killed process left can be told apart.
+  const std::string pid = absl::StrCat(::getpid(), "\n");
+  const bool written = ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
   ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    return ErrnoStatus("write", path, errno);
+  }
   return std::unique_ptr<NameReservation>(new NameReservation(path));
 }
 

@@ -29,8 +29,8 @@ absl::Status EnsurePrivateDirectory(const std::string& path);
 // it 0700 and its files 0600, but does not change a directory it did not make); empty if not.
 std::string OpenDirectoryWarning(const std::string& path);
 
-// An empty file created exclusively (O_EXCL) to claim a name among concurrent processes, and
-// removed again when this is destroyed.
+// A file created exclusively (O_EXCL) to claim a name among concurrent processes, holding the
+// claiming process's PID, and removed again when this is destroyed.
 class NameReservation {
  public:
   // nullptr when `path` exists already (another process holds it).

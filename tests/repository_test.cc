@@ -3,9 +3,11 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -107,6 +109,39 @@ TEST_F(RepositoryTest, SameSecondBackupsGetNamesOfTheirOwn) {
   for (const std::string& f : files) {
     EXPECT_EQ(Pgark(absl::StrCat("validate ", f)).exit_code, 0) << f;
   }
+}
+
+// Temporary files a killed process left (issue 18, defect 10) are named by list and removed by
+// the next prune or backup; a fresh one, or one whose process lives, stays.
+TEST_F(RepositoryTest, LeftoversOfKilledProcessesAreCleanedUp) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE t (a int)");
+  ASSERT_EQ(Pgark(absl::StrCat(Db(src), " backup full")).exit_code, 0);
+  const std::string old_tmp = ".backup-full-20260101-000000.sql.gz.tmp-999999-0000abcd";
+  const std::string old_spool = ".pgark-spool-999998-3";
+  const std::string fresh = ".backup-full-20260101-000001.sql.gz.tmp-999997-0000abcd";
+  const std::string live = absl::StrCat(".backup-full-2.sql.gz.tmp-", ::getpid(), "-00000001");
+  for (const std::string& name : {old_tmp, old_spool, fresh, live}) {
+    testing::WriteFile(Path(name), std::string(1000, 'x'));
+  }
+  const struct timeval past[2] = {{::time(nullptr) - 600, 0}, {::time(nullptr) - 600, 0}};
+  for (const std::string& name : {old_tmp, old_spool, live}) {
+    ASSERT_EQ(::utimes(Path(name).c_str(), past), 0);
+  }
+  testing::RunResult list = Pgark("list");
+  EXPECT_THAT(list.err, HasSubstr("2 temporary file(s) left by stopped pgark processes"));
+  testing::RunResult dry = Pgark("--json prune --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(Json::parse(dry.out)["leftovers"].size(), 2u);
+  ASSERT_EQ(Pgark(absl::StrCat(Db(src), " backup full")).exit_code, 0);
+  const std::vector<std::string> names = Names();
+  auto has = [&](const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  EXPECT_FALSE(has(old_tmp));
+  EXPECT_FALSE(has(old_spool));
+  EXPECT_TRUE(has(fresh));
+  EXPECT_TRUE(has(live));
 }
 
 TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {

@@ -19,6 +19,7 @@
 #include "engine/catalog/catalog.h"
 #include "engine/plan/dump_plan.h"
 #include "engine/repository/incremental.h"
+#include "engine/repository/leftovers.h"
 #include "engine/dump/large_objects.h"
 #include "engine/dump/parallel_dump.h"
 #include "engine/repository/repository.h"
@@ -446,6 +447,8 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   const absl::Time start = absl::Now();
   PGARK_RETURN_IF_ERROR(ValidateOptions(options, type));
   PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
+  // What killed backups left behind goes first (best effort: a failure only leaves it there).
+  (void)RemoveLeftovers(options.backup_dir);
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   Dumper dumper(connect, conn, options, ListenerOr(listener));
   absl::StatusOr<Manifest> manifest = dumper.Run(type);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/repository/backup_files.h"
+#include "engine/repository/leftovers.h"
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
@@ -260,6 +261,12 @@ absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
     PGARK_ASSIGN_OR_RETURN(DeleteResult d, DeleteBackup(backup_dir, it->filename));
     result.deleted.push_back(d.deleted_file);
     result.freed_bytes += d.freed_bytes;
+  }
+  // And what killed processes left behind.
+  if (options.dry_run) {
+    result.leftovers = FindLeftovers(backup_dir);
+  } else {
+    PGARK_ASSIGN_OR_RETURN(result.leftovers, RemoveLeftovers(backup_dir));
   }
   return result;
 }

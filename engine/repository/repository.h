@@ -81,6 +81,9 @@ struct PruneResult {
   std::vector<std::string> deleted;  // or, in a dry run, would be deleted
   std::vector<std::string> kept;
   uint64_t freed_bytes = 0;
+  // Temporary files that killed processes left (engine/repository/leftovers.h): removed, or
+  // in a dry run, would be.
+  std::vector<std::string> leftovers;
 };
 
 // Deletes the complete backups that no rule keeps. Kept always: the newest full backup, every

@@ -8,10 +8,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "engine/repository/leftovers.h"
 #include "engine/repository/repository.h"
 #include "engine/repository/scheduler.h"
 #include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
+#include "formats/bounded_text.h"
 #include "formats/status_macros.h"
 #include "protocol/cli/cli_internal.h"
 #include "protocol/tools/results_json.h"
@@ -32,6 +34,11 @@ absl::Status RunList(Context& c) {
   }
   absl::StatusOr<std::vector<engine::BackupInfo>> list = engine::ListBackups(c.backup_dir, o);
   if (!list.ok()) return list.status();
+  if (std::vector<std::string> left = engine::FindLeftovers(c.backup_dir); !left.empty()) {
+    c.err << "pgark: warning: " << left.size() << " temporary file(s) left by stopped pgark "
+          << "processes (" << formats::BoundedText(absl::StrJoin(left, ", "), 200)
+          << "); the next backup or prune removes them\n";
+  }
   if (c.json) {
     c.out << BackupListJson(*list).dump() << "\n";
     return absl::OkStatus();
@@ -99,6 +106,9 @@ absl::Status RunPrune(Context& c) {
   for (const std::string& name : r->deleted) {
     c.out << (o.dry_run ? "would delete " : "deleted ") << name << "\n";
   }
+  for (const std::string& name : r->leftovers) {
+    c.out << (o.dry_run ? "would remove " : "removed ") << "leftover " << name << "\n";
+  }
   c.out << (o.dry_run ? "would free " : "freed ") << HumanBytes(r->freed_bytes) << ", kept "
         << r->kept.size() << " backups\n";
   return absl::OkStatus();
@@ -121,8 +131,16 @@ absl::Status RunValidate(Context& c, const std::string& file) {
     }
   }
   if (!r->valid) {
+    // The first errors and the last (where a truncation shows), not all of a long list.
+    std::vector<std::string> shown = r->errors;
+    if (shown.size() > 4) {
+      const size_t more = shown.size() - 4;
+      shown.erase(shown.begin() + 3, shown.end() - 1);
+      shown.insert(shown.end() - 1, absl::StrCat("... ", more, " more ..."));
+    }
+    for (std::string& e : shown) e = formats::BoundedText(e, 400);
     return absl::DataLossError(absl::StrCat("backup \"", file, "\" is not valid: ",
-                                            absl::StrJoin(r->errors, "; ")));
+                                            absl::StrJoin(shown, "; ")));
   }
   return absl::OkStatus();
 }

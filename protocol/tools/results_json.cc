@@ -128,8 +128,9 @@ Json ImportResultJson(const engine::ImportResult& r) {
 }
 
 Json PruneResultJson(const engine::PruneResult& result, bool dry_run) {
-  return {{"success", true}, {"dryRun", dry_run}, {"deleted", result.deleted},
-          {"kept", result.kept}, {"freedSpace", result.freed_bytes}};
+  return {{"success", true},   {"dryRun", dry_run},
+          {"deleted", result.deleted}, {"kept", result.kept},
+          {"freedSpace", result.freed_bytes}, {"leftovers", formats::BoundedList(result.leftovers)}};
 }
 
 Json ValidationJson(const engine::ValidationReport& report) {
