@@ -54,6 +54,11 @@ namespace pgark::engine {
   " FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid "                          \
   " AND COALESCE(a.attstattarget::int, -1) >= 0) AS statistics_targets"
 
+// A function reference column (a pg_proc OID, 0 for none) as its qualified name, or NULL:
+// "<expression> AS alias".
+#define PGARK_FUNCTION_NAME(column, alias) \
+  "NULLIF(" column ", 0)::pg_catalog.regproc::text AS " alias
+
 // Whether the role this session runs as is a superuser (a boolean subquery).
 #define PGARK_IS_SUPERUSER \
   "(SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)"

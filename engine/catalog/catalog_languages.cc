@@ -6,14 +6,11 @@
 namespace pgark::engine {
 namespace {
 
-#define PGARK_FUNCTION_OR_NULL(column, alias) \
-  "CASE WHEN " column " <> 0 THEN " column "::pg_catalog.regproc::text END AS " alias
-
 constexpr char kLanguagesSql[] =
     PGARK_OBJECT_COLUMNS("pg_language", "l.oid", "NULL", "l.lanname", "l.lanowner", "l.lanacl")
-    "l.lanpltrusted AS trusted, " PGARK_FUNCTION_OR_NULL("l.lanplcallfoid", "handler") ", "
-    PGARK_FUNCTION_OR_NULL("l.laninline", "inline_handler") ", "
-    PGARK_FUNCTION_OR_NULL("l.lanvalidator", "validator") " "
+    "l.lanpltrusted AS trusted, " PGARK_FUNCTION_NAME("l.lanplcallfoid", "handler") ", "
+    PGARK_FUNCTION_NAME("l.laninline", "inline_handler") ", "
+    PGARK_FUNCTION_NAME("l.lanvalidator", "validator") " "
     "FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND "
     PGARK_NOT_EXTENSION_MEMBER("pg_language", "l.oid") "ORDER BY l.lanname";
 
@@ -22,12 +19,10 @@ constexpr char kConversionsSql[] =
                          "NULL::pg_catalog.aclitem[]")
     "pg_catalog.pg_encoding_to_char(c.conforencoding) AS source, "
     "pg_catalog.pg_encoding_to_char(c.contoencoding) AS target, "
-    PGARK_FUNCTION_OR_NULL("c.conproc", "function") ", c.condefault AS is_default "
+    PGARK_FUNCTION_NAME("c.conproc", "function") ", c.condefault AS is_default "
     "FROM pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace "
     "WHERE c.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_conversion", "c.oid") "ORDER BY n.nspname, c.conname";
-
-#undef PGARK_FUNCTION_OR_NULL
 
 }  // namespace
 

@@ -95,8 +95,7 @@ constexpr char kRangesFrom[] =
 
 // Base types: their I/O functions and storage; subscript handlers from PostgreSQL 14 (else
 // NULL), then kBaseTypesFrom.
-#define PGARK_TYPE_FUNCTION(column, alias) \
-  "NULLIF(t." column ", 0)::pg_catalog.regproc::text AS " alias ", "
+#define PGARK_TYPE_FUNCTION(column, alias) PGARK_FUNCTION_NAME("t." column, alias) ", "
 constexpr char kBaseTypesSql[] =
     "SELECT t.oid AS type_oid, " PGARK_TYPE_FUNCTION("typinput", "input")
     PGARK_TYPE_FUNCTION("typoutput", "output") PGARK_TYPE_FUNCTION("typreceive", "receive")
@@ -130,8 +129,7 @@ constexpr char kFunctionsSql[] =
     "ORDER BY n.nspname, p.proname, p.oid";
 
 // User aggregates and their support functions and settings (0 and NULL: not set).
-#define PGARK_AGG_FUNCTION(column, alias) \
-  "NULLIF(a." column ", 0)::pg_catalog.regproc::text AS " alias ", "
+#define PGARK_AGG_FUNCTION(column, alias) PGARK_FUNCTION_NAME("a." column, alias) ", "
 constexpr char kAggregatesSql[] =
     PGARK_OBJECT_COLUMNS("pg_proc", "p.oid", "n.nspname", "p.proname", "p.proowner",
                          "p.proacl")

@@ -12,25 +12,22 @@ namespace {
 
 // Text search parsers and templates: their functions, in CREATE's order (kParserFunctions,
 // kTemplateFunctions), the optional ones NULL when not set.
-#define PGARK_TS_FUNCTION(column, alias) \
-  "CASE WHEN " column " <> 0 THEN " column "::pg_catalog.regproc::text END AS " alias
 constexpr char kTextSearchParsersSql[] =
     PGARK_OBJECT_COLUMNS("pg_ts_parser", "p.oid", "n.nspname", "p.prsname", "0",
                          "NULL::pg_catalog.aclitem[]")
-    PGARK_TS_FUNCTION("p.prsstart", "start") ", " PGARK_TS_FUNCTION("p.prstoken", "gettoken")
-    ", " PGARK_TS_FUNCTION("p.prsend", "end") ", " PGARK_TS_FUNCTION("p.prsheadline", "headline")
-    ", " PGARK_TS_FUNCTION("p.prslextype", "lextypes") " "
+    PGARK_FUNCTION_NAME("p.prsstart", "start") ", " PGARK_FUNCTION_NAME("p.prstoken", "gettoken")
+    ", " PGARK_FUNCTION_NAME("p.prsend", "end") ", " PGARK_FUNCTION_NAME("p.prsheadline", "headline")
+    ", " PGARK_FUNCTION_NAME("p.prslextype", "lextypes") " "
     "FROM pg_catalog.pg_ts_parser p JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace "
     "WHERE p.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_parser", "p.oid") "ORDER BY n.nspname, p.prsname";
 constexpr char kTextSearchTemplatesSql[] =
     PGARK_OBJECT_COLUMNS("pg_ts_template", "t.oid", "n.nspname", "t.tmplname", "0",
                          "NULL::pg_catalog.aclitem[]")
-    PGARK_TS_FUNCTION("t.tmplinit", "init") ", " PGARK_TS_FUNCTION("t.tmpllexize", "lexize") " "
+    PGARK_FUNCTION_NAME("t.tmplinit", "init") ", " PGARK_FUNCTION_NAME("t.tmpllexize", "lexize") " "
     "FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace "
     "WHERE t.oid >= 16384 AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_ts_template", "t.oid") "ORDER BY n.nspname, t.tmplname";
-#undef PGARK_TS_FUNCTION
 
 // CREATE's option names and the query's columns.
 constexpr std::pair<const char*, const char*> kParserFunctions[] = {
