@@ -106,6 +106,21 @@ TEST_F(McpServerTest, DeeplyNestedMessagesAreRefused) {
   EXPECT_EQ(Send(fine).value()["id"], 2);
 }
 
+// Patterns and the items of arrays are checked as the schema says (issue 18, defect 17).
+TEST(ValidateArgumentsTest, PatternsAndArrayItems) {
+  const Json schema = {
+      {"type", "object"},
+      {"properties",
+       {{"label", {{"type", "string"}, {"maxLength", 8}, {"pattern", "^[a-z]*$"}}},
+        {"columns", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+  EXPECT_TRUE(ValidateArguments(schema, {{"label", "nightly"}, {"columns", {"a", "b"}}}).ok());
+  EXPECT_FALSE(ValidateArguments(schema, {{"label", "../x"}}).ok());
+  EXPECT_FALSE(ValidateArguments(schema, {{"label", "waytoolongforit"}}).ok());
+  absl::StatusOr<Json> items = ValidateArguments(schema, {{"columns", {"a", 5}}});
+  ASSERT_FALSE(items.ok());
+  EXPECT_THAT(items.status().message(), HasSubstr("columns[1]"));
+}
+
 TEST_F(McpServerTest, BatchUnder20250326) {
   Initialize("2025-03-26");
   Json r = Send(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","id":"2","method":"ping"}])").value();
@@ -125,8 +140,8 @@ TEST_F(McpServerTest, ToolsListIsGatedByVersion) {
 
 TEST_F(McpServerTest, CallResultsAndErrors) {
   Initialize();
-  Json ok = Send(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"n":"42"},"_meta":{"progressToken":7}}})").value();
-  EXPECT_EQ(ok["result"]["structuredContent"]["n"], 42);  // "42" coerced to an integer
+  Json ok = Send(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"n":42},"_meta":{"progressToken":7}}})").value();
+  EXPECT_EQ(ok["result"]["structuredContent"]["n"], 42);
   EXPECT_EQ(ok["result"]["content"][0]["text"], R"({"n":42})");
   EXPECT_FALSE(ok["result"].contains("isError"));
   ASSERT_EQ(sent_.size(), 1u);  // the progress notification, echoing the token
@@ -137,8 +152,10 @@ TEST_F(McpServerTest, CallResultsAndErrors) {
   EXPECT_FALSE(failed["result"].contains("structuredContent"));
   EXPECT_EQ(failed["result"]["content"][0]["text"], "unlucky");
 
+  // Out of the schema: a negative count, an unknown enum value or argument, a missing one, and
+  // a string for an integer ("42" too: the schema says integer, issue 18, defect 17).
   for (const char* bad : {R"({"n":-1})", R"({"n":1,"mode":"c"})", R"({"x":1})", R"({})",
-                          R"({"n":"1; DROP TABLE t"})"}) {
+                          R"({"n":"1; DROP TABLE t"})", R"({"n":"42"})"}) {
     Json r = Send(std::string(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":)") +
                   bad + "}}").value();
     EXPECT_EQ(r["result"]["isError"], true) << bad;

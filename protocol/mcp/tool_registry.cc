@@ -1,8 +1,10 @@
 #include "protocol/mcp/tool_registry.h"
 
-#include "absl/strings/numbers.h"
+#include <regex>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "formats/status_macros.h"
 
 namespace pgark::protocol {
 
@@ -19,12 +21,10 @@ absl::Status Bad(absl::string_view field, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("argument \"", field, "\" ", what));
 }
 
-absl::Status CheckValue(const std::string& field, const Json& schema, Json& value) {
+// What the schema promises is what is checked: types (no "5" for an integer), enums, bounds,
+// string lengths and patterns, and the items of arrays.
+absl::Status CheckValue(const std::string& field, const Json& schema, const Json& value) {
   const std::string type = schema.value("type", "");
-  if (type == "integer" && value.is_string()) {
-    int64_t n;  // LLM clients often send numbers as strings; accept exact integers only
-    if (absl::SimpleAtoi(value.get<std::string>(), &n)) value = n;
-  }
   if (type == "string" && !value.is_string()) return Bad(field, "must be a string");
   if (type == "boolean" && !value.is_boolean()) return Bad(field, "must be true or false");
   if (type == "integer" && !value.is_number_integer()) return Bad(field, "must be an integer");
@@ -55,6 +55,17 @@ absl::Status CheckValue(const std::string& field, const Json& schema, Json& valu
     if (schema.contains("maxLength") && len > schema["maxLength"].get<size_t>()) {
       return Bad(field, absl::StrCat("must be at most ", schema["maxLength"].get<size_t>(),
                                      " characters"));
+    }
+    // After the length check: the patterns are ours, the text is bounded.
+    if (auto pattern = schema.find("pattern"); pattern != schema.end() &&
+        !std::regex_search(value.get_ref<const std::string&>(),
+                           std::regex(pattern->get<std::string>()))) {
+      return Bad(field, absl::StrCat("must match ", pattern->get<std::string>()));
+    }
+  }
+  if (auto items = schema.find("items"); items != schema.end() && value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      PGARK_RETURN_IF_ERROR(CheckValue(absl::StrCat(field, "[", i, "]"), *items, value[i]));
     }
   }
   return absl::OkStatus();

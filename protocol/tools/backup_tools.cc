@@ -19,7 +19,7 @@ Json BackupOutput(engine::BackupType type) {
             {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
             {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}},
             {"warnings", Strings()}};
-  if (type == engine::BackupType::kTable) p["table"] = {{"type", {"string", "array"}}};
+  if (type == engine::BackupType::kTable) p["table"] = {{"type", "string"}};
   if (type == engine::BackupType::kIncremental) {
     p["baseBackup"] = {{"type", "string"}};
     p["dependencies"] = Strings();
