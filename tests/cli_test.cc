@@ -389,6 +389,24 @@ TEST_F(CliTest, UnknownTableNamesTheExistingOnes) {
   EXPECT_EQ(Query(src, "SELECT count(*) FROM books"), "12");
 }
 
+// Dotted names resolve as SQL reads them, schema first (issue 18, defect 3): "a.b" is table b
+// of schema a even beside a public table named "a.b", which stays reachable quoted; and what
+// the existing-tables hint prints ("my s.t") is accepted back.
+TEST_F(CliTest, DottedTableNamesResolveSchemaFirst) {
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE SCHEMA a; CREATE TABLE a.b (x int); INSERT INTO a.b VALUES (1);"
+            "CREATE TABLE public.\"a.b\" (y int); INSERT INTO public.\"a.b\" VALUES (2), (3);"
+            "CREATE SCHEMA \"my s\"; CREATE TABLE \"my s\".t (z int);");
+  RunResult schema_first = Pgark(absl::StrCat(Db(src), " --json export json a.b"));
+  ASSERT_EQ(schema_first.exit_code, 0) << schema_first.err;
+  EXPECT_EQ(nlohmann::json::parse(schema_first.out)["recordCount"], 1);
+  RunResult quoted = Pgark(absl::StrCat(Db(src), " --json export json '\"a.b\"'"));
+  ASSERT_EQ(quoted.exit_code, 0) << quoted.err;
+  EXPECT_EQ(nlohmann::json::parse(quoted.out)["recordCount"], 2);
+  RunResult spaced = Pgark(absl::StrCat(Db(src), " --json backup table 'my s.t'"));
+  EXPECT_EQ(spaced.exit_code, 0) << spaced.err;
+}
+
 TEST_F(CliTest, DamagedAndForeignFilesExitThree) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

@@ -122,17 +122,25 @@ absl::StatusOr<bool> Catalog::SchemaExists(absl::string_view name) {
 
 absl::StatusOr<TableRef> Catalog::ResolveTable(absl::string_view user_name) {
   if (user_name.empty()) return absl::InvalidArgumentError("table name is empty");
+  // A schema-qualified name first, as SQL reads it (public.books, s."T"), then as the table
+  // lists print it (my s.t: the schema and table exactly, split at a dot).
+  std::optional<std::vector<std::string>> parts = ParseQualifiedName(user_name);
+  if (parts && parts->size() == 2) {
+    absl::StatusOr<TableRef> t = FindTable((*parts)[0], (*parts)[1]);
+    if (t.ok() || !absl::IsNotFound(t.status())) return t;
+  }
+  for (size_t dot = user_name.find('.'); dot != absl::string_view::npos;
+       dot = user_name.find('.', dot + 1)) {
+    absl::StatusOr<TableRef> t = FindTable(user_name.substr(0, dot), user_name.substr(dot + 1));
+    if (t.ok() || !absl::IsNotFound(t.status())) return t;
+  }
+  // Then a table of exactly this name in any schema ("Mixed Case", a.b of public).
   PGARK_ASSIGN_OR_RETURN(std::vector<TableRef> found,
                          QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 "
                                                                  "ORDER BY n.nspname"),
                                      {std::string(user_name)}));
   if (found.empty()) {
-    // Identifier syntax: public.books, "Mixed Case", s."T".
-    std::optional<std::vector<std::string>> parts = ParseQualifiedName(user_name);
-    if (parts && parts->size() == 2) {
-      absl::StatusOr<TableRef> t = FindTable((*parts)[0], (*parts)[1]);
-      if (t.ok() || !absl::IsNotFound(t.status())) return t;
-    } else if (parts && parts->size() == 1 && (*parts)[0] != user_name) {
+    if (parts && parts->size() == 1 && (*parts)[0] != user_name) {
       PGARK_ASSIGN_OR_RETURN(
           found, QueryTables(absl::StrCat(kTablesSelect, "AND c.relname = $1 ORDER BY n.nspname"),
                              {(*parts)[0]}));

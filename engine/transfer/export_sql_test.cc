@@ -20,10 +20,10 @@ TEST(ExportCopySqlTest, QuotesNamesEscapesValuesAndOrdersByKey) {
   auto sql = ExportCopySql(t, o);
   ASSERT_TRUE(sql.ok()) << sql.status();
   EXPECT_EQ(*sql,
-            "COPY (SELECT pg_catalog.row_to_json(x) FROM (SELECT \"id\", \"Title\", "
+            "COPY (SELECT pg_catalog.row_to_json(pgark_row.*) FROM (SELECT \"id\", \"Title\", "
             "pg_catalog.translate(pg_catalog.encode(\"cover\", 'base64'), E'\\n', '') AS \"cover\" "
             "FROM ONLY \"public\".\"books\" WHERE \"Title\" = 'it''s''; DROP TABLE books; --' AND "
-            "(\"id\" IN ('1', '2') OR \"id\" IS NULL) ORDER BY id LIMIT 10) x) TO STDOUT");
+            "(\"id\" IN ('1', '2') OR \"id\" IS NULL) ORDER BY id LIMIT 10) pgark_row) TO STDOUT");
   o.format = ExportFormat::kCsv;
   o.where.clear();
   o.columns = {"Title"};

@@ -113,7 +113,9 @@ absl::StatusOr<std::string> ExportCopySql(const TableDef& t, const ExportOptions
   if (o.format == ExportFormat::kCsv) {
     return absl::StrCat("COPY (", query, ") TO STDOUT WITH (FORMAT csv, HEADER true)");
   }
-  return absl::StrCat("COPY (SELECT pg_catalog.row_to_json(x) FROM (", query, ") x) TO STDOUT");
+  // ".*": the whole row, even when a column has the alias's name.
+  return absl::StrCat("COPY (SELECT pg_catalog.row_to_json(pgark_row.*) FROM (", query,
+                      ") pgark_row) TO STDOUT");
 }
 
 absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportOptions& o,
