@@ -27,15 +27,11 @@ McpServer::McpServer(const ToolRegistry& tools, ServerIdentity identity, Send se
 McpServer::~McpServer() { Shutdown(); }
 
 void McpServer::Shutdown() {
-  std::map<std::string, Call> calls;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, call] : calls_) call.cancelled->store(true);
-    calls.swap(calls_);
   }
-  for (auto& [id, call] : calls) {
-    if (call.thread.joinable()) call.thread.join();
-  }
+  WaitForCalls();
 }
 
 void McpServer::ReapFinishedCalls() {
@@ -283,7 +279,23 @@ void McpServer::Serve(int in_fd, const std::atomic<bool>* stop) {
       skipping = true;
     }
   }
+  // A last line without its newline is still a message.
+  if (!skipping && !buffer.empty()) handle_line(buffer);
+  // At the end of input the calls under way are answered before the server exits; when
+  // stopped (SIGTERM), they are cancelled.
+  if (stop == nullptr || !stop->load()) WaitForCalls();
   Shutdown();
+}
+
+void McpServer::WaitForCalls() {
+  std::map<std::string, Call> calls;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls.swap(calls_);
+  }
+  for (auto& [id, call] : calls) {
+    if (call.thread.joinable()) call.thread.join();
+  }
 }
 
 void LineWriter::Write(const Json& message) {

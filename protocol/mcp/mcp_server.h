@@ -54,6 +54,8 @@ class McpServer {
 
   // Cancels every running call and waits for all of them to finish.
   void Shutdown();
+  // Joins the calls under way, letting them finish and answer.
+  void WaitForCalls();
 
   void set_inline_calls(bool inline_calls) { inline_calls_ = inline_calls; }
   const std::string& protocol_version() const { return protocol_version_; }

@@ -1,5 +1,7 @@
 #include "protocol/mcp/mcp_server.h"
 
+#include <unistd.h>
+
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -119,6 +121,28 @@ TEST(ValidateArgumentsTest, PatternsAndArrayItems) {
   absl::StatusOr<Json> items = ValidateArguments(schema, {{"columns", {"a", 5}}});
   ASSERT_FALSE(items.ok());
   EXPECT_THAT(items.status().message(), HasSubstr("columns[1]"));
+}
+
+// When the input ends right after a tools/call, the call is answered before Serve returns
+// (issue 18, defect 16); its last line needs no newline.
+TEST_F(McpServerTest, ACallIsAnsweredWhenTheInputEnds) {
+  server_.set_inline_calls(false);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string input =
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+      R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"n":5}}})";
+  ASSERT_EQ(::write(fds[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
+  ::close(fds[1]);
+  server_.Serve(fds[0], nullptr);
+  ::close(fds[0]);
+  bool answered = false;
+  for (const Json& m : sent_) {
+    answered = answered || (m.contains("id") && m["id"] == 9 && m.contains("result"));
+  }
+  EXPECT_TRUE(answered);
 }
 
 TEST_F(McpServerTest, BatchUnder20250326) {
