@@ -1,5 +1,7 @@
 #include "engine/transfer/record_mapper.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
@@ -171,6 +173,11 @@ absl::StatusOr<Mapped> RecordMapper::Json(absl::string_view raw, uint64_t n) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Record ", n, " has the key \"", name, "\", which is not a column of \"",
           table_.ref.DisplayName(), "\"; nothing was imported"));
+    }
+    // Two keys for one column: which one was meant is not ours to guess.
+    if (std::find(columns.begin(), columns.end(), it->second) != columns.end()) {
+      return RowError(n, absl::StrCat("has the key \"", key, "\" twice (or two keys for column \"",
+                                      name, "\")"));
     }
     absl::StatusOr<std::optional<std::string>> text =
         JsonValueText(value, columns_[static_cast<size_t>(it->second)]->type);

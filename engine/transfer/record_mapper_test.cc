@@ -65,6 +65,11 @@ TEST_F(RecordMapperTest, JsonValuesBecomeServerText) {
   // A missing required column stops the import; an unknown key too.
   EXPECT_EQ(m.Json(R"({"Title": "x"})", 2).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(m.Json(R"({"id": 1, "x": 2})", 3).status().code(), absl::StatusCode::kInvalidArgument);
+  // A key twice is a bad record, not "the last one wins" (issue 18, defect 21).
+  auto twice = m.Json(R"({"id": 1, "Title": "a", "Title": "b"})", 4);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->what, Mapped::What::kRowError);
+  EXPECT_THAT(twice->message, HasSubstr("twice"));
 }
 
 TEST_F(RecordMapperTest, InvalidUtf8IsOneBadRow) {
