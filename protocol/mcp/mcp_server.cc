@@ -73,6 +73,10 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
   Envelope e = Classify(message);
   switch (e.kind) {
     case Envelope::Kind::kInvalid:
+      // A notification is never answered, a malformed one neither (it has no id to answer).
+      if (message.is_object() && !message.contains("id") && message.contains("method")) {
+        return std::nullopt;
+      }
       return MakeError(e.id, kInvalidRequest, absl::StrCat("Invalid request: ", e.problem));
     case Envelope::Kind::kResponse:
       return std::nullopt;  // we send no requests, so there is nothing to match

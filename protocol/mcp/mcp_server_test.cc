@@ -86,6 +86,9 @@ TEST_F(McpServerTest, EnvelopeErrors) {
   EXPECT_EQ(r["error"]["code"], kInvalidRequest);
   EXPECT_FALSE(r.contains("id"));
   EXPECT_FALSE(Send(R"({"jsonrpc":"2.0","method":"notifications/whatever"})").has_value());
+  // Malformed notifications are not answered either (issue 18, defect 16).
+  EXPECT_FALSE(Send(R"({"jsonrpc":"1.0","method":"notifications/whatever"})").has_value());
+  EXPECT_FALSE(Send(R"({"jsonrpc":"2.0","method":"notifications/x","params":[1]})").has_value());
   EXPECT_FALSE(Send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99}})")
                    .has_value());
   EXPECT_EQ(Send(R"({"jsonrpc":"2.0","id":"s","method":"resources/list"})").value()["error"]["code"],
