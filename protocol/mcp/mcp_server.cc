@@ -58,15 +58,27 @@ std::optional<Json> McpServer::HandleMessage(const Json& message) {
     return MakeError(std::nullopt, kInvalidRequest,
                      "JSON-RPC batches are not supported in this protocol version");
   }
-  Json replies = Json::array();
-  bool was_inline = inline_calls_;
-  inline_calls_ = true;  // a batch reply must hold the call results
+  auto batch = std::make_shared<Batch>();
+  batch_ = batch;
   for (const Json& m : message) {
-    if (std::optional<Json> reply = HandleOne(m)) replies.push_back(*std::move(reply));
+    if (std::optional<Json> reply = HandleOne(m)) {
+      std::lock_guard<std::mutex> lock(batch->mu);
+      batch->replies.push_back(*std::move(reply));
+    }
   }
-  inline_calls_ = was_inline;
-  if (replies.empty()) return std::nullopt;
-  return replies;
+  batch_.reset();
+  std::lock_guard<std::mutex> lock(batch->mu);
+  batch->closed = true;
+  // Calls still running send the array when the last one ends.
+  if (batch->pending > 0 || batch->replies.empty()) return std::nullopt;
+  return batch->replies;
+}
+
+void McpServer::FinishBatchCall(Batch& batch, std::optional<Json> reply) {
+  std::lock_guard<std::mutex> lock(batch.mu);
+  if (reply) batch.replies.push_back(*std::move(reply));
+  --batch.pending;
+  if (batch.closed && batch.pending == 0 && !batch.replies.empty()) send_(batch.replies);
 }
 
 std::optional<Json> McpServer::HandleOne(const Json& message) {
@@ -231,8 +243,18 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
   Call& call = calls_[key];
   call.cancelled = cancelled;
   call.done = done;
-  call.thread = std::thread([this, run]() mutable {
-    if (std::optional<Json> reply = run()) send_(*reply);
+  std::shared_ptr<Batch> batch = batch_;
+  if (batch) {
+    std::lock_guard<std::mutex> batch_lock(batch->mu);
+    ++batch->pending;
+  }
+  call.thread = std::thread([this, run, batch]() mutable {
+    std::optional<Json> reply = run();
+    if (batch) {
+      FinishBatchCall(*batch, std::move(reply));
+    } else if (reply) {
+      send_(*reply);
+    }
   });
   return std::nullopt;
 }

@@ -68,6 +68,17 @@ class McpServer {
     std::shared_ptr<std::atomic<bool>> cancelled;
     std::shared_ptr<std::atomic<bool>> done;
   };
+  // A 2025-03-26 batch whose tool calls run on workers like single ones (so that ping and
+  // cancellation are served meanwhile): its replies are sent as one array when the last is in.
+  struct Batch {
+    std::mutex mu;
+    Json replies = Json::array();
+    int pending = 0;      // calls still running
+    bool closed = false;  // every member has been handled
+  };
+  // A call of `batch` ended (with `reply`, or none when cancelled): sends the array once the
+  // batch is complete.
+  void FinishBatchCall(Batch& batch, std::optional<Json> reply);
 
   std::optional<Json> HandleOne(const Json& message);
   Json Initialize(const Json& id, const Json& params);
@@ -83,6 +94,7 @@ class McpServer {
   ServerIdentity identity_;
   Send send_;
   bool inline_calls_ = false;
+  std::shared_ptr<Batch> batch_;  // the batch being handled, if any
   bool initialized_ = false;
   std::string protocol_version_;
   std::string log_level_ = "info";

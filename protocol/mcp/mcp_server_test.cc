@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <set>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -154,6 +155,26 @@ TEST_F(McpServerTest, BatchUnder20250326) {
   ASSERT_TRUE(r.is_array());
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[1]["id"], "2");
+}
+
+// In a batch, tool calls run on workers as single ones do (issue 18, defect 15): the batch's
+// other members are answered at once, and the array comes when the last call ends.
+TEST_F(McpServerTest, BatchCallsRunOnWorkers) {
+  Initialize("2025-03-26");
+  server_.set_inline_calls(false);
+  std::optional<Json> r = Send(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},)"
+                               R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":)"
+                               R"({"name":"echo","arguments":{"n":3}}}])");
+  server_.WaitForCalls();
+  Json replies = r.has_value() ? *r : Json();
+  for (const Json& m : sent_) {
+    if (m.is_array()) replies = m;
+  }
+  ASSERT_TRUE(replies.is_array()) << replies.dump();
+  ASSERT_EQ(replies.size(), 2u);
+  std::set<int> ids;
+  for (const Json& m : replies) ids.insert(m["id"].get<int>());
+  EXPECT_EQ(ids, (std::set<int>{1, 2}));
 }
 
 TEST_F(McpServerTest, ToolsListIsGatedByVersion) {
