@@ -186,6 +186,58 @@ absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const s
   return DecryptResult{output, bytes};
 }
 
+namespace {
+
+// The backups the retention rules keep (`backups` complete, newest first, created at
+// `created`): the newest full backup, every backup younger than the retention, the newest of
+// each of the last N days, weeks and months, and the whole chain of each of those.
+std::set<std::string> KeptBackups(const std::vector<BackupInfo>& backups,
+                                  const std::map<std::string, absl::Time>& created,
+                                  const PruneOptions& options, absl::Time now) {
+  std::set<std::string> keep;
+  for (const BackupInfo& b : backups) {
+    if (b.type == formats::BackupType::kFull) {
+      keep.insert(b.filename);  // the newest full backup, whatever its age
+      break;
+    }
+  }
+  for (const BackupInfo& b : backups) {
+    if (options.retention_days > 0 &&
+        now - created.at(b.filename) < absl::Hours(24) * options.retention_days) {
+      keep.insert(b.filename);
+    }
+  }
+  // Grandfather-father-son: the newest backup of each of the last N periods.
+  auto keep_periods = [&](int count, const char* format) {
+    std::set<std::string> periods;
+    for (const BackupInfo& b : backups) {
+      if (static_cast<int>(periods.size()) >= count) break;
+      std::string period =
+          absl::FormatTime(format, created.at(b.filename), absl::UTCTimeZone());
+      if (periods.insert(period).second) keep.insert(b.filename);
+    }
+  };
+  keep_periods(options.keep_daily, "%Y-%m-%d");
+  keep_periods(options.keep_weekly, "%G-W%V");
+  keep_periods(options.keep_monthly, "%Y-%m");
+  // Never orphan a kept backup: keep its whole dependency chain.
+  std::map<std::string, const BackupInfo*> by_name;
+  for (const BackupInfo& b : backups) by_name[b.filename] = &b;
+  std::vector<std::string> work(keep.begin(), keep.end());
+  while (!work.empty()) {
+    std::string name = work.back();
+    work.pop_back();
+    auto it = by_name.find(name);
+    if (it == by_name.end()) continue;
+    for (const std::string& dep : it->second->dependencies) {
+      if (keep.insert(dep).second) work.push_back(dep);
+    }
+  }
+  return keep;
+}
+
+}  // namespace
+
 absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
                                          const PruneOptions& options) {
   if (options.retention_days < 0 || options.keep_daily < 0 || options.keep_weekly < 0 ||
@@ -208,44 +260,7 @@ absl::StatusOr<PruneResult> PruneBackups(const std::string& backup_dir,
     created[b.filename] = t;
     backups.push_back(std::move(b));
   }
-  std::set<std::string> keep;
-  for (const BackupInfo& b : backups) {
-    if (b.type == formats::BackupType::kFull) {
-      keep.insert(b.filename);  // the newest full backup, whatever its age
-      break;
-    }
-  }
-  for (const BackupInfo& b : backups) {
-    if (options.retention_days > 0 &&
-        now - created[b.filename] < absl::Hours(24) * options.retention_days) {
-      keep.insert(b.filename);
-    }
-  }
-  // Grandfather-father-son: the newest backup of each of the last N periods.
-  auto keep_periods = [&](int count, const char* format) {
-    std::set<std::string> periods;
-    for (const BackupInfo& b : backups) {
-      if (static_cast<int>(periods.size()) >= count) break;
-      std::string period = absl::FormatTime(format, created[b.filename], absl::UTCTimeZone());
-      if (periods.insert(period).second) keep.insert(b.filename);
-    }
-  };
-  keep_periods(options.keep_daily, "%Y-%m-%d");
-  keep_periods(options.keep_weekly, "%G-W%V");
-  keep_periods(options.keep_monthly, "%Y-%m");
-  // Never orphan a kept backup: keep its whole dependency chain.
-  std::map<std::string, const BackupInfo*> by_name;
-  for (const BackupInfo& b : backups) by_name[b.filename] = &b;
-  std::vector<std::string> work(keep.begin(), keep.end());
-  while (!work.empty()) {
-    std::string name = work.back();
-    work.pop_back();
-    auto it = by_name.find(name);
-    if (it == by_name.end()) continue;
-    for (const std::string& dep : it->second->dependencies) {
-      if (keep.insert(dep).second) work.push_back(dep);
-    }
-  }
+  const std::set<std::string> keep = KeptBackups(backups, created, options, now);
   PruneResult result;
   // Newest first: a dependent is newer than its base, so it always goes first.
   for (auto it = backups.begin(); it != backups.end(); ++it) {
