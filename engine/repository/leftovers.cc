@@ -11,9 +11,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
+#include "engine/repository/backup_files.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
-#include "formats/memory_io.h"
 
 namespace pgark::engine {
 namespace {
@@ -29,17 +29,9 @@ int PidAfter(absl::string_view name, absl::string_view marker) {
 
 // The PID in a reservation file, or 0.
 int ReservationPid(const std::string& path) {
-  std::unique_ptr<formats::FileSource> source;
-  if (absl::StatusOr<std::unique_ptr<formats::FileSource>> s = formats::FileSource::Open(path);
-      s.ok()) {
-    source = *std::move(s);
-  } else {
-    return 0;
-  }
-  formats::StringSink text;
-  if (!formats::Pump(*source, text).ok()) return 0;
+  absl::StatusOr<std::string> text = ReadSmallFile(path, 64);
   int pid = 0;
-  return absl::SimpleAtoi(absl::StripAsciiWhitespace(text.data()), &pid) ? pid : 0;
+  return text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid) ? pid : 0;
 }
 
 bool ProcessGone(int pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
