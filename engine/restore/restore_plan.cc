@@ -54,7 +54,9 @@ bool RestoreSelection::Selected(const MemberEntry& m) const {
 }
 
 bool AppliesPostData(const MemberEntry& m, const std::set<std::string>& created, bool whole,
-                     formats::Content content) {
+                     formats::Content content, bool created_database) {
+  // A database's own properties belong to whoever made it.
+  if (m.kind == MemberKind::kDatabaseProperties) return whole && created_database;
   // A postponed object (one that needs a table's key) is created by a whole restore.
   if (formats::Traits(m.kind).database_wide || CreatesObject(m)) return whole;
   return created.count(OwnerOf(m)) > 0 ||

@@ -43,10 +43,11 @@ class RestoreSelection {
 };
 
 // Whether a post-data member applies: to the objects this restore `created` (OwnerKey), the
-// database's own members and postponed objects only to a whole restore, and sequence values of
+// database's own members and postponed objects only to a whole restore, its properties (DATABASE
+// PROPERTIES) only to a database this restore made (`created_database`), and sequence values of
 // a data-only backup.
 bool AppliesPostData(const formats::MemberEntry& m, const std::set<std::string>& created,
-                     bool whole, formats::Content content);
+                     bool whole, formats::Content content, bool created_database = false);
 
 // Whether a failure of `m` is a warning rather than the end of the restore: the kinds the
 // traits table tolerates, and foreign keys of a `partial` restore (their tables may be absent).

@@ -67,6 +67,10 @@ TEST(RestorePlanTest, PostDataAppliesToWhatTheRestoreCreated) {
   const MemberEntry publication = Member(MemberKind::kPublication, "", "pub", "");
   EXPECT_TRUE(AppliesPostData(publication, created, /*whole=*/true, content));
   EXPECT_FALSE(AppliesPostData(publication, created, /*whole=*/false, content));
+  // Its properties: only to a database the restore made.
+  const MemberEntry properties = Member(MemberKind::kDatabaseProperties, "", "db", "");
+  EXPECT_FALSE(AppliesPostData(properties, created, true, content));
+  EXPECT_TRUE(AppliesPostData(properties, created, true, content, /*created_database=*/true));
   // A data-only backup sets sequence values of tables it did not create.
   const MemberEntry setval = Member(MemberKind::kSequenceSet, "public", "s", "kept");
   EXPECT_TRUE(AppliesPostData(setval, created, true, formats::Content::kDataOnly));

@@ -347,9 +347,10 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   const bool whole = options_.tables.empty();
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-    if (!AppliesPostData(*m, created_, whole, backup_.manifest.content)) continue;
-    // A database's own properties belong to whoever made it: set only on one made here.
-    if (m->kind == MemberKind::kDatabaseProperties && !options_.create_database) continue;
+    if (!AppliesPostData(*m, created_, whole, backup_.manifest.content,
+                         options_.create_database)) {
+      continue;
+    }
     if (CreatesObject(*m)) {  // postponed until the keys it needs exist
       PGARK_ASSIGN_OR_RETURN(bool created, ExecMemberKeepingExisting(*m, /*tolerate=*/false));
       if (created) created_.insert(OwnerOf(*m));
