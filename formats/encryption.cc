@@ -140,7 +140,7 @@ absl::StatusOr<std::shared_ptr<const EncryptionKey>> EncryptionKey::FromPassphra
 
 EncryptionKey::~EncryptionKey() {
   Wipe(passphrase_);
-  Wipe(cached_key_);
+  for (auto& entry : cache_) Wipe(entry.second);
 }
 
 absl::StatusOr<std::string> EncryptionKey::KeyId() const {
@@ -158,14 +158,18 @@ absl::StatusOr<std::string> EncryptionKey::KeyId() const {
 
 absl::StatusOr<std::string> EncryptionKey::FileKey(absl::string_view salt,
                                                    uint32_t iterations) const {
+  std::string id = absl::StrCat(iterations, ":", salt);
   std::lock_guard<std::mutex> lock(mu_);
-  if (cached_key_.empty() || cached_salt_ != salt || cached_iterations_ != iterations) {
-    Wipe(cached_key_);
-    PGARK_ASSIGN_OR_RETURN(cached_key_, Pbkdf2(passphrase_, salt, iterations));
-    cached_salt_ = std::string(salt);
-    cached_iterations_ = iterations;
+  for (const auto& [cached_id, cached_key] : cache_) {
+    if (cached_id == id) return cached_key;
   }
-  return cached_key_;
+  PGARK_ASSIGN_OR_RETURN(std::string key, Pbkdf2(passphrase_, salt, iterations));
+  if (cache_.size() == kCachedKeys) {
+    Wipe(cache_.front().second);
+    cache_.pop_front();
+  }
+  cache_.emplace_back(std::move(id), key);
+  return key;
 }
 
 bool LooksEncrypted(absl::string_view head) {
@@ -267,7 +271,7 @@ struct DecryptingSource::State {
   uint64_t next_chunk = 0;  // next chunk to decrypt
   uint64_t skip = 0;        // plaintext bytes to drop from the next chunk
   uint64_t remaining = 0;   // plaintext bytes of the range not yet returned
-  std::unique_ptr<FileSource> file;
+  std::unique_ptr<Source> file;
   absl::string_view avail;  // unread bytes of the file's last Read()
   std::string sealed;
   std::string plain;
@@ -275,46 +279,61 @@ struct DecryptingSource::State {
   absl::Status Damaged(absl::string_view what) const {
     return absl::DataLossError(absl::StrCat("encrypted file \"", path, "\" ", what));
   }
+
+  // Checks the container's header and derives the file key from it.
+  absl::Status UseHeader(const std::string& header, const EncryptionKey& key) {
+    if (!LooksEncrypted(header)) return Damaged("is not an encrypted pgark file");
+    if (header.size() < kHeaderBytes) return Damaged("is truncated inside its header");
+    if (GetU32(header.substr(8)) != kVersion) {
+      return absl::UnimplementedError(absl::StrCat("encrypted file \"", path,
+                                                   "\" uses a newer encryption format"));
+    }
+    chunk_bytes = GetU32(header.substr(12));
+    const uint32_t iterations = GetU32(header.substr(16));
+    if (chunk_bytes < 16 || chunk_bytes > (64u << 20) || iterations < 1000 ||
+        iterations > 100000000) {
+      return Damaged("has a damaged header");
+    }
+    PGARK_ASSIGN_OR_RETURN(gcm.key, key.FileKey(header.substr(20, kSaltBytes), iterations));
+    PGARK_ASSIGN_OR_RETURN(std::string check, KeyCheck(gcm.key));
+    if (check != header.substr(20 + kSaltBytes, kCheckBytes)) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("wrong encryption key for \"", path,
+                       "\": set BACKUP_ENCRYPTION_KEY to the key it was written with"));
+    }
+    gcm.header = header;
+    return absl::OkStatus();
+  }
 };
 
 absl::StatusOr<std::unique_ptr<DecryptingSource>> DecryptingSource::Open(
     const std::string& path, std::shared_ptr<const EncryptionKey> key, uint64_t offset,
     uint64_t length) {
+  PGARK_ASSIGN_OR_RETURN(uint64_t file_size, FileSize(path));
+  RangeOpener open = [path](uint64_t begin, uint64_t bytes)
+      -> absl::StatusOr<std::unique_ptr<Source>> { return FileSource::Open(path, begin, bytes); };
+  return OpenRanges(path, file_size, open, key, offset, length);
+}
+
+absl::StatusOr<std::unique_ptr<DecryptingSource>> DecryptingSource::OpenRanges(
+    const std::string& name, uint64_t file_size, const RangeOpener& open,
+    const std::shared_ptr<const EncryptionKey>& key, uint64_t offset, uint64_t length) {
   auto st = std::make_unique<State>();
-  st->path = path;
-  PGARK_ASSIGN_OR_RETURN(st->file_size, FileSize(path));
+  st->path = name;
+  st->file_size = file_size;
   std::string header;
   {
-    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> head,
-                           FileSource::Open(path, 0, std::min<uint64_t>(st->file_size, kHeaderBytes)));
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Source> head,
+                           open(0, std::min<uint64_t>(file_size, kHeaderBytes)));
     StringSink sink;
     PGARK_RETURN_IF_ERROR(Pump(*head, sink).status());
     header = sink.data();
   }
-  if (!LooksEncrypted(header)) return st->Damaged("is not an encrypted pgark file");
-  if (header.size() < kHeaderBytes) return st->Damaged("is truncated inside its header");
-  if (GetU32(header.substr(8)) != kVersion) {
-    return absl::UnimplementedError(absl::StrCat("encrypted file \"", path,
-                                                 "\" uses a newer encryption format"));
-  }
-  st->chunk_bytes = GetU32(header.substr(12));
-  const uint32_t iterations = GetU32(header.substr(16));
-  if (st->chunk_bytes < 16 || st->chunk_bytes > (64u << 20) || iterations < 1000 ||
-      iterations > 100000000) {
-    return st->Damaged("has a damaged header");
-  }
-  PGARK_ASSIGN_OR_RETURN(st->gcm.key, key->FileKey(header.substr(20, kSaltBytes), iterations));
-  PGARK_ASSIGN_OR_RETURN(std::string check, KeyCheck(st->gcm.key));
-  if (check != header.substr(20 + kSaltBytes, kCheckBytes)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("wrong encryption key for \"", path,
-                     "\": set BACKUP_ENCRYPTION_KEY to the key it was written with"));
-  }
-  st->gcm.header = header;
-  absl::StatusOr<uint64_t> plain_size = PlainSizeOf(st->file_size, st->chunk_bytes);
+  PGARK_RETURN_IF_ERROR(st->UseHeader(header, *key));
+  absl::StatusOr<uint64_t> plain_size = PlainSizeOf(file_size, st->chunk_bytes);
   if (!plain_size.ok()) return st->Damaged(plain_size.status().message());
   const uint64_t sealed = uint64_t{st->chunk_bytes} + kTagBytes;
-  st->chunks = (st->file_size - kHeaderBytes + sealed - 1) / sealed;
+  st->chunks = (file_size - kHeaderBytes + sealed - 1) / sealed;
   if (length == kToEnd) length = *plain_size - std::min(offset, *plain_size);
   if (offset > *plain_size || length > *plain_size - offset) {
     return st->Damaged(absl::StrCat("holds ", *plain_size, " bytes, fewer than the ",
@@ -326,8 +345,8 @@ absl::StatusOr<std::unique_ptr<DecryptingSource>> DecryptingSource::Open(
   if (length > 0) {
     const uint64_t last = (offset + length - 1) / st->chunk_bytes;
     const uint64_t begin = kHeaderBytes + st->next_chunk * sealed;
-    const uint64_t end = std::min(st->file_size, kHeaderBytes + (last + 1) * sealed);
-    PGARK_ASSIGN_OR_RETURN(st->file, FileSource::Open(path, begin, end - begin));
+    const uint64_t end = std::min(file_size, kHeaderBytes + (last + 1) * sealed);
+    PGARK_ASSIGN_OR_RETURN(st->file, open(begin, end - begin));
   }
   std::unique_ptr<DecryptingSource> source(new DecryptingSource(std::move(st)));
   source->plain_size_ = *plain_size;
@@ -380,6 +399,32 @@ absl::StatusOr<absl::string_view> DecryptingSource::Read() {
   st.remaining -= out.size();
   if (out.empty()) return status_ = st.Damaged("ends early (truncated)");
   return out;
+}
+
+absl::StatusOr<std::string> EncryptBytes(absl::string_view plain,
+                                         std::shared_ptr<const EncryptionKey> key) {
+  StringSink out;
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<EncryptingSink> sink,
+                         EncryptingSink::Create(std::move(key)));
+  sink->set_downstream(&out);
+  PGARK_RETURN_IF_ERROR(sink->Append(plain));
+  PGARK_RETURN_IF_ERROR(sink->Close());
+  return out.data();
+}
+
+absl::StatusOr<std::string> DecryptBytes(const std::string& container,
+                                         std::shared_ptr<const EncryptionKey> key,
+                                         const std::string& name) {
+  DecryptingSource::RangeOpener open = [&container](uint64_t begin, uint64_t bytes)
+      -> absl::StatusOr<std::unique_ptr<Source>> {
+    return std::make_unique<StringSource>(container.substr(begin, bytes));
+  };
+  PGARK_ASSIGN_OR_RETURN(
+      std::unique_ptr<DecryptingSource> source,
+      DecryptingSource::OpenRanges(name, container.size(), open, key, 0, DecryptingSource::kToEnd));
+  StringSink plain;
+  PGARK_RETURN_IF_ERROR(Pump(*source, plain).status());
+  return plain.data();
 }
 
 }  // namespace pgark::formats

@@ -15,6 +15,8 @@
 #define PGARK_FORMATS_ENCRYPTION_H_
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,7 +31,8 @@ inline constexpr char kEncryptedSuffix[] = ".enc";
 inline constexpr char kCipherName[] = "AES-256-GCM";
 
 // The user's secret. Holds the passphrase (wiped on destruction) and a cache of the last file
-// key derived from it, so reading many members of one file runs PBKDF2 once. Thread-safe.
+// keys derived from it, so reading many members of a chain of files (and their sealed
+// manifests) runs PBKDF2 once per file. Thread-safe.
 class EncryptionKey {
  public:
   // kInvalidArgument if `passphrase` is empty.
@@ -49,11 +52,11 @@ class EncryptionKey {
  private:
   explicit EncryptionKey(std::string passphrase) : passphrase_(std::move(passphrase)) {}
 
+  static constexpr size_t kCachedKeys = 64;
+
   std::string passphrase_;
   mutable std::mutex mu_;
-  mutable std::string cached_salt_;
-  mutable uint32_t cached_iterations_ = 0;
-  mutable std::string cached_key_;
+  mutable std::deque<std::pair<std::string, std::string>> cache_;  // (iterations:salt, key)
   mutable std::string key_id_;
 };
 
@@ -99,6 +102,14 @@ class DecryptingSource : public Source {
   static absl::StatusOr<std::unique_ptr<DecryptingSource>> Open(
       const std::string& path, std::shared_ptr<const EncryptionKey> key, uint64_t offset = 0,
       uint64_t length = kToEnd);
+
+  // The same over any container of `size` bytes named `name` in errors: `open` returns a
+  // Source of `bytes` bytes of it from `begin`.
+  using RangeOpener =
+      std::function<absl::StatusOr<std::unique_ptr<Source>>(uint64_t begin, uint64_t bytes)>;
+  static absl::StatusOr<std::unique_ptr<DecryptingSource>> OpenRanges(
+      const std::string& name, uint64_t size, const RangeOpener& open,
+      const std::shared_ptr<const EncryptionKey>& key, uint64_t offset, uint64_t length);
   ~DecryptingSource() override;
 
   // Plaintext size of the whole file.
@@ -119,6 +130,14 @@ class DecryptingSource : public Source {
 // Plaintext size of an encrypted file of `file_size` bytes with `chunk_bytes` chunks; kDataLoss
 // if no complete container has that size.
 absl::StatusOr<uint64_t> PlainSizeOf(uint64_t file_size, uint32_t chunk_bytes);
+
+// A whole small payload (a manifest) sealed into one container in memory, and opened again:
+// kUnauthenticated for a wrong key, kDataLoss if `container` was altered.
+absl::StatusOr<std::string> EncryptBytes(absl::string_view plain,
+                                         std::shared_ptr<const EncryptionKey> key);
+absl::StatusOr<std::string> DecryptBytes(const std::string& container,
+                                         std::shared_ptr<const EncryptionKey> key,
+                                         const std::string& name);
 
 }  // namespace pgark::formats
 

@@ -135,15 +135,13 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
 }  // namespace
 
 std::string EncodeManifest(const Manifest& m) {
+  const bool sealed = m.facts_sealed();
   Json tables = Json::array();
   for (const TableEntry& t : m.tables) {
-    tables.push_back({{"name", t.name},
-                      {"schema", t.schema},
-                      {"table", t.table},
-                      {"recordCount", t.record_count}});
+    Json e = {{"name", t.name}, {"schema", t.schema}, {"table", t.table}};
+    if (!sealed) e["recordCount"] = t.record_count;
+    tables.push_back(std::move(e));
   }
-  Json members = Json::array();
-  for (const MemberEntry& e : m.members) members.push_back(EncodeMember(e));
   Json j = {{"formatVersion", m.format_version},
             {"backupId", m.backup_id},
             {"backupFile", m.backup_file},
@@ -158,21 +156,27 @@ std::string EncodeManifest(const Manifest& m) {
             {"copyFormat", m.copy_format},
             {"toolVersion", m.tool_version},
             {"tables", tables},
-            {"totalRecordCount", m.total_record_count},
             {"size", m.size},
             {"compressed", m.compressed},
             {"checksum", m.checksum},
             {"dependencies", m.dependencies},
-            {"encrypted", m.encrypted()},
-            {"members", members}};
-  if (!m.base_backup.empty()) {
-    j["baseBackup"] = m.base_backup;
-    j["changes"] = {{"changedTables", m.changes.changed_tables},
-                    {"inserted", m.changes.inserted},
-                    {"updated", m.changes.updated},
-                    {"deleted", m.changes.deleted}};
-  }
+            {"encrypted", m.encrypted()}};
+  if (!m.base_backup.empty()) j["baseBackup"] = m.base_backup;
   if (m.encrypted()) j["encryption"] = {{"cipher", m.cipher}, {"keyId", m.key_id}};
+  if (sealed) {
+    j["sealed"] = m.sealed;
+  } else {
+    j["totalRecordCount"] = m.total_record_count;
+    Json members = Json::array();
+    for (const MemberEntry& e : m.members) members.push_back(EncodeMember(e));
+    j["members"] = std::move(members);
+    if (!m.base_backup.empty()) {
+      j["changes"] = {{"changedTables", m.changes.changed_tables},
+                      {"inserted", m.changes.inserted},
+                      {"updated", m.changes.updated},
+                      {"deleted", m.changes.deleted}};
+    }
+  }
   // Invalid UTF-8 in names (impossible from a UTF8 connection) is replaced, never thrown.
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
@@ -203,16 +207,18 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   PGARK_RETURN_IF_ERROR(r.Get("encoding", m.encoding));
   PGARK_RETURN_IF_ERROR(r.Get("copyFormat", m.copy_format));
   PGARK_RETURN_IF_ERROR(r.Get("toolVersion", m.tool_version, false));
-  PGARK_RETURN_IF_ERROR(r.Get("totalRecordCount", m.total_record_count));
+  PGARK_RETURN_IF_ERROR(r.Get("sealed", m.sealed, /*required=*/false));
+  const bool open = m.sealed.empty();
+  PGARK_RETURN_IF_ERROR(r.Get("totalRecordCount", m.total_record_count, open));
   PGARK_RETURN_IF_ERROR(r.Get("size", m.size));
   PGARK_RETURN_IF_ERROR(r.Get("compressed", m.compressed));
   PGARK_RETURN_IF_ERROR(r.Get("checksum", m.checksum));
   Json tables, members;
   PGARK_RETURN_IF_ERROR(GetStrings(r, "dependencies", m.dependencies, true));
   PGARK_RETURN_IF_ERROR(r.Get("tables", tables));
-  PGARK_RETURN_IF_ERROR(r.Get("members", members));
+  if (open) PGARK_RETURN_IF_ERROR(r.Get("members", members));
   PGARK_RETURN_IF_ERROR(r.Get("baseBackup", m.base_backup, false));
-  if (auto it = j.find("changes"); it != j.end() && it->is_object()) {
+  if (auto it = j.find("changes"); open && it != j.end() && it->is_object()) {
     Reader cr(*it, "changes");
     PGARK_RETURN_IF_ERROR(cr.Get("changedTables", m.changes.changed_tables));
     PGARK_RETURN_IF_ERROR(cr.Get("inserted", m.changes.inserted));
@@ -238,7 +244,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
     PGARK_RETURN_IF_ERROR(tr.Get("name", e.name));
     PGARK_RETURN_IF_ERROR(tr.Get("schema", e.schema));
     PGARK_RETURN_IF_ERROR(tr.Get("table", e.table));
-    PGARK_RETURN_IF_ERROR(tr.Get("recordCount", e.record_count));
+    PGARK_RETURN_IF_ERROR(tr.Get("recordCount", e.record_count, open));
     m.tables.push_back(std::move(e));
   }
   for (size_t i = 0; i < members.size(); ++i) {

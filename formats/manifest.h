@@ -16,9 +16,10 @@
 namespace pgark::formats {
 
 // Bumped whenever the archive grammar or the manifest's meaning changes. Writers record the
-// lowest version that describes their file (1: plain full and table backups; 2: encrypted or
-// incremental ones), so older readers refuse only what they cannot read.
-inline constexpr int kManifestFormatVersion = 3;
+// lowest version that describes their file (1: plain full and table backups; 2: incremental
+// ones; 3: a table stored in parts; 4: encrypted, with a sealed manifest), so older readers
+// refuse only what they cannot read.
+inline constexpr int kManifestFormatVersion = 4;
 
 // One gzip member (or, uncompressed, one byte range) of the archive.
 struct MemberEntry {
@@ -96,11 +97,18 @@ struct Manifest {
   std::string cipher;
   std::string key_id;
   std::vector<MemberEntry> members;
+  // Encrypted backups (formatVersion 4): the whole manifest, encrypted and authenticated under
+  // the key (formats/manifest_seal.h). Beside it, the file shows only the facts that listing
+  // needs without the key: no member, no digest of plaintext, no row count, no column.
+  std::string sealed;
 
   bool encrypted() const { return !cipher.empty(); }
+  // A sealed manifest read without its key: the members and counts are not known.
+  bool facts_sealed() const { return !sealed.empty(); }
 };
 
-// Serialises to pretty-printed JSON (keys as in the seed: backupId, recordCount, ...).
+// Serialises to pretty-printed JSON (keys as in the seed: backupId, recordCount, ...). With
+// `sealed` set, only the public facts and the sealed copy are written.
 std::string EncodeManifest(const Manifest& manifest);
 
 // Parses and checks a manifest. kDataLoss if it is not valid JSON or a field is missing or of

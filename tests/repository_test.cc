@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "formats/sha256.h"
 #include "tests/integration_util.h"
 
 namespace pgark {
@@ -218,6 +219,61 @@ TEST_F(RepositoryTest, EncryptedBackupRoundTripAndEveryFailureIsNamed) {
   testing::RunResult cut = Pgark(absl::StrCat("validate ", file), kKey);
   EXPECT_EQ(cut.exit_code, 3);
   EXPECT_THAT(cut.err, HasSubstr("truncated"));
+}
+
+// Encrypted backups hide their facts and authenticate their manifest (issue 18, defects 4
+// and 5): the manifest file shows no column, digest of plaintext or row count, and an archive
+// swapped for another encrypted one, with the public digests recomputed, is refused, as is a
+// manifest stripped of its sealed copy.
+TEST_F(RepositoryTest, EncryptedManifestHidesFactsAndRefusesForgery) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  const std::string enc = absl::StrCat("BACKUP_ENCRYPT=true ", kKey);
+  testing::RunResult a = Pgark(absl::StrCat(Db(src), " --json backup full"), enc);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  Query(src, "DELETE FROM chapters");
+  testing::RunResult b = Pgark(absl::StrCat(Db(src), " --json backup full"), enc);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::string file = Json::parse(a.out)["backupFile"];
+  const std::string other = Json::parse(b.out)["backupFile"];
+  const std::string manifest_path =
+      Path(absl::StrCat(Json::parse(a.out)["backupId"].get<std::string>(), "-manifest.json"));
+  const std::string manifest = testing::ReadFile(manifest_path);
+  for (const char* hidden : {"\"title\"", "rawSha256", "recordCount", "\"rows\"", "columns"}) {
+    EXPECT_THAT(manifest, Not(HasSubstr(hidden))) << hidden;
+  }
+  testing::RunResult list = Pgark("--json list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_TRUE(Json::parse(list.out)["backups"][0]["recordCount"].is_null());
+  EXPECT_EQ(Json::parse(list.out)["backups"][0]["encrypted"], true);
+
+  // The other backup's archive under this one's name, its size and SHA-256 recomputed.
+  Json forged = Json::parse(manifest);
+  const std::string other_bytes = testing::ReadFile(Path(other));
+  forged["size"] = other_bytes.size();
+  forged["checksum"] = *formats::Sha256Hex(other_bytes);
+  testing::WriteFile(Path(file), other_bytes);
+  testing::WriteFile(manifest_path, forged.dump(2));
+  std::string dst = NewDatabase("dst");
+  testing::RunResult validate = Pgark(absl::StrCat("validate ", file), kKey);
+  EXPECT_EQ(validate.exit_code, 3) << validate.err;
+  EXPECT_THAT(validate.err, HasSubstr("differ from its sealed copy"));
+  testing::RunResult restore = Pgark(absl::StrCat(Db(dst), " restore full ", file), kKey);
+  EXPECT_EQ(restore.exit_code, 3) << restore.err;
+  EXPECT_EQ(Query(dst, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"),
+            "0");
+
+  // A manifest stripped of its seal (what formatVersion 2 wrote) is not trusted with a key.
+  Json stripped = Json::parse(manifest);
+  stripped.erase("sealed");
+  stripped["formatVersion"] = 2;
+  stripped["totalRecordCount"] = 0;
+  stripped["members"] = Json::array();
+  for (Json& t : stripped["tables"]) t["recordCount"] = 0;
+  testing::WriteFile(manifest_path, stripped.dump(2));
+  testing::RunResult unsealed = Pgark(absl::StrCat(Db(dst), " restore full ", file), kKey);
+  EXPECT_EQ(unsealed.exit_code, 3) << unsealed.err;
+  EXPECT_THAT(unsealed.err, HasSubstr("no sealed copy"));
 }
 
 TEST_F(RepositoryTest, EncryptedExportImportsBack) {

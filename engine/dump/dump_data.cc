@@ -122,7 +122,7 @@ int64_t Dumper::DescribeDataMembers(const TableDef& t, std::vector<DumpedMember>
     entry.key_columns = t.key_columns;
     entry.extension_config = t.extension_config;
     entry.row_filter = t.extension_rows;
-    if (entry.part > 0) manifest_.format_version = 3;
+    if (entry.part > 0) manifest_.format_version = std::max(manifest_.format_version, 3);
     rows += part_rows;
   }
   if (type_ != BackupType::kIncremental) return rows;

@@ -30,6 +30,7 @@
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
+#include "formats/manifest_seal.h"
 #include "formats/row_diff.h"
 #include "formats/status_macros.h"
 #include "engine/version.h"
@@ -172,9 +173,9 @@ absl::StatusOr<std::string> Dumper::ChooseBackupId(absl::Time now) {
 
 absl::Status Dumper::StartManifest(absl::Time now) {
   PGARK_ASSIGN_OR_RETURN(manifest_.backup_id, ChooseBackupId(now));
-  // The oldest format that describes this archive: 2 (encryption, incrementals), or 3 once a
-  // table is stored in parts (an older reader would replay only the first).
-  manifest_.format_version = 2;
+  // The oldest format that describes this archive: 2 (incrementals), 3 once a table is stored
+  // in parts (an older reader would replay only the first), 4 when encrypted (sealed manifest).
+  manifest_.format_version = options_.key != nullptr ? 4 : 2;
   manifest_.backup_file =
       formats::ArchiveFileName(manifest_.backup_id, options_.compress, options_.key != nullptr);
   if (options_.key != nullptr) {
@@ -255,7 +256,10 @@ absl::StatusOr<Manifest> Dumper::Commit() {
   // The manifest goes last: its presence means the backup is complete.
   const std::string manifest_path = formats::JoinPath(
       options_.backup_dir, formats::BackupManifestName(manifest_.backup_id));
-  absl::Status s = formats::WriteFileAtomically(manifest_path, formats::EncodeManifest(manifest_));
+  absl::StatusOr<Manifest> written = manifest_;
+  if (options_.key != nullptr) written = formats::SealManifest(manifest_, options_.key);
+  absl::Status s = written.status();
+  if (s.ok()) s = formats::WriteFileAtomically(manifest_path, formats::EncodeManifest(*written));
   if (!s.ok()) {
     ::unlink(archive_path_.c_str());  // an archive without a manifest is not a backup
     return s;

@@ -8,6 +8,7 @@
 #include "engine/ddl/schema_sql.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
+#include "formats/manifest_seal.h"
 #include "formats/memory_io.h"
 #include "formats/status_macros.h"
 
@@ -56,8 +57,13 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
                                             manifest->backup_file, "\", not \"", backup_file,
                                             "\""));
   }
+  // The manifest says whether the file is encrypted: a key that is set reads only those, and
+  // opens their sealed manifests (the public facts beside one are not trusted).
+  if (manifest->encrypted() && key != nullptr) {
+    manifest = formats::UnsealManifest(*manifest, key);
+    if (!manifest.ok()) return manifest.status();
+  }
   b.manifest = *std::move(manifest);
-  // The manifest says whether the file is encrypted: a key that is set reads only those.
   b.read = {b.manifest.compressed, b.manifest.encrypted() ? std::move(key) : nullptr};
   return b;
 }

@@ -68,7 +68,7 @@ absl::StatusOr<BackupPage> ListBackupPage(const std::string& backup_dir,
       info.size_bytes = m.size;
       info.created = m.timestamp;
       info.tables = static_cast<int>(m.tables.size());
-      info.record_count = m.total_record_count;
+      if (!m.facts_sealed()) info.record_count = m.total_record_count;
       info.compressed = m.compressed;
       info.encrypted = m.encrypted();
       info.dependencies = m.dependencies;
@@ -163,7 +163,7 @@ absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const s
         absl::StrCat("\"", file, "\" is not an encrypted file (its name does not end in .enc)"));
   }
   if (key == nullptr) {
-    return absl::FailedPreconditionError(
+    return absl::UnauthenticatedError(
         "decrypt needs the key: set BACKUP_ENCRYPTION_KEY or BACKUP_ENCRYPTION_KEY_FILE");
   }
   if (output.empty()) {

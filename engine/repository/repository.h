@@ -22,7 +22,8 @@ struct BackupInfo {
   uint64_t size_bytes = 0;
   std::string created;  // ISO 8601 from the manifest (file mtime when incomplete)
   int tables = 0;
-  int64_t record_count = 0;
+  // nullopt for an encrypted backup listed without its key: its counts are sealed.
+  std::optional<int64_t> record_count;
   bool compressed = true;
   bool encrypted = false;
   std::vector<std::string> dependencies;

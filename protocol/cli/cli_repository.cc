@@ -47,9 +47,11 @@ absl::Status RunList(Context& c) {
     const char* check = !b.valid_at_last_check.has_value() ? "unchecked"
                         : *b.valid_at_last_check          ? "valid"
                                                           : "INVALID";
-    c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %d rows, %s%s\n", b.filename,
+    const std::string rows =
+        b.record_count ? absl::StrCat(*b.record_count, " rows") : std::string("rows sealed");
+    c.out << absl::StrFormat("%-50s %-11s %10s  %s  %d tables, %s, %s%s\n", b.filename,
                              engine::TypeName(b), HumanBytes(b.size_bytes), b.created, b.tables,
-                             b.record_count, check, b.encrypted ? ", encrypted" : "");
+                             rows, check, b.encrypted ? ", encrypted" : "");
   }
   if (list->empty()) c.out << "no backups in " << c.backup_dir << "\n";
   return absl::OkStatus();

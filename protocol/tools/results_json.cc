@@ -80,7 +80,8 @@ Json BackupListJson(const std::vector<engine::BackupInfo>& backups, bool whole_c
   for (const engine::BackupInfo& b : backups) {
     Json entry = {{"filename", b.filename}, {"type", engine::TypeName(b)}, {"size", SeedSize(b.size_bytes)},
                   {"sizeBytes", b.size_bytes}, {"created", b.created}, {"tables", b.tables},
-                  {"recordCount", b.record_count}, {"encrypted", b.encrypted},
+                  {"recordCount", b.record_count ? Json(*b.record_count) : Json(nullptr)},
+                  {"encrypted", b.encrypted},
                   {"validAtLastCheck", b.valid_at_last_check.has_value()
                                            ? Json(*b.valid_at_last_check) : Json(nullptr)}};
     if (!b.last_checked.empty()) entry["lastChecked"] = b.last_checked;
