@@ -203,7 +203,7 @@ absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
   Sha256Tap* stored_sha = chain.Add<Sha256Tap>();
   if (options.compressed) chain.Add<GzipDecompressor>();
   Sha256Tap* raw_sha = options.raw_digest ? chain.Add<Sha256Tap>() : nullptr;
-  ByteCounter* raw_bytes = chain.Add<ByteCounter>();
+  ByteCounter* raw_bytes = chain.Add<ByteCounter>(entry.raw_bytes);
   PGARK_RETURN_IF_ERROR(chain.Open(&out, /*close_terminal=*/false));
   absl::Status s = Pump(**source, chain).status();
   if (s.ok()) s = chain.Close();

@@ -153,6 +153,43 @@ TEST_F(CorruptionTest, ForgedDataMembersAreRefused) {
   }
 }
 
+// Schema members hold only the statements pgark writes for their kind (issue 18, defect 4):
+// a DROP DATABASE, transaction control, COPY ... PROGRAM, a role change, a psql meta-command
+// or a query disguised as DDL is refused by restore and validate, digests recomputed, and
+// nothing runs: the victim database survives and the target is untouched.
+TEST_F(CorruptionTest, ForgedSchemaMembersAreRefused) {
+  const std::string victim = NewDatabase("victim");
+  const std::vector<std::string> forgeries = {
+      absl::StrCat("DROP DATABASE \"", victim, "\";\n"),
+      "COMMIT; BEGIN;\n",
+      "COPY public.books TO PROGRAM 'true';\n",
+      "SET ROLE NONE;\n",
+      "\\! touch /tmp/pgark-forged\n",
+      "GRANT pg_read_server_files TO CURRENT_USER;\n",
+      "CREATE TABLE leak AS SELECT 1;\n",
+      "SELECT pg_catalog.pg_sleep(0);\n",
+      "CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+      "ALTER ROLE CURRENT_USER NOSUPERUSER;\n"};
+  for (const std::string& forgery : forgeries) {
+    SetUp();
+    Forge([&](const formats::MemberEntry& m, std::string& text) {
+      if (m.kind == formats::MemberKind::kTable && m.name == "books") text += forgery;
+    });
+    std::string dst = NewDatabase("dst");
+    EXPECT_THAT(RestoreInto(dst), StatusIs(absl::StatusCode::kDataLoss,
+                                           HasSubstr("pgark does not write")))
+        << forgery;
+    ExpectUntouched(dst);
+    EXPECT_EQ(Query("postgres", absl::StrCat("SELECT count(*) FROM pg_database WHERE datname = '",
+                                             victim, "'")),
+              "1");
+    auto report = engine::ValidateBackup(backup_dir_, manifest_.backup_file, {.record = false});
+    ASSERT_THAT(report, IsOk());
+    EXPECT_FALSE(report->valid) << forgery;
+    EXPECT_THAT(report->errors, ::testing::Contains(HasSubstr("TABLE"))) << forgery;
+  }
+}
+
 TEST_F(CorruptionTest, TruncatedFileIsRefused) {
   std::string bytes = ReadFile(path_);
   WriteFile(path_, bytes.substr(0, bytes.size() - 100));

@@ -6,6 +6,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/ddl/schema_sql.h"
+#include "engine/repository/incremental.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
 #include "formats/manifest_seal.h"
@@ -68,22 +69,43 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
   return b;
 }
 
-absl::Status CheckHeader(const LoadedBackup& backup) {
+namespace {
+
+// Whether member `entry` of `backup` holds exactly `expected`.
+absl::StatusOr<bool> HoldsExactly(const LoadedBackup& backup, const formats::MemberEntry& entry,
+                                  const std::string& expected) {
+  if (entry.raw_bytes != expected.size()) return false;
+  formats::StringSink text;
+  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive_path, entry, backup.read, text));
+  return text.data() == expected;
+}
+
+}  // namespace
+
+absl::Status CheckCanonicalMembers(const LoadedBackup& backup) {
   const formats::Manifest& m = backup.manifest;
-  const std::string expected =
+  const std::string header =
       ArchiveHeaderSql(m.backup_id, {m.postgres_version, m.server_version_num, m.database});
-  bool canonical = !m.members.empty() && m.members.front().kind == formats::MemberKind::kHeader &&
-                   m.members.front().raw_bytes == expected.size();
+  bool canonical = !m.members.empty() && m.members.front().kind == formats::MemberKind::kHeader;
   if (canonical) {
-    formats::StringSink text;
-    PGARK_RETURN_IF_ERROR(
-        formats::ReadMember(backup.archive_path, m.members.front(), backup.read, text));
-    canonical = text.data() == expected;
+    PGARK_ASSIGN_OR_RETURN(canonical, HoldsExactly(backup, m.members.front(), header));
   }
-  if (canonical) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(
-      "backup \"", m.backup_file, "\" does not start with the header pgark writes: refused (its "
-      "first statements would run outside the restore's transaction)"));
+  if (!canonical) {
+    return absl::DataLossError(absl::StrCat(
+        "backup \"", m.backup_file, "\" does not start with the header pgark writes: refused (its "
+        "first statements would run outside the restore's transaction)"));
+  }
+  const std::string guard = IncrementalGuardSql(m.backup_file);
+  for (const formats::MemberEntry& e : m.members) {
+    if (e.kind != formats::MemberKind::kIncrementalGuard) continue;
+    PGARK_ASSIGN_OR_RETURN(bool exact, HoldsExactly(backup, e, guard));
+    if (!exact) {
+      return absl::DataLossError(absl::StrCat("backup \"", m.backup_file,
+                                              "\" holds an incremental guard pgark did not write "
+                                              "(psql would run it): refused"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RequireKey(const LoadedBackup& backup) {

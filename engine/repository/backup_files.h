@@ -32,9 +32,11 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
 absl::Status RequireKey(const LoadedBackup& backup);
 
 // kDataLoss unless the archive's first member is exactly the header pgark writes for its
-// manifest: the header runs before the restore's transaction and on every connection, so an
-// archive cannot bring SQL of its own there. REQUIRES: the archive can be read (its key).
-absl::Status CheckHeader(const LoadedBackup& backup);
+// manifest (it runs before the restore's transaction and on every connection, so an archive
+// cannot bring SQL of its own there), and every INCREMENTAL GUARD member is exactly the guard
+// pgark writes for this file (psql runs its meta-commands). REQUIRES: the archive can be read
+// (its key).
+absl::Status CheckCanonicalMembers(const LoadedBackup& backup);
 
 // The chain an incremental backup needs: its dependencies (oldest, the full base, first) and
 // then `backup` itself; for a full or table backup, just `backup`. kDataLoss if a link is

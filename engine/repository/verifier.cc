@@ -10,6 +10,7 @@
 #include "formats/archive_writer.h"
 #include "formats/byte_counter.h"
 #include "formats/file_io.h"
+#include "formats/statement_policy.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -21,9 +22,13 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
                       std::vector<std::string>& errors) {
   const formats::Manifest& m = b.manifest;
   // One pass: every member inflated and digest-checked, the data members' COPY framing
-  // (header of the recorded length, "\." at the end) checked on the way.
+  // (header of the recorded length, "\." at the end) and the schema members' statements
+  // (formats/statement_policy.h) checked on the way.
   formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
   verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
+    if (formats::HoldsSchemaStatements(e.kind)) {
+      return std::make_unique<formats::StatementCheckSink>(e);
+    }
     if (e.kind != formats::MemberKind::kTableData) return nullptr;
     return std::make_unique<formats::CopyFramingSink>(
         CopyFromStdinLine(e.schema, e.name, e.columns), kCopyTrailer);
@@ -37,7 +42,7 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
     found.push_back("the archive does not start with a pgark header");
   } else if (found.empty() && (!m.encrypted() || b.read.key != nullptr)) {
     // Intact and readable: its header must be pgark's own, byte for byte.
-    if (absl::Status header = CheckHeader(b); !header.ok()) {
+    if (absl::Status header = CheckCanonicalMembers(b); !header.ok()) {
       found.push_back(std::string(header.message()));
     }
   }

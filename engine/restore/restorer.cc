@@ -27,6 +27,7 @@
 #include "formats/archive_verify.h"
 #include "formats/archive_writer.h"
 #include "formats/memory_io.h"
+#include "formats/statement_policy.h"
 #include "formats/status_macros.h"
 #include "formats/thread_pump.h"
 
@@ -99,9 +100,17 @@ class Restorer {
 };
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
-  formats::StringSink text;
+  // Archives are input, not code: only the statements pgark writes for this kind run.
+  const bool schema = formats::HoldsSchemaStatements(entry.kind);
+  if (schema && entry.raw_bytes > formats::kMaxSchemaMemberBytes) {
+    return absl::DataLossError(absl::StrCat(formats::DescribeMember(entry), " holds ",
+                                            entry.raw_bytes, " bytes, more than a schema member "
+                                            "may; refused"));
+  }
+  formats::StringSink text;  // ReadMember stops past raw_bytes
   PGARK_RETURN_IF_ERROR(
       formats::ReadMember(backup_.archive_path, entry, backup_.read, text));
+  if (schema) PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(entry, text.data()));
   return text.data();
 }
 
@@ -571,7 +580,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Whole-file and per-member stored digests before the database is touched; the stored
   // digests again while loading, before COMMIT (ReadMember).
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
-  for (const LoadedBackup& link : chain) PGARK_RETURN_IF_ERROR(CheckHeader(link));
+  for (const LoadedBackup& link : chain) PGARK_RETURN_IF_ERROR(CheckCanonicalMembers(link));
   std::unique_ptr<CreatedDatabase> created;
   if (options.create_database) {
     PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
