@@ -11,6 +11,7 @@ packages=(
   libabsl-dev nlohmann-json3-dev            # Abseil (status, strings), JSON
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
+  clang libfuzzer-14-dev libclang-rt-14-dev # the fuzz targets, ASan and UBSan (tools/fuzz.sh)
 )
 # Node.js runs the MCP conformance tests with the official SDK client; any packaged one will do.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -87,20 +87,8 @@ PY
 round_trip plain "" "--no-owner --no-acl"
 round_trip owners "--with-owners" ""
 if [[ -n ${GTEST_OUTPUT:-} ]]; then
-  python3 - "$checks" "${GTEST_OUTPUT#xml:}regression_test.xml" <<'PY'
-import json, sys
-from xml.sax.saxutils import quoteattr, escape
-cases = [json.loads(l) for l in open(sys.argv[1])]
-failures = sum(not c["ok"] for c in cases)
-with open(sys.argv[2], "w") as out:
-    out.write(f'<testsuites><testsuite name="regression" tests="{len(cases)}" failures="{failures}">\n')
-    for c in cases:
-        out.write(f'<testcase name={quoteattr(c["name"])} classname="RegressionDatabase">')
-        if not c["ok"]:
-            out.write(f'<failure message={quoteattr(c["message"][:500])}>{escape(c["message"])}</failure>')
-        out.write("</testcase>\n")
-    out.write("</testsuite></testsuites>\n")
-PY
+  python3 "$here/../junit_report.py" "$checks" "${GTEST_OUTPUT#xml:}regression_test.xml" \
+    RegressionDatabase
 fi
 if [[ ${1:-} == --keep ]]; then
   trap - EXIT
