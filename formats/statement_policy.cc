@@ -14,6 +14,7 @@
 #include "formats/archive_writer.h"
 #include "formats/bounded_text.h"
 #include "formats/sql_lexer.h"
+#include "formats/statement_parser.h"
 #include "formats/status_macros.h"
 
 namespace pgark::formats {
@@ -234,6 +235,47 @@ Verdict CheckStatement(const Tokens& t, MemberKind kind, bool in_do) {
                       " statement in a ", WireName(kind), " member");
 }
 
+// PostgreSQL's parser's node type of a statement, against what a member of `kind` may hold.
+Verdict CheckNodeType(absl::string_view type, MemberKind kind) {
+  static constexpr absl::string_view kNever[] = {
+      "TransactionStmt", "CopyStmt", "VariableSetStmt", "VariableShowStmt", "DropdbStmt",
+      "CreatedbStmt", "AlterDatabaseStmt", "AlterDatabaseSetStmt", "CreateRoleStmt",
+      "AlterRoleStmt", "AlterRoleSetStmt", "DropRoleStmt", "GrantRoleStmt", "AlterSystemStmt",
+      "LoadStmt", "CallStmt", "DropStmt", "DeleteStmt", "UpdateStmt", "InsertStmt", "MergeStmt",
+      "TruncateStmt", "ExecuteStmt", "PrepareStmt", "DeallocateStmt", "DeclareCursorStmt",
+      "FetchStmt", "ClosePortalStmt", "ListenStmt", "NotifyStmt", "UnlistenStmt", "LockStmt",
+      "VacuumStmt", "ClusterStmt", "ReindexStmt", "CheckPointStmt", "DiscardStmt",
+      "ReassignOwnedStmt", "DropOwnedStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt",
+      "AlterTableSpaceOptionsStmt", "AlterTableMoveAllStmt", "ImportForeignSchemaStmt",
+      "ExplainStmt", "ConstraintsSetStmt", "AlterSubscriptionStmt", "DropSubscriptionStmt"};
+  const bool only_in =
+      (type == "DoStmt" && kind != MemberKind::kDatabaseProperties) ||
+      (type == "SelectStmt" && kind != MemberKind::kSequenceSet &&
+       kind != MemberKind::kExtensionSequenceSet && kind != MemberKind::kLargeObjects) ||
+      (type == "RefreshMatViewStmt" && kind != MemberKind::kMaterializedViewData) ||
+      (type == "CreateTableAsStmt" && kind != MemberKind::kMaterializedView);
+  if (only_in || std::find(std::begin(kNever), std::end(kNever), type) != std::end(kNever)) {
+    return absl::StrCat("PostgreSQL's parser reads a ", type, ", which pgark does not write in a ",
+                        WireName(kind), " member");
+  }
+  return "";
+}
+
+// The parser's view of a member the lexer split into `statements`; empty when they agree.
+Verdict CheckWithParser(absl::string_view sql, MemberKind kind,
+                        const std::vector<SqlStatement>& statements) {
+  absl::StatusOr<std::vector<std::string>> types = ParseStatementTypes(sql);
+  if (!types.ok()) return std::string(types.status().message());
+  if (types->size() != statements.size()) {
+    return absl::StrCat("PostgreSQL's parser finds ", types->size(), " statements where pgark's "
+                        "lexer finds ", statements.size());
+  }
+  for (const std::string& type : *types) {
+    if (Verdict v = CheckNodeType(type, kind); !v.empty()) return v;
+  }
+  return "";
+}
+
 }  // namespace
 
 bool HoldsSchemaStatements(MemberKind kind) {
@@ -241,7 +283,8 @@ bool HoldsSchemaStatements(MemberKind kind) {
          SectionOf(kind) != Section::kData;
 }
 
-absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view sql) {
+absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view sql,
+                                   int server_version_num) {
   absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(sql);
   if (!statements.ok()) {
     return absl::DataLossError(absl::StrCat(DescribeMember(member), " holds SQL pgark does not write: ",
@@ -253,6 +296,14 @@ absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view 
     return absl::DataLossError(absl::StrCat(
         DescribeMember(member), " holds a statement pgark does not write (", v, "): \"",
         BoundedText(sql.substr(s.begin, s.end - s.begin), 80), "\"; refused"));
+  }
+  const int major = server_version_num / 10000;
+  if (major > 0 && major <= ParserMajorVersion() && sql.size() <= kMaxParsedBytes) {
+    if (Verdict v = CheckWithParser(sql, member.kind, *statements); !v.empty()) {
+      return absl::DataLossError(absl::StrCat(DescribeMember(member),
+                                              " holds SQL pgark does not write (", v,
+                                              "); refused"));
+    }
   }
   return absl::OkStatus();
 }
@@ -267,6 +318,8 @@ absl::Status StatementCheckSink::Transform(absl::string_view data) {
   return Forward(data);
 }
 
-absl::Status StatementCheckSink::Finish() { return CheckMemberStatements(member_, text_); }
+absl::Status StatementCheckSink::Finish() {
+  return CheckMemberStatements(member_, text_, server_version_num_);
+}
 
 }  // namespace pgark::formats

@@ -15,12 +15,14 @@
 //     DATABASE, ALTER ROLE ... IN DATABASE, COMMENT ON DATABASE, GRANT or REVOKE ON DATABASE
 //
 // So no transaction control, no SET or RESET (a role change), no COPY (to or from a program),
-// no DROP, no DML, no CALL or other DO, no psql meta-command. The archive's first member (the
+// no DROP, no DML, no CALL or other DO, no psql meta-command. PostgreSQL's parser, where it
+// knows the archive's grammar, checks the same by node type. The archive's first member (the
 // header) and an incremental's guard are checked byte for byte instead (engine's
 // CheckCanonicalMembers); data members by CopyFramingSink.
 #ifndef PGARK_FORMATS_STATEMENT_POLICY_H_
 #define PGARK_FORMATS_STATEMENT_POLICY_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -36,8 +38,15 @@ namespace pgark::formats {
 inline constexpr uint64_t kMaxSchemaMemberBytes = 256u << 20;
 
 // OK if every statement of `sql`, the text of schema member `member`, is one pgark writes for
-// its kind; else kDataLoss naming the member and the start of the refused statement.
-absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view sql);
+// its kind; else kDataLoss naming the member and the start of the refused statement. When the
+// archive's server (`server_version_num`, from its manifest) is no newer than the grammar of
+// PostgreSQL's own parser (formats/statement_parser.h), a member of up to kMaxParsedBytes is
+// also parsed by it: it must parse, into as many statements as the lexer found, none of a
+// node type pgark never writes there.
+absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view sql,
+                                   int server_version_num);
+
+inline constexpr size_t kMaxParsedBytes = 4u << 20;
 
 // Whether members of `kind` hold statements that CheckMemberStatements applies to (not the
 // header, the incremental guard or data).
@@ -48,7 +57,8 @@ bool HoldsSchemaStatements(MemberKind kind);
 // member's text, as a restore does to run it: kDataLoss past kMaxSchemaMemberBytes.
 class StatementCheckSink : public ForwardingSink {
  public:
-  explicit StatementCheckSink(MemberEntry member) : member_(std::move(member)) {}
+  StatementCheckSink(MemberEntry member, int server_version_num)
+      : member_(std::move(member)), server_version_num_(server_version_num) {}
 
  protected:
   absl::Status Transform(absl::string_view data) override;
@@ -56,6 +66,7 @@ class StatementCheckSink : public ForwardingSink {
 
  private:
   MemberEntry member_;
+  int server_version_num_;
   std::string text_;
 };
 

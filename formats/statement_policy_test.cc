@@ -22,8 +22,13 @@ MemberEntry Member(MemberKind kind) {
   return m;
 }
 
+// Checked by the lexer alone, and again with PostgreSQL 15's parser as the second opinion: both
+// must agree.
 absl::Status Check(MemberKind kind, absl::string_view sql) {
-  return CheckMemberStatements(Member(kind), sql);
+  absl::Status lexed = CheckMemberStatements(Member(kind), sql, 0);
+  absl::Status parsed = CheckMemberStatements(Member(kind), sql, 150018);
+  EXPECT_EQ(lexed.ok(), parsed.ok()) << sql << "\n" << lexed << "\n" << parsed;
+  return parsed;
 }
 
 TEST(StatementPolicyTest, WhatPgarkWritesPasses) {
@@ -132,16 +137,29 @@ TEST(StatementPolicyTest, EverythingElseIsRefusedAndNamed) {
   }
 }
 
+// What the lexer cannot see, PostgreSQL's parser does, for archives of servers it knows: a
+// statement that does not parse, or that the parser splits differently.
+TEST(StatementPolicyTest, PostgresParserIsTheSecondOpinion) {
+  const MemberEntry table = Member(MemberKind::kTable);
+  EXPECT_THAT(CheckMemberStatements(table, "CREATE TABLE t (a int) WHERE true;", 150018),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("parser")));
+  EXPECT_THAT(CheckMemberStatements(table, "CREATE TABLE t (a int) WHERE true;", 0), IsOk());
+  EXPECT_THAT(CheckMemberStatements(table, "CREATE TABLE t (a int) WHERE true;", 180000), IsOk());
+  EXPECT_THAT(CheckMemberStatements(table, "COMMENT ON TABLE t IS 'x'; CREATE TABLE u (a int);",
+                                    120000),
+              IsOk());
+}
+
 TEST(StatementPolicyTest, ValidateChecksMembersAsStreams) {
   StringSink out;
-  StatementCheckSink good(Member(MemberKind::kTable));
+  StatementCheckSink good(Member(MemberKind::kTable), 150018);
   good.set_downstream(&out);
   ASSERT_THAT(good.Append("CREATE TABLE t (a"), IsOk());
   ASSERT_THAT(good.Append(" int);\n"), IsOk());
   EXPECT_THAT(good.Close(), IsOk());
   EXPECT_EQ(out.data(), "CREATE TABLE t (a int);\n");
   StringSink out2;
-  StatementCheckSink bad(Member(MemberKind::kTable));
+  StatementCheckSink bad(Member(MemberKind::kTable), 150018);
   bad.set_downstream(&out2);
   ASSERT_THAT(bad.Append("CREATE TABLE t (a int); DROP TABLE u;"), IsOk());
   EXPECT_THAT(bad.Close(), StatusIs(absl::StatusCode::kDataLoss));

@@ -25,9 +25,9 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
   // (header of the recorded length, "\." at the end) and the schema members' statements
   // (formats/statement_policy.h) checked on the way.
   formats::VerifyOptions verify{.inflate = true, .key = b.read.key};
-  verify.inspect = [](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
+  verify.inspect = [&m](const formats::MemberEntry& e) -> std::unique_ptr<formats::ForwardingSink> {
     if (formats::HoldsSchemaStatements(e.kind)) {
-      return std::make_unique<formats::StatementCheckSink>(e);
+      return std::make_unique<formats::StatementCheckSink>(e, m.server_version_num);
     }
     if (e.kind != formats::MemberKind::kTableData) return nullptr;
     return std::make_unique<formats::CopyFramingSink>(

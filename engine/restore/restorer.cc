@@ -110,7 +110,10 @@ absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
   formats::StringSink text;  // ReadMember stops past raw_bytes
   PGARK_RETURN_IF_ERROR(
       formats::ReadMember(backup_.archive_path, entry, backup_.read, text));
-  if (schema) PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(entry, text.data()));
+  if (schema) {
+    PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(
+        entry, text.data(), backup_.manifest.server_version_num));
+  }
   return text.data();
 }
 

@@ -47,8 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<Manifest> manifest = DecodeManifest(input.substr(0, split));
   if (!manifest.ok() || !WriteArchive(input.substr(split + 1))) return 0;
   VerifyOptions options;
-  options.inspect = [](const MemberEntry& e) -> std::unique_ptr<ForwardingSink> {
-    if (HoldsSchemaStatements(e.kind)) return std::make_unique<StatementCheckSink>(e);
+  const int version = manifest->server_version_num;
+  options.inspect = [version](const MemberEntry& e) -> std::unique_ptr<ForwardingSink> {
+    if (HoldsSchemaStatements(e.kind)) return std::make_unique<StatementCheckSink>(e, version);
     if (e.kind != MemberKind::kTableData) return nullptr;
     return std::make_unique<CopyFramingSink>("COPY public.t FROM stdin;\n", "\\.\n");
   };
