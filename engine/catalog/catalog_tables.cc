@@ -79,8 +79,23 @@ constexpr char kColumnsSql[] =
     " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
     "  AS unmodified_type, "
     PGARK_COLUMN_SETTINGS;
+// Then, from PostgreSQL 18, the column's NOT NULL constraint (pg_constraint contype 'n'): its
+// name, whether it is validated and NO INHERIT; before 18, NULL, true and false.
+const char* NotNullConstraintSql(int server_version_num) {
+  if (server_version_num < 180000) {
+    return ", NULL AS not_null_name, true AS not_null_validated, false AS not_null_no_inherit";
+  }
+#define PGARK_NOT_NULL(column)                                                           \
+  "(SELECT nn." column " FROM pg_catalog.pg_constraint nn WHERE nn.conrelid = a.attrelid " \
+  "AND nn.contype = 'n' AND nn.conkey[1] = a.attnum)"
+  return ", " PGARK_NOT_NULL("conname") " AS not_null_name, COALESCE(" PGARK_NOT_NULL(
+      "convalidated") ", true) AS not_null_validated, COALESCE(" PGARK_NOT_NULL("connoinherit")
+      ", false) AS not_null_no_inherit";
+#undef PGARK_NOT_NULL
+}
+
 constexpr char kColumnsFrom[] =
-    " AS compression FROM pg_catalog.pg_attribute a "
+    " FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND NOT a.attisdropped "
@@ -101,14 +116,16 @@ constexpr char kKeyColumnsSql[] =
   " JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "                            \
   " WHERE h.inhrelid = " oid ")"
 
-// Local constraints only (inherited ones and NOT NULL are dumped elsewhere or implied). A
-// partition's own key may back an index of its parent's (attached to it).
+// Local constraints only (inherited ones and validated NOT NULL ones are dumped elsewhere or
+// implied; a NOT NULL NOT VALID, PostgreSQL 18+, is added after the data). A partition's own
+// key may back an index of its parent's (attached to it).
 constexpr char kConstraintsSql[] =
     "SELECT conrelid AS relid, oid, conname AS name, contype AS type, "
     "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
     "conindid AS index_oid, " PGARK_INDEX_PARENT("conindid") " AS index_parent "
     "FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
-    "AND contype IN ('p', 'u', 'c', 'f', 'x') AND conislocal AND conparentid = 0 "
+    "AND (contype IN ('p', 'u', 'c', 'f', 'x') OR (contype = 'n' AND NOT convalidated)) "
+    "AND conislocal AND conparentid = 0 "
     "ORDER BY conrelid, CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 "
     "WHEN 'c' THEN 3 ELSE 4 END, conname";
 
@@ -259,7 +276,10 @@ ColumnDef ReadColumn(const PgRow& row) {
   ColumnDef c;
   c.name = row.String("name");
   c.type = row.String("type");
-  c.not_null = row.Bool("not_null");
+  // A NOT NULL constraint NOT VALID (18+) is added after the data, as a constraint of its own.
+  c.not_null = row.Bool("not_null") && row.Bool("not_null_validated");
+  c.not_null_name = row.String("not_null_name");
+  c.not_null_no_inherit = row.Bool("not_null_no_inherit");
   c.default_expr = row.String("default_expr");
   c.identity = row.Char("identity");
   c.generated = row.Char("generated");
@@ -311,7 +331,8 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
   const int v = conn_.server_version_num();
   PGARK_ASSIGN_OR_RETURN(PgResult cols,
                          conn_.ExecParams(absl::StrCat(kColumnsSql, ColumnCompressionSql(v),
-                                                       kColumnsFrom),
+                                                       " AS compression",
+                                                       NotNullConstraintSql(v), kColumnsFrom),
                                           params));
   for (PgRow row : Rows(cols)) {
     if (TableDef* t = index.Of(row)) t->columns.push_back(ReadColumn(row));

@@ -102,10 +102,12 @@ struct ColumnDef {
   // is what applies the modifier, refusing a value too long as COPY does. (A cast to `type`
   // would truncate it; format_type(oid, NULL) would read back as char(1) or bit(1).)
   std::string unmodified_type;
-  bool not_null = false;
+  bool not_null = false;           // a validated NOT NULL
+  std::string not_null_name;       // its constraint's name (PostgreSQL 18+), else empty
+  bool not_null_no_inherit = false;  // NOT NULL ... NO INHERIT (18+)
   std::string default_expr;  // empty: none
   char identity = 0;         // 'a' ALWAYS, 'd' BY DEFAULT, 0 none
-  char generated = 0;        // 's' STORED generated column, 0 none
+  char generated = 0;        // 's' STORED, 'v' VIRTUAL (18) generated column, 0 none
   std::string collation;     // qualified, quoted collation when not the type's default
   bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
   // A parent has it too, as a generated column: a local child column takes its expression.

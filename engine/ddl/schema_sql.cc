@@ -29,11 +29,12 @@ const SequenceDef* IdentitySequence(const TableDef& table, const std::string& co
 std::string ColumnSql(const TableDef& table, const ColumnDef& c) {
   std::string sql = absl::StrCat("    ", QuoteIdent(c.name), " ", c.type);
   if (!c.collation.empty()) absl::StrAppend(&sql, " COLLATE ", c.collation);
-  if (c.generated == 's') {
+  if (c.generated != 0) {
     // An inheritance child's column takes a generated parent column's expression: it may not
     // state one (a partition, created on its own and then attached, must).
     if (!c.inherited || !table.partition_of.empty()) {
-      absl::StrAppend(&sql, " GENERATED ALWAYS AS (", c.default_expr, ") STORED");
+      absl::StrAppend(&sql, " GENERATED ALWAYS AS (", c.default_expr, ")",
+                      c.generated == 'v' ? " VIRTUAL" : " STORED");
     }
   } else if (!c.default_expr.empty()) {
     absl::StrAppend(&sql, " DEFAULT ", c.default_expr);
@@ -46,7 +47,10 @@ std::string ColumnSql(const TableDef& table, const ColumnDef& c) {
                       SequenceOptions(*s), ")");
     }
   }
-  if (c.not_null) absl::StrAppend(&sql, " NOT NULL");
+  if (c.not_null) {
+    if (!c.not_null_name.empty()) absl::StrAppend(&sql, " CONSTRAINT ", QuoteIdent(c.not_null_name));
+    absl::StrAppend(&sql, " NOT NULL", c.not_null_no_inherit ? " NO INHERIT" : "");
+  }
   return sql;
 }
 

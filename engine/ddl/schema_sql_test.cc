@@ -65,6 +65,20 @@ TEST(SchemaSqlTest, CreateTableCarriesColumnsAndInlineChecks) {
   EXPECT_THAT(sql, HasSubstr("COMMENT ON COLUMN \"public\".\"Books \"\"X\"\"\".\"title\" IS 'the title';"));
 }
 
+// PostgreSQL 18: virtual generated columns, and NOT NULL constraints with names and NO
+// INHERIT (a NOT VALID one is a constraint added after the data, not inline).
+TEST(SchemaSqlTest, Postgres18ColumnsKeepTheirKindAndNotNullNames) {
+  TableDef t = Sample();
+  t.columns[2].generated = 'v';
+  t.columns[1].not_null_name = "title required";
+  t.columns.push_back({.attnum = 4, .name = "n", .type = "integer", .not_null = true,
+                       .not_null_name = "t_n_not_null", .not_null_no_inherit = true});
+  std::string sql = CreateTableSql(t);
+  EXPECT_THAT(sql, HasSubstr("\"upper_title\" text GENERATED ALWAYS AS (upper(title)) VIRTUAL"));
+  EXPECT_THAT(sql, HasSubstr("DEFAULT 'untitled'::text CONSTRAINT \"title required\" NOT NULL"));
+  EXPECT_THAT(sql, HasSubstr("\"n\" integer CONSTRAINT \"t_n_not_null\" NOT NULL NO INHERIT"));
+}
+
 TEST(SchemaSqlTest, PartitionsAndInheritance) {
   TableDef p = Sample();
   p.partition_of = "app.parent";
