@@ -21,6 +21,7 @@
 #include "engine/pg/transaction.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/restore/created_database.h"
+#include "engine/restore/downgrade_check.h"
 #include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
 #include "engine/ddl/sql_text.h"
@@ -589,6 +590,8 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
     PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
   }
   const ConnectOptions& target = created ? created->connect() : connect;
+  // Into an older server: what it cannot take is named before anything is restored.
+  PGARK_RETURN_IF_ERROR(CheckDowngrade(target, newest));
 
   RestoreResult result;
   result.backup_file = options.backup_file;

@@ -8,7 +8,9 @@
 #     are backed up and restored on the same server; the copy's catalog fingerprint and row
 #     digests (fingerprint.py, no pg_dump needed) must equal the source's;
 #   upgrades: the older server's matrix backup restored on a newer server must equal the same
-#     fixture loaded natively there.
+#     fixture loaded natively there;
+#   a downgrade (18's backup into 12) is refused before anything is restored, naming the
+#     objects 12 cannot take.
 # Every check is a test case of a JUnit report where GTEST_OUTPUT points (tools/test.sh).
 #   tests/versions/run.sh [MAJOR...]    (default: all)
 set -uo pipefail
@@ -117,8 +119,7 @@ same_version() {  # same_version MAJOR
 upgrade() {  # upgrade OLD NEW: OLD's matrix backup restored on NEW equals the fixture loaded there
   local old=$1 new=$2 name="upgrade PG$1 -> PG$2" file msg
   file=$(cat "$work/file-$old-matrix" 2>/dev/null) || { check "$name" fail "no PG$old backup"; return; }
-  cp "$work/backups-$old/${file%.sql.gz}"* "$work/backups-$new/" 2>/dev/null
-  cp "$work/backups-$old/$file" "$work/backups-$new/"
+  cp "$work/backups-$old/${file%.sql.gz}"* "$work/backups-$new/"
   if ! load "$new" "ref$old" "$(version_num "$old")"; then
     check "$name" fail "reference: $(tail -3 "$work/load-$new-ref$old.log")"; return
   fi
@@ -131,6 +132,25 @@ upgrade() {  # upgrade OLD NEW: OLD's matrix backup restored on NEW equals the f
     check "$name" fail "$msg"; fi
 }
 
+downgrade() {  # downgrade NEW OLD: NEW's matrix backup into OLD is refused, naming objects
+  local new=$1 old=$2 name="downgrade PG$1 -> PG$2 refused up front" file out rc
+  file=$(cat "$work/file-$new-matrix" 2>/dev/null) || { check "$name" fail "no PG$new backup"; return; }
+  cp "$work/backups-$new/${file%.sql.gz}"* "$work/backups-$old/"
+  on "$old" createdb "down$new"
+  out=$(BACKUP_DIR=$work/backups-$old "$pgark" --db "$(conninfo "$old" "down$new")" restore full \
+        "$file" 2>&1)
+  rc=$?
+  local left
+  left=$(on "$old" psql -X -At -d "down$new" -c \
+         "SELECT count(*) FROM pg_class WHERE relnamespace::regnamespace::text = 'shop'")
+  if ((rc != 0)) && [[ $out == *"lacks:"*'TABLE "shop.'* && $left == 0 ]]; then
+    check "$name" ok ""
+    echo "versions: the refusal (exit $rc): ${out:0:700}" >&2
+  else
+    check "$name" fail "exit $rc, $left relations left: ${out:0:600}"
+  fi
+}
+
 for m in "${majors[@]}"; do
   mkdir -p "$work/backups-$m" && chmod 700 "$work/backups-$m"
   if start "$m"; then same_version "$m"; else
@@ -141,6 +161,7 @@ for pair in "${upgrades[@]}"; do
   read -r old new <<<"$pair"
   [[ -n ${bindir[$old]:-} && -n ${bindir[$new]:-} ]] && upgrade "$old" "$new"
 done
+[[ -n ${bindir[18]:-} && -n ${bindir[12]:-} ]] && downgrade 18 12
 [[ -n ${GTEST_OUTPUT:-} ]] &&
   python3 tests/junit_report.py "$checks" "${GTEST_OUTPUT#xml:}versions_test.xml" VersionMatrix
 ! grep -q '"ok": false' "$checks"
