@@ -19,7 +19,8 @@ here=tests/versions
 pgark=${PGARK_BIN:-build/tools/pgark}
 declare -A release=([12]=12.22.0-beta.15 [13]=13.23.0-beta.16 [14]=14.23.0-beta.17
                     [15]=debian [16]=16.14.0-beta.17 [17]=17.10.0-beta.17 [18]=18.4.0-beta.17)
-upgrades=("12 18" "13 17" "14 18" "15 18" "16 17")
+upgrades=()  # every older -> newer pair
+for a in 12 13 14 15 16 17; do for b in 13 14 15 16 17 18; do ((a < b)) && upgrades+=("$a $b"); done; done
 majors=("$@")
 ((${#majors[@]})) || majors=(12 13 14 15 16 17 18)
 if [[ $(id -u) -eq 0 ]]; then cache=/var/cache/pgark/embedded-postgres; else
