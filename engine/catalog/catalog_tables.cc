@@ -74,6 +74,9 @@ constexpr char kColumnsSql[] =
     "  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent "
     "  AND pa.attname = a.attname WHERE i.inhrelid = a.attrelid AND pa.attgenerated <> '') "
     "  AS inherited, "
+    "a.attidentity <> '' AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i "
+    "  JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
+    "  WHERE i.inhrelid = a.attrelid AND pa.attidentity <> '') AS identity_inherited, "
     PGARK_OPTIONS("a.attfdwoptions") " AS fdw_options, "
     "(SELECT pg_catalog.quote_ident(tn.nspname) FROM pg_catalog.pg_namespace tn "
     " WHERE tn.oid = t.typnamespace) || '.' || pg_catalog.quote_ident(t.typname) "
@@ -290,6 +293,7 @@ ColumnDef ReadColumn(const PgRow& row) {
   c.attnum = static_cast<int>(row.Int("attnum"));
   c.local = row.Bool("local");
   c.inherited = row.Bool("inherited");
+  c.identity_inherited = row.Bool("identity_inherited");
   c.fdw_options = row.String("fdw_options");
   c.unmodified_type = row.String("unmodified_type");
   ReadColumnSettings(row, c);

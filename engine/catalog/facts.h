@@ -112,6 +112,9 @@ struct ColumnDef {
   bool local = true;         // false: inherited from a parent (not repeated in CREATE TABLE)
   // A parent has it too, as a generated column: a local child column takes its expression.
   bool inherited = false;
+  // An identity column a partition shares with its parent (PostgreSQL 17+): the partition is
+  // attached without one and takes the parent's.
+  bool identity_inherited = false;
   std::string fdw_options;   // a foreign table's column: "name 'value', ..." or empty
   int statistics_target = -1;     // ALTER COLUMN SET STATISTICS; -1: the default
   char storage = 0;               // SET STORAGE when not the type's: 'p', 'e', 'm' or 'x'
