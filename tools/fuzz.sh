@@ -19,12 +19,11 @@ trap 'rm -rf "$work"' EXIT
 checks=$work/checks.jsonl
 : > "$checks"
 record() {  # record NAME ok|fail MESSAGE
-  python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "ok": sys.argv[2] == "ok", "message": sys.argv[3]}))' \
-    "$1" "$2" "$3" >> "$checks"
+  python3 tests/junit_report.py add "$checks" "$1" "$2" "$3"
 }
 report() {
   [[ -n ${GTEST_OUTPUT:-} ]] &&
-    python3 tests/junit_report.py "$checks" "${GTEST_OUTPUT#xml:}fuzz_test.xml" Fuzz
+    python3 tests/junit_report.py write "$checks" "${GTEST_OUTPUT#xml:}fuzz_test.xml" Fuzz
 }
 
 build() {

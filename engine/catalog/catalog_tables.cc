@@ -301,7 +301,6 @@ ColumnDef ReadColumn(const PgRow& row) {
   return c;
 }
 
-// A key on a generated column is not in the COPY rows: such a table is diffed by whole rows.
 // Before PostgreSQL 17, a grant of every privilege a relation had (arwdDxt) was a grant of
 // ALL, as its owner's default is: written as ALL, a newer server gives the grantee its newer
 // privileges too (17's MAINTAIN), as it would have had them by default there.
@@ -314,6 +313,7 @@ void WidenFullGrants(Privileges& privileges, int server_version_num) {
   }
 }
 
+// A key on a generated column is not in the COPY rows: such a table is diffed by whole rows.
 void DropKeyOnGeneratedColumns(TableDef& def) {
   const std::vector<std::string> copied = def.CopyColumns();
   for (const std::string& k : def.key_columns) {

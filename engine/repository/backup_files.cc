@@ -11,6 +11,7 @@
 #include "formats/file_io.h"
 #include "formats/manifest_seal.h"
 #include "formats/memory_io.h"
+#include "formats/statement_policy.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -106,6 +107,23 @@ absl::Status CheckCanonicalMembers(const LoadedBackup& backup) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadMemberSql(const LoadedBackup& backup,
+                                          const formats::MemberEntry& entry) {
+  const bool schema = formats::HoldsSchemaStatements(entry.kind);
+  if (schema && entry.raw_bytes > formats::kMaxSchemaMemberBytes) {
+    return absl::DataLossError(absl::StrCat(formats::DescribeMember(entry), " holds ",
+                                            entry.raw_bytes, " bytes, more than a schema member "
+                                            "may; refused"));
+  }
+  formats::StringSink text;  // ReadMember stops past raw_bytes
+  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive_path, entry, backup.read, text));
+  if (schema) {
+    PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(entry, text.data(),
+                                                         backup.manifest.server_version_num));
+  }
+  return text.data();
 }
 
 absl::Status RequireKey(const LoadedBackup& backup) {

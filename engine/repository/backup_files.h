@@ -38,6 +38,12 @@ absl::Status RequireKey(const LoadedBackup& backup);
 // (its key).
 absl::Status CheckCanonicalMembers(const LoadedBackup& backup);
 
+// The SQL of member `entry` of `backup`, to run. Archives are input, not code: a schema member
+// is refused (kDataLoss) past formats::kMaxSchemaMemberBytes, before it is read, and unless
+// every statement is one pgark writes for its kind (formats/statement_policy.h).
+absl::StatusOr<std::string> ReadMemberSql(const LoadedBackup& backup,
+                                          const formats::MemberEntry& entry);
+
 // The chain an incremental backup needs: its dependencies (oldest, the full base, first) and
 // then `backup` itself; for a full or table backup, just `backup`. kDataLoss if a link is
 // missing, incomplete, or does not belong to this chain (e.g. a base replaced by another file

@@ -10,7 +10,6 @@
 #include "engine/pg/transaction.h"
 #include "formats/archive_writer.h"
 #include "formats/bounded_text.h"
-#include "formats/memory_io.h"
 #include "formats/statement_policy.h"
 #include "formats/status_macros.h"
 
@@ -35,11 +34,9 @@ absl::StatusOr<std::vector<std::string>> Refused(PgConnection& conn, const Loade
   PGARK_RETURN_IF_ERROR(conn.Exec("SET LOCAL check_function_bodies = false").status());
   for (const formats::MemberEntry& e : m.members) {
     if (!Tried(e)) continue;
-    formats::StringSink text;
-    PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive_path, e, backup.read, text));
-    PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(e, text.data(), m.server_version_num));
+    PGARK_ASSIGN_OR_RETURN(const std::string sql, ReadMemberSql(backup, e));
     PGARK_ASSIGN_OR_RETURN(Savepoint step, Savepoint::Open(conn, "pgark_trial"));
-    absl::Status s = conn.Exec(text.data()).status();
+    absl::Status s = conn.Exec(sql).status();
     if (s.ok()) {
       PGARK_RETURN_IF_ERROR(step.Release());
       continue;

@@ -28,7 +28,6 @@
 #include "formats/archive_verify.h"
 #include "formats/archive_writer.h"
 #include "formats/memory_io.h"
-#include "formats/statement_policy.h"
 #include "formats/status_macros.h"
 #include "formats/thread_pump.h"
 
@@ -101,21 +100,7 @@ class Restorer {
 };
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
-  // Archives are input, not code: only the statements pgark writes for this kind run.
-  const bool schema = formats::HoldsSchemaStatements(entry.kind);
-  if (schema && entry.raw_bytes > formats::kMaxSchemaMemberBytes) {
-    return absl::DataLossError(absl::StrCat(formats::DescribeMember(entry), " holds ",
-                                            entry.raw_bytes, " bytes, more than a schema member "
-                                            "may; refused"));
-  }
-  formats::StringSink text;  // ReadMember stops past raw_bytes
-  PGARK_RETURN_IF_ERROR(
-      formats::ReadMember(backup_.archive_path, entry, backup_.read, text));
-  if (schema) {
-    PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(
-        entry, text.data(), backup_.manifest.server_version_num));
-  }
-  return text.data();
+  return ReadMemberSql(backup_, entry);
 }
 
 absl::Status Restorer::ExecMember(PgConnection& conn, const MemberEntry& entry) {

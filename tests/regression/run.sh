@@ -23,8 +23,7 @@ checks=$work/checks.jsonl
 : > "$checks"
 # check NAME OK MESSAGE: one test case of the report.
 check() {
-  python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "ok": sys.argv[2] == "ok", "message": sys.argv[3]}))' \
-    "$1" "$2" "$3" >> "$checks"
+  python3 tests/junit_report.py add "$checks" "$1" "$2" "$3"
 }
 
 # round_trip LABEL PGARK_FLAGS PG_RESTORE_FLAGS
@@ -87,7 +86,7 @@ PY
 round_trip plain "" "--no-owner --no-acl"
 round_trip owners "--with-owners" ""
 if [[ -n ${GTEST_OUTPUT:-} ]]; then
-  python3 "$here/../junit_report.py" "$checks" "${GTEST_OUTPUT#xml:}regression_test.xml" \
+  python3 tests/junit_report.py write "$checks" "${GTEST_OUTPUT#xml:}regression_test.xml" \
     RegressionDatabase
 fi
 if [[ ${1:-} == --keep ]]; then
