@@ -43,6 +43,9 @@ struct BackupOptions {
   uint64_t part_bytes = uint64_t{64} << 20;
   std::string label;   // optional, sanitised into the file name
   bool with_owners = false;  // also owners and privileges (pg_dump's default; ours is off)
+  // Full and table backups: also the planner statistics of the tables, their indexes and
+  // materialized views (restored by PostgreSQL 18+; engine/ddl/statistics_sql.h).
+  bool statistics = false;
   std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive
   // Incremental backups: the parent (a full or incremental backup of the same database; empty:
   // the newest one), and the key that reads it if it is encrypted.

@@ -31,7 +31,7 @@ enum class MemberKind : uint8_t {
   kConstraint, kIndex, kIndexAttach, kViewDefinition, kStatistics, kReplicaIdentity, kClusterOn, kFkConstraint, kTrigger,
   kRule, kRowSecurity, kPolicy, kAcl, kMaterializedViewData, kSequenceSet, kDefaultAcl, kPredefinedAcl, kDatabaseProperties,
   kUserMapping, kPublication, kSubscription, kExtensionSequenceSet, kLargeObjects,
-  kLargeObjectAcl, kEventTrigger,
+  kLargeObjectAcl, kEventTrigger, kStatisticsData,
 };
 
 // How `--drop-existing` drops an object of a kind before creating it again.
@@ -129,6 +129,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kLargeObjects, "LARGE OBJECTS", Section::kPostData, 0, false, DropBy::kNever, false, true, false, false, false},
     {MemberKind::kLargeObjectAcl, "LARGE OBJECT ACL", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kEventTrigger, "EVENT TRIGGER", Section::kPostData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kStatisticsData, "STATISTICS DATA", Section::kPostData, 0, false, DropBy::kNever, true, false, false, false, false},
 };
 
 // Each row stands at its kind's index, so Traits() is a lookup.
@@ -136,7 +137,7 @@ constexpr bool KindsInOrder() {
   for (size_t i = 0; i < std::size(kMemberKinds); ++i) {
     if (static_cast<size_t>(kMemberKinds[i].kind) != i) return false;
   }
-  return std::size(kMemberKinds) == static_cast<size_t>(MemberKind::kEventTrigger) + 1;
+  return std::size(kMemberKinds) == static_cast<size_t>(MemberKind::kStatisticsData) + 1;
 }
 static_assert(KindsInOrder(), "kMemberKinds must list every MemberKind in enum order");
 

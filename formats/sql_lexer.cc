@@ -13,7 +13,7 @@ bool OperatorChar(char c) { return absl::string_view("+-*/<>=~!@#%^&|`?").find(c
 
 class Lexer {
  public:
-  explicit Lexer(absl::string_view sql) : sql_(sql) {}
+  Lexer(absl::string_view sql, size_t max_tokens) : sql_(sql), max_tokens_(max_tokens) {}
 
   absl::StatusOr<std::vector<SqlStatement>> Run() {
     while (true) {
@@ -213,7 +213,7 @@ class Lexer {
       open_ = true;
     }
     current_.end = pos_;
-    if (current_.tokens.size() < kMaxSqlTokens || paren_ == 0) {
+    if (current_.tokens.size() < max_tokens_ || paren_ == 0) {
       current_.tokens.push_back({kind, std::string(text), paren_});
     } else {
       current_.truncated = true;
@@ -229,6 +229,7 @@ class Lexer {
   }
 
   absl::string_view sql_;
+  size_t max_tokens_;
   size_t pos_ = 0;
   int paren_ = 0;
   int begin_depth_ = 0;
@@ -241,8 +242,9 @@ class Lexer {
 
 }  // namespace
 
-absl::StatusOr<std::vector<SqlStatement>> SplitSqlStatements(absl::string_view sql) {
-  return Lexer(sql).Run();
+absl::StatusOr<std::vector<SqlStatement>> SplitSqlStatements(absl::string_view sql,
+                                                             size_t max_tokens) {
+  return Lexer(sql, max_tokens).Run();
 }
 
 }  // namespace pgark::formats

@@ -42,10 +42,12 @@ struct SqlStatement {
 // writes.
 inline constexpr size_t kMaxSqlTokens = 64;
 
-// The statements of `sql` (empty ones, a lone ';', dropped). kInvalidArgument for text that
+// The statements of `sql` (empty ones, a lone ';', dropped), each with up to `max_tokens`
+// tokens inside parentheses. kInvalidArgument for text that
 // ends inside a string, identifier, comment or dollar quote, an unbalanced parenthesis, a
 // backslash outside quotes, or a NUL byte; the message names the byte offset.
-absl::StatusOr<std::vector<SqlStatement>> SplitSqlStatements(absl::string_view sql);
+absl::StatusOr<std::vector<SqlStatement>> SplitSqlStatements(absl::string_view sql,
+                                                             size_t max_tokens = kMaxSqlTokens);
 
 }  // namespace pgark::formats
 

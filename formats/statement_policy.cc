@@ -20,6 +20,10 @@
 namespace pgark::formats {
 namespace {
 
+// Tokens kept of a STATISTICS DATA statement: a call with every statistic of a column has
+// about 130; one longer is refused.
+constexpr size_t kMaxStatisticsTokens = 512;
+
 using Tokens = std::vector<SqlToken>;
 
 // Why a statement is refused; empty when it is allowed.
@@ -155,7 +159,40 @@ bool IsCall(const Tokens& t, absl::string_view function, absl::string_view args)
   return i + 1 == t.size() && t[i].text == ")";
 }
 
+// A type a planner statistic is cast to: integer, smallint, real, real[], boolean, text.
+bool IsStatisticType(const Tokens& t, size_t& i) {
+  if (WordAt(t, i, "real") && i + 2 < t.size() && t[i + 1].text == "[" && t[i + 2].text == "]") {
+    i += 3;
+    return true;
+  }
+  for (absl::string_view type : {"integer", "smallint", "real", "boolean", "text"}) {
+    if (WordAt(t, i, type)) return ++i, true;
+  }
+  return false;
+}
+
+// SELECT pg_catalog.pg_restore_relation_stats(...) or pg_restore_attribute_stats(...) whose
+// arguments are string literals, each possibly cast to a statistic's type ('1'::integer).
+bool IsStatisticsCall(const Tokens& t) {
+  if (!(WordAt(t, 1, "pg_catalog") && t.size() > 4 && t[2].text == "." &&
+        (t[3].Is("pg_restore_relation_stats") || t[3].Is("pg_restore_attribute_stats")) &&
+        t[4].text == "(")) {
+    return false;
+  }
+  size_t i = 5;
+  for (bool first = true; i < t.size() && t[i].text != ")"; first = false) {
+    if (!first && t[i++].text != ",") return false;
+    if (!IsString(t, i++)) return false;
+    if (i + 1 < t.size() && t[i].text == ":" && t[i + 1].text == ":") {
+      i += 2;
+      if (!IsStatisticType(t, i)) return false;
+    }
+  }
+  return i + 1 == t.size() && t[i].text == ")";
+}
+
 Verdict CheckSelect(const Tokens& t, MemberKind kind) {
+  if (kind == MemberKind::kStatisticsData && IsStatisticsCall(t)) return "";
   if ((kind == MemberKind::kSequenceSet || kind == MemberKind::kExtensionSequenceSet) &&
       IsCall(t, "setval", "snb")) {
     return "";
@@ -164,8 +201,9 @@ Verdict CheckSelect(const Tokens& t, MemberKind kind) {
       (IsCall(t, "lo_create", "s") || IsCall(t, "lo_put", "sns"))) {
     return "";
   }
-  return "SELECT only of pg_catalog.setval in SEQUENCE SET and lo_create/lo_put in LARGE "
-         "OBJECTS members";
+  return "SELECT only of pg_catalog.setval in SEQUENCE SET, lo_create/lo_put in LARGE OBJECTS "
+         "and pg_restore_relation_stats/pg_restore_attribute_stats with literal arguments in "
+         "STATISTICS DATA members";
 }
 
 Verdict CheckStatement(const Tokens& t, MemberKind kind, bool in_do);
@@ -251,7 +289,8 @@ Verdict CheckNodeType(absl::string_view type, MemberKind kind) {
   const bool only_in =
       (type == "DoStmt" && kind != MemberKind::kDatabaseProperties) ||
       (type == "SelectStmt" && kind != MemberKind::kSequenceSet &&
-       kind != MemberKind::kExtensionSequenceSet && kind != MemberKind::kLargeObjects) ||
+       kind != MemberKind::kExtensionSequenceSet && kind != MemberKind::kLargeObjects &&
+       kind != MemberKind::kStatisticsData) ||
       (type == "RefreshMatViewStmt" && kind != MemberKind::kMaterializedViewData) ||
       (type == "CreateTableAsStmt" && kind != MemberKind::kMaterializedView);
   if (only_in || std::find(std::begin(kNever), std::end(kNever), type) != std::end(kNever)) {
@@ -285,13 +324,17 @@ bool HoldsSchemaStatements(MemberKind kind) {
 
 absl::Status CheckMemberStatements(const MemberEntry& member, absl::string_view sql,
                                    int server_version_num) {
-  absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(sql);
+  // A statistics call is checked argument by argument: all its tokens are kept.
+  absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(
+      sql, member.kind == MemberKind::kStatisticsData ? kMaxStatisticsTokens : kMaxSqlTokens);
   if (!statements.ok()) {
     return absl::DataLossError(absl::StrCat(DescribeMember(member), " holds SQL pgark does not write: ",
                                             statements.status().message()));
   }
   for (const SqlStatement& s : *statements) {
-    Verdict v = CheckStatement(s.tokens, member.kind, /*in_do=*/false);
+    Verdict v = s.truncated && member.kind == MemberKind::kStatisticsData
+                    ? "a statistics call longer than any pgark writes"
+                    : CheckStatement(s.tokens, member.kind, /*in_do=*/false);
     if (v.empty()) continue;
     return absl::DataLossError(absl::StrCat(
         DescribeMember(member), " holds a statement pgark does not write (", v, "): \"",

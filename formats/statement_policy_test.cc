@@ -54,6 +54,14 @@ TEST(StatementPolicyTest, WhatPgarkWritesPasses) {
                     "CREATE MATERIALIZED VIEW m AS\n SELECT 1\n  WITH NO DATA;\n"),
               IsOk());
   EXPECT_THAT(Check(MemberKind::kMaterializedViewData, "REFRESH MATERIALIZED VIEW m;"), IsOk());
+  EXPECT_THAT(Check(MemberKind::kStatisticsData,
+                    "SELECT pg_catalog.pg_restore_relation_stats(\n\t'version', '150018'::integer,"
+                    "\n\t'schemaname', 'public', 'relname', 'it''s', 'relpages', '3'::integer,"
+                    " 'reltuples', '-1'::real);\n"
+                    "SELECT pg_catalog.pg_restore_attribute_stats('schemaname', 'public', "
+                    "'relname', 'b', 'attnum', '2'::smallint, 'inherited', 'f'::boolean, "
+                    "'most_common_freqs', '{0.5}'::real[], 'histogram_bounds', '{a,b}'::text);\n"),
+              IsOk());
   EXPECT_THAT(Check(MemberKind::kTrigger,
                     "CREATE CONSTRAINT TRIGGER t AFTER INSERT ON b FROM c FOR EACH ROW EXECUTE "
                     "FUNCTION f();"),
@@ -124,6 +132,17 @@ TEST(StatementPolicyTest, EverythingElseIsRefusedAndNamed) {
       {MemberKind::kSequenceSet, "SELECT pg_catalog.setval('s', (SELECT 1), true);"},
       {MemberKind::kLargeObjects, "SELECT pg_catalog.lo_export(16400, '/tmp/x');"},
       {MemberKind::kLargeObjects, "SELECT lo_create('1');"},
+      {MemberKind::kStatisticsData,
+       "SELECT pg_catalog.pg_restore_relation_stats('relname', (SELECT 'x'));"},
+      {MemberKind::kStatisticsData,
+       "SELECT pg_catalog.pg_restore_relation_stats('relname', 'x' || pg_sleep(1));"},
+      {MemberKind::kStatisticsData,
+       "SELECT pg_catalog.pg_restore_relation_stats('relation', 'x'::regclass);"},
+      {MemberKind::kStatisticsData,
+       "SELECT pg_catalog.pg_restore_relation_stats('a', 'b'), pg_catalog.pg_sleep(1);"},
+      {MemberKind::kStatisticsData, "SELECT pg_catalog.pg_clear_relation_stats('s', 't');"},
+      {MemberKind::kStatisticsData, "SELECT pg_restore_relation_stats('a', 'b');"},
+      {MemberKind::kSequenceSet, "SELECT pg_catalog.pg_restore_relation_stats('a', 'b');"},
       {MemberKind::kMaterializedView, "CREATE MATERIALIZED VIEW m AS SELECT pg_sleep(1);"},
       {MemberKind::kSubscription, "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p;"},
       {MemberKind::kSubscription, "ALTER SUBSCRIPTION s ENABLE;"},
@@ -163,6 +182,14 @@ TEST(StatementPolicyTest, ValidateChecksMembersAsStreams) {
   bad.set_downstream(&out2);
   ASSERT_THAT(bad.Append("CREATE TABLE t (a int); DROP TABLE u;"), IsOk());
   EXPECT_THAT(bad.Close(), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+// A statistics call is checked argument by argument, so one too long to keep whole is refused.
+TEST(StatementPolicyTest, OverlongStatisticsCallIsRefused) {
+  std::string sql = "SELECT pg_catalog.pg_restore_attribute_stats('relname', 'b'";
+  for (int i = 0; i < 200; ++i) sql += ", 'null_frac', '0'::real";
+  EXPECT_THAT(Check(MemberKind::kStatisticsData, sql + ");"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("longer than any pgark writes")));
 }
 
 }  // namespace

@@ -443,6 +443,40 @@ TEST_F(RoundTripTest, OneTableOutOfAFullBackup) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("it has: series, books")));
 }
 
+// backup --statistics on this (pre-18) server: the archive carries each table's planner
+// statistics and validates; a restore here says it skipped them and restores everything else.
+// (tests/versions/run.sh restores them on PostgreSQL 18 and compares pg_stats and plans.)
+TEST_F(RoundTripTest, PlannerStatisticsAreCarriedAndSkippedBefore18) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));
+  Exec(src, "ANALYZE");
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  o.statistics = true;
+  auto backup = engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(backup, IsOk());
+  std::vector<std::string> with_statistics;
+  for (const formats::MemberEntry& m : backup->manifest.members) {
+    if (m.kind == formats::MemberKind::kStatisticsData) with_statistics.push_back(m.name);
+  }
+  EXPECT_EQ(with_statistics.size(), 5u);
+  EXPECT_THAT(with_statistics, Contains("books"));
+  auto report = engine::ValidateBackup(backup_dir_, backup->manifest.backup_file);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_TRUE(report->valid) << ::testing::PrintToString(report->errors);
+
+  std::string dst = NewDatabase("dst");
+  auto restored = RestoreInto(dst, backup->manifest.backup_file);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_THAT(restored->warnings,
+              ElementsAre(HasSubstr("planner statistics not restored: PostgreSQL 15")));
+  EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+  EXPECT_EQ(SchemaDump(dst), SchemaDump(src));
+
+  EXPECT_THAT(engine::Backup(Connect(src), o, engine::BackupType::kIncremental, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not incrementals")));
+}
+
 TEST_F(RoundTripTest, OnConflictModesIntoAnExistingTable) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tools/demo/writing.sql"));

@@ -121,6 +121,12 @@ class Catalog {
   // DescribeTable of each, in the same order.
   absl::StatusOr<std::vector<TableDef>> DescribeTables(const std::vector<TableRef>& tables);
 
+  // The planner statistics of these tables and materialized views (by OID) and of their
+  // indexes, one entry per relation found, in OID order; columns this role may not read, or
+  // never analyzed, have none.
+  absl::StatusOr<std::vector<TableStatistics>> ListPlannerStatistics(
+      const std::vector<uint32_t>& relations);
+
  private:
   // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.
   absl::StatusOr<std::vector<StatisticsDef>> ListStatistics(absl::string_view condition,

@@ -580,6 +580,36 @@ struct UncarriedObjects {
   std::vector<std::string> examples;  // up to three names, sorted
 };
 
+// Planner statistics (backup --statistics): what ANALYZE and VACUUM left in pg_class and
+// pg_stats for a relation, as text in the source server's output format.
+struct ColumnStatistics {
+  std::string column;  // a table's column by name; an index's expression column by number
+  int attnum = 0;
+  bool inherited = false;  // over the table and its inheritance children or partitions
+  // pg_stats' columns that are not NULL, by name: {"null_frac", "0"}, {"most_common_vals",
+  // "{1,2}"}, ... (range_* only from PostgreSQL 17).
+  std::vector<std::pair<std::string, std::string>> values;
+};
+
+struct RelationStatistics {
+  uint32_t oid = 0;
+  std::string schema;
+  std::string name;
+  char relkind = 'r';  // 'r', 'p', 'm', or an index: 'i', 'I'
+  int64_t relpages = 0;
+  std::string reltuples;        // -1: never vacuumed or analyzed (PostgreSQL 14+'s spelling)
+  int64_t relallvisible = 0;
+  std::string relallfrozen;     // PostgreSQL 18+; empty before
+  std::vector<ColumnStatistics> columns;
+};
+
+// A table's or materialized view's statistics followed by its indexes'.
+struct TableStatistics {
+  std::string schema;
+  std::string name;  // the table's
+  std::vector<RelationStatistics> relations;
+};
+
 }  // namespace pgark::engine
 
 #endif  // PGARK_ENGINE_CATALOG_FACTS_H_

@@ -64,6 +64,8 @@ class Dumper {
   // configuration sequences, large objects (engine/dump/large_objects.h), event triggers.
   absl::Status DatabaseObjects();
   absl::Status DatabaseSchemaObjects();
+  // --statistics: one STATISTICS DATA member per table and materialized view, last.
+  absl::Status PlannerStatistics();
   // Adds a warning for each kind of object in the database that the backup leaves out.
   absl::Status WarnUncarried();
   // After the members are written: names each user object in the catalog that the backup did

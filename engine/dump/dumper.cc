@@ -27,6 +27,7 @@
 #include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
+#include "engine/ddl/statistics_sql.h"
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
@@ -235,6 +236,7 @@ absl::Status Dumper::WriteMembers(const std::vector<PlannedMember>& plan) {
     }
   }
   if (planned_ == BackupType::kFull) PGARK_RETURN_IF_ERROR(DatabaseObjects());
+  if (options_.statistics) PGARK_RETURN_IF_ERROR(PlannerStatistics());
   return absl::OkStatus();
 }
 
@@ -361,6 +363,36 @@ absl::Status Dumper::DatabaseObjects() {
   return absl::OkStatus();
 }
 
+absl::Status Dumper::PlannerStatistics() {
+  std::vector<uint32_t> relations;
+  for (const TableDef& t : tables_) {
+    if (t.ref.relkind != 'f') relations.push_back(t.ref.oid);
+  }
+  for (const SchemaObjectDef& o : objects_) {
+    if (o.kind == MemberKind::kMaterializedView) relations.push_back(o.id.oid);
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<TableStatistics> tables,
+                         catalog_.ListPlannerStatistics(relations));
+  std::vector<std::string> without;
+  for (const TableStatistics& t : tables) {
+    const RelationStatistics& own = t.relations.front();
+    if (own.columns.empty() && own.relkind != 'p') {
+      without.push_back(TableRef{.schema = t.schema, .name = t.name}.DisplayName());
+    }
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kStatisticsData, t.schema, t.name, t.name,
+                              PlannerStatisticsSql(t, server_.version_num)));
+  }
+  if (!without.empty()) {
+    const size_t count = without.size();
+    if (count > kMaxNamesPerWarning) without.resize(kMaxNamesPerWarning);
+    warnings_.push_back(absl::StrCat(
+        "no column statistics for ", count, " table", count > 1 ? "s" : "", " (",
+        absl::StrJoin(without, ", "), count > without.size() ? ", ..." : "",
+        "): never analyzed, or this role may not read them; ANALYZE after restoring"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Dumper::DescribeExtensionConfigTables() {
   PGARK_ASSIGN_OR_RETURN(std::vector<ExtensionConfigTable> configs,
                          catalog_.ListExtensionConfigTables());
@@ -433,6 +465,10 @@ absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
   }
   if (type == BackupType::kIncremental && options.content != Content::kSchemaAndData) {
     return absl::InvalidArgumentError("an incremental backup always holds schema and data");
+  }
+  if (type == BackupType::kIncremental && options.statistics) {
+    return absl::InvalidArgumentError(
+        "planner statistics are carried by full and table backups, not incrementals");
   }
   if (options.jobs < 0 || options.jobs > 256) {
     return absl::InvalidArgumentError(absl::StrCat("--jobs ", options.jobs, " is out of range 1-256"));

@@ -59,8 +59,10 @@ bool AppliesPostData(const MemberEntry& m, const std::set<std::string>& created,
   if (m.kind == MemberKind::kDatabaseProperties) return whole && created_database;
   // A postponed object (one that needs a table's key) is created by a whole restore.
   if (formats::Traits(m.kind).database_wide || CreatesObject(m)) return whole;
+  const bool data_state =
+      m.kind == MemberKind::kSequenceSet || m.kind == MemberKind::kStatisticsData;
   return created.count(OwnerOf(m)) > 0 ||
-         (m.kind == MemberKind::kSequenceSet && content == formats::Content::kDataOnly);
+         (data_state && content == formats::Content::kDataOnly);
 }
 
 bool ToleratedFailure(const MemberEntry& m, bool partial) {

@@ -44,8 +44,8 @@ class RestoreSelection {
 
 // Whether a post-data member applies: to the objects this restore `created` (OwnerKey), the
 // database's own members and postponed objects only to a whole restore, its properties (DATABASE
-// PROPERTIES) only to a database this restore made (`created_database`), and sequence values of
-// a data-only backup.
+// PROPERTIES) only to a database this restore made (`created_database`), and sequence values and
+// planner statistics of a data-only backup.
 bool AppliesPostData(const formats::MemberEntry& m, const std::set<std::string>& created,
                      bool whole, formats::Content content, bool created_database = false);
 

@@ -25,6 +25,7 @@
 #include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
 #include "engine/ddl/sql_text.h"
+#include "engine/ddl/statistics_sql.h"
 #include "formats/archive_verify.h"
 #include "formats/archive_writer.h"
 #include "formats/memory_io.h"
@@ -82,6 +83,8 @@ class Restorer {
   absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
                                      const std::string& target);
   absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
+  // A STATISTICS DATA member on a server that cannot import statistics: said once, skipped.
+  bool SkipStatistics(const MemberEntry& m);
   // SET and the HEADER member's settings on every connection.
   absl::Status PrepareSessions(const std::vector<PgConnection*>& conns);
   // kNotFound unless every table of a data-only backup exists.
@@ -97,6 +100,7 @@ class Restorer {
   absl::Mutex result_mu_;                   // result_ while jobs run
   std::set<std::string> created_;           // OwnerKey of objects this restore created
   std::atomic<int> stage_counter_{0};
+  bool statistics_skipped_ = false;
 };
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
@@ -337,6 +341,19 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
   return RunConnectionJobs(conns, jobs, stop_);
 }
 
+bool Restorer::SkipStatistics(const MemberEntry& m) {
+  const int server = conn_.server_version_num();
+  if (m.kind != MemberKind::kStatisticsData || server >= kStatisticsRestoreVersion) return false;
+  if (!statistics_skipped_) {
+    statistics_skipped_ = true;
+    result_.warnings.push_back(absl::StrCat(
+        "planner statistics not restored: PostgreSQL ", server / 10000, " cannot import them "
+        "(", kStatisticsRestoreVersion / 10000, " and newer can); run ANALYZE on the restored "
+        "tables"));
+  }
+  return true;
+}
+
 // Foreign keys, triggers, policies, privileges, sequence values, materialized views: after all
 // data and indexes, in archive order. A table restored alone may reference tables that are not
 // there: its foreign keys are then skipped with a warning instead of failing the restore.
@@ -346,7 +363,8 @@ absl::Status Restorer::RestPostData(const std::vector<const MemberEntry*>& post)
   for (const MemberEntry* m : post) {
     if (listener_.Cancelled()) return absl::CancelledError("cancelled");
     if (!AppliesPostData(*m, created_, whole, backup_.manifest.content,
-                         options_.create_database)) {
+                         options_.create_database) ||
+        SkipStatistics(*m)) {
       continue;
     }
     if (CreatesObject(*m)) {  // postponed until the keys it needs exist

@@ -43,8 +43,10 @@ using namespace cli_internal;  // NOLINT: the CLI's own helpers
 constexpr char kUsage[] =
     "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
     "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
-    "               [--jobs N] [--label L] [--with-owners]\n"
+    "               [--jobs N] [--label L] [--with-owners] [--statistics]\n"
+    "               (--statistics: also the planner statistics, restored by PostgreSQL 18+)\n"
     "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
+    "               [--statistics]\n"
     "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
     "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
@@ -77,7 +79,7 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
-    "no-headers",    "atomic", "dry-run", "cascade", "create"};
+    "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -228,6 +230,7 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
     return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");
   }
   o.with_owners = c.args.Has("with-owners");
+  o.statistics = c.args.Has("statistics");
   if (!c.encryption.ok()) return c.encryption.status();
   o.key = c.encryption->ForWriting();
   o.read_key = c.encryption->key;

@@ -10,6 +10,10 @@
 namespace pgark::protocol {
 namespace {
 
+constexpr char kStatisticsNote[] =
+    "also the planner statistics (row counts, column histograms), so that a copy restored on "
+    "PostgreSQL 18+ plans queries like the source before any ANALYZE";
+
 Json BackupOutput(engine::BackupType type) {
   const Json count = {{"type", "integer"}, {"minimum", 0}};
   Json p = {{"success", {{"type", "boolean"}}},     {"backupFile", {{"type", "string"}}},
@@ -45,6 +49,7 @@ absl::StatusOr<engine::BackupOptions> DecodeBackup(engine::BackupType type, cons
                                args.value("dataOnly", false) || !args.value("includeSchema", true),
                                kToolSpelling));
   o.label = args.value("label", "");
+  o.statistics = args.value("statistics", false);
   if (type == engine::BackupType::kTable) {
     std::string table = args["table"];
     PGARK_RETURN_IF_ERROR(CheckAllowedTable(config.allowed_tables, table));
@@ -78,6 +83,7 @@ ToolSpec BackupFullTool(const EngineToolsConfig& config) {
                   {"includeSchema", Bool("include the schema (false: data only)", true)},
                   {"schemaOnly", Bool("only the schema, no rows", false)},
                   {"dataOnly", Bool("only the rows, no schema", false)},
+                  {"statistics", Bool(kStatisticsNote, false)},
                   {"label", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[A-Za-z0-9_.-]*$"},
                              {"description", "optional label put into the file name"}}}}),
           BackupOutput(engine::BackupType::kFull), Annotations(false, false, false),
@@ -91,7 +97,8 @@ ToolSpec BackupTableTool(const EngineToolsConfig& config) {
           Schema({{"table", TableArg("table name, e.g. books or app.\"Order Lines\"")},
                   {"compress", Bool("gzip the backup", true)},
                   {"schemaOnly", Bool("only the definition", false)},
-                  {"dataOnly", Bool("only the rows", false)}},
+                  {"dataOnly", Bool("only the rows", false)},
+                  {"statistics", Bool(kStatisticsNote, false)}},
                  {"table"}),
           BackupOutput(engine::BackupType::kTable), Annotations(false, false, false),
           BackupHandler(engine::BackupType::kTable, config)};

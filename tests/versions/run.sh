@@ -10,7 +10,10 @@
 #   upgrades: the older server's matrix backup restored on a newer server must equal the same
 #     fixture loaded natively there;
 #   a downgrade (18's backup into 12) is refused before anything is restored, naming the
-#     objects 12 cannot take.
+#     objects 12 cannot take;
+#   planner statistics (backup --statistics, fixtures/statistics.sql) restored on 18 from 12,
+#     15, 17 and 18 give the source's pg_stats and plans before any ANALYZE (statistics.py);
+#     restored on 15 they are skipped with a warning.
 # Every check is a test case of a JUnit report where GTEST_OUTPUT points (tools/test.sh).
 #   tests/versions/run.sh [MAJOR...]    (default: all)
 set -uo pipefail
@@ -151,6 +154,37 @@ downgrade() {  # downgrade NEW OLD: NEW's matrix backup into OLD is refused, nam
   fi
 }
 
+statistics() {  # statistics SOURCE TARGET: a backup --statistics of SOURCE restored on TARGET
+  local src=$1 dst=$2 name="statistics PG$1 -> PG$2" out file msg
+  if [[ ! -e $work/stats-file-$src ]]; then
+    on "$src" createdb stats_source &&
+      on "$src" psql -X -q -v ON_ERROR_STOP=1 -d stats_source -f "$here/fixtures/statistics.sql" \
+        >"$work/stats-load-$src.log" 2>&1 &&
+      out=$(BACKUP_DIR=$work/backups-$src "$pgark" --db "$(conninfo "$src" stats_source)" --json \
+            backup full --statistics 2>"$work/stats-backup-$src.err") &&
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["backupFile"])' <<<"$out" \
+        >"$work/stats-file-$src" ||
+      { check "$name" fail "backup: $(tail -2 "$work/stats-load-$src.log" "$work/stats-backup-$src.err")"; return; }
+  fi
+  file=$(cat "$work/stats-file-$src")
+  [[ $src == "$dst" ]] || cp "$work/backups-$src/${file%.sql.gz}"* "$work/backups-$dst/"
+  if ! out=$(BACKUP_DIR=$work/backups-$dst "$pgark" --db "$(conninfo "$dst" postgres)" --json \
+             restore full "$file" --create --target-db "stats_from$src" 2>&1); then
+    check "$name" fail "restore: ${out:0:600}"; return
+  fi
+  if ((dst < 18)); then  # an older server cannot import them: said, and the restore goes on
+    if [[ $out == *"planner statistics not restored"* ]]; then check "$name: skipped, said" ok "";
+    else check "$name: skipped, said" fail "no warning: ${out:0:400}"; fi
+    return
+  fi
+  if msg=$(on "$dst" python3 "$here/statistics.py" "$(conninfo "$src" stats_source)" \
+           "$(conninfo "$dst" "stats_from$src")"); then
+    check "$name: pg_stats and plans equal, no ANALYZE" ok ""
+  else
+    check "$name: pg_stats and plans equal, no ANALYZE" fail "${msg:0:600}"
+  fi
+}
+
 for m in "${majors[@]}"; do
   mkdir -p "$work/backups-$m" && chmod 700 "$work/backups-$m"
   if start "$m"; then same_version "$m"; else
@@ -162,6 +196,10 @@ for pair in "${upgrades[@]}"; do
   [[ -n ${bindir[$old]:-} && -n ${bindir[$new]:-} ]] && upgrade "$old" "$new"
 done
 [[ -n ${bindir[18]:-} && -n ${bindir[12]:-} ]] && downgrade 18 12
+for pair in "18 18" "12 18" "15 18" "17 18" "15 15"; do
+  read -r src dst <<<"$pair"
+  [[ -n ${bindir[$src]:-} && -n ${bindir[$dst]:-} ]] && statistics "$src" "$dst"
+done
 [[ -n ${GTEST_OUTPUT:-} ]] &&
   python3 tests/junit_report.py write "$checks" "${GTEST_OUTPUT#xml:}versions_test.xml" VersionMatrix
 ! grep -q '"ok": false' "$checks"
