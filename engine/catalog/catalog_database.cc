@@ -76,7 +76,8 @@ constexpr char kUserMappingsSql[] =
 constexpr char kIsSuperuserSql[] = "SELECT " PGARK_IS_SUPERUSER " AS superuser";
 
 // kSubscriptionsSql, then per version: binary, streaming ('f', 't', 'p'), two_phase,
-// disable_on_error, origin, password_required, run_as_owner; then kSubscriptionsFrom.
+// disable_on_error, origin, password_required, run_as_owner, failover (17+),
+// streaming_by_default (18+); then kSubscriptionsFrom.
 constexpr char kSubscriptionsSql[] =
     "SELECT s.subname AS name, " PGARK_COMMENT("pg_subscription", "s.oid") " AS comment, "
     PGARK_PRIVILEGES("s.subowner", "NULL::pg_catalog.aclitem[]") ", s.subconninfo AS conninfo, "
@@ -293,9 +294,11 @@ namespace {
 std::vector<std::string> SubscriptionOptions(const PgRow& row) {
   std::vector<std::string> options;
   if (row.Bool("binary")) options.push_back("binary = true");
+  // 18 streams in parallel by default: a subscription that does not stream says so there.
   const std::string streaming = row.String("streaming");
   if (streaming == "t") options.push_back("streaming = on");
   if (streaming == "p") options.push_back("streaming = parallel");
+  if (streaming == "f" && row.Bool("streaming_by_default")) options.push_back("streaming = off");
   if (row.Bool("two_phase")) options.push_back("two_phase = on");
   if (row.Bool("disable_on_error")) options.push_back("disable_on_error = true");
   const std::string sync = row.String("synchronous_commit");
@@ -305,6 +308,7 @@ std::vector<std::string> SubscriptionOptions(const PgRow& row) {
   }
   if (!row.Bool("password_required")) options.push_back("password_required = false");
   if (row.Bool("run_as_owner")) options.push_back("run_as_owner = true");
+  if (row.Bool("failover")) options.push_back("failover = true");
   return options;
 }
 
@@ -326,9 +330,10 @@ absl::StatusOr<std::vector<SubscriptionDef>> Catalog::ListSubscriptions() {
           v15 ? "s.subtwophasestate <> 'd' AS two_phase, s.subdisableonerr AS disable_on_error, "
               : "false AS two_phase, false AS disable_on_error, ",
           v16 ? "s.suborigin AS origin, s.subpasswordrequired AS password_required, "
-                "s.subrunasowner AS run_as_owner"
-              : "'any' AS origin, true AS password_required, false AS run_as_owner",
-          kSubscriptionsFrom)));
+                "s.subrunasowner AS run_as_owner, "
+              : "'any' AS origin, true AS password_required, false AS run_as_owner, ",
+          v >= 170000 ? "s.subfailover" : "false", " AS failover, ",
+          v >= 180000 ? "true" : "false", " AS streaming_by_default", kSubscriptionsFrom)));
   std::vector<SubscriptionDef> out;
   for (PgRow row : Rows(r)) {
     SubscriptionDef d;

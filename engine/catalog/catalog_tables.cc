@@ -25,7 +25,7 @@ constexpr char kTableSql[] =
     " WHERE tc.oid = c.reltoastrelid) AS toast_reloptions, "
     "CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type, "
     "(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am "
-    " WHERE am.oid = c.relam AND am.amname <> 'heap' AND c.relkind IN ('r', 'm')) "
+    " WHERE am.oid = c.relam AND am.amname <> 'heap' AND c.relkind IN ('r', 'm', 'p')) "
     "  AS access_method, "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, "
     "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "

@@ -15,8 +15,8 @@ Facts: relations (kind, persistence, options, partitioning, row security, replic
 owner, ACL), columns (in order: type, NOT NULL, default or generation expression, identity,
 collation, storage), constraints, indexes, functions and procedures, aggregates, views,
 triggers, rules, policies, sequences (definition and state), types (enums, domains, ranges),
-statistics objects, comments, extensions, publications, event triggers, foreign data, schemas,
-large objects, and every table's row count and content digest.
+statistics objects, comments, extensions, publications, subscriptions, access methods (and each
+table's), event triggers, foreign data, schemas, large objects, and every table's row count and content digest.
 """
 import subprocess
 import sys
@@ -30,7 +30,8 @@ QUERIES = {
     "schema": f"SELECT n.nspname, n.nspowner::regrole, n.nspacl FROM pg_namespace n WHERE {USER_NS}",
     "relation": f"""SELECT n.nspname || '.' || c.relname, c.relkind, c.relpersistence,
         c.reloptions, c.relispartition, pg_get_partkeydef(c.oid), pg_get_expr(c.relpartbound, c.oid),
-        c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.relowner::regrole, c.relacl
+        c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.relowner::regrole, c.relacl,
+        (SELECT am.amname FROM pg_am am WHERE am.oid = c.relam AND c.relkind <> 'i')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE {USER_NS} AND c.relkind NOT IN ('i', 'I', 't', 'S')
         AND {NOT_EXT.format(cls="'pg_class'", oid='c.oid')}""",
@@ -103,6 +104,12 @@ QUERIES = {
     "foreign": """SELECT 'wrapper', fdwname, fdwoptions FROM pg_foreign_data_wrapper
         UNION ALL SELECT 'server', srvname, srvoptions FROM pg_foreign_server
         UNION ALL SELECT 'table', ftrelid::regclass::text, ftoptions FROM pg_foreign_table""",
+    "subscription": """SELECT s.subname, s.subowner::regrole,
+        (to_jsonb(s) - 'oid' - 'subdbid' - 'subowner' - 'subskiplsn')::text
+        FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid
+        WHERE d.datname = current_database()""",
+    "access_method": """SELECT amname, amtype, amhandler::regproc FROM pg_am
+        WHERE oid >= 16384""",
     "large_object": """SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata""",
 }
 
