@@ -4,6 +4,7 @@
 #define PGARK_ENGINE_OPTIONS_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct BackupOptions {
   // Full and table backups: also the planner statistics of the tables, their indexes and
   // materialized views (restored by PostgreSQL 18+; engine/ddl/statistics_sql.h).
   bool statistics = false;
+  // Full backups: also the cluster's globals (roles, memberships, tablespaces, databases), as
+  // a globals backup holds them (restore full --with-globals restores them first).
+  bool with_globals = false;
   std::shared_ptr<const formats::EncryptionKey> key;  // set: encrypt the archive
   // Incremental backups: the parent (a full or incremental backup of the same database; empty:
   // the newest one), and the key that reads it if it is encrypted.
@@ -73,6 +77,29 @@ struct RestoreOptions {
   // cannot be, one connection restores everything in one transaction. At most kMaxRestoreJobs.
   int jobs = 1;
   std::shared_ptr<const formats::EncryptionKey> key;  // for an encrypted backup
+  // A backup made --with-owners names the roles it needs (the manifest's "roles"): one missing
+  // in the target is an error before anything is restored, unless `with_globals` restores the
+  // backup's globals first (backup full --with-globals) or `ignore_missing_roles` restores
+  // without their ownership and grants (warnings).
+  bool with_globals = false;
+  bool ignore_missing_roles = false;
+  // with_globals: tablespaces created at another directory (GlobalsRestoreOptions).
+  std::map<std::string, std::string> tablespace_locations;
+};
+
+// restore globals: the cluster's roles, memberships, tablespaces and databases of a globals
+// backup (or of a full backup made --with-globals).
+struct GlobalsRestoreOptions {
+  std::string backup_dir;
+  std::string backup_file;
+  std::shared_ptr<const formats::EncryptionKey> key;
+  // Existing roles, tablespaces and databases are given the backup's attributes, settings,
+  // memberships, owners and ACLs too (never dropped; the restoring role itself is left as it
+  // is). Without it only what is missing is created.
+  bool update_existing = false;
+  // Tablespaces created at another directory than the source's (name -> directory): the
+  // source's may be in use on this machine, or not exist.
+  std::map<std::string, std::string> tablespace_locations;
 };
 
 }  // namespace pgark::engine

@@ -170,6 +170,8 @@ std::string EncodeManifest(const Manifest& m) {
     Json members = Json::array();
     for (const MemberEntry& e : m.members) members.push_back(EncodeMember(e));
     j["members"] = std::move(members);
+    if (!m.roles.empty()) j["roles"] = m.roles;
+    if (!m.tablespaces.empty()) j["tablespaces"] = m.tablespaces;
     if (!m.base_backup.empty()) {
       j["changes"] = {{"changedTables", m.changes.changed_tables},
                       {"inserted", m.changes.inserted},
@@ -217,6 +219,8 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   PGARK_RETURN_IF_ERROR(GetStrings(r, "dependencies", m.dependencies, true));
   PGARK_RETURN_IF_ERROR(r.Get("tables", tables));
   if (open) PGARK_RETURN_IF_ERROR(r.Get("members", members));
+  if (open) PGARK_RETURN_IF_ERROR(GetStrings(r, "roles", m.roles, false));
+  if (open) PGARK_RETURN_IF_ERROR(GetStrings(r, "tablespaces", m.tablespaces, false));
   PGARK_RETURN_IF_ERROR(r.Get("baseBackup", m.base_backup, false));
   if (auto it = j.find("changes"); open && it != j.end() && it->is_object()) {
     Reader cr(*it, "changes");

@@ -96,6 +96,11 @@ struct Manifest {
   // Encrypted archives (formats/encryption.h): the cipher and the key's id, never the key.
   std::string cipher;
   std::string key_id;
+  // Backups made with owners: the roles their owners, grants and settings name (a restore
+  // checks that the target has them before it starts).
+  std::vector<std::string> roles;
+  // The tablespaces its tables are in (not the default): the target must have them.
+  std::vector<std::string> tablespaces;
   std::vector<MemberEntry> members;
   // Encrypted backups (formatVersion 4): the whole manifest, encrypted and authenticated under
   // the key (formats/manifest_seal.h). Beside it, the file shows only the facts that listing

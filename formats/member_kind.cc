@@ -35,11 +35,12 @@ const char* BackupTypeName(BackupType type) {
     case BackupType::kFull: return "full";
     case BackupType::kTable: return "table";
     case BackupType::kIncremental: return "incremental";
+    case BackupType::kGlobals: return "globals";
   }
   return "";
 }
 std::optional<BackupType> ParseBackupType(absl::string_view name) {
-  return ParseName<BackupType>(name, 3, BackupTypeName);
+  return ParseName<BackupType>(name, 4, BackupTypeName);
 }
 
 const char* ContentName(Content content) {

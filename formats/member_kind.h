@@ -20,7 +20,8 @@ enum class Section : uint8_t { kPreData, kData, kPostData };
 
 enum class MemberKind : uint8_t {
   // pre-data
-  kHeader, kIncrementalGuard, kSchema, kExtension, kCollation, kShellType, kType, kDomain,
+  kHeader, kIncrementalGuard, kRole, kRoleMembership, kTablespace, kRoleSettings, kDatabase,
+  kSchema, kExtension, kCollation, kShellType, kType, kDomain,
   kFunction, kLanguage, kAccessMethod, kTransform,
   kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchParser,
   kTextSearchTemplate, kTextSearchDictionary, kTextSearchConfiguration, kConversion, kCast, kForeignDataWrapper, kServer, kSequence, kSequenceOwnedBy,
@@ -72,6 +73,11 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     // kind                              wire                   section       prio create drop                  toler  dbwide withdata notrun postpone
     {MemberKind::kHeader, "HEADER", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true, false},
     {MemberKind::kIncrementalGuard, "INCREMENTAL GUARD", Section::kPreData, 0, false, DropBy::kNever, false, false, false, true, false},
+    {MemberKind::kRole, "ROLE", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kRoleMembership, "ROLE MEMBERSHIP", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kTablespace, "TABLESPACE", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kRoleSettings, "ROLE SETTINGS", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kDatabase, "DATABASE", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kSchema, "SCHEMA", Section::kPreData, 0, false, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kExtension, "EXTENSION", Section::kPreData, 1, false, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kCollation, "COLLATION", Section::kPreData, 2, true, DropBy::kNever, false, false, false, false, false},
@@ -151,6 +157,13 @@ constexpr bool AllowedIn(MemberKind kind, Section section) {
   return SectionOf(kind) == section || (Traits(kind).postponable && section == Section::kPostData);
 }
 
+// The cluster's own objects (a globals backup, or backup full --with-globals): restored only
+// by `restore globals` or `restore full --with-globals`, first, outside the database's
+// transaction (CREATE DATABASE and CREATE TABLESPACE cannot run in one).
+constexpr bool IsClusterWide(MemberKind kind) {
+  return kind >= MemberKind::kRole && kind <= MemberKind::kDatabase;
+}
+
 // The kind with this wire name, or nullopt.
 std::optional<MemberKind> ParseMemberKind(absl::string_view wire);
 
@@ -158,8 +171,8 @@ std::optional<MemberKind> ParseMemberKind(absl::string_view wire);
 const char* SectionName(Section section);
 std::optional<Section> ParseSection(absl::string_view name);
 
-enum class BackupType : uint8_t { kFull, kTable, kIncremental };
-const char* BackupTypeName(BackupType type);  // "full", "table", "incremental"
+enum class BackupType : uint8_t { kFull, kTable, kIncremental, kGlobals };
+const char* BackupTypeName(BackupType type);  // "full", "table", "incremental", "globals"
 std::optional<BackupType> ParseBackupType(absl::string_view name);
 
 enum class Content : uint8_t { kSchemaAndData, kSchemaOnly, kDataOnly };

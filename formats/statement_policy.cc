@@ -208,6 +208,54 @@ Verdict CheckSelect(const Tokens& t, MemberKind kind) {
 
 Verdict CheckStatement(const Tokens& t, MemberKind kind, bool in_do);
 
+bool IsName(const Tokens& t, size_t i) {
+  return i < t.size() && (t[i].kind == SqlToken::kWord || t[i].kind == SqlToken::kQuotedName);
+}
+
+// `ALTER ROLE name <word>` (WITH its attributes, SET a setting, IN DATABASE d SET ...).
+bool IsAlterRole(const Tokens& t, absl::string_view then) {
+  return t.size() > 3 && t[0].Is("alter") && t[1].Is("role") && IsName(t, 2) && t[3].Is(then);
+}
+
+bool IsOn(const Tokens& t, absl::string_view object) {
+  const size_t on = TopLevel(t, "on");
+  return WordAt(t, on + 1, object) &&
+         (t[0].Is("comment") || t[0].Is("grant") || t[0].Is("revoke") ||
+          (t[0].Is("security") && WordAt(t, 1, "label")));
+}
+
+// The statements of a cluster-wide member (a globals backup's), by its kind.
+Verdict CheckClusterStatement(const Tokens& t, MemberKind kind) {
+  bool ok = false;
+  switch (kind) {
+    case MemberKind::kRole:
+      ok = (t.size() == 3 && t[0].Is("create") && t[1].Is("role") && IsName(t, 2)) ||
+           IsAlterRole(t, "with") || (IsOn(t, "role") && !t[0].Is("grant"));
+      break;
+    case MemberKind::kRoleMembership:  // GRANT role TO member: no ON
+      ok = t[0].Is("grant") && TopLevel(t, "on") == t.size() && IsName(t, 1) &&
+           WordAt(t, 2, "to");
+      break;
+    case MemberKind::kTablespace:
+      ok = (WordAt(t, 0, "create") && WordAt(t, 1, "tablespace")) ||
+           (WordAt(t, 0, "alter") && WordAt(t, 1, "tablespace") &&
+            (WordAt(t, 3, "set") || WordAt(t, 3, "owner"))) ||
+           IsOn(t, "tablespace");
+      break;
+    case MemberKind::kRoleSettings:
+      ok = IsAlterRole(t, "set");
+      break;
+    case MemberKind::kDatabase:
+      ok = (WordAt(t, 0, "create") && WordAt(t, 1, "database") && TopLevel(t, "as") == t.size()) ||
+           (WordAt(t, 0, "alter") && WordAt(t, 1, "database")) ||
+           (IsAlterRole(t, "in") && WordAt(t, 4, "database")) || IsOn(t, "database");
+      break;
+    default:
+      break;
+  }
+  return ok ? "" : absl::StrCat("not a statement pgark writes in a ", WireName(kind), " member");
+}
+
 // A plain '...' literal's value ('' for a quote); nullopt for any other string form.
 std::optional<std::string> LiteralValue(const SqlToken& token) {
   const std::string& s = token.text;
@@ -251,6 +299,7 @@ Verdict CheckDo(const Tokens& t) {
 
 Verdict CheckStatement(const Tokens& t, MemberKind kind, bool in_do) {
   if (t.empty()) return "";
+  if (IsClusterWide(kind)) return CheckClusterStatement(t, kind);
   const SqlToken& first = t.front();
   if (in_do && !(first.Is("alter") || first.Is("comment") || first.Is("grant") ||
                  first.Is("revoke"))) {
@@ -273,8 +322,36 @@ Verdict CheckStatement(const Tokens& t, MemberKind kind, bool in_do) {
                       " statement in a ", WireName(kind), " member");
 }
 
+// The node types of a cluster-wide member's statements.
+bool ClusterNodeType(absl::string_view type, MemberKind kind) {
+  switch (kind) {
+    case MemberKind::kRole:
+      return type == "CreateRoleStmt" || type == "AlterRoleStmt" || type == "CommentStmt" ||
+             type == "SecLabelStmt";
+    case MemberKind::kRoleMembership:
+      return type == "GrantRoleStmt";
+    case MemberKind::kTablespace:
+      return type == "CreateTableSpaceStmt" || type == "AlterTableSpaceOptionsStmt" ||
+             type == "AlterOwnerStmt" ||
+             type == "GrantStmt" || type == "CommentStmt";
+    case MemberKind::kRoleSettings:
+      return type == "AlterRoleSetStmt";
+    case MemberKind::kDatabase:
+      return type == "CreatedbStmt" || type == "AlterDatabaseStmt" ||
+             type == "AlterDatabaseSetStmt" || type == "AlterRoleSetStmt" ||
+             type == "AlterOwnerStmt" || type == "GrantStmt" || type == "CommentStmt";
+    default:
+      return false;
+  }
+}
+
 // PostgreSQL's parser's node type of a statement, against what a member of `kind` may hold.
 Verdict CheckNodeType(absl::string_view type, MemberKind kind) {
+  if (IsClusterWide(kind)) {
+    if (ClusterNodeType(type, kind)) return "";
+    return absl::StrCat("PostgreSQL's parser reads a ", type, ", which pgark does not write in a ",
+                        WireName(kind), " member");
+  }
   static constexpr absl::string_view kNever[] = {
       "TransactionStmt", "CopyStmt", "VariableSetStmt", "VariableShowStmt", "DropdbStmt",
       "CreatedbStmt", "AlterDatabaseStmt", "AlterDatabaseSetStmt", "CreateRoleStmt",

@@ -127,7 +127,17 @@ class Catalog {
   absl::StatusOr<std::vector<TableStatistics>> ListPlannerStatistics(
       const std::vector<uint32_t>& relations);
 
+  // The cluster's roles (password hashes only when this role is a superuser), memberships,
+  // role settings, tablespaces and databases (catalog_globals.cc).
+  absl::StatusOr<ClusterGlobals> ReadGlobals();
+  // The roles this database's owners, grants, default privileges and settings name, and the
+  // bootstrap superuser (which owns what initdb made), sorted; not the predefined pg_* roles.
+  absl::StatusOr<std::vector<std::string>> ListNamedRoles();
+
  private:
+  absl::Status AddRoles(ClusterGlobals& out);
+  absl::Status AddMemberships(ClusterGlobals& out);
+  absl::Status AddTablespacesAndDatabases(ClusterGlobals& out);
   // Extended statistics objects matching `condition` (on pg_statistic_ext s), by name.
   absl::StatusOr<std::vector<StatisticsDef>> ListStatistics(absl::string_view condition,
                                                             const std::vector<std::string>& params);

@@ -27,6 +27,8 @@ constexpr char kTableSql[] =
     "(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am "
     " WHERE am.oid = c.relam AND am.amname <> 'heap' AND c.relkind IN ('r', 'm', 'p')) "
     "  AS access_method, "
+    "(SELECT ts.spcname FROM pg_catalog.pg_tablespace ts "
+    " WHERE ts.oid = c.reltablespace) AS tablespace, "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, "
     "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "
     "  pg_catalog.quote_ident(p.relname) FROM pg_catalog.pg_inherits i "
@@ -264,6 +266,7 @@ void ReadTable(const PgRow& row, TableDef& def) {
   def.toast_reloptions = row.String("toast_reloptions");
   def.of_type = row.String("of_type");
   def.access_method = row.String("access_method");
+  def.tablespace = row.String("tablespace");
   def.partition_key = row.String("partition_key");
   def.partition_of = row.String("partition_of");
   def.partition_bound = row.String("partition_bound");

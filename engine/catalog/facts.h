@@ -205,6 +205,7 @@ struct TableDef {
   std::string toast_reloptions;    // its TOAST table's: "toast.autovacuum_enabled=false"
   std::string of_type;             // a typed table (CREATE TABLE ... OF type): the type
   std::string access_method;       // USING, when not the default (heap), quoted
+  std::string tablespace;          // TABLESPACE, when not the database's default, unquoted
   std::string partition_key;       // partitioned table: pg_get_partkeydef()
   std::string partition_of;        // partition: its parent, qualified and quoted
   uint32_t partition_parent_oid = 0;
@@ -608,6 +609,61 @@ struct TableStatistics {
   std::string schema;
   std::string name;  // the table's
   std::vector<RelationStatistics> relations;
+};
+
+// Cluster globals (backup globals, backup full --with-globals): what pg_dumpall --globals-only
+// carries, and the databases' own properties. Names are unquoted.
+struct RoleDef {
+  std::string name;
+  bool superuser = false, inherit = true, create_role = false, create_db = false;
+  bool login = false, replication = false, bypass_rls = false;
+  int64_t connection_limit = -1;
+  std::string valid_until;  // empty: none; else as the server prints it in UTC ("infinity")
+  std::string password;     // the stored hash (SCRAM or MD5); empty: none, or not readable
+  std::string comment;
+  std::vector<std::pair<std::string, std::string>> security_labels;  // (provider, label)
+  std::vector<DatabaseSetting> settings;  // ALTER ROLE ... SET, in every database
+};
+
+// GRANT role TO member: with ADMIN, and from PostgreSQL 16 INHERIT and SET options.
+struct RoleMembershipDef {
+  std::string role;
+  std::string member;
+  std::string grantor;  // empty: unknown (a dropped grantor, before 16)
+  bool admin = false;
+  bool inherit = true;  // 16+: the grant's own; before, the member's INHERIT attribute
+  bool set = true;
+};
+
+struct TablespaceDef {
+  std::string name;
+  std::string location;
+  std::string options;  // "seq_page_cost=2, ..." as reloptions show them, or empty
+  std::string comment;
+  Privileges privileges;  // owner (quoted) and ACL
+};
+
+// A database as CREATE DATABASE makes it, with its properties (base: name, connection limit,
+// comment, owner and ACL, settings of every role and of each role in it).
+struct ClusterDatabaseDef {
+  DatabaseDef base;
+  std::string encoding;
+  char locale_provider = 'c';  // 'c' libc, 'i' ICU (15+), 'b' builtin (17+)
+  std::string collate, ctype;
+  std::string locale;          // the ICU or builtin locale, or empty
+  std::string icu_rules;       // 16+
+  std::string tablespace;      // its default, unquoted; empty: pg_default
+  bool is_template = false;
+  bool allow_connections = true;
+};
+
+struct ClusterGlobals {
+  std::vector<RoleDef> roles;  // not the predefined pg_* roles
+  std::vector<RoleMembershipDef> memberships;
+  std::vector<TablespaceDef> tablespaces;  // not pg_default and pg_global
+  std::vector<ClusterDatabaseDef> databases;  // not template0
+  std::string bootstrap_superuser;  // the role initdb made (OID 10)
+  bool passwords_read = false;      // only a superuser may read the hashes
 };
 
 }  // namespace pgark::engine

@@ -148,6 +148,7 @@ std::string CreateStatementSql(const TableDef& table, const std::string& name, c
   if (!table.reloptions.empty()) options.push_back(table.reloptions);
   if (!table.toast_reloptions.empty()) options.push_back(table.toast_reloptions);
   if (!options.empty()) absl::StrAppend(&sql, "\nWITH (", absl::StrJoin(options, ", "), ")");
+  if (!table.tablespace.empty()) absl::StrAppend(&sql, "\nTABLESPACE ", QuoteIdent(table.tablespace));
   if (!table.foreign_server.empty()) {
     absl::StrAppend(&sql, "\nSERVER ", table.foreign_server, OptionsSql(table.foreign_options));
   }
@@ -340,7 +341,8 @@ bool IsNameListSetting(absl::string_view name) {
          name == "session_preload_libraries" || name == "local_preload_libraries";
 }
 
-// " SET name = value" for a setting as pg_db_role_setting stores it.
+}  // namespace
+
 std::string SettingSql(const DatabaseSetting& s) {
   if (!IsNameListSetting(s.name)) return absl::StrCat(" SET ", s.name, " = ", QuoteLiteral(s.value));
   std::vector<std::string> names;
@@ -354,10 +356,11 @@ std::string SettingSql(const DatabaseSetting& s) {
   return absl::StrCat(" SET ", s.name, " = ", absl::StrJoin(names, ", "));
 }
 
-}  // namespace
-
 std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& d, absl::string_view target) {
   std::vector<std::string> sql;
+  if (!d.privileges.owner.empty()) {
+    sql.push_back(absl::StrCat("ALTER DATABASE ", target, " OWNER TO ", d.privileges.owner));
+  }
   if (d.connection_limit != -1) {
     sql.push_back(absl::StrCat("ALTER DATABASE ", target, " CONNECTION LIMIT ", d.connection_limit));
   }

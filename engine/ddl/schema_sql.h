@@ -81,9 +81,12 @@ std::string TablePrivilegesSql(const TableDef& table);
 // Owner and privileges of a schema object, as its kind writes them (none for extensions and
 // casts).
 std::string ObjectPrivilegesSql(const SchemaObjectDef& object);
+// " SET name = value" for a setting as pg_db_role_setting stores it (a list of names such as
+// search_path as quoted identifiers).
+std::string SettingSql(const DatabaseSetting& setting);
 // The statements that give database `target` (quoted) the properties of `database` that
-// CREATE DATABASE does not copy: connection limit, comment, privileges (its ACL exactly, the
-// owner left as it is) and settings.
+// CREATE DATABASE does not copy: owner (when known), connection limit, comment, privileges (its
+// ACL exactly) and settings.
 std::vector<std::string> DatabasePropertiesSql(const DatabaseDef& database,
                                                absl::string_view target);
 // The same as one DO block on whatever database runs it (current_database()): the DATABASE

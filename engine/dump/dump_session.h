@@ -64,6 +64,9 @@ class Dumper {
   // configuration sequences, large objects (engine/dump/large_objects.h), event triggers.
   absl::Status DatabaseObjects();
   absl::Status DatabaseSchemaObjects();
+  // The cluster's globals (a globals backup, or --with-globals): roles, memberships,
+  // tablespaces, role settings, databases.
+  absl::Status GlobalsMembers();
   // --statistics: one STATISTICS DATA member per table and materialized view, last.
   absl::Status PlannerStatistics();
   // Adds a warning for each kind of object in the database that the backup leaves out.

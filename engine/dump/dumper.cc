@@ -24,6 +24,7 @@
 #include "engine/dump/parallel_dump.h"
 #include "engine/repository/repository.h"
 #include "engine/pg/pg_connection.h"
+#include "engine/ddl/globals_sql.h"
 #include "engine/ddl/privileges_sql.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
@@ -185,7 +186,7 @@ absl::Status Dumper::StartManifest(absl::Time now) {
   }
   manifest_.type = type_;
   if (base_) base_->DescribeIn(manifest_);
-  manifest_.content = options_.content;
+  manifest_.content = type_ == BackupType::kGlobals ? Content::kSchemaOnly : options_.content;
   manifest_.timestamp = formats::IsoTimestamp(now);
   manifest_.database = server_.database;
   manifest_.postgres_version = server_.version;
@@ -217,6 +218,9 @@ absl::Status Dumper::WriteMembers(const std::vector<PlannedMember>& plan) {
   if (type_ == BackupType::kIncremental) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kIncrementalGuard, "", "", "",
                               IncrementalGuardSql(manifest_.backup_file)));
+  }
+  if (type_ == BackupType::kGlobals || options_.with_globals) {
+    PGARK_RETURN_IF_ERROR(GlobalsMembers());
   }
   if (planned_ == BackupType::kTable && options_.content != Content::kDataOnly) {
     // A table backup does not own its schema: create it only if it is missing.
@@ -279,8 +283,19 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(base_, IncrementalBase::Load(options_.backup_dir, options_.base_file,
                                                         options_.read_key, server_.database));
   }
-  PGARK_RETURN_IF_ERROR(LockAndDescribe());
-  PGARK_ASSIGN_OR_RETURN(std::vector<PlannedMember> plan, Plan());
+  std::vector<PlannedMember> plan;
+  if (type_ != BackupType::kGlobals) {  // a globals backup has no tables
+    PGARK_RETURN_IF_ERROR(LockAndDescribe());
+    PGARK_ASSIGN_OR_RETURN(plan, Plan());
+  }
+  std::set<std::string> tablespaces;
+  for (const TableDef& t : tables_) {
+    if (!t.tablespace.empty()) tablespaces.insert(t.tablespace);
+  }
+  manifest_.tablespaces.assign(tablespaces.begin(), tablespaces.end());
+  if (options_.with_owners) {
+    PGARK_ASSIGN_OR_RETURN(manifest_.roles, catalog_.ListNamedRoles());
+  }
   listener_.OnStart(static_cast<int>(tables_.size()), estimated_bytes_);
   PGARK_RETURN_IF_ERROR(StartManifest(now));
   PGARK_RETURN_IF_ERROR(OpenArchive(plan));
@@ -359,6 +374,34 @@ absl::Status Dumper::DatabaseObjects() {
   for (const EventTriggerDef& t : triggers) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kEventTrigger, "", t.name, "",
                               EventTriggerSql(t, options_.with_owners)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::GlobalsMembers() {
+  PGARK_ASSIGN_OR_RETURN(ClusterGlobals g, catalog_.ReadGlobals());
+  if (!g.passwords_read) {
+    warnings_.push_back(
+        "role passwords were not backed up: only a superuser may read their hashes; set them "
+        "again after restoring (ALTER ROLE ... PASSWORD)");
+  }
+  for (const RoleDef& r : g.roles) {
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRole, "", r.name, r.name, RoleSql(r)));
+  }
+  for (const auto& [m, granted_by] : OrderMemberships(g)) {
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRoleMembership, "", m.role, m.member,
+                              MembershipSql(m, granted_by, server_.version_num)));
+  }
+  for (const TablespaceDef& t : g.tablespaces) {
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kTablespace, "", t.name, t.name, TablespaceSql(t)));
+  }
+  for (const RoleDef& r : g.roles) {
+    if (r.settings.empty()) continue;
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRoleSettings, "", r.name, r.name, RoleSettingsSql(r)));
+  }
+  for (const ClusterDatabaseDef& d : g.databases) {
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kDatabase, "", d.base.name, d.base.name,
+                              ClusterDatabaseSql(d, server_.version_num)));
   }
   return absl::OkStatus();
 }
@@ -465,6 +508,9 @@ absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
   }
   if (type == BackupType::kIncremental && options.content != Content::kSchemaAndData) {
     return absl::InvalidArgumentError("an incremental backup always holds schema and data");
+  }
+  if (options.with_globals && type != BackupType::kFull) {
+    return absl::InvalidArgumentError("--with-globals belongs to full backups");
   }
   if (type == BackupType::kIncremental && options.statistics) {
     return absl::InvalidArgumentError(

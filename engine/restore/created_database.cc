@@ -1,6 +1,7 @@
 #include "engine/restore/created_database.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/catalog/catalog.h"
 #include "engine/ddl/sql_text.h"
 #include "formats/status_macros.h"
 
@@ -12,16 +13,25 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreatedDatabase::Create(
   PGARK_ASSIGN_OR_RETURN(
       PgResult exists,
       admin.ExecParams("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", {name}));
+  ConnectOptions connect = target;
+  connect.dbname = name;
   if (exists.rows() > 0) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "database \"", name, "\" already exists; restore into it without --create, or name "
-        "another with --target-db"));
+    // Made empty beforehand (by `restore globals`, say): restored into, and kept on failure.
+    PGARK_ASSIGN_OR_RETURN(PgConnection existing, PgConnection::Connect(connect));
+    PGARK_ASSIGN_OR_RETURN(StagingFacts facts, Catalog(existing).GetStagingFacts());
+    if (facts.user_objects > 0) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "database \"", name, "\" already exists and is not empty; restore into it without "
+          "--create, or name another with --target-db"));
+    }
+    auto adopted = std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect));
+    adopted->keep_ = true;
+    adopted->existed_ = true;
+    return adopted;
   }
   PGARK_RETURN_IF_ERROR(admin.Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(name),
                                                 " TEMPLATE template0 ENCODING ",
                                                 QuoteLiteral(encoding))));
-  ConnectOptions connect = target;
-  connect.dbname = name;
   return std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect));
 }
 

@@ -1,6 +1,8 @@
 // The database `pgark restore --create` makes before restoring into it: created from template0
 // with the backup's encoding, and dropped again unless the restore succeeded (Keep), so a
-// failed restore leaves nothing behind.
+// failed restore leaves nothing behind. A database of that name that exists but holds no
+// relation or large object (made by `restore globals` with its owner, locale and settings) is
+// restored into instead, and never dropped.
 #ifndef PGARK_ENGINE_RESTORE_CREATED_DATABASE_H_
 #define PGARK_ENGINE_RESTORE_CREATED_DATABASE_H_
 
@@ -15,7 +17,8 @@ namespace pgark::engine {
 
 class CreatedDatabase {
  public:
-  // Creates database `name` on the server `target` connects to. kAlreadyExists when it exists.
+  // Creates database `name` on the server `target` connects to. kAlreadyExists when it exists
+  // and is not empty.
   static absl::StatusOr<std::unique_ptr<CreatedDatabase>> Create(const ConnectOptions& target,
                                                                  const std::string& name,
                                                                  const std::string& encoding);
@@ -27,6 +30,7 @@ class CreatedDatabase {
   // `target`, connecting to the new database.
   const ConnectOptions& connect() const { return connect_; }
   void Keep() { keep_ = true; }
+  bool existed() const { return existed_; }  // an empty database that was there before
 
  private:
   CreatedDatabase(PgConnection admin, ConnectOptions connect)
@@ -35,6 +39,7 @@ class CreatedDatabase {
   PgConnection admin_;  // on the maintenance database
   ConnectOptions connect_;
   bool keep_ = false;
+  bool existed_ = false;
 };
 
 }  // namespace pgark::engine

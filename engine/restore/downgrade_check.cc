@@ -19,13 +19,13 @@ namespace {
 constexpr size_t kNamed = 5;  // objects named with their reason; the rest are counted
 
 // Whether the trial runs member `m`: schema statements, not the database's own properties (a
-// restore that creates the database applies them), large objects (rows, in effect) nor
-// planner statistics (an older server's restore skips them).
+// restore that creates the database applies them), large objects (rows, in effect), planner
+// statistics (an older server's restore skips them) nor the cluster's globals.
 bool Tried(const formats::MemberEntry& m) {
   return formats::HoldsSchemaStatements(m.kind) &&
          m.kind != formats::MemberKind::kDatabaseProperties &&
          m.kind != formats::MemberKind::kLargeObjects &&
-         m.kind != formats::MemberKind::kStatisticsData;
+         m.kind != formats::MemberKind::kStatisticsData && !formats::IsClusterWide(m.kind);
 }
 
 // The members the server at `conn` refuses, each with the first line of its reason.

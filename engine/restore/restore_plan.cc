@@ -46,7 +46,8 @@ RestoreSelection::RestoreSelection(const std::vector<formats::TableEntry>& table
 }
 
 bool RestoreSelection::Selected(const MemberEntry& m) const {
-  if (formats::Traits(m.kind).not_run) return false;
+  // The cluster's globals are restored by their own step (restore globals, --with-globals).
+  if (formats::Traits(m.kind).not_run || formats::IsClusterWide(m.kind)) return false;
   if (whole_) return true;
   if (m.kind == MemberKind::kSchema) return schemas_.count(m.name) > 0;
   if (IsOwnedSequencePart(m)) return tables_.count(m.table) > 0;

@@ -22,6 +22,7 @@
 #include "engine/ddl/schema_sql.h"
 #include "engine/restore/created_database.h"
 #include "engine/restore/downgrade_check.h"
+#include "engine/restore/globals_apply.h"
 #include "engine/restore/restore_plan.h"
 #include "engine/restore/staged_database.h"
 #include "engine/ddl/sql_text.h"
@@ -551,6 +552,44 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
   return s;
 }
 
+// --with-globals: the backup's globals first (roles, tablespaces, databases: what is missing).
+// Then the tablespaces its tables are in must exist, and every role a --with-owners backup
+// names, unless told to go on without them.
+absl::Status PrepareCluster(const ConnectOptions& connect, const LoadedBackup& backup,
+                            const RestoreOptions& options, std::vector<std::string>& warnings) {
+  const formats::Manifest& m = backup.manifest;
+  if (!options.with_globals && m.roles.empty() && m.tablespaces.empty()) return absl::OkStatus();
+  PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::ConnectMaintenance(connect));
+  if (options.with_globals) {
+    GlobalsRestoreOptions only_missing;
+    only_missing.tablespace_locations = options.tablespace_locations;
+    GlobalsRestoreResult globals;
+    PGARK_RETURN_IF_ERROR(ApplyGlobals(conn, backup, only_missing, globals));
+    for (std::string& w : globals.warnings) warnings.push_back(std::move(w));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> spaces, MissingTablespaces(conn, m));
+  if (!spaces.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", m.backup_file, "\" has tables in tablespaces this cluster lacks: ",
+        absl::StrJoin(spaces, ", "), "; nothing was restored. Create them first (`pgark restore "
+        "globals` of a globals backup of the source, with --map-tablespace NAME=DIR for a new "
+        "directory)"));
+  }
+  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingRoles(conn, m));
+  if (missing.empty()) return absl::OkStatus();
+  const std::string names = absl::StrJoin(missing, ", ");
+  if (options.ignore_missing_roles) {
+    warnings.push_back(absl::StrCat("roles missing in this cluster (", names, "): what they own "
+                                    "belongs to the restoring role, their grants are left out"));
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "backup \"", backup.manifest.backup_file, "\" names roles this cluster lacks: ", names,
+      "; nothing was restored. Restore them first (`pgark restore globals` of a globals backup "
+      "of the source, or `restore full --with-globals` of a backup made with --with-globals), "
+      "or pass --ignore-missing-roles"));
+}
+
 // restore --create: the database to restore into, made now (the backup's name unless
 // `connect` names one). Only a whole backup of a database may make one.
 absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreateTarget(const ConnectOptions& connect,
@@ -588,6 +627,9 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // digests again while loading, before COMMIT (ReadMember).
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
   for (const LoadedBackup& link : chain) PGARK_RETURN_IF_ERROR(CheckCanonicalMembers(link));
+  RestoreResult result;
+  result.backup_file = options.backup_file;
+  PGARK_RETURN_IF_ERROR(PrepareCluster(connect, newest, options, result.warnings));
   std::unique_ptr<CreatedDatabase> created;
   if (options.create_database) {
     PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
@@ -596,8 +638,6 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Into an older server: what it cannot take is named before anything is restored.
   PGARK_RETURN_IF_ERROR(CheckDowngrade(target, newest));
 
-  RestoreResult result;
-  result.backup_file = options.backup_file;
   std::unique_ptr<StagedDatabase> staged;
   if (options.jobs > 1) {
     absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(target);

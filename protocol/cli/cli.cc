@@ -20,6 +20,7 @@
 #include "engine/repository/audit_log.h"
 #include "engine/dump/dumper.h"
 #include "engine/repository/repository.h"
+#include "engine/restore/globals_restorer.h"
 #include "engine/restore/restorer.h"
 #include "engine/repository/scheduler.h"
 #include "engine/repository/verifier.h"
@@ -43,16 +44,24 @@ using namespace cli_internal;  // NOLINT: the CLI's own helpers
 constexpr char kUsage[] =
     "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
     "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
-    "               [--jobs N] [--label L] [--with-owners] [--statistics]\n"
-    "               (--statistics: also the planner statistics, restored by PostgreSQL 18+)\n"
+    "               [--jobs N] [--label L] [--with-owners] [--statistics] [--with-globals]\n"
+    "               (--statistics: also the planner statistics, restored by PostgreSQL 18+;\n"
+    "               --with-globals: also the cluster's roles, tablespaces and databases)\n"
     "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
     "               [--statistics]\n"
+    "  backup globals     (roles, memberships, role settings, tablespaces, databases)\n"
     "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
     "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "                     [--jobs N]  (N > 1: an empty database, restored in parallel)\n"
     "                     [--create]  (first create DB, else the backup's database, with the\n"
     "                     backup's database settings, comment and ACL; dropped on failure)\n"
+    "                     [--with-globals [--map-tablespace NAME=DIR]...] (first the backup's\n"
+    "                     roles, tablespaces and databases: what is missing)\n"
+    "                     [--ignore-missing-roles]\n"
+    "  restore globals FILE [--update-existing] [--map-tablespace NAME=DIR]...\n"
+    "                     (creates missing roles, tablespaces and databases; --update-existing\n"
+    "                     also brings existing ones in line)\n"
     "  restore table FILE [--table T]... [--drop-existing] [--on-conflict error|skip|update]\n"
     "                     [--target-db DB]\n"
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
@@ -75,11 +84,13 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs"};
+                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs",
+                                           "map-tablespace"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
-    "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics"};
+    "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics", "with-globals",
+    "update-existing", "ignore-missing-roles"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -231,6 +242,7 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   }
   o.with_owners = c.args.Has("with-owners");
   o.statistics = c.args.Has("statistics");
+  o.with_globals = c.args.Has("with-globals");
   if (!c.encryption.ok()) return c.encryption.status();
   o.key = c.encryption->ForWriting();
   o.read_key = c.encryption->key;
@@ -262,7 +274,7 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   if (type != engine::BackupType::kTable) {
     PGARK_RETURN_IF_ERROR(CheckWholeDatabaseAllowed(
         AllowedTablesFromEnvironment(),
-        type == engine::BackupType::kFull ? "backup full" : "backup incremental"));
+        absl::StrCat("backup ", formats::BackupTypeName(type))));
   }
   absl::StatusOr<engine::BackupOptions> options = BackupOptionsOf(c, type, std::move(tables));
   if (!options.ok()) return options.status();
@@ -272,6 +284,14 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   if (!r.ok()) return r.status();
   if (c.json) {
     c.out << BackupResultJson(*r).dump() << "\n";
+  } else if (r->manifest.type == formats::BackupType::kGlobals) {
+    const formats::Manifest& m = r->manifest;
+    std::map<std::string, int> counts;
+    for (const formats::MemberEntry& e : m.members) ++counts[formats::WireName(e.kind)];
+    c.out << "backed up the cluster's globals (" << counts["ROLE"] << " roles, "
+          << counts["ROLE MEMBERSHIP"] << " memberships, " << counts["TABLESPACE"]
+          << " tablespaces, " << counts["DATABASE"] << " databases) to " << m.backup_file << " ("
+          << HumanBytes(m.size) << ") in " << r->duration_ms << " ms\n";
   } else {
     const formats::Manifest& m = r->manifest;
     c.out << "backed up " << m.tables.size() << (m.tables.size() == 1 ? " table, " : " tables, ")
@@ -287,6 +307,12 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   return absl::OkStatus();
 }
 
+// --map-tablespace NAME=DIR...: where restored tablespaces are created instead.
+absl::StatusOr<std::map<std::string, std::string>> TablespaceLocations(const ParsedArgs& args) {
+  PGARK_ASSIGN_OR_RETURN(auto pairs, PairFlags(args, "map-tablespace", /*value_required=*/true));
+  return std::map<std::string, std::string>(pairs.begin(), pairs.end());
+}
+
 absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::string> tables) {
   if (absl::Status s = CheckAllowed(tables); !s.ok()) return s;
   if (tables.empty()) {  // every table of the backup
@@ -299,6 +325,9 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.tables = std::move(tables);
   o.drop_existing = c.args.Has("drop-existing");
   o.create_database = c.args.Has("create");
+  o.with_globals = c.args.Has("with-globals");
+  o.ignore_missing_roles = c.args.Has("ignore-missing-roles");
+  PGARK_ASSIGN_OR_RETURN(o.tablespace_locations, TablespaceLocations(c.args));
   if (!c.encryption.ok()) return c.encryption.status();
   o.key = c.encryption->key;
   absl::StatusOr<engine::OnConflict> on_conflict = OnConflictOf(c.args);
@@ -322,6 +351,31 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
     if (r->skipped_records > 0) c.out << " (" << r->skipped_records << " existing rows skipped)";
     c.out << " in " << r->duration_ms << " ms\n";
   }
+  return absl::OkStatus();
+}
+
+absl::Status RunRestoreGlobals(Context& c, const std::string& file) {
+  PGARK_RETURN_IF_ERROR(
+      CheckWholeDatabaseAllowed(AllowedTablesFromEnvironment(), "restore globals"));
+  engine::GlobalsRestoreOptions o;
+  o.backup_dir = c.backup_dir;
+  o.backup_file = file;
+  o.update_existing = c.args.Has("update-existing");
+  PGARK_ASSIGN_OR_RETURN(o.tablespace_locations, TablespaceLocations(c.args));
+  if (!c.encryption.ok()) return c.encryption.status();
+  o.key = c.encryption->key;
+  absl::StatusOr<engine::GlobalsRestoreResult> r = engine::RestoreGlobals(c.connect, o);
+  if (!r.ok()) return r.status();
+  if (c.json) {
+    c.out << GlobalsRestoreResultJson(*r).dump() << "\n";
+    return absl::OkStatus();
+  }
+  for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";
+  c.out << "restored globals from " << r->backup_file << ": created "
+        << (r->created.empty() ? "nothing" : absl::StrJoin(r->created, ", "));
+  if (!r->updated.empty()) c.out << "; brought in line " << absl::StrJoin(r->updated, ", ");
+  c.out << "; " << r->memberships << " role memberships granted, in " << r->duration_ms
+        << " ms\n";
   return absl::OkStatus();
 }
 
@@ -422,6 +476,16 @@ absl::Status Dispatch(Context& c) {
   if (cmd == "backup" && sub == "table") {
     if (absl::Status s = need(3, "backup table needs at least one table name"); !s.ok()) return s;
     return RunBackup(c, engine::BackupType::kTable, {p.begin() + 2, p.end()});
+  }
+  if (cmd == "backup" && sub == "globals") {
+    if (p.size() > 2) return absl::InvalidArgumentError("backup globals takes no table names");
+    return RunBackup(c, engine::BackupType::kGlobals, {});
+  }
+  if (cmd == "restore" && sub == "globals") {
+    if (p.size() != 3) {
+      return absl::InvalidArgumentError(absl::StrCat("restore globals needs one FILE\n", kUsage));
+    }
+    return RunRestoreGlobals(c, p[2]);
   }
   if (cmd == "restore" && (sub == "full" || sub == "table")) {
     if (absl::Status s = need(3, "restore needs a backup FILE name"); !s.ok()) return s;

@@ -54,6 +54,16 @@ Json RestoreResultJson(const engine::RestoreResult& result) {
           {"warnings", formats::BoundedList(result.warnings)}};
 }
 
+Json GlobalsRestoreResultJson(const engine::GlobalsRestoreResult& result) {
+  return {{"success", true},
+          {"backupFile", result.backup_file},
+          {"created", formats::BoundedList(result.created)},
+          {"updated", formats::BoundedList(result.updated)},
+          {"memberships", result.memberships},
+          {"duration", result.duration_ms},
+          {"warnings", formats::BoundedList(result.warnings)}};
+}
+
 Json ExportResultJson(const engine::ExportResult& result) {
   return {{"success", true},
           {"exportFile", result.export_file},

@@ -9,6 +9,7 @@
 #include "engine/transfer/exporter.h"
 #include "engine/transfer/importer.h"
 #include "engine/repository/repository.h"
+#include "engine/restore/globals_restorer.h"
 #include "engine/restore/restorer.h"
 #include "engine/repository/verifier.h"
 
@@ -22,6 +23,7 @@ Json BackupResultJson(const engine::BackupResult& result);
 // db_restore_full / db_restore_table: success, backupFile, restoredTables, recordCount,
 // skippedRecords, duration, warnings.
 Json RestoreResultJson(const engine::RestoreResult& result);
+Json GlobalsRestoreResultJson(const engine::GlobalsRestoreResult& result);
 // db_export_json / db_export_csv: success, exportFile, format, recordCount, duration.
 Json ExportResultJson(const engine::ExportResult& result);
 // db_import_json / db_import_csv: success, importedRecords, skippedRows, totalRecords and

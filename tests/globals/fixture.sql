@@ -1,0 +1,22 @@
+-- Cluster globals fixture (tests/globals/run.sh): roles with every attribute, nested and
+-- granted-by memberships (also of a predefined role), role settings in every database and in
+-- one, a database with non-default properties. The tablespace is made by run.sh (its
+-- directory) and the database's objects by database.sql.
+CREATE ROLE g_admin CREATEROLE CREATEDB LOGIN PASSWORD 'secret1' CONNECTION LIMIT 5 VALID UNTIL '2030-01-01 00:00:00+00';
+CREATE ROLE "g Odd'name" NOINHERIT BYPASSRLS REPLICATION;
+CREATE ROLE g_group NOLOGIN;
+CREATE ROLE g_sub NOLOGIN;
+CREATE ROLE g_app LOGIN PASSWORD 'app';
+GRANT g_group TO g_admin WITH ADMIN OPTION;
+GRANT g_sub TO g_group;
+GRANT g_group TO g_app GRANTED BY g_admin;
+GRANT pg_read_all_data TO g_app;
+ALTER ROLE g_app SET work_mem = '32MB';
+ALTER ROLE g_app SET search_path = app, "$user", public;
+COMMENT ON ROLE g_app IS 'the application';
+CREATE DATABASE g_db OWNER g_admin CONNECTION LIMIT 20 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
+ALTER ROLE g_app IN DATABASE g_db SET statement_timeout = '5s';
+ALTER DATABASE g_db SET random_page_cost = 1.5;
+REVOKE CONNECT ON DATABASE g_db FROM PUBLIC;
+GRANT CONNECT ON DATABASE g_db TO g_app;
+COMMENT ON DATABASE g_db IS 'moved db';
