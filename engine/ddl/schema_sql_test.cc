@@ -190,7 +190,7 @@ TEST(UpsertSqlTest, ConflictHandlingAndIdentityColumns) {
   EXPECT_THAT(UpsertSql(u), Not(HasSubstr("OVERRIDING")));
 }
 
-TEST(DatabasePropertiesSqlTest, LimitCommentAclAndSettings) {
+TEST(DatabasePropertiesSqlTest, OwnerLimitCommentAclAndSettings) {
   DatabaseDef d{.name = "app", .connection_limit = 5, .comment = "it's"};
   d.privileges = {.owner = "\"o\"", .has_acl = true,
                   .grants = {{{"CONNECT", "TEMPORARY"}, "PUBLIC", false},
@@ -198,6 +198,7 @@ TEST(DatabasePropertiesSqlTest, LimitCommentAclAndSettings) {
   d.settings = {{"", "search_path", "\"$user\", Public"}, {"\"r\"", "work_mem", "64MB"}};
   EXPECT_EQ(DatabasePropertiesSql(d, "\"copy\""),
             (std::vector<std::string>{
+                "ALTER DATABASE \"copy\" OWNER TO \"o\"",
                 "ALTER DATABASE \"copy\" CONNECTION LIMIT 5",
                 "COMMENT ON DATABASE \"copy\" IS 'it''s'",
                 "REVOKE ALL ON DATABASE \"copy\" FROM PUBLIC",

@@ -10,7 +10,10 @@ CREATE ROLE g_app LOGIN PASSWORD 'app';
 GRANT g_group TO g_admin WITH ADMIN OPTION;
 GRANT g_sub TO g_group;
 GRANT g_group TO g_app GRANTED BY g_admin;
+SELECT current_setting('server_version_num')::int >= 140000 AS has_read_all \gset
+\if :has_read_all
 GRANT pg_read_all_data TO g_app;
+\endif
 ALTER ROLE g_app SET work_mem = '32MB';
 ALTER ROLE g_app SET search_path = app, "$user", public;
 COMMENT ON ROLE g_app IS 'the application';

@@ -13,7 +13,10 @@
 #     objects 12 cannot take;
 #   planner statistics (backup --statistics, fixtures/statistics.sql) restored on 18 from 12,
 #     15, 17 and 18 give the source's pg_stats and plans before any ANALYZE (statistics.py);
-#     restored on 15 they are skipped with a warning.
+#     restored on 15 they are skipped with a warning;
+#   cluster globals (tests/globals/fixture.sql) of 12, 15, 16 and 18 restored by `restore
+#     globals` into a fresh newer cluster equal the fixture loaded natively there
+#     (globals.py), password hashes byte for byte.
 # Every check is a test case of a JUnit report where GTEST_OUTPUT points (tools/test.sh).
 #   tests/versions/run.sh [MAJOR...]    (default: all)
 set -uo pipefail
@@ -33,10 +36,15 @@ work=$(mktemp -d /tmp/pgark-versions-XXXXXX)
 checks=$work/checks.jsonl
 : > "$checks"
 declare -A bindir port
+extra=()  # "MAJOR DIR" of the globals checks' own clusters
 as_server_user() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 stop_all() {
   for m in "${!bindir[@]}"; do
     as_server_user "${bindir[$m]}/pg_ctl" -D "$work/pg$m" -m fast stop >/dev/null 2>&1
+  done
+  for e in "${extra[@]}"; do
+    read -r m dir <<<"$e"
+    as_server_user "${bindir[$m]}/pg_ctl" -D "$work/$dir" -m fast stop >/dev/null 2>&1
   done
   rm -rf "$work"
 }
@@ -185,6 +193,45 @@ statistics() {  # statistics SOURCE TARGET: a backup --statistics of SOURCE rest
   fi
 }
 
+# A fresh cluster of major $1 named $2 on port $3 (for the globals checks: nothing else in it).
+fresh() {
+  as_server_user "${bindir[$1]}/initdb" -D "$work/$2" -U postgres -A trust -E UTF8 --no-sync \
+    >/dev/null 2>&1 &&
+    as_server_user "${bindir[$1]}/pg_ctl" -w -D "$work/$2" -l "$work/$2.log" \
+      -o "-c listen_addresses='' -k $work -p $3" start >/dev/null &&
+    extra+=("$1 $2")
+}
+globals_load() {  # globals_load PORT: the globals fixture, its tablespace in a new directory
+  local dir=$work/space-$1
+  mkdir -p "$dir" && { [[ $(id -u) -ne 0 ]] || chown postgres "$dir"; }
+  PGHOST=$work PGPORT=$1 PGUSER=postgres psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+    -f tests/globals/fixture.sql -c "CREATE TABLESPACE g_space OWNER g_admin LOCATION '$dir'" \
+    -c "GRANT CREATE ON TABLESPACE g_space TO g_app" >"$work/globals-load-$1.log" 2>&1
+}
+globals_move() {  # globals_move OLD NEW: OLD's globals restored on NEW equal the fixture there
+  local old=$1 new=$2 name="globals PG$1 -> PG$2" s=$((5520 + $1)) r=$((5540 + $2)) t=$((5560 + $2))
+  fresh "$old" "gsrc$old" "$s" && fresh "$new" "gref$old-$new" "$r" && fresh "$new" "gdst$old-$new" "$t" ||
+    { check "$name" fail "clusters do not start"; return; }
+  globals_load "$s" && globals_load "$r" || { check "$name" fail "$(tail -2 "$work"/globals-load-*.log)"; return; }
+  local file out dir=$work/gbackups-$old-$new
+  mkdir -m 700 "$dir" && mkdir -p "$work/space-moved-$t" &&
+    { [[ $(id -u) -ne 0 ]] || chown postgres "$work/space-moved-$t"; }
+  file=$("$pgark" --db "host=$work port=$s user=postgres dbname=postgres" --backup-dir "$dir" \
+         --json backup globals | python3 -c 'import json,sys; print(json.load(sys.stdin)["backupFile"])') &&
+    out=$("$pgark" --db "host=$work port=$t user=postgres dbname=postgres" --backup-dir "$dir" \
+          restore globals "$file" --map-tablespace "g_space=$work/space-moved-$t" 2>&1) ||
+    { check "$name" fail "${out:-backup failed}"; return; }
+  local ref="host=$work port=$r user=postgres dbname=postgres"
+  local got="host=$work port=$t user=postgres dbname=postgres"
+  if out=$(diff <(python3 "$here/globals.py" "$ref") <(python3 "$here/globals.py" "$got")) &&
+     out=$(diff <(python3 "$here/globals.py" --passwords "host=$work port=$s user=postgres dbname=postgres") \
+                <(python3 "$here/globals.py" --passwords "$got")); then
+    check "$name: equal to the fixture loaded there, password hashes carried" ok ""
+  else
+    check "$name: equal to the fixture loaded there, password hashes carried" fail "${out:0:600}"
+  fi
+}
+
 for m in "${majors[@]}"; do
   mkdir -p "$work/backups-$m" && chmod 700 "$work/backups-$m"
   if start "$m"; then same_version "$m"; else
@@ -199,6 +246,10 @@ done
 for pair in "18 18" "12 18" "15 18" "17 18" "15 15"; do
   read -r src dst <<<"$pair"
   [[ -n ${bindir[$src]:-} && -n ${bindir[$dst]:-} ]] && statistics "$src" "$dst"
+done
+for pair in "12 18" "15 17" "16 17" "18 18"; do
+  read -r src dst <<<"$pair"
+  [[ -n ${bindir[$src]:-} && -n ${bindir[$dst]:-} ]] && globals_move "$src" "$dst"
 done
 [[ -n ${GTEST_OUTPUT:-} ]] &&
   python3 tests/junit_report.py write "$checks" "${GTEST_OUTPUT#xml:}versions_test.xml" VersionMatrix
