@@ -2,6 +2,7 @@
 // with `gunzip -c | psql`, and compare rows, sequence values and `pg_dump --schema-only`.
 #include "engine/dump/dumper.h"
 #include "engine/dump/large_objects.h"
+#include "engine/restore/globals_restorer.h"
 #include "engine/restore/restorer.h"
 #include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
@@ -475,6 +476,44 @@ TEST_F(RoundTripTest, PlannerStatisticsAreCarriedAndSkippedBefore18) {
 
   EXPECT_THAT(engine::Backup(Connect(src), o, engine::BackupType::kIncremental, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not incrementals")));
+}
+
+// A globals backup is a backup of its own kind: validated, refused by restore full, restored
+// by restore globals, which creates nothing in the cluster it came from. A --with-owners
+// backup names the roles it needs.
+TEST_F(RoundTripTest, GlobalsBackupIsItsOwnKind) {
+  Exec("postgres", "DO $$ BEGIN CREATE ROLE \"pgark Globals\" LOGIN CONNECTION LIMIT 3; "
+                   "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  auto globals = engine::Backup(Connect("postgres"), o, engine::BackupType::kGlobals, nullptr);
+  ASSERT_THAT(globals, IsOk());
+  EXPECT_EQ(globals->manifest.type, formats::BackupType::kGlobals);
+  EXPECT_TRUE(globals->manifest.tables.empty());
+  bool has_role = false;
+  for (const formats::MemberEntry& m : globals->manifest.members) {
+    has_role = has_role || (m.kind == formats::MemberKind::kRole && m.name == "pgark Globals");
+  }
+  EXPECT_TRUE(has_role);
+  auto report = engine::ValidateBackup(backup_dir_, globals->manifest.backup_file);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_TRUE(report->valid) << ::testing::PrintToString(report->errors);
+  EXPECT_THAT(RestoreInto(NewDatabase("dst"), globals->manifest.backup_file),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("restore globals")));
+  engine::GlobalsRestoreOptions g;
+  g.backup_dir = backup_dir_;
+  g.backup_file = globals->manifest.backup_file;
+  auto again = engine::RestoreGlobals(Connect("postgres"), g);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->created.empty()) << ::testing::PrintToString(again->created);
+
+  std::string src = NewDatabase("src");
+  Exec(src, "CREATE TABLE t (a int); ALTER TABLE t OWNER TO \"pgark Globals\"");
+  o.with_owners = true;
+  auto full = engine::Backup(Connect(src), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(full, IsOk());
+  EXPECT_THAT(full->manifest.roles, Contains("pgark Globals"));
+  Exec(src, "DROP TABLE t");
 }
 
 TEST_F(RoundTripTest, OnConflictModesIntoAnExistingTable) {

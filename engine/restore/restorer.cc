@@ -617,6 +617,11 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(options.backup_dir, std::move(backup)));
   const LoadedBackup& newest = chain.back();
   const formats::Manifest& manifest = newest.manifest;
+  if (manifest.type == BackupType::kGlobals) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup \"", options.backup_file, "\" holds the cluster's globals, not a database: "
+        "restore it with `pgark restore globals`"));
+  }
   if (manifest.members.empty() || manifest.members.front().kind != MemberKind::kHeader) {
     return absl::DataLossError(
         absl::StrCat("backup \"", options.backup_file, "\" has no header member"));

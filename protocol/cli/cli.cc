@@ -67,7 +67,7 @@ constexpr char kUsage[] =
     "  export json|csv TABLE [--where COL=VALUE]... [--limit N] [--columns a,b] [--ndjson]\n"
     "  import json|csv TABLE FILE [--on-conflict error|skip|update] [--has-headers|--no-headers]\n"
     "                     [--map SRC=DST]... [--conflict-columns a,b] [--atomic]\n"
-    "  list [--type full|table|incremental] [--sort date|size] [--limit N] [--offset N]\n"
+    "  list [--type full|table|incremental|globals] [--sort date|size] [--limit N] [--offset N]\n"
     "  delete FILE [--cascade]   (--cascade also deletes the backups that depend on FILE)\n"
     "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
     "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"

@@ -31,7 +31,7 @@ ToolSpec ListBackupsTool(const EngineToolsConfig& config) {
           "tables and row counts, newest first, 50 at a time by default (total and nextOffset "
           "say what follows). An incremental names its parent in dependencies, or its whole "
           "chain with includeChain. Read-only.",
-          Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental"}}}},
+          Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental", "globals"}}}},
                   {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
                   {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
                   {"offset", {{"type", "integer"}, {"minimum", 0},

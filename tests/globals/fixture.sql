@@ -10,7 +10,12 @@ CREATE ROLE g_app LOGIN PASSWORD 'app';
 GRANT g_group TO g_admin WITH ADMIN OPTION;
 GRANT g_sub TO g_group;
 GRANT g_group TO g_app GRANTED BY g_admin;
-SELECT current_setting('server_version_num')::int >= 140000 AS has_read_all \gset
+-- 14's predefined pg_read_all_data, when built for (:fixture_version) or on 14 or newer.
+\if :{?fixture_version}
+\else
+SELECT current_setting('server_version_num') AS fixture_version \gset
+\endif
+SELECT :fixture_version >= 140000 AS has_read_all \gset
 \if :has_read_all
 GRANT pg_read_all_data TO g_app;
 \endif

@@ -201,18 +201,20 @@ fresh() {
       -o "-c listen_addresses='' -k $work -p $3" start >/dev/null &&
     extra+=("$1 $2")
 }
-globals_load() {  # globals_load PORT: the globals fixture, its tablespace in a new directory
+globals_load() {  # globals_load PORT FIXTURE_VERSION: the globals fixture, its tablespace new
   local dir=$work/space-$1
   mkdir -p "$dir" && { [[ $(id -u) -ne 0 ]] || chown postgres "$dir"; }
   PGHOST=$work PGPORT=$1 PGUSER=postgres psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+    -v fixture_version="$2" \
     -f tests/globals/fixture.sql -c "CREATE TABLESPACE g_space OWNER g_admin LOCATION '$dir'" \
     -c "GRANT CREATE ON TABLESPACE g_space TO g_app" >"$work/globals-load-$1.log" 2>&1
 }
 globals_move() {  # globals_move OLD NEW: OLD's globals restored on NEW equal the fixture there
-  local old=$1 new=$2 name="globals PG$1 -> PG$2" s=$((5520 + $1)) r=$((5540 + $2)) t=$((5560 + $2))
+  local old=$1 new=$2 name="globals PG$1 -> PG$2" s=$((5520 + 3 * ${#extra[@]}))
+  local r=$((s + 1)) t=$((s + 2))
   fresh "$old" "gsrc$old" "$s" && fresh "$new" "gref$old-$new" "$r" && fresh "$new" "gdst$old-$new" "$t" ||
     { check "$name" fail "clusters do not start"; return; }
-  globals_load "$s" && globals_load "$r" || { check "$name" fail "$(tail -2 "$work"/globals-load-*.log)"; return; }
+  globals_load "$s" "$(version_num "$old")" && globals_load "$r" "$(version_num "$old")" || { check "$name" fail "$(tail -2 "$work"/globals-load-*.log)"; return; }
   local file out dir=$work/gbackups-$old-$new
   mkdir -m 700 "$dir" && mkdir -p "$work/space-moved-$t" &&
     { [[ $(id -u) -ne 0 ]] || chown postgres "$work/space-moved-$t"; }
@@ -228,7 +230,7 @@ globals_move() {  # globals_move OLD NEW: OLD's globals restored on NEW equal th
                 <(python3 "$here/globals.py" --passwords "$got")); then
     check "$name: equal to the fixture loaded there, password hashes carried" ok ""
   else
-    check "$name: equal to the fixture loaded there, password hashes carried" fail "${out:0:600}"
+    check "$name: equal to the fixture loaded there, password hashes carried" fail "${out:0:1200}"
   fi
 }
 
