@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,9 @@ struct GlobalsRestoreOptions {
   // Tablespaces created at another directory than the source's (name -> directory): the
   // source's may be in use on this machine, or not exist.
   std::map<std::string, std::string> tablespace_locations;
+  // Set: of the databases, only the one of this name (restore full --with-globals restores the
+  // database it restores into, not the source cluster's others); empty: none of them.
+  std::optional<std::string> only_database;
 };
 
 }  // namespace pgark::engine

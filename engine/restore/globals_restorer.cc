@@ -41,7 +41,8 @@ class GlobalsApplier {
   GlobalsApplier(PgConnection& conn, const LoadedBackup& backup,
                  const GlobalsRestoreOptions& options, GlobalsRestoreResult& result)
       : conn_(conn), backup_(backup), update_(options.update_existing),
-        locations_(options.tablespace_locations), result_(result) {}
+        locations_(options.tablespace_locations), only_database_(options.only_database),
+        result_(result) {}
 
   absl::Status Run() {
     PGARK_ASSIGN_OR_RETURN(PgResult me, conn_.Exec("SELECT CURRENT_USER AS me"));
@@ -55,6 +56,7 @@ class GlobalsApplier {
     for (const MemberEntry& m : backup_.manifest.members) {
       if (!formats::IsClusterWide(m.kind)) continue;
       any = true;
+      if (m.kind == MemberKind::kDatabase && only_database_ && *only_database_ != m.name) continue;
       PGARK_RETURN_IF_ERROR(Apply(m));
     }
     if (!any) {
@@ -138,6 +140,7 @@ class GlobalsApplier {
   const LoadedBackup& backup_;
   const bool update_;
   const std::map<std::string, std::string>& locations_;
+  const std::optional<std::string>& only_database_;
   GlobalsRestoreResult& result_;
   std::string me_;
   std::set<std::string> existing_[3];  // roles, tablespaces, databases

@@ -563,6 +563,10 @@ absl::Status PrepareCluster(const ConnectOptions& connect, const LoadedBackup& b
   if (options.with_globals) {
     GlobalsRestoreOptions only_missing;
     only_missing.tablespace_locations = options.tablespace_locations;
+    // Of the databases, only the one restored into (created, with --create, by its member).
+    only_missing.only_database =
+        !connect.dbname.empty() ? connect.dbname
+                                : options.create_database ? m.database : std::string();
     GlobalsRestoreResult globals;
     PGARK_RETURN_IF_ERROR(ApplyGlobals(conn, backup, only_missing, globals));
     for (std::string& w : globals.warnings) warnings.push_back(std::move(w));

@@ -5,7 +5,7 @@
 #   two steps into an empty cluster: `restore globals` (the tablespace mapped to a new
 #     directory: the source's is in use on this machine) and `restore full`;
 #   one step into another: `restore full --with-globals --create` of a `backup full
-#     --with-globals`;
+#     --with-globals` (which makes only the database it restores, not the source's others);
 #   a `--with-owners` restore into a cluster without the roles is refused up front, naming them.
 # Each is compared with the source by pg_dumpall --globals-only (normalized: the \restrict
 # tokens, the tablespace's directory; password hashes included) and pg_dump --schema-only of
@@ -100,6 +100,11 @@ out=$(pg 5613 restore full "$both" --with-globals --map-tablespace "g_space=$wor
       --create --target-db g_db 2>&1) &&
   same_as_source 5613 "restore full --with-globals --create" ||
   check "restore full --with-globals --create" fail "${out:0:600}"
+# restore globals made every database; restore full --with-globals only the one it restores.
+if [[ $(on 5612 psql -X -At -d postgres -c "SELECT datdba::regrole FROM pg_database WHERE datname = 'g_other'") == g_app &&
+      $(on 5613 psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'g_other'") == 0 ]]; then
+  check "restore globals creates every database, --with-globals only its own" ok ""
+else check "restore globals creates every database, --with-globals only its own" fail ""; fi
 
 [[ -n ${GTEST_OUTPUT:-} ]] &&
   python3 tests/junit_report.py write "$checks" "${GTEST_OUTPUT#xml:}globals_test.xml" Globals
