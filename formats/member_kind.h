@@ -20,7 +20,8 @@ enum class Section : uint8_t { kPreData, kData, kPostData };
 
 enum class MemberKind : uint8_t {
   // pre-data
-  kHeader, kIncrementalGuard, kRole, kRoleMembership, kTablespace, kRoleSettings, kDatabase,
+  kHeader, kIncrementalGuard, kRole, kRoleMembership, kTablespace, kRoleSettings,
+  kParameterAcl, kDatabase,
   kSchema, kExtension, kCollation, kShellType, kType, kDomain,
   kFunction, kLanguage, kAccessMethod, kTransform,
   kProcedure, kAggregate, kOperator, kOperatorFamily, kOperatorClass, kTextSearchParser,
@@ -77,6 +78,7 @@ inline constexpr MemberKindTraits kMemberKinds[] = {
     {MemberKind::kRoleMembership, "ROLE MEMBERSHIP", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kTablespace, "TABLESPACE", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kRoleSettings, "ROLE SETTINGS", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
+    {MemberKind::kParameterAcl, "PARAMETER ACL", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kDatabase, "DATABASE", Section::kPreData, 0, false, DropBy::kNever, true, true, false, false, false},
     {MemberKind::kSchema, "SCHEMA", Section::kPreData, 0, false, DropBy::kNever, false, false, false, false, false},
     {MemberKind::kExtension, "EXTENSION", Section::kPreData, 1, false, DropBy::kNever, false, false, false, false, false},

@@ -245,6 +245,9 @@ Verdict CheckClusterStatement(const Tokens& t, MemberKind kind) {
     case MemberKind::kRoleSettings:
       ok = IsAlterRole(t, "set");
       break;
+    case MemberKind::kParameterAcl:
+      ok = (t[0].Is("grant") || t[0].Is("revoke")) && WordAt(t, TopLevel(t, "on") + 1, "parameter");
+      break;
     case MemberKind::kDatabase:
       ok = (WordAt(t, 0, "create") && WordAt(t, 1, "database") && TopLevel(t, "as") == t.size()) ||
            (WordAt(t, 0, "alter") && WordAt(t, 1, "database")) ||
@@ -336,6 +339,8 @@ bool ClusterNodeType(absl::string_view type, MemberKind kind) {
              type == "GrantStmt" || type == "CommentStmt";
     case MemberKind::kRoleSettings:
       return type == "AlterRoleSetStmt";
+    case MemberKind::kParameterAcl:
+      return type == "GrantStmt";
     case MemberKind::kDatabase:
       return type == "CreatedbStmt" || type == "AlterDatabaseStmt" ||
              type == "AlterDatabaseSetStmt" || type == "AlterRoleSetStmt" ||

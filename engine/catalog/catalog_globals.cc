@@ -1,5 +1,5 @@
-// Catalog::ReadGlobals: the cluster's roles, memberships, role settings, tablespaces and
-// databases (backup globals). The shared catalogs read the same from any database; password
+// Catalog::ReadGlobals: the cluster's roles, memberships, role settings, tablespaces,
+// parameter privileges and databases (backup globals). The shared catalogs read the same from any database; password
 // hashes (pg_authid) only a superuser may read.
 #include <map>
 
@@ -53,6 +53,12 @@ constexpr char kTablespacesSql[] =
     PGARK_PRIVILEGES("t.spcowner", "t.spcacl")
     " FROM pg_catalog.pg_tablespace t WHERE t.spcname !~ '^pg_' "
     "ORDER BY t.spcname COLLATE \"C\"";
+
+constexpr char kParameterAclsSql[] =
+    "SELECT p.parname AS name, "
+    PGARK_PRIVILEGES("NULL", "p.paracl")
+    " FROM pg_catalog.pg_parameter_acl p WHERE p.paracl IS NOT NULL "
+    "ORDER BY p.parname COLLATE \"C\"";
 
 constexpr char kDatabasesSql[] =
     "SELECT d.datname AS name, pg_catalog.pg_encoding_to_char(d.encoding) AS encoding, "
@@ -172,6 +178,12 @@ absl::Status Catalog::AddTablespacesAndDatabases(ClusterGlobals& out) {
     out.tablespaces.push_back({row.String("name"), row.String("location"),
                                row.String("options"), row.String("comment"),
                                PrivilegesOf(row)});
+  }
+  if (conn_.server_version_num() >= 150000) {
+    PGARK_ASSIGN_OR_RETURN(PgResult params, conn_.Exec(kParameterAclsSql));
+    for (PgRow row : Rows(params)) {
+      out.parameter_acls.push_back({row.String("name"), PrivilegesOf(row)});
+    }
   }
   PGARK_ASSIGN_OR_RETURN(
       PgResult dbs, conn_.Exec(absl::StrCat(kDatabasesSql,

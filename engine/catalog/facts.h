@@ -635,6 +635,12 @@ struct RoleMembershipDef {
   bool set = true;
 };
 
+// Privileges on a configuration parameter (GRANT SET / ALTER SYSTEM ON PARAMETER, 15+).
+struct ParameterAclDef {
+  std::string name;
+  Privileges privileges;  // no owner
+};
+
 struct TablespaceDef {
   std::string name;
   std::string location;
@@ -661,6 +667,7 @@ struct ClusterGlobals {
   std::vector<RoleDef> roles;  // not the predefined pg_* roles
   std::vector<RoleMembershipDef> memberships;
   std::vector<TablespaceDef> tablespaces;  // not pg_default and pg_global
+  std::vector<ParameterAclDef> parameter_acls;
   std::vector<ClusterDatabaseDef> databases;  // not template0
   std::string bootstrap_superuser;  // the role initdb made (OID 10)
   bool passwords_read = false;      // only a superuser may read the hashes

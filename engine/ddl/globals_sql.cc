@@ -128,6 +128,13 @@ std::string TablespaceSql(const TablespaceDef& t) {
   return Statements(sql);
 }
 
+std::string ParameterAclSql(const ParameterAclDef& p) {
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(p.name, '.')) parts.push_back(QuoteIdent(part));
+  return Statements(
+      AclStatements(absl::StrCat(" ON PARAMETER ", absl::StrJoin(parts, ".")), p.privileges));
+}
+
 std::string ClusterDatabaseSql(const ClusterDatabaseDef& d, int server_version_num) {
   const std::string name = QuoteIdent(d.base.name);
   std::string create = absl::StrCat("CREATE DATABASE ", name, " WITH TEMPLATE = template0 ENCODING = ",

@@ -33,6 +33,9 @@ std::string TablespaceSql(const TablespaceDef& tablespace);
 // Its first statement: CREATE TABLESPACE name LOCATION 'location'.
 std::string TablespaceCreateSql(absl::string_view name, absl::string_view location);
 
+// GRANT SET / ALTER SYSTEM ON PARAMETER: the parameter's ACL exactly.
+std::string ParameterAclSql(const ParameterAclDef& parameter);
+
 // CREATE DATABASE from template0 with its encoding, locale provider and locales (as the
 // source's version spells them) and tablespace, then its owner, connection limit, comment,
 // ACL, settings (its own and its roles'), and template and allow-connections flags.

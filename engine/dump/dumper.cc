@@ -399,6 +399,9 @@ absl::Status Dumper::GlobalsMembers() {
     if (r.settings.empty()) continue;
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRoleSettings, "", r.name, r.name, RoleSettingsSql(r)));
   }
+  for (const ParameterAclDef& p : g.parameter_acls) {
+    PGARK_RETURN_IF_ERROR(Sql(MemberKind::kParameterAcl, "", p.name, p.name, ParameterAclSql(p)));
+  }
   for (const ClusterDatabaseDef& d : g.databases) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kDatabase, "", d.base.name, d.base.name,
                               ClusterDatabaseSql(d, server_.version_num)));

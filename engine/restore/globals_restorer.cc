@@ -105,6 +105,12 @@ class GlobalsApplier {
     if (owner == me_ && m.kind != MemberKind::kTablespace && m.kind != MemberKind::kDatabase) {
       return absl::OkStatus();  // the restoring role is never changed
     }
+    if (m.kind == MemberKind::kParameterAcl) {  // only where the parameter has no ACL yet
+      absl::StatusOr<PgResult> set = conn_.ExecParams(
+          "SELECT 1 FROM pg_catalog.pg_parameter_acl WHERE parname = $1", {m.name});
+      if (update_ || (set.ok() && set->rows() == 0)) RunStatements(m, sql, statements, 0);
+      return absl::OkStatus();
+    }
     if (part) {
       if (!created_roles_.count(owner) && !update_) return absl::OkStatus();
       if (RunStatements(m, sql, statements, 0) && m.kind == MemberKind::kRoleMembership) {

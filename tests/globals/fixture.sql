@@ -19,6 +19,11 @@ SELECT :fixture_version >= 140000 AS has_read_all \gset
 \if :has_read_all
 GRANT pg_read_all_data TO g_app;
 \endif
+SELECT :fixture_version >= 150000 AS has_parameter_acl \gset
+\if :has_parameter_acl
+GRANT SET ON PARAMETER work_mem TO g_app;
+GRANT SET, ALTER SYSTEM ON PARAMETER log_min_duration_statement TO g_admin WITH GRANT OPTION;
+\endif
 ALTER ROLE g_app SET work_mem = '32MB';
 ALTER ROLE g_app SET search_path = app, "$user", public;
 COMMENT ON ROLE g_app IS 'the application';

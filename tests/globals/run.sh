@@ -72,8 +72,10 @@ both=$(on 5611 "$pgark" --db "host=$work port=5611 user=postgres dbname=g_db" --
 if [[ -z $globals || -z $full || -z $both ]]; then check "backups" fail "globals=$globals full=$full both=$both"; exit 1; fi
 out=$(pg 5611 validate "$globals" 2>&1) && check "globals backup validates" ok "" ||
   check "globals backup validates" fail "$out"
-if zcat "$work/backups/$globals" | grep "PASSWORD 'SCRAM-SHA-256" >/dev/null; then
-  check "password hashes carried" ok ""; else check "password hashes carried" fail ""; fi
+if zcat "$work/backups/$globals" | grep "PASSWORD 'SCRAM-SHA-256" >/dev/null &&
+   zcat "$work/backups/$globals" | grep 'GRANT SET ON PARAMETER "work_mem"' >/dev/null; then
+  check "password hashes and parameter privileges carried" ok ""
+else check "password hashes and parameter privileges carried" fail ""; fi
 
 # Two steps: restore globals, then the database.
 out=$(pg 5612 restore globals "$globals" --map-tablespace "g_space=$work/space2" 2>&1) &&

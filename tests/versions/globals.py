@@ -5,7 +5,7 @@ clusters of the same version without pg_dumpall (Debian's refuses servers newer 
     globals.py [--passwords] CONNINFO
 
 Roles (every attribute, comment, settings), memberships (grantor, ADMIN and, from 16, INHERIT
-and SET), tablespaces (owner, options, ACL, comment; not the directory) and databases (owner,
+and SET), privileges on parameters (15+), tablespaces (owner, options, ACL, comment; not the directory) and databases (owner,
 encoding, locales, connection limit, flags, tablespace, ACL, comment, settings). Predefined pg_*
 roles and the bootstrap superuser's own row are left out. With --passwords, only the roles'
 password hashes (a cluster loaded natively salts its own).
@@ -40,6 +40,8 @@ def main():
         "membership": f"""SELECT m.roleid::regrole, m.member::regrole, m.grantor::regrole,
             m.admin_option, {options} FROM pg_auth_members m
             WHERE m.member::regrole::text !~ '^pg_'""",
+        "parameter": ("SELECT parname, paracl FROM pg_parameter_acl" if v >= 150000
+                      else "SELECT NULL WHERE false"),
         "tablespace": """SELECT spcname, spcowner::regrole, spcoptions, spcacl,
             shobj_description(oid, 'pg_tablespace') FROM pg_tablespace
             WHERE spcname !~ '^pg_'""",
