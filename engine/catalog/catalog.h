@@ -130,8 +130,9 @@ class Catalog {
   // The cluster's roles (password hashes only when this role is a superuser), memberships,
   // role settings, tablespaces and databases (catalog_globals.cc).
   absl::StatusOr<ClusterGlobals> ReadGlobals();
-  // The roles this database's owners, grants, default privileges and settings name, and the
-  // bootstrap superuser (which owns what initdb made), sorted; not the predefined pg_* roles.
+  // The roles this database's owners, grants, default privileges and settings name (the
+  // bootstrap superuser when it owns a relation, schema, function or type users made), sorted;
+  // not the predefined pg_* roles.
   absl::StatusOr<std::vector<std::string>> ListNamedRoles();
 
  private:

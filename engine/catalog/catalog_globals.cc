@@ -103,7 +103,13 @@ RoleDef RoleOf(const PgRow& row) {
 
 constexpr char kNamedRolesSql[] =
     "SELECT r.rolname AS name FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' AND ("
-    "r.oid = 10 OR r.oid IN (SELECT d.refobjid FROM pg_catalog.pg_shdepend d "
+    // The bootstrap superuser's objects are not in pg_shdepend: does it own one users made?
+    "(r.oid = 10 AND EXISTS ("
+    "  SELECT 1 FROM pg_catalog.pg_class WHERE relowner = 10 AND oid >= 16384 UNION ALL "
+    "  SELECT 1 FROM pg_catalog.pg_namespace WHERE nspowner = 10 AND oid >= 16384 UNION ALL "
+    "  SELECT 1 FROM pg_catalog.pg_proc WHERE proowner = 10 AND oid >= 16384 UNION ALL "
+    "  SELECT 1 FROM pg_catalog.pg_type WHERE typowner = 10 AND oid >= 16384)) "
+    "OR r.oid IN (SELECT d.refobjid FROM pg_catalog.pg_shdepend d "
     "  WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND d.dbid = "
     "  (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) "
     "OR r.oid IN (SELECT datdba FROM pg_catalog.pg_database "
