@@ -8,13 +8,14 @@
 //     SUBSCRIPTION only to change its owner)
 //   COMMENT ON, SECURITY LABEL, and GRANT / REVOKE of privileges ON an object (never a role)
 //   REFRESH MATERIALIZED VIEW in a MATERIALIZED VIEW DATA member
+//   SET default_tablespace = 'name' in an INDEX or CONSTRAINT member (its index's tablespace)
 //   SELECT pg_catalog.setval('name', n, true|false) in a SEQUENCE SET member,
 //   SELECT pg_catalog.lo_create('oid') / lo_put('oid', offset, 'hex') in LARGE OBJECTS
 //   DO in a DATABASE PROPERTIES member, exactly as pgark writes it (EXECUTE of string
 //     literals joined with the database's name), each EXECUTEd statement being an ALTER
 //     DATABASE, ALTER ROLE ... IN DATABASE, COMMENT ON DATABASE, GRANT or REVOKE ON DATABASE
 //
-// So no transaction control, no SET or RESET (a role change), no COPY (to or from a program),
+// So no transaction control, no other SET or RESET (a role change), no COPY (to or from a program),
 // no DROP, no DML, no CALL or other DO, no psql meta-command. PostgreSQL's parser, where it
 // knows the archive's grammar, checks the same by node type. The archive's first member (the
 // header) and an incremental's guard are checked byte for byte instead (engine's

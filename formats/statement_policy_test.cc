@@ -54,6 +54,9 @@ TEST(StatementPolicyTest, WhatPgarkWritesPasses) {
                     "CREATE MATERIALIZED VIEW m AS\n SELECT 1\n  WITH NO DATA;\n"),
               IsOk());
   EXPECT_THAT(Check(MemberKind::kMaterializedViewData, "REFRESH MATERIALIZED VIEW m;"), IsOk());
+  EXPECT_THAT(Check(MemberKind::kIndex, "SET default_tablespace = 'fast';\nCREATE INDEX i ON t "
+                                        "(a);\nSET default_tablespace = '';\n"),
+              IsOk());
   EXPECT_THAT(Check(MemberKind::kStatisticsData,
                     "SELECT pg_catalog.pg_restore_relation_stats(\n\t'version', '150018'::integer,"
                     "\n\t'schemaname', 'public', 'relname', 'it''s', 'relpages', '3'::integer,"
@@ -144,6 +147,9 @@ TEST(StatementPolicyTest, EverythingElseIsRefusedAndNamed) {
       {MemberKind::kStatisticsData, "SELECT pg_restore_relation_stats('a', 'b');"},
       {MemberKind::kSequenceSet, "SELECT pg_catalog.pg_restore_relation_stats('a', 'b');"},
       {MemberKind::kRole, "DROP ROLE x;"},
+      {MemberKind::kIndex, "SET role = 'postgres';"},
+      {MemberKind::kIndex, "SET default_tablespace = 'a', 'b';"},
+      {MemberKind::kTable, "SET default_tablespace = 'fast';"},
       {MemberKind::kRole, "ALTER ROLE x RENAME TO y;"},
       {MemberKind::kRole, "CREATE TABLE t (a int);"},
       {MemberKind::kRoleMembership, "GRANT SELECT ON t TO x;"},

@@ -197,6 +197,7 @@ std::vector<Grant> GrantsOf(const PgRow& row, const char* column) {  // see cata
 
 IndexDef IndexOf(const PgRow& row) {  // see catalog_internal.h
   IndexDef i{row.Oid("oid"), row.String("name"), row.String("definition"), row.String("parent")};
+  i.tablespace = row.String("tablespace");
   for (absl::string_view item : absl::StrSplit(row.Text("statistics_targets"), ',',
                                                absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(item, ' ');

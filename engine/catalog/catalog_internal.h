@@ -104,7 +104,12 @@ void ReadColumnSettings(const PgRow& row, ColumnDef& column);
 // The sequence of PGARK_SEQUENCE_COLUMNS (its value is read separately).
 SequenceDef SequenceOf(const PgRow& row);
 
-// An index: "oid", "name", "definition", "parent" and PGARK_INDEX_STATISTICS_TARGETS.
+// The name of the tablespace with OID `oid` (a relation's reltablespace; NULL for 0).
+#define PGARK_TABLESPACE_NAME(oid) \
+  "(SELECT ts.spcname FROM pg_catalog.pg_tablespace ts WHERE ts.oid = " oid ")"
+
+// An index: "oid", "name", "definition", "parent", "tablespace" and
+// PGARK_INDEX_STATISTICS_TARGETS.
 IndexDef IndexOf(const PgRow& row);
 
 // The owner and privileges of PGARK_PRIVILEGES.

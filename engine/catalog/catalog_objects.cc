@@ -222,7 +222,8 @@ constexpr char kRelationColumnSettingsFrom[] =
 constexpr char kMatviewIndexesSql[] =
     "SELECT i.indrelid AS relid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indexrelid AS oid, "
-    "NULL AS parent, " PGARK_INDEX_STATISTICS_TARGETS " "
+    "NULL AS parent, " PGARK_INDEX_STATISTICS_TARGETS ", "
+    PGARK_TABLESPACE_NAME("c.reltablespace") " AS tablespace "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "JOIN pg_catalog.pg_class m ON m.oid = i.indrelid WHERE m.relkind = 'm' ORDER BY c.relname";
 

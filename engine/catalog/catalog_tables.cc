@@ -27,8 +27,7 @@ constexpr char kTableSql[] =
     "(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am "
     " WHERE am.oid = c.relam AND am.amname <> 'heap' AND c.relkind IN ('r', 'm', 'p')) "
     "  AS access_method, "
-    "(SELECT ts.spcname FROM pg_catalog.pg_tablespace ts "
-    " WHERE ts.oid = c.reltablespace) AS tablespace, "
+    PGARK_TABLESPACE_NAME("c.reltablespace") " AS tablespace, "
     "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key, "
     "CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || "
     "  pg_catalog.quote_ident(p.relname) FROM pg_catalog.pg_inherits i "
@@ -130,7 +129,9 @@ constexpr char kKeyColumnsSql[] =
 constexpr char kConstraintsSql[] =
     "SELECT conrelid AS relid, oid, conname AS name, contype AS type, "
     "pg_catalog.pg_get_constraintdef(oid) AS definition, convalidated AS validated, "
-    "conindid AS index_oid, " PGARK_INDEX_PARENT("conindid") " AS index_parent "
+    "conindid AS index_oid, " PGARK_INDEX_PARENT("conindid") " AS index_parent, "
+    PGARK_TABLESPACE_NAME("(SELECT ic.reltablespace FROM pg_catalog.pg_class ic "
+                          "WHERE ic.oid = conindid)") " AS index_tablespace "
     "FROM pg_catalog.pg_constraint WHERE conrelid = ANY ($1::pg_catalog.oid[]) "
     "AND (contype IN ('p', 'u', 'c', 'f', 'x') OR (contype = 'n' AND NOT convalidated)) "
     "AND (conislocal OR (contype = 'c' AND (SELECT r.relispartition FROM pg_catalog.pg_class r "
@@ -142,7 +143,8 @@ constexpr char kConstraintsSql[] =
 constexpr char kIndexesSql[] =
     "SELECT i.indrelid AS relid, i.indexrelid AS oid, c.relname AS name, "
     "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, "
-    PGARK_INDEX_PARENT("i.indexrelid") " AS parent, " PGARK_INDEX_STATISTICS_TARGETS " "
+    PGARK_INDEX_PARENT("i.indexrelid") " AS parent, " PGARK_INDEX_STATISTICS_TARGETS ", "
+    PGARK_TABLESPACE_NAME("c.reltablespace") " AS tablespace "
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
     "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND NOT EXISTS (SELECT 1 FROM "
     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p','u','x')) "
@@ -365,7 +367,8 @@ absl::Status Catalog::DescribeTableParts(const TableIndex& index) {
     if (TableDef* t = index.Of(row)) {
       t->constraints.push_back({row.Oid("oid"), row.String("name"), row.Char("type"),
                                 row.String("definition"), row.Bool("validated"),
-                                row.Oid("index_oid"), row.String("index_parent")});
+                                row.Oid("index_oid"), row.String("index_parent"),
+                                row.String("index_tablespace")});
     }
   }
   PGARK_ASSIGN_OR_RETURN(PgResult keys, conn_.ExecParams(kKeyColumnsSql, params));

@@ -130,6 +130,7 @@ struct ConstraintDef {
   bool validated = true;
   uint32_t index_oid = 0;  // the index behind a key or exclusion constraint
   std::string index_parent;  // a partition's key: the parent's index it is attached to, or empty
+  std::string index_tablespace;  // its index's tablespace when not the default, unquoted
   // A validated CHECK created on its own, after what it needs, instead of inside CREATE TABLE
   // (set by the dump plan: SeparateChecks).
   bool separate = false;
@@ -143,6 +144,7 @@ struct IndexDef {
   std::string parent;
   // Statistics targets set on its expression columns: (column number, target).
   std::vector<std::pair<int, int>> statistics_targets;
+  std::string tablespace;  // when not the default, unquoted
 };
 
 struct SequenceDef {

@@ -258,17 +258,30 @@ std::string SequenceOwnedBySql(const SequenceDef& s, const TableRef& table) {
                       ";\n\n");
 }
 
+namespace {
+
+// `sql` building an index in `tablespace` (the default when empty), as pg_dump does it: CREATE
+// INDEX and ADD CONSTRAINT cannot all name one where pg_get_*def writes it.
+std::string InTablespace(absl::string_view tablespace, std::string sql) {
+  if (tablespace.empty()) return sql;
+  return absl::StrCat("SET default_tablespace = ", QuoteLiteral(tablespace), ";\n", sql,
+                      "SET default_tablespace = '';\n\n");
+}
+
+}  // namespace
+
 std::string AddConstraintSql(const TableRef& table, const ConstraintDef& c) {
   // On a partitioned table the constraint must reach the partitions too, and a CHECK must
   // reach an inheritance parent's children (they inherit it): no ONLY.
   const bool only = table.relkind != 'p' && c.type != 'c';
-  return absl::StrCat("ALTER TABLE ", only ? "ONLY " : "",
-                      QualifiedName(table.schema, table.name), " ADD CONSTRAINT ",
-                      QuoteIdent(c.name), " ", c.definition, ";\n\n");
+  return InTablespace(c.index_tablespace,
+                      absl::StrCat("ALTER TABLE ", only ? "ONLY " : "",
+                                   QualifiedName(table.schema, table.name), " ADD CONSTRAINT ",
+                                   QuoteIdent(c.name), " ", c.definition, ";\n\n"));
 }
 
 std::string IndexSql(absl::string_view schema, const IndexDef& index) {
-  std::string sql = absl::StrCat(index.definition, ";\n");
+  std::string sql = InTablespace(index.tablespace, absl::StrCat(index.definition, ";\n"));
   for (const auto& [column, target] : index.statistics_targets) {
     absl::StrAppend(&sql, "ALTER INDEX ", QualifiedName(schema, index.name), " ALTER COLUMN ",
                     column, " SET STATISTICS ", target, ";\n");

@@ -64,6 +64,8 @@ class Dumper {
   // configuration sequences, large objects (engine/dump/large_objects.h), event triggers.
   absl::Status DatabaseObjects();
   absl::Status DatabaseSchemaObjects();
+  // The tablespaces the backed-up tables and their indexes are in (not the default).
+  std::vector<std::string> TablespacesUsed() const;
   // The cluster's globals (a globals backup, or --with-globals): roles, memberships,
   // tablespaces, role settings, databases.
   absl::Status GlobalsMembers();

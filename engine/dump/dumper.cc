@@ -288,11 +288,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_RETURN_IF_ERROR(LockAndDescribe());
     PGARK_ASSIGN_OR_RETURN(plan, Plan());
   }
-  std::set<std::string> tablespaces;
-  for (const TableDef& t : tables_) {
-    if (!t.tablespace.empty()) tablespaces.insert(t.tablespace);
-  }
-  manifest_.tablespaces.assign(tablespaces.begin(), tablespaces.end());
+  manifest_.tablespaces = TablespacesUsed();
   if (options_.with_owners) {
     PGARK_ASSIGN_OR_RETURN(manifest_.roles, catalog_.ListNamedRoles());
   }
@@ -376,6 +372,21 @@ absl::Status Dumper::DatabaseObjects() {
                               EventTriggerSql(t, options_.with_owners)));
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> Dumper::TablespacesUsed() const {
+  std::set<std::string> used;
+  for (const TableDef& t : tables_) {
+    used.insert(t.tablespace);
+    for (const IndexDef& i : t.indexes) used.insert(i.tablespace);
+    for (const ConstraintDef& c : t.constraints) used.insert(c.index_tablespace);
+  }
+  for (const SchemaObjectDef& o : objects_) {
+    if (o.kind != MemberKind::kMaterializedView) continue;
+    for (const IndexDef& i : o.As<RelationFacts>().indexes) used.insert(i.tablespace);
+  }
+  used.erase("");
+  return {used.begin(), used.end()};
 }
 
 absl::Status Dumper::GlobalsMembers() {

@@ -1,11 +1,12 @@
--- The moved database's objects, owned by and granted to the fixture's roles, one table in
--- the fixture's tablespace.
+-- The moved database's objects, owned by and granted to the fixture's roles, a table, an
+-- index and a key's index in the fixture's tablespace.
 CREATE SCHEMA app AUTHORIZATION g_admin;
 CREATE TABLE app.t (id integer PRIMARY KEY, v text) TABLESPACE g_space;
 ALTER TABLE app.t OWNER TO g_app;
 GRANT SELECT ON app.t TO g_group;
 GRANT INSERT (v) ON app.t TO "g Odd'name";
-CREATE TABLE app.u (id integer);
+CREATE INDEX t_v ON app.t (v) TABLESPACE g_space;
+CREATE TABLE app.u (id integer, CONSTRAINT u_key UNIQUE (id) USING INDEX TABLESPACE g_space);
 ALTER TABLE app.u OWNER TO g_admin;
 INSERT INTO app.t VALUES (1, 'a'), (2, 'b');
 INSERT INTO app.u VALUES (1);
