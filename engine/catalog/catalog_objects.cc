@@ -175,7 +175,8 @@ constexpr char kSequencesSql[] =
 constexpr char kViewsSql[] =
     PGARK_OBJECT_COLUMNS("pg_class", "c.oid", "n.nspname", "c.relname", "c.relowner", "c.relacl")
     "c.relkind, pg_catalog.pg_get_viewdef(c.oid) AS definition, "
-    "pg_catalog.array_to_string(c.reloptions, ', ') AS reloptions, c.relispopulated AS populated"
+    "pg_catalog.array_to_string(c.reloptions, ', ') AS reloptions, c.relispopulated AS populated, "
+    PGARK_TABLESPACE_NAME("c.reltablespace") " AS tablespace"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind IN ('v', 'm') AND " PGARK_USER_SCHEMA("n")
     "AND " PGARK_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
@@ -615,7 +616,8 @@ absl::Status Catalog::AddViews(std::vector<SchemaObjectDef>& out) {
                                                             : MemberKind::kView);
     o.facts = RelationFacts{.definition = row.String("definition"),
                             .reloptions = row.String("reloptions"),
-                            .populated = row.Bool("populated")};
+                            .populated = row.Bool("populated"),
+                            .tablespace = row.String("tablespace")};
     index[o.id.oid] = out.size();
     out.push_back(std::move(o));
   }

@@ -415,6 +415,7 @@ struct RelationFacts {
   std::string definition;  // pg_get_viewdef()
   std::string reloptions;  // "security_barrier=true"
   bool populated = true;   // a materialized view's contents
+  std::string tablespace;  // a materialized view's, when not the default, unquoted
   std::vector<IndexDef> indexes;          // materialized views
   std::vector<StatisticsDef> statistics;  // materialized views
   std::vector<TriggerDef> triggers;       // views: INSTEAD OF triggers

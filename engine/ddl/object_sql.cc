@@ -305,8 +305,11 @@ ObjectSql RelationSql(const SchemaObjectDef& o, const std::string& name) {
     return {ViewPlaceholderSql(r, name) + settings, absl::StrCat("VIEW ", name)};
   }
   const bool matview = o.kind == MemberKind::kMaterializedView;
+  const std::string tablespace =
+      r.tablespace.empty() ? "" : absl::StrCat(" TABLESPACE ", QuoteIdent(r.tablespace));
   return {absl::StrCat("CREATE ", formats::WireName(o.kind), " ", name,
-                       WithOptions(r.reloptions), " AS\n", StripTrailingSemicolon(r.definition),
+                       WithOptions(r.reloptions), tablespace, " AS\n",
+                       StripTrailingSemicolon(r.definition),
                        matview ? "\n  WITH NO DATA;\n\n" : ";\n\n", settings),
           absl::StrCat(formats::WireName(o.kind), " ", name)};
 }

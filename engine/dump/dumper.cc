@@ -383,6 +383,7 @@ std::vector<std::string> Dumper::TablespacesUsed() const {
   }
   for (const SchemaObjectDef& o : objects_) {
     if (o.kind != MemberKind::kMaterializedView) continue;
+    used.insert(o.As<RelationFacts>().tablespace);
     for (const IndexDef& i : o.As<RelationFacts>().indexes) used.insert(i.tablespace);
   }
   used.erase("");
