@@ -560,6 +560,12 @@ absl::Status PrepareCluster(const ConnectOptions& connect, const LoadedBackup& b
   const formats::Manifest& m = backup.manifest;
   if (!options.with_globals && m.roles.empty() && m.tablespaces.empty()) return absl::OkStatus();
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::ConnectMaintenance(connect));
+  if (options.with_globals && m.server_version_num / 10000 > conn.server_version_num() / 10000) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "backup \"", m.backup_file, "\" was made with PostgreSQL ", m.postgres_version,
+        "; its globals are not restored into the older PostgreSQL ",
+        conn.server_version_num() / 10000, " (nothing was restored)"));
+  }
   if (options.with_globals) {
     GlobalsRestoreOptions only_missing;
     only_missing.tablespace_locations = options.tablespace_locations;
@@ -591,7 +597,7 @@ absl::Status PrepareCluster(const ConnectOptions& connect, const LoadedBackup& b
       "backup \"", backup.manifest.backup_file, "\" names roles this cluster lacks: ", names,
       "; nothing was restored. Restore them first (`pgark restore globals` of a globals backup "
       "of the source, or `restore full --with-globals` of a backup made with --with-globals), "
-      "or pass --ignore-missing-roles"));
+      "or restore without them (--ignore-missing-roles; MCP: ignoreMissingRoles)"));
 }
 
 // restore --create: the database to restore into, made now (the backup's name unless

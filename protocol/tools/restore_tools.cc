@@ -17,6 +17,10 @@ Json RestoreOutput() {
                 {"success", "restoredTables", "recordCount", "duration", "warnings"});
 }
 
+constexpr char kIgnoreMissingRoles[] =
+    "restore even when roles the backup's owners and grants name are missing here (their "
+    "ownership and grants become warnings); otherwise such a restore is refused up front";
+
 absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
                                                      const EngineToolsConfig& config) {
   engine::RestoreOptions o;
@@ -24,6 +28,7 @@ absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
   o.key = config.encryption.key;
   o.backup_file = args["backupFile"];
   o.drop_existing = args.value("dropExisting", false);
+  o.ignore_missing_roles = args.value("ignoreMissingRoles", false);
   PGARK_ASSIGN_OR_RETURN(o.on_conflict,
                          DecodeOnConflict(args.value("onConflict", "error"), kToolSpelling));
   o.jobs = args.value("jobs", 1);
@@ -60,6 +65,7 @@ ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                   {"dropExisting", Bool("drop the backup's objects that exist first", false)},
                   {"onConflict", OnConflictArg()},
+                  {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)},
                   {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", engine::kMaxRestoreJobs},
                             {"default", 1},
                             {"description", "connections loading data and building indexes"}}}},
@@ -74,7 +80,8 @@ ToolSpec RestoreTableTool(const EngineToolsConfig& config) {
           "changes." + BackupDirNote(config),
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                   {"table", Str("table to restore (default: every table in the file)")},
-                  {"onConflict", OnConflictArg()}},
+                  {"onConflict", OnConflictArg()},
+                  {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)}},
                  {"backupFile"}),
           RestoreOutput(), Annotations(false, true, true), RestoreHandler(config)};
 }
