@@ -75,7 +75,8 @@ class GlobalsApplier {
   // Runs statements [from, end) of `sql`; false after the first that fails (a warning). A
   // tablespace given another directory is created there.
   bool RunStatements(const MemberEntry& m, const std::string& sql,
-                     const std::vector<formats::SqlStatement>& statements, size_t from) {
+                     const std::vector<formats::SqlStatement>& statements, size_t from,
+                     bool creates = true) {
     for (size_t i = from; i < statements.size(); ++i) {
       const formats::SqlStatement& s = statements[i];
       auto moved = locations_.find(m.name);
@@ -88,7 +89,7 @@ class GlobalsApplier {
       if (done.ok()) continue;
       result_.warnings.push_back(absl::StrCat(
           formats::DescribeMember(m), ": ", formats::BoundedText(done.message(), 200),
-          i == 0 ? "; not created" : "; not all of its properties were restored"));
+          i == 0 && creates ? "; not created" : "; not all of its properties were restored"));
       return false;
     }
     return true;
@@ -127,8 +128,23 @@ class GlobalsApplier {
     } else if (update_) {
       RunStatements(m, sql, statements, 1);
       result_.updated.push_back(what);
+    } else if (m.kind == MemberKind::kDatabase) {
+      RunSettingsOfCreatedRoles(m, sql, statements);
     }
     return absl::OkStatus();
+  }
+
+  // In a database that exists (left as it is), the settings of the roles this restore created:
+  // ALTER ROLE r IN DATABASE d SET ...
+  void RunSettingsOfCreatedRoles(const MemberEntry& m, const std::string& sql,
+                                 const std::vector<formats::SqlStatement>& statements) {
+    for (size_t i = 1; i < statements.size(); ++i) {
+      const std::vector<formats::SqlToken>& t = statements[i].tokens;
+      if (t.size() > 4 && t[0].Is("alter") && t[1].Is("role") && t[3].Is("in") &&
+          created_roles_.count(t[2].text)) {
+        RunStatements(m, sql, {statements[i]}, 0, /*creates=*/false);
+      }
+    }
   }
 
   // Whether the object of `m` exists now (its CREATE ran but a later statement failed).

@@ -29,6 +29,7 @@ ALTER ROLE g_app SET search_path = app, "$user", public;
 COMMENT ON ROLE g_app IS 'the application';
 CREATE DATABASE g_db OWNER g_admin CONNECTION LIMIT 20 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
 ALTER ROLE g_app IN DATABASE g_db SET statement_timeout = '5s';
+ALTER ROLE "g Odd'name" IN DATABASE postgres SET lock_timeout = '2s';
 CREATE DATABASE g_other OWNER g_app;
 ALTER DATABASE g_db SET random_page_cost = 1.5;
 REVOKE CONNECT ON DATABASE g_db FROM PUBLIC;

@@ -102,6 +102,12 @@ out=$(pg 5613 restore full "$both" --with-globals --map-tablespace "g_space=$wor
       --create --target-db g_db 2>&1) &&
   same_as_source 5613 "restore full --with-globals --create" ||
   check "restore full --with-globals --create" fail "${out:0:600}"
+# A created role's settings in a database that was there (postgres) are restored too.
+setting="SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+         JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = 'postgres' AND r.rolname = 'g Odd''name'"
+if [[ $(on 5612 psql -X -At -d postgres -c "$setting") == '{lock_timeout=2s}' ]]; then
+  check "a created role's settings in an existing database" ok ""
+else check "a created role's settings in an existing database" fail "$(on 5612 psql -X -At -d postgres -c "$setting" 2>&1)"; fi
 # restore globals made every database; restore full --with-globals only the one it restores.
 if [[ $(on 5612 psql -X -At -d postgres -c "SELECT datdba::regrole FROM pg_database WHERE datname = 'g_other'") == g_app &&
       $(on 5613 psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'g_other'") == 0 ]]; then
