@@ -56,11 +56,16 @@ std::string ColumnSql(const TableDef& table, const ColumnDef& c) {
 
 }  // namespace
 
-std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& server) {
+std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& server,
+                             BackupType type) {
+  // A globals archive creates what may exist already (the restoring role, template1): psql
+  // replays it without stopping at the first error.
+  const char* restore = type == BackupType::kGlobals
+                            ? "pgark restore globals FILE, or gunzip -c FILE | psql"
+                            : "pgark restore full FILE, or gunzip -c FILE | psql -v ON_ERROR_STOP=1";
   return absl::StrCat(
       "--\n-- pgark archive ", backup_id, "\n-- from database ", QuoteIdent(server.database),
-      " on PostgreSQL ", server.version,
-      "\n-- Restore: pgark restore full FILE, or gunzip -c FILE | psql -v ON_ERROR_STOP=1\n--\n\n",
+      " on PostgreSQL ", server.version, "\n-- Restore: ", restore, "\n--\n\n",
       "SET statement_timeout = 0;\n"
       "SET lock_timeout = 0;\n"
       "SET idle_in_transaction_session_timeout = 0;\n"

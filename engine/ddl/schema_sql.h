@@ -16,7 +16,8 @@ namespace pgark::engine {
 
 // Session settings at the top of every archive, so that `psql` and pgark restore it the same
 // way whatever the target's defaults.
-std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& server);
+std::string ArchiveHeaderSql(absl::string_view backup_id, const ServerInfo& server,
+                             BackupType type);
 
 std::string CreateSchemaSql(absl::string_view schema);
 std::string CreateSequenceSql(const SequenceDef& seq);

@@ -214,7 +214,7 @@ absl::Status Dumper::OpenArchive(const std::vector<PlannedMember>& plan) {
 
 absl::Status Dumper::WriteMembers(const std::vector<PlannedMember>& plan) {
   PGARK_RETURN_IF_ERROR(
-      Sql(MemberKind::kHeader, "", "", "", ArchiveHeaderSql(manifest_.backup_id, server_)));
+      Sql(MemberKind::kHeader, "", "", "", ArchiveHeaderSql(manifest_.backup_id, server_, type_)));
   if (type_ == BackupType::kIncremental) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kIncrementalGuard, "", "", "",
                               IncrementalGuardSql(manifest_.backup_file)));

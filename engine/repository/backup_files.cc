@@ -86,7 +86,7 @@ absl::StatusOr<bool> HoldsExactly(const LoadedBackup& backup, const formats::Mem
 absl::Status CheckCanonicalMembers(const LoadedBackup& backup) {
   const formats::Manifest& m = backup.manifest;
   const std::string header =
-      ArchiveHeaderSql(m.backup_id, {m.postgres_version, m.server_version_num, m.database});
+      ArchiveHeaderSql(m.backup_id, {m.postgres_version, m.server_version_num, m.database}, m.type);
   bool canonical = !m.members.empty() && m.members.front().kind == formats::MemberKind::kHeader;
   if (canonical) {
     PGARK_ASSIGN_OR_RETURN(canonical, HoldsExactly(backup, m.members.front(), header));
