@@ -29,13 +29,15 @@ results=$builddir/test-results
 rm -rf "$results" && mkdir -p "$results"
 selection=()
 fuzz=1
-if [[ ${1:-} == unit ]]; then
-  selection=(--suite unit)
-  fuzz=0
-elif (($#)); then
+if (($#)); then  # "unit" names the unit suite; any other name one test
   fuzz=0
   for name in "$@"; do
-    if [[ $name == fuzz ]]; then fuzz=1; else selection+=("$name"); fi
+    case $name in
+      fuzz) fuzz=1 ;;
+      unit) mapfile -t -O "${#selection[@]}" selection < <(meson test -C "$builddir" --list \
+              --suite unit 2>/dev/null | sed -n 's|^.*:unit / ||p') ;;
+      *) selection+=("$name") ;;
+    esac
   done
 fi
 status=0
