@@ -400,9 +400,12 @@ absl::Status Dumper::GlobalsMembers() {
   for (const RoleDef& r : g.roles) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRole, "", r.name, r.name, RoleSql(r)));
   }
+  // Before 16 any grantor could be recorded; a 16+ target that refuses one is granted by the
+  // restoring role instead (engine/restore/globals_restorer.cc).
+  const bool any_grantor = server_.version_num < 160000;
   for (const auto& [m, granted_by] : OrderMemberships(g)) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRoleMembership, "", m.role, m.member,
-                              MembershipSql(m, granted_by, server_.version_num)));
+                              MembershipSql(m, granted_by || any_grantor, server_.version_num)));
   }
   for (const TablespaceDef& t : g.tablespaces) {
     PGARK_RETURN_IF_ERROR(Sql(MemberKind::kTablespace, "", t.name, t.name, TablespaceSql(t)));

@@ -24,6 +24,14 @@ SELECT :fixture_version >= 150000 AS has_parameter_acl \gset
 GRANT SET ON PARAMETER work_mem TO g_app;
 GRANT SET, ALTER SYSTEM ON PARAMETER log_min_duration_statement TO g_admin WITH GRANT OPTION;
 \endif
+-- Before 16 any grantor may be recorded (16+ wants one holding ADMIN on the role, and a
+-- restore there grants it as the restoring role, as this does on 16+).
+SELECT current_setting('server_version_num')::int >= 160000 AS grantor_needs_admin \gset
+\if :grantor_needs_admin
+GRANT g_sub TO g_app;
+\else
+GRANT g_sub TO g_app GRANTED BY "g Odd'name";
+\endif
 ALTER ROLE g_app SET work_mem = '32MB';
 ALTER ROLE g_app SET search_path = app, "$user", public;
 COMMENT ON ROLE g_app IS 'the application';
