@@ -136,6 +136,8 @@ class Catalog {
   absl::StatusOr<std::vector<std::string>> ListNamedRoles();
 
  private:
+  // Whether the connected role is a superuser (who alone reads subscriptions and passwords).
+  absl::StatusOr<bool> IsSuperuser();
   absl::Status AddRoles(ClusterGlobals& out);
   absl::Status AddMemberships(ClusterGlobals& out);
   absl::Status AddTablespacesAndDatabases(ClusterGlobals& out);

@@ -73,7 +73,6 @@ constexpr char kUserMappingsSql[] =
     "WHERE " PGARK_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
     "ORDER BY u.srvname COLLATE \"C\", u.usename COLLATE \"C\"";
 
-constexpr char kIsSuperuserSql[] = "SELECT " PGARK_IS_SUPERUSER " AS superuser";
 
 // kSubscriptionsSql, then per version: binary, streaming ('f', 't', 'p'), two_phase,
 // disable_on_error, origin, password_required, run_as_owner, failover (17+),
@@ -315,9 +314,14 @@ std::vector<std::string> SubscriptionOptions(const PgRow& row) {
 
 }  // namespace
 
+absl::StatusOr<bool> Catalog::IsSuperuser() {
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec("SELECT " PGARK_IS_SUPERUSER " AS superuser"));
+  return r.rows() == 1 && PgRow(r, 0).Bool("superuser");
+}
+
 absl::StatusOr<std::vector<SubscriptionDef>> Catalog::ListSubscriptions() {
-  PGARK_ASSIGN_OR_RETURN(PgResult su, conn_.Exec(kIsSuperuserSql));
-  if (su.rows() != 1 || !PgRow(su, 0).Bool("superuser")) return std::vector<SubscriptionDef>{};
+  PGARK_ASSIGN_OR_RETURN(const bool superuser, IsSuperuser());
+  if (!superuser) return std::vector<SubscriptionDef>{};
   const int v = conn_.server_version_num();
   const bool v14 = v >= 140000, v15 = v >= 150000, v16 = v >= 160000;
   PGARK_ASSIGN_OR_RETURN(

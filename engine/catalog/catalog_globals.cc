@@ -129,8 +129,7 @@ absl::StatusOr<std::vector<std::string>> Catalog::ListNamedRoles() {
 }
 
 absl::Status Catalog::AddRoles(ClusterGlobals& out) {
-  PGARK_ASSIGN_OR_RETURN(PgResult su, conn_.Exec("SELECT " PGARK_IS_SUPERUSER " AS superuser"));
-  out.passwords_read = su.rows() == 1 && PgRow(su, 0).Bool("superuser");
+  PGARK_ASSIGN_OR_RETURN(out.passwords_read, IsSuperuser());
   PGARK_ASSIGN_OR_RETURN(
       PgResult r, conn_.Exec(absl::StrCat(kRolesSql,
                                           out.passwords_read

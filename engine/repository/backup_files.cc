@@ -135,6 +135,14 @@ absl::Status RequireKey(const LoadedBackup& backup) {
   return absl::OkStatus();
 }
 
+absl::Status RequireNotOlderServer(const formats::Manifest& m, int server_version_num) {
+  if (m.server_version_num / 10000 <= server_version_num / 10000) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "backup \"", m.backup_file, "\" was made with PostgreSQL ", m.postgres_version,
+      " and cannot be restored into the older PostgreSQL ", server_version_num / 10000,
+      "; restore it into PostgreSQL ", m.server_version_num / 10000, " or newer"));
+}
+
 absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_dir,
                                                     LoadedBackup backup) {
   std::vector<LoadedBackup> chain;

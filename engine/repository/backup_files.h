@@ -31,6 +31,10 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
 // kFailedPrecondition if `backup` is encrypted and no key was given.
 absl::Status RequireKey(const LoadedBackup& backup);
 
+// kFailedPrecondition when `manifest`'s server is of a newer major version than the server a
+// restore would write into (`server_version_num`), naming both.
+absl::Status RequireNotOlderServer(const formats::Manifest& manifest, int server_version_num);
+
 // kDataLoss unless the archive's first member is exactly the header pgark writes for its
 // manifest (it runs before the restore's transaction and on every connection, so an archive
 // cannot bring SQL of its own there), and every INCREMENTAL GUARD member is exactly the guard

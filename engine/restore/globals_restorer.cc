@@ -239,14 +239,7 @@ absl::StatusOr<GlobalsRestoreResult> RestoreGlobals(const ConnectOptions& connec
   PGARK_RETURN_IF_ERROR(VerifyChain({backup}));
   PGARK_RETURN_IF_ERROR(CheckCanonicalMembers(backup));
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  const int server = conn.server_version_num();
-  if (backup.manifest.server_version_num / 10000 > server / 10000) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "backup \"", options.backup_file, "\" was made on PostgreSQL ",
-        backup.manifest.postgres_version, ", whose role and database options PostgreSQL ",
-        server / 10000, " may not take; restore it into PostgreSQL ",
-        backup.manifest.server_version_num / 10000, " or newer"));
-  }
+  PGARK_RETURN_IF_ERROR(RequireNotOlderServer(backup.manifest, conn.server_version_num()));
   GlobalsRestoreResult result;
   result.backup_file = options.backup_file;
   PGARK_RETURN_IF_ERROR(ApplyGlobals(conn, backup, options, result));

@@ -520,13 +520,7 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
                          RestoreResult& result) {
   const formats::Manifest& manifest = chain.back().manifest;
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  if (manifest.server_version_num / 10000 > conn.server_version_num() / 10000) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "backup \"", options.backup_file, "\" was made with PostgreSQL ",
-        manifest.postgres_version, " and cannot be restored into the older PostgreSQL ",
-        conn.server_version_num() / 10000, "; restore it into PostgreSQL ",
-        manifest.server_version_num / 10000, " or newer"));
-  }
+  PGARK_RETURN_IF_ERROR(RequireNotOlderServer(manifest, conn.server_version_num()));
   std::vector<PgConnection> more;
   std::vector<PgConnection*> helpers;
   for (int i = 1; i < jobs; ++i) {
@@ -560,13 +554,8 @@ absl::Status PrepareCluster(const ConnectOptions& connect, const LoadedBackup& b
   const formats::Manifest& m = backup.manifest;
   if (!options.with_globals && m.roles.empty() && m.tablespaces.empty()) return absl::OkStatus();
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::ConnectMaintenance(connect));
-  if (options.with_globals && m.server_version_num / 10000 > conn.server_version_num() / 10000) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "backup \"", m.backup_file, "\" was made with PostgreSQL ", m.postgres_version,
-        "; its globals are not restored into the older PostgreSQL ",
-        conn.server_version_num() / 10000, " (nothing was restored)"));
-  }
   if (options.with_globals) {
+    PGARK_RETURN_IF_ERROR(RequireNotOlderServer(m, conn.server_version_num()));
     GlobalsRestoreOptions only_missing;
     only_missing.tablespace_locations = options.tablespace_locations;
     // Of the databases, only the one restored into (created, with --create, by its member).

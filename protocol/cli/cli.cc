@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -456,6 +457,23 @@ absl::Status RunImport(Context& c, const std::string& format, const std::string&
   return absl::OkStatus();
 }
 
+// backup full|table|incremental|globals: only a table backup takes (and needs) table names.
+absl::Status RunBackupCommand(Context& c, engine::BackupType type) {
+  const std::vector<std::string>& p = c.args.positional;
+  if (type == engine::BackupType::kTable) {
+    if (p.size() < 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("backup table needs at least one table name\n", kUsage));
+    }
+    return RunBackup(c, type, {p.begin() + 2, p.end()});
+  }
+  if (p.size() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("backup ", formats::BackupTypeName(type), " takes no table names"));
+  }
+  return RunBackup(c, type, {});
+}
+
 absl::Status Dispatch(Context& c) {
   const std::vector<std::string>& p = c.args.positional;
   auto need = [&](size_t n, const char* what) -> absl::Status {
@@ -465,21 +483,9 @@ absl::Status Dispatch(Context& c) {
   if (p.empty()) return absl::InvalidArgumentError(absl::StrCat("no command given\n", kUsage));
   const std::string& cmd = p[0];
   const std::string sub = p.size() > 1 ? p[1] : "";
-  if (cmd == "backup" && sub == "full") {
-    if (p.size() > 2) return absl::InvalidArgumentError("backup full takes no table names");
-    return RunBackup(c, engine::BackupType::kFull, {});
-  }
-  if (cmd == "backup" && sub == "incremental") {
-    if (p.size() > 2) return absl::InvalidArgumentError("backup incremental takes no table names");
-    return RunBackup(c, engine::BackupType::kIncremental, {});
-  }
-  if (cmd == "backup" && sub == "table") {
-    if (absl::Status s = need(3, "backup table needs at least one table name"); !s.ok()) return s;
-    return RunBackup(c, engine::BackupType::kTable, {p.begin() + 2, p.end()});
-  }
-  if (cmd == "backup" && sub == "globals") {
-    if (p.size() > 2) return absl::InvalidArgumentError("backup globals takes no table names");
-    return RunBackup(c, engine::BackupType::kGlobals, {});
+  if (std::optional<engine::BackupType> type = formats::ParseBackupType(sub);
+      cmd == "backup" && type) {
+    return RunBackupCommand(c, *type);
   }
   if (cmd == "restore" && sub == "globals") {
     if (p.size() != 3) {
