@@ -10,6 +10,7 @@ packages=(
   libdeflate-dev libisal-dev                # fast gzip compression (README: Dependencies)
   libabsl-dev nlohmann-json3-dev            # Abseil (status, strings), JSON
   libpg-query-dev                           # PostgreSQL's parser: archives' schema statements
+  libcpp-httplib-dev                        # HTTP server for `pgark mcp --http` (with OpenSSL)
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
   clang libfuzzer-14-dev libclang-rt-14-dev # the fuzz targets, ASan and UBSan (tools/fuzz.sh)

@@ -32,7 +32,6 @@
 #include "formats/status_macros.h"
 #include "protocol/cli/cli_internal.h"
 #include "protocol/tools/engine_tools.h"
-#include "protocol/mcp/mcp_server.h"
 #include "protocol/cli/progress_bar.h"
 #include "protocol/tools/requests.h"
 #include "protocol/tools/results_json.h"
@@ -76,7 +75,10 @@ constexpr char kUsage[] =
     "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
     "  schedule [--full CRON] [--incremental CRON]   (runs until SIGTERM; BACKUP_SCHEDULE_FULL,\n"
     "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
-    "  mcp                (MCP server on stdin/stdout: the twelve db_* tools)\n"
+    "  mcp [--read-only]  (MCP server on stdin/stdout: the db_* tools)\n"
+    "  mcp --http [ADDR:]PORT [--token-file F] [--allowed-host H]... [--allowed-origin O]...\n"
+    "      [--tls-cert F --tls-key F] [--authorization-server URL] [--max-sessions N]\n"
+    "      [--session-idle SECONDS]  (MCP Streamable HTTP on /mcp; token: PGARK_MCP_TOKEN)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
     "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n"
     "Encryption: BACKUP_ENCRYPT=true encrypts new backups and exports with the key in\n"
@@ -86,12 +88,14 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
                                            "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs",
-                                           "map-tablespace"};
+                                           "map-tablespace", "http", "token-file", "allowed-host",
+                                           "allowed-origin", "tls-cert", "tls-key",
+                                           "authorization-server", "max-sessions", "session-idle"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
     "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics", "with-globals",
-    "update-existing", "ignore-missing-roles"};
+    "update-existing", "ignore-missing-roles", "read-only"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -175,37 +179,6 @@ std::string HumanBytes(uint64_t bytes) {
     ++u;
   }
   return u == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", v, units[u]);
-}
-
-// `pgark mcp`: the MCP server on stdin/stdout. Only protocol messages go to stdout; this one
-// line of log goes to stderr.
-absl::Status RunMcp(Context& c) {
-  EngineToolsConfig config;
-  config.connect = c.connect;
-  config.backup_dir = c.backup_dir;
-  absl::StatusOr<bool> compress = CompressionFromEnvironment();
-  if (!compress.ok()) return compress.status();
-  config.compress_by_default = *compress;
-  config.allowed_tables = AllowedTablesFromEnvironment();
-  if (!c.encryption.ok()) return c.encryption.status();
-  config.encryption = *c.encryption;
-  ToolRegistry registry;
-  RegisterEngineTools(registry, config);
-  ServerIdentity identity;
-  identity.title = "pgark: PostgreSQL backup and restore";
-  identity.version = engine::kPgarkVersion;
-  identity.instructions = absl::StrCat(
-      "Backs up, validates and restores the configured PostgreSQL database. Backups are files in "
-      "the backup directory (", c.backup_dir, "), named as db_list_backups shows them. "
-      "db_restore_full, db_restore_table, db_import_* and db_delete_backup are destructive; a "
-      "failed restore changes nothing. Full backups and restores of large databases can take "
-      "minutes and report progress.");
-  LineWriter writer(STDOUT_FILENO);
-  McpServer server(registry, identity, [&writer](const Json& m) { writer.Write(m); });
-  c.err << "pgark mcp " << engine::kPgarkVersion << ": serving MCP on stdin/stdout, backups in "
-        << c.backup_dir << "\n" << std::flush;
-  server.Serve(STDIN_FILENO, c.interrupted);
-  return absl::OkStatus();
 }
 
 // The FORMAT word of `export FORMAT` / `import FORMAT`: true for csv, false for json.
@@ -531,7 +504,7 @@ absl::Status Dispatch(Context& c) {
   }
   if (cmd == "mcp") {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");
-    return RunMcp(c);
+    return RunMcpCommand(c);
   }
   if (cmd == "decrypt") {
     if (p.size() != 2) return absl::InvalidArgumentError("decrypt needs one FILE name");

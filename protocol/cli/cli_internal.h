@@ -59,6 +59,8 @@ absl::Status RunPrune(Context& c);
 absl::Status RunValidate(Context& c, const std::string& file);
 absl::Status RunDecrypt(Context& c, const std::string& file);
 absl::Status RunScheduleCommand(Context& c);
+// `pgark mcp`, on stdio or HTTP (protocol/cli_mcp.cc).
+absl::Status RunMcpCommand(Context& c);
 
 }  // namespace pgark::protocol::cli_internal
 

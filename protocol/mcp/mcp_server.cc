@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -10,6 +12,8 @@
 
 namespace pgark::protocol {
 namespace {
+
+const Json kCapabilities = {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}};
 
 constexpr const char* kLogLevels[] = {"debug",    "info",  "notice", "warning",
                                       "error",    "critical", "alert", "emergency"};
@@ -19,7 +23,22 @@ bool Known(absl::string_view method) {
          method == "tools/call" || method == "logging/setLevel";
 }
 
+// The rank of an MCP log level; -1 when unknown.
+int LevelRank(absl::string_view level) {
+  for (int i = 0; i < static_cast<int>(std::size(kLogLevels)); ++i) {
+    if (level == kLogLevels[i]) return i;
+  }
+  return -1;
+}
+
 }  // namespace
+
+bool IsProtocolVersion(absl::string_view version) {
+  for (const char* v : kProtocolVersions) {
+    if (version == v) return true;
+  }
+  return false;
+}
 
 McpServer::McpServer(const ToolRegistry& tools, ServerIdentity identity, Send send)
     : tools_(tools), identity_(std::move(identity)), send_(std::move(send)) {}
@@ -59,6 +78,9 @@ std::optional<Json> McpServer::HandleMessage(const Json& message) {
                      "JSON-RPC batches are not supported in this protocol version");
   }
   auto batch = std::make_shared<Batch>();
+  for (const Json& m : message) {
+    if (Envelope e = Classify(m); e.kind == Envelope::Kind::kRequest) batch->key.push_back(*e.id);
+  }
   batch_ = batch;
   for (const Json& m : message) {
     if (std::optional<Json> reply = HandleOne(m)) {
@@ -78,7 +100,7 @@ void McpServer::FinishBatchCall(Batch& batch, std::optional<Json> reply) {
   std::lock_guard<std::mutex> lock(batch.mu);
   if (reply) batch.replies.push_back(*std::move(reply));
   --batch.pending;
-  if (batch.closed && batch.pending == 0 && !batch.replies.empty()) send_(batch.replies);
+  if (batch.closed && batch.pending == 0 && !batch.replies.empty()) send_(batch.replies, batch.key);
 }
 
 std::optional<Json> McpServer::HandleOne(const Json& message) {
@@ -101,6 +123,12 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
       break;
   }
   const Json& id = *e.id;
+  if (Stateless()) {
+    if (e.method == "server/discover") return Discover(id);
+    if (e.method == "tools/list") return Finish(ListTools(id, e.params));
+    if (e.method == "tools/call") return CallTool(id, e.params);
+    return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", e.method));
+  }
   if (e.method == "ping") return MakeResult(id, Json::object());
   if (e.method == "initialize") return Initialize(id, e.params);
   if (!initialized_) {
@@ -113,13 +141,9 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
   if (e.method == "tools/call") return CallTool(id, e.params);
   if (e.method == "logging/setLevel") {
     auto level = e.params.find("level");
-    if (level != e.params.end() && level->is_string()) {
-      for (const char* l : kLogLevels) {
-        if (*level == l) {
-          log_level_ = l;
-          return MakeResult(id, Json::object());
-        }
-      }
+    if (level != e.params.end() && level->is_string() && LevelRank(level->get<std::string>()) >= 0) {
+      log_rank_ = LevelRank(level->get<std::string>());
+      return MakeResult(id, Json::object());
     }
     return MakeError(id, kInvalidParams,
                      "Invalid params: level must be one of debug, info, notice, warning, error, "
@@ -144,7 +168,7 @@ Json McpServer::Initialize(const Json& id, const Json& params) {
   Json server_info = {{"name", identity_.name}, {"version", identity_.version}};
   if (AtLeast("2025-06-18") && !identity_.title.empty()) server_info["title"] = identity_.title;
   Json result = {{"protocolVersion", protocol_version_},
-                 {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}}},
+                 {"capabilities", kCapabilities},
                  {"serverInfo", server_info}};
   if (!identity_.instructions.empty()) result["instructions"] = identity_.instructions;
   return MakeResult(id, std::move(result));
@@ -167,7 +191,53 @@ Json McpServer::ListTools(const Json& id, const Json& params) const {
   }
   Json tools = Json::array();
   for (const ToolSpec& t : tools_.tools()) tools.push_back(ToolSpecJson(t));
-  return MakeResult(id, {{"tools", std::move(tools)}});
+  Json result = {{"tools", std::move(tools)}};
+  if (Stateless()) {
+    result["ttlMs"] = 3600000;  // the list never changes while the server runs
+    result["cacheScope"] = "public";
+  }
+  return MakeResult(id, std::move(result));
+}
+
+void McpServer::BeginStateless(const Json& meta) {
+  protocol_version_ = kStatelessVersion;
+  initialized_ = true;
+  log_rank_ = -1;  // without a level in _meta, nothing is logged
+  if (auto level = meta.find(kMetaLogLevel); level != meta.end() && level->is_string()) {
+    log_rank_ = LevelRank(level->get<std::string>());
+  }
+}
+
+Json McpServer::Discover(const Json& id) const {
+  Json supported = Json::array({kStatelessVersion});
+  for (const char* v : kProtocolVersions) supported.push_back(v);
+  Json result = {{"supportedVersions", std::move(supported)},
+                 {"capabilities", kCapabilities},
+                 {"serverInfo", {{"name", identity_.name}, {"version", identity_.version}}},
+                 {"ttlMs", 3600000},
+                 {"cacheScope", "public"}};
+  if (!identity_.title.empty()) result["serverInfo"]["title"] = identity_.title;
+  if (!identity_.instructions.empty()) result["instructions"] = identity_.instructions;
+  return Finish(MakeResult(id, std::move(result)));
+}
+
+Json McpServer::Finish(Json reply) const {
+  if (Stateless() && reply.contains("result")) reply["result"]["resultType"] = "complete";
+  return reply;
+}
+
+std::optional<Json> McpServer::LogMessage(absl::string_view level,
+                                          const std::string& message) const {
+  const int wanted = log_rank_.load();
+  if (wanted < 0 || LevelRank(level) < wanted) return std::nullopt;
+  return MakeNotification("notifications/message",
+                          {{"level", std::string(level)}, {"logger", "pgark"}, {"data", message}});
+}
+
+size_t McpServer::RunningCalls() {
+  ReapFinishedCalls();
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_.size();
 }
 
 Json McpServer::ToolResult(const absl::StatusOr<Json>& result) const {
@@ -211,26 +281,10 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto done = std::make_shared<std::atomic<bool>>(false);
   auto run = [this, id, tool, args = *std::move(validated), token, cancelled, done]() {
-    ToolContext ctx;
-    ctx.cancelled = [cancelled] { return cancelled->load(); };
-    auto progress_mu = std::make_shared<std::mutex>();
-    auto last_value = std::make_shared<double>(-1);
-    auto last_time = std::make_shared<absl::Time>(absl::InfinitePast());
-    ctx.progress = [this, token, cancelled, progress_mu, last_value, last_time](
-                       double value, const std::string& message) {
-      if (!token || cancelled->load()) return;
-      std::lock_guard<std::mutex> lock(*progress_mu);
-      absl::Time now = absl::Now();
-      // Strictly increasing, at most ten a second.
-      if (value <= *last_value || now - *last_time < absl::Milliseconds(100)) return;
-      *last_value = value;
-      *last_time = now;
-      send_(MakeNotification("notifications/progress",
-                             {{"progressToken", *token}, {"progress", value}, {"message", message}}));
-    };
+    ToolContext ctx = CallContext(id, token, cancelled);
     absl::StatusOr<Json> result = tool->handler(args, ctx);
     std::optional<Json> reply;
-    if (!cancelled->load()) reply = MakeResult(id, ToolResult(result));  // cancelled: no reply
+    if (!cancelled->load()) reply = Finish(MakeResult(id, ToolResult(result)));  // cancelled: none
     done->store(true);
     return reply;
   };
@@ -253,10 +307,42 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
     if (batch) {
       FinishBatchCall(*batch, std::move(reply));
     } else if (reply) {
-      send_(*reply);
+      send_(*reply, (*reply)["id"]);
     }
   });
   return std::nullopt;
+}
+
+ToolContext McpServer::CallContext(const Json& id, const std::optional<Json>& token,
+                                   std::shared_ptr<std::atomic<bool>> cancelled) {
+  ToolContext ctx;
+  ctx.cancelled = [cancelled] { return cancelled->load(); };
+  ctx.log = [this, id, cancelled](absl::string_view level, const std::string& message) {
+    if (cancelled->load()) return;
+    if (std::optional<Json> note = LogMessage(level, message)) send_(*note, id);
+  };
+  struct Throttle {
+    std::mutex mu;
+    double last_value = -1;
+    absl::Time last_time = absl::InfinitePast();
+  };
+  auto throttle = std::make_shared<Throttle>();
+  ctx.progress = [this, id, token, cancelled, throttle](double value, double total,
+                                                        const std::string& message) {
+    if (!token || cancelled->load()) return;
+    std::lock_guard<std::mutex> lock(throttle->mu);
+    absl::Time now = absl::Now();
+    // Strictly increasing, at most ten a second.
+    if (value <= throttle->last_value || now - throttle->last_time < absl::Milliseconds(100)) {
+      return;
+    }
+    throttle->last_value = value;
+    throttle->last_time = now;
+    Json params = {{"progressToken", *token}, {"progress", value}, {"message", message}};
+    if (total > 0) params["total"] = std::max(total, value);  // an estimate can fall short
+    send_(MakeNotification("notifications/progress", std::move(params)), id);
+  };
+  return ctx;
 }
 
 void McpServer::Cancel(const Json& request_id) {
@@ -274,10 +360,10 @@ void McpServer::Serve(int in_fd, const std::atomic<bool>* stop) {
     if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
     std::optional<Json> message = ParseMessage(line);
     if (!message) {
-      send_(MakeError(std::nullopt, kParseError, "Parse error"));
+      send_(MakeError(std::nullopt, kParseError, "Parse error"), Json());
       return;
     }
-    if (std::optional<Json> reply = HandleMessage(*message)) send_(*reply);
+    if (std::optional<Json> reply = HandleMessage(*message)) send_(*reply, Json());
   };
   for (;;) {
     if (stop != nullptr && stop->load()) break;
@@ -300,7 +386,8 @@ void McpServer::Serve(int in_fd, const std::atomic<bool>* stop) {
     if (!skipping) buffer.append(data.data() + start, data.size() - start);
     if (buffer.size() > kMaxLineBytes) {
       send_(MakeError(std::nullopt, kInvalidRequest,
-                      "Invalid request: message longer than 10 MiB, ignored"));
+                      "Invalid request: message longer than 10 MiB, ignored"),
+            Json());
       buffer.clear();
       skipping = true;
     }

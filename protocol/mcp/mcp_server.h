@@ -1,8 +1,10 @@
-// `McpServer` speaks the Model Context Protocol (legacy, handshake era: 2025-11-25, 2025-06-18,
-// 2025-03-26, 2024-11-05) over newline-delimited JSON-RPC. Its core, `HandleMessage`, is pure
-// request-in, reply-out; `tools/call` runs on a thread of its own so that stdin keeps being
+// `McpServer` is one MCP conversation: a stdio connection, an HTTP session, or one stateless
+// request. It speaks the handshake era (2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05) and,
+// after `BeginStateless`, the stateless 2026-07-28 revision. Its core, `HandleMessage`, is
+// request-in, reply-out; `tools/call` runs on a thread of its own so that messages keep being
 // read while a tool works (ping is answered, notifications/cancelled stops the call) and the
-// reply is sent later through the `send` callback. `Serve` is the stdio loop around it: it
+// reply is sent later through the `send` callback, tagged with the request it belongs to (so
+// that HTTP can route it to that request's stream). `Serve` is the stdio loop around it: it
 // reads until EOF (or a signal), then cancels running calls and waits for them to unwind.
 // Nothing but protocol messages is ever written through `send`.
 #ifndef PGARK_PROTOCOL_MCP_MCP_SERVER_H_
@@ -33,13 +35,22 @@ struct ServerIdentity {
 // The protocol versions this server speaks, newest first.
 inline constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26",
                                                     "2024-11-05"};
+// The stateless revision, served over HTTP beside the handshake era.
+inline constexpr char kStatelessVersion[] = "2026-07-28";
+// Where a stateless request's _meta carries its protocol version and log level.
+inline constexpr char kMetaProtocolVersion[] = "io.modelcontextprotocol/protocolVersion";
+inline constexpr char kMetaLogLevel[] = "io.modelcontextprotocol/logLevel";
+
+bool IsProtocolVersion(absl::string_view version);
 
 class McpServer {
  public:
-  using Send = std::function<void(const Json&)>;
+  // `related` is the id of the request a message belongs to (progress, log lines, the reply of
+  // a tools/call), a JSON array of ids for a batch's replies, or null.
+  using Send = std::function<void(const Json& message, const Json& related)>;
 
   // `tools` must outlive the server. `send` is called from several threads, one message at a
-  // time per call; it must write the message as one line.
+  // time per call.
   McpServer(const ToolRegistry& tools, ServerIdentity identity, Send send);
   // Cancels running calls and waits for them.
   ~McpServer();
@@ -48,6 +59,13 @@ class McpServer {
   // any. Notifications get none; a tools/call replies later through `send`, unless inline
   // calls are on (tests), when the reply is returned here.
   std::optional<Json> HandleMessage(const Json& message);
+
+  // Serves the stateless revision from now on: no handshake, one request per server; `meta` is
+  // the request's _meta (its log level, if any, applies).
+  void BeginStateless(const Json& meta);
+
+  // Tool calls under way.
+  size_t RunningCalls();
 
   // Reads messages from `in_fd` until EOF or until `*stop` turns true, replying through `send`.
   void Serve(int in_fd, const std::atomic<bool>* stop);
@@ -72,6 +90,7 @@ class McpServer {
   // cancellation are served meanwhile): its replies are sent as one array when the last is in.
   struct Batch {
     std::mutex mu;
+    Json key;  // the ids of its requests, in order: the `related` of its replies
     Json replies = Json::array();
     int pending = 0;      // calls still running
     bool closed = false;  // every member has been handled
@@ -88,7 +107,15 @@ class McpServer {
   Json ToolResult(const absl::StatusOr<Json>& result) const;
   void Cancel(const Json& request_id);
   void ReapFinishedCalls();
+  // The MCP log notification for `message`, if `level` is at or above the client's.
+  std::optional<Json> LogMessage(absl::string_view level, const std::string& message) const;
+  ToolContext CallContext(const Json& id, const std::optional<Json>& token,
+                          std::shared_ptr<std::atomic<bool>> cancelled);
+  Json Discover(const Json& id) const;
+  // Adds what the stateless revision wants on every result.
+  Json Finish(Json reply) const;
   bool AtLeast(absl::string_view version) const { return protocol_version_ >= version; }
+  bool Stateless() const { return protocol_version_ == kStatelessVersion; }
 
   const ToolRegistry& tools_;
   ServerIdentity identity_;
@@ -97,7 +124,7 @@ class McpServer {
   std::shared_ptr<Batch> batch_;  // the batch being handled, if any
   bool initialized_ = false;
   std::string protocol_version_;
-  std::string log_level_ = "info";
+  std::atomic<int> log_rank_{1};  // "info"; -1 logs nothing
   std::mutex mu_;
   std::map<std::string, Call> calls_;  // by id.dump()
 };

@@ -25,7 +25,7 @@ class McpServerTest : public ::testing::Test {
                         {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}},
                         {{"readOnlyHint", true}, {"openWorldHint", false}},
                         [](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
-                          ctx.progress(1, "half");
+                          ctx.progress(1, 2, "half");
                           if (args["n"] == 13) return absl::NotFoundError("unlucky");
                           return Json{{"n", args["n"]}};
                         }});
@@ -46,7 +46,7 @@ class McpServerTest : public ::testing::Test {
   ToolRegistry registry_;
   std::vector<Json> sent_;
   McpServer server_{registry_, {"pgark", "pgark", "0.1.0", "instructions"},
-                    [this](const Json& m) { sent_.push_back(m); }};
+                    [this](const Json& m, const Json&) { sent_.push_back(m); }};
 };
 
 TEST_F(McpServerTest, NegotiatesVersions) {

@@ -14,9 +14,13 @@ namespace pgark::protocol {
 
 // What a running tool can do besides computing its result. Both callbacks are thread-safe.
 struct ToolContext {
-  // Reports progress (monotonic counter, e.g. bytes) with a short human message.
-  std::function<void(double progress, const std::string& message)> progress = [](double,
-                                                                                 const std::string&) {};
+  // Reports progress (monotonic counter, e.g. bytes) out of `total` (0: unknown) with a short
+  // human message.
+  std::function<void(double progress, double total, const std::string& message)> progress =
+      [](double, double, const std::string&) {};
+  // Logs a line for the client at an MCP level ("debug", "info", "warning", "error").
+  std::function<void(absl::string_view level, const std::string& message)> log =
+      [](absl::string_view, const std::string&) {};
   // True once the call was cancelled (notifications/cancelled, stdin closed).
   std::function<bool()> cancelled = [] { return false; };
 };

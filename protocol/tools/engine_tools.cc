@@ -8,18 +8,35 @@
 namespace pgark::protocol {
 namespace {
 
+// The end of a call as log lines for the client: its warnings, then how it ended.
+void LogOutcome(ToolContext& ctx, const std::string& name, const absl::StatusOr<Json>& result,
+                int64_t ms) {
+  if (!result.ok()) {
+    ctx.log("error", absl::StrCat(name, ": failed after ", ms, " ms: ", result.status().message()));
+    return;
+  }
+  if (auto w = result->find("warnings"); w != result->end() && w->is_array()) {
+    for (const Json& line : *w) {
+      if (line.is_string()) ctx.log("warning", absl::StrCat(name, ": ", line.get<std::string>()));
+    }
+  }
+  ctx.log("info", absl::StrCat(name, ": done in ", ms, " ms"));
+}
+
 // Wraps a tool's handler so that every call, refused ones included, goes to the audit log.
 ToolSpec Audited(ToolSpec spec, const std::string& backup_dir) {
   const bool read_only = spec.annotations.value("readOnlyHint", false);
   spec.handler = [handler = std::move(spec.handler), name = spec.name, backup_dir, read_only](
                      const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
     const absl::Time start = absl::Now();
+    ctx.log("info", absl::StrCat(name, ": started"));
     // A call that changes something is refused when it could not be audited.
     const absl::Status audited =
         read_only ? absl::OkStatus() : engine::CheckAuditWritable(backup_dir);
     absl::StatusOr<Json> result = audited.ok() ? handler(args, ctx) : audited;
-    (void)engine::AppendAudit(backup_dir, {name, "mcp", args.dump(), result.status(),
-                                           absl::ToInt64Milliseconds(absl::Now() - start)});
+    const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
+    (void)engine::AppendAudit(backup_dir, {name, "mcp", args.dump(), result.status(), ms});
+    LogOutcome(ctx, name, result, ms);
     return result;
   };
   return spec;
@@ -38,7 +55,9 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
        {BackupFullTool, BackupTableTool, BackupIncrementalTool, ExportJsonTool, ExportCsvTool,
         RestoreFullTool, RestoreTableTool, ImportJsonTool, ImportCsvTool, ListBackupsTool,
         DeleteBackupTool, ValidateBackupTool}) {
-    registry.Register(Audited(define(config), config.backup_dir));
+    ToolSpec spec = define(config);
+    if (config.read_only && !spec.annotations.value("readOnlyHint", false)) continue;
+    registry.Register(Audited(std::move(spec), config.backup_dir));
   }
 }
 

@@ -24,6 +24,8 @@ struct EngineToolsConfig {
   // PGARK_ALLOWED_TABLES: when not empty, tools refuse every other table.
   std::vector<std::string> allowed_tables;
   Encryption encryption;
+  // --read-only / PGARK_MCP_READ_ONLY: only the tools that change nothing are registered.
+  bool read_only = false;
 };
 
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config);

@@ -50,21 +50,26 @@ Json Annotations(bool read_only, bool destructive, bool idempotent) {
 
 Json Strings() { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
 
-void ToolProgress::OnStart(int total_tables, uint64_t) {
+void ToolProgress::OnStart(int total_tables, uint64_t estimated_bytes) {
   total_tables_ = total_tables;
-  ctx_.progress(0.5, absl::StrCat("starting: ", total_tables, " tables"));
+  total_bytes_ = static_cast<double>(estimated_bytes);
+  const std::string what = absl::StrFormat("%d tables, about %.1f MB of table data",
+                                           total_tables, total_bytes_ / 1e6);
+  ctx_.log("info", absl::StrCat("started: ", what));
+  ctx_.progress(0.5, total_bytes_, absl::StrCat("starting: ", what));
 }
 
 void ToolProgress::OnTableEnd(const std::string& table, int64_t rows, uint64_t) {
   ++tables_done_;
-  ctx_.progress(static_cast<double>(bytes_ + 1),
-                absl::StrCat("table ", table, " done (", tables_done_, "/", total_tables_, ", ",
-                             rows, " rows)"));
+  const std::string line = absl::StrCat("table ", table, " done (", tables_done_, "/",
+                                        total_tables_, ", ", rows, " rows)");
+  ctx_.log("debug", line);
+  ctx_.progress(static_cast<double>(bytes_ + 1), total_bytes_, line);
 }
 
 void ToolProgress::OnBytes(uint64_t bytes) {
   bytes_ += bytes;
-  ctx_.progress(static_cast<double>(bytes_),
+  ctx_.progress(static_cast<double>(bytes_), total_bytes_,
                 absl::StrFormat("%.1f MB of table data", static_cast<double>(bytes_) / 1e6));
 }
 

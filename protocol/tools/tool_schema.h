@@ -40,6 +40,7 @@ class ToolProgress : public engine::ProgressListener {
   ToolContext& ctx_;
   int total_tables_ = 0;
   int tables_done_ = 0;
+  double total_bytes_ = 0;  // the engine's estimate; 0 when unknown
   uint64_t bytes_ = 0;
 };
 
