@@ -139,7 +139,9 @@ absl::Status RunMcpCommand(Context& c) {
   ServerIdentity identity = Identity(config);
   if (c.args.values.count("http")) return ServeHttp(c, registry, std::move(identity));
   LineWriter writer(STDOUT_FILENO);
-  McpServer server(registry, identity, [&writer](const Json& m, const Json&) { writer.Write(m); });
+  McpServer server(registry, identity, [&writer](const Json& m, const Json&) {
+    if (!m.is_null()) writer.Write(m);
+  });
   c.err << "pgark mcp " << engine::kPgarkVersion << ": serving MCP on stdin/stdout, backups in "
         << c.backup_dir << "\n" << std::flush;
   server.Serve(STDIN_FILENO, c.interrupted);

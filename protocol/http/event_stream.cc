@@ -61,6 +61,11 @@ std::optional<Json> EventStream::WaitForReply() {
   return reply_;
 }
 
+void EventStream::Trim() {
+  std::lock_guard<std::mutex> lock(mu_);
+  while (events_.size() > 1) events_.pop_front();
+}
+
 bool EventStream::ended() {
   std::lock_guard<std::mutex> lock(mu_);
   return ended_;

@@ -49,6 +49,9 @@ class EventStream {
   // Waits until the stream has ended; its reply, if any.
   std::optional<Json> WaitForReply();
   bool ended();
+  // The stream was delivered to its end: keeps only its last event, so that a client resuming
+  // from it learns that nothing follows, at little cost.
+  void Trim();
 
  private:
   const std::string id_;

@@ -23,6 +23,9 @@ TEST(EventStreamTest, ResumesAfterAnEventAndEndsWithTheReply) {
   EXPECT_EQ(s.WaitForReply().value()["id"], 1);
   s.Push(Json{{"late", true}}, false);  // nothing follows the reply
   EXPECT_EQ(s.Next(0, absl::Milliseconds(1)).events.size(), 3u);
+  s.Trim();  // delivered: a client resuming from the reply learns that nothing follows
+  EXPECT_TRUE(s.Next(3, absl::Milliseconds(1)).events.empty());
+  EXPECT_TRUE(s.Next(3, absl::Milliseconds(1)).ended);
 }
 
 TEST(EventStreamTest, BoundedBufferKeepsTheReply) {

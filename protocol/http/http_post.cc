@@ -157,6 +157,10 @@ void McpHttpServer::Impl::PostLegacy(const httplib::Request& req, httplib::Respo
   }
   std::shared_ptr<HttpSession> session = SessionOf(req, res);
   if (!session) return;
+  if (message.is_array() && (message.empty() || session->protocol_version() != "2025-03-26")) {
+    return SetRpcError(res, 400, kInvalidRequest,
+                       "Invalid request: JSON-RPC batches exist only in protocol 2025-03-26");
+  }
   const std::string header_version = req.get_header_value("MCP-Protocol-Version");
   if (!header_version.empty() && !IsProtocolVersion(header_version)) {
     return SetRpcError(res, 400, kInvalidRequest,
@@ -192,7 +196,14 @@ void McpHttpServer::Impl::AnswerCall(httplib::Response& res,
   if (!stream) {  // the id is in use: the server says so
     return AnswerJson(res, session->Handle(message).value_or(Json()), accept);
   }
-  if (std::optional<Json> reply = session->Handle(message)) stream->Push(*reply, true);
+  if (std::optional<Json> reply = session->Handle(message)) {
+    // Answered before any work began (unknown tool, bad arguments): nothing to stream.
+    if (accept.json) {
+      session->Forget(stream);
+      return AnswerJson(res, *reply, accept);
+    }
+    stream->Push(*reply, true);
+  }
   if (!accept.sse) {  // JSON only: no progress, the reply when it is there
     std::optional<Json> reply = stream->WaitForReply();
     session->Forget(stream);
@@ -202,8 +213,8 @@ void McpHttpServer::Impl::AnswerCall(httplib::Response& res,
   const bool priming = session->protocol_version() >= "2025-11-25";
   // A dropped connection is not a cancellation: the call finishes, and its events wait for a
   // GET with Last-Event-ID.
-  StreamEvents(res, stream, 0, priming, absl::Seconds(15), [session, stream](bool delivered) {
-    if (delivered) session->Forget(stream);
+  StreamEvents(res, stream, 0, priming, absl::Seconds(15), [stream](bool delivered) {
+    if (delivered) stream->Trim();
   });
 }
 
@@ -244,6 +255,7 @@ void McpHttpServer::Impl::PostStateless(const httplib::Request& req, httplib::Re
   auto stream = std::make_shared<EventStream>("r", HttpSession::kMaxEventsPerStream);
   auto server = std::make_shared<McpServer>(
       tools_, identity_, [stream](const Json& m, const Json&) {
+        if (m.is_null()) return stream->Close();
         stream->Push(m, m.contains("result") || m.contains("error"));
       });
   server->BeginStateless(e.params["_meta"]);

@@ -201,8 +201,8 @@ void McpHttpServer::Impl::Get(const httplib::Request& req, httplib::Response& re
     return;
   }
   StreamEvents(res, stream, event->second, false, absl::Seconds(15),
-               [session, stream](bool delivered) {
-                 if (delivered) session->Forget(stream);
+               [stream](bool delivered) {
+                 if (delivered) stream->Trim();
                });
 }
 

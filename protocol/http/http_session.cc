@@ -30,6 +30,7 @@ void HttpSession::Route(const Json& message, const Json& related) {
     stream = it->second;
     last_used_ = absl::Now();
   }
+  if (message.is_null()) return stream->Close();  // cancelled: the stream ends without a reply
   const bool reply = message.is_array() || message.contains("result") || message.contains("error");
   stream->Push(message, reply);
 }

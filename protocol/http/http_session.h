@@ -20,7 +20,7 @@ namespace pgark::protocol {
 
 class HttpSession {
  public:
-  static constexpr size_t kMaxEventsPerStream = 512;
+  static constexpr size_t kMaxEventsPerStream = 256;
   static constexpr size_t kMaxStreams = 64;
 
   HttpSession(std::string id, std::string principal, const ToolRegistry& tools,
@@ -39,7 +39,7 @@ class HttpSession {
   std::shared_ptr<EventStream> OpenStream(const Json& key);
   // The stream whose events carry `stream_id`, for a client resuming it.
   std::shared_ptr<EventStream> FindStream(const std::string& stream_id);
-  // The stream was delivered to its end: it is no longer kept for resumption.
+  // The stream is no longer kept for resumption (its reply went out as JSON).
   void Forget(const std::shared_ptr<EventStream>& stream);
 
   void Touch();

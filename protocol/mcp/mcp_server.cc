@@ -302,12 +302,12 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
     std::lock_guard<std::mutex> batch_lock(batch->mu);
     ++batch->pending;
   }
-  call.thread = std::thread([this, run, batch]() mutable {
+  call.thread = std::thread([this, run, batch, id]() mutable {
     std::optional<Json> reply = run();
     if (batch) {
       FinishBatchCall(*batch, std::move(reply));
-    } else if (reply) {
-      send_(*reply, (*reply)["id"]);
+    } else {
+      send_(reply.value_or(Json()), id);  // null: cancelled, the request gets no reply
     }
   });
   return std::nullopt;

@@ -46,7 +46,8 @@ bool IsProtocolVersion(absl::string_view version);
 class McpServer {
  public:
   // `related` is the id of the request a message belongs to (progress, log lines, the reply of
-  // a tools/call), a JSON array of ids for a batch's replies, or null.
+  // a tools/call), a JSON array of ids for a batch's replies, or null. A null `message` says
+  // that the call `related` ended without a reply (it was cancelled): nothing is to be sent.
   using Send = std::function<void(const Json& message, const Json& related)>;
 
   // `tools` must outlive the server. `send` is called from several threads, one message at a

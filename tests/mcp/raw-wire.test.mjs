@@ -52,6 +52,13 @@ function startServer() {
       assert.ok(!msg.notJson && !msg.notJsonRpc, 'not a JSON-RPC 2.0 line: ' + JSON.stringify(msg));
       return msg;
     },
+    // The next message that is not a log line (tool calls log their start and end at "info").
+    async reply(ms = 5000) {
+      for (;;) {
+        const msg = await server.next(ms);
+        if (msg.method !== 'notifications/message') return msg;
+      }
+    },
     async silence(ms) {
       await new Promise((r) => setTimeout(r, ms));
       assert.deepEqual(lines, [], 'expected no output');
@@ -147,10 +154,10 @@ test('ping is answered while a long backup runs', async () => {
   await new Promise((r) => setTimeout(r, 100));
   const t0 = Date.now();
   s.send({ jsonrpc: '2.0', id: 'ping', method: 'ping' });
-  const first = await s.next(10000);
+  const first = await s.reply(10000);
   assert.equal(first.id, 'ping', 'the ping reply must overtake the running backup');
   assert.ok(Date.now() - t0 < 1000);
-  const result = await s.next(60000);
+  const result = await s.reply(60000);
   assert.equal(result.id, 'backup');
   assert.equal(result.result.isError, undefined);
   s.child.stdin.end();

