@@ -1,6 +1,7 @@
 #include "engine/restore/restore_plan.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "engine/ddl/sql_text.h"
 
 namespace pgark::engine {
@@ -68,6 +69,42 @@ bool AppliesPostData(const MemberEntry& m, const std::set<std::string>& created,
 
 bool ToleratedFailure(const MemberEntry& m, bool partial) {
   return formats::Traits(m.kind).tolerated || (partial && m.kind == MemberKind::kFkConstraint);
+}
+
+absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Manifest& manifest,
+                                                              const std::vector<std::string>& names) {
+  if (names.empty()) return manifest.tables;
+  std::vector<formats::TableEntry> out;
+  for (const std::string& name : names) {
+    // Exactly as the manifest names it ("t" for public.t, "s.t"), or schema-qualified; a bare
+    // table name of another schema only when it is the only table of that name.
+    const formats::TableEntry* match = nullptr;
+    std::vector<const formats::TableEntry*> by_table;
+    for (const formats::TableEntry& t : manifest.tables) {
+      if (t.name == name || absl::StrCat(t.schema, ".", t.table) == name) {
+        match = &t;
+        break;
+      }
+      if (t.table == name) by_table.push_back(&t);
+    }
+    if (match == nullptr && by_table.size() > 1) {
+      std::vector<std::string> candidates;
+      for (const formats::TableEntry* t : by_table) candidates.push_back(t->name);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "table name \"", name, "\" is ambiguous in backup \"", manifest.backup_file,
+          "\": name one of ", absl::StrJoin(candidates, ", ")));
+    }
+    if (match == nullptr && by_table.size() == 1) match = by_table.front();
+    if (match == nullptr) {
+      std::vector<std::string> all;
+      for (const formats::TableEntry& t : manifest.tables) all.push_back(t.name);
+      return absl::NotFoundError(absl::StrCat("backup \"", manifest.backup_file,
+                                              "\" has no table \"", name, "\" (it has: ",
+                                              absl::StrJoin(all, ", "), ")"));
+    }
+    out.push_back(*match);
+  }
+  return out;
 }
 
 }  // namespace pgark::engine

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "formats/manifest.h"
 
@@ -21,6 +22,12 @@ std::string OwnerOf(const formats::MemberEntry& m);
 
 // A SEQUENCE, SEQUENCE OWNED BY or SEQUENCE SET member of a table's own (serial) sequence.
 bool IsOwnedSequencePart(const formats::MemberEntry& m);
+
+// The tables of `manifest` that `names` select (all when empty): each as the manifest names it
+// ("t", "s.t"), schema-qualified, or a bare name unique in the backup. kNotFound naming what the
+// backup has; kInvalidArgument for an ambiguous name.
+absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Manifest& manifest,
+                                                              const std::vector<std::string>& names);
 
 // Whether running `m` creates an object that later members belong to.
 bool CreatesObject(const formats::MemberEntry& m);

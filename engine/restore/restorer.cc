@@ -475,42 +475,6 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
   return rest_of_post_data.Commit();
 }
 
-absl::StatusOr<std::vector<formats::TableEntry>> SelectTables(const formats::Manifest& manifest,
-                                                              const std::vector<std::string>& names) {
-  if (names.empty()) return manifest.tables;
-  std::vector<formats::TableEntry> out;
-  for (const std::string& name : names) {
-    // Exactly as the manifest names it ("t" for public.t, "s.t"), or schema-qualified; a bare
-    // table name of another schema only when it is the only table of that name.
-    const formats::TableEntry* match = nullptr;
-    std::vector<const formats::TableEntry*> by_table;
-    for (const formats::TableEntry& t : manifest.tables) {
-      if (t.name == name || absl::StrCat(t.schema, ".", t.table) == name) {
-        match = &t;
-        break;
-      }
-      if (t.table == name) by_table.push_back(&t);
-    }
-    if (match == nullptr && by_table.size() > 1) {
-      std::vector<std::string> candidates;
-      for (const formats::TableEntry* t : by_table) candidates.push_back(t->name);
-      return absl::InvalidArgumentError(absl::StrCat(
-          "table name \"", name, "\" is ambiguous in backup \"", manifest.backup_file,
-          "\": name one of ", absl::StrJoin(candidates, ", ")));
-    }
-    if (match == nullptr && by_table.size() == 1) match = by_table.front();
-    if (match == nullptr) {
-      std::vector<std::string> all;
-      for (const formats::TableEntry& t : manifest.tables) all.push_back(t.name);
-      return absl::NotFoundError(absl::StrCat("backup \"", manifest.backup_file,
-                                              "\" has no table \"", name, "\" (it has: ",
-                                              absl::StrJoin(all, ", "), ")"));
-    }
-    out.push_back(*match);
-  }
-  return out;
-}
-
 // Restores into `connect`'s database over `jobs` connections (one: a single transaction) and
 // closes them all before returning.
 absl::Status RestoreInto(const ConnectOptions& connect, int jobs,

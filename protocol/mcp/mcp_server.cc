@@ -112,8 +112,14 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
         return std::nullopt;
       }
       return MakeError(e.id, kInvalidRequest, absl::StrCat("Invalid request: ", e.problem));
-    case Envelope::Kind::kResponse:
-      return std::nullopt;  // we send no requests, so there is nothing to match
+    case Envelope::Kind::kResponse: {  // the answer to one of our requests, or ignored
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = pending_.find(message.value("id", Json()).dump()); it != pending_.end()) {
+        it->second = message;
+        answered_.notify_all();
+      }
+      return std::nullopt;
+    }
     case Envelope::Kind::kNotification:
       if (e.method == "notifications/cancelled" && e.params.contains("requestId")) {
         Cancel(e.params["requestId"]);
@@ -165,6 +171,9 @@ Json McpServer::Initialize(const Json& id, const Json& params) {
     if (*requested == v) protocol_version_ = v;
   }
   initialized_ = true;
+  if (auto caps = params.find("capabilities"); caps != params.end() && caps->is_object()) {
+    client_elicits_ = caps->contains("elicitation");
+  }
   Json server_info = {{"name", identity_.name}, {"version", identity_.version}};
   if (AtLeast("2025-06-18") && !identity_.title.empty()) server_info["title"] = identity_.title;
   Json result = {{"protocolVersion", protocol_version_},
@@ -321,6 +330,10 @@ ToolContext McpServer::CallContext(const Json& id, const std::optional<Json>& to
     if (cancelled->load()) return;
     if (std::optional<Json> note = LogMessage(level, message)) send_(*note, id);
   };
+  ctx.can_confirm = client_elicits_ && AtLeast("2025-06-18") && !Stateless();
+  ctx.confirm = [this, id, cancelled](const std::string& message) {
+    return Confirm(id, message, *cancelled);
+  };
   struct Throttle {
     std::mutex mu;
     double last_value = -1;
@@ -343,6 +356,35 @@ ToolContext McpServer::CallContext(const Json& id, const std::optional<Json>& to
     send_(MakeNotification("notifications/progress", std::move(params)), id);
   };
   return ctx;
+}
+
+std::optional<bool> McpServer::Confirm(const Json& related, const std::string& message,
+                                       const std::atomic<bool>& cancelled) {
+  if (!client_elicits_ || !AtLeast("2025-06-18") || Stateless()) return std::nullopt;  // can't ask
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    id = absl::StrCat("pgark-confirm-", next_request_++);
+    pending_[Json(id).dump()];
+  }
+  Json schema = {{"type", "object"},
+                 {"properties", {{"confirm", {{"type", "boolean"}, {"title", "Proceed"}}}}},
+                 {"required", {"confirm"}}};
+  send_({{"jsonrpc", "2.0"}, {"id", id}, {"method", "elicitation/create"},
+         {"params", {{"message", message}, {"requestedSchema", schema}}}},
+        related);
+  std::unique_lock<std::mutex> lock(mu_);
+  const std::string key = Json(id).dump();
+  const absl::Time deadline = absl::Now() + absl::Minutes(10);
+  while (!pending_[key] && !cancelled.load() && absl::Now() < deadline) {
+    answered_.wait_for(lock, std::chrono::milliseconds(200));
+  }
+  std::optional<Json> answer = pending_[key];
+  pending_.erase(key);
+  if (!answer || !answer->contains("result")) return false;  // no answer, or an error
+  const Json& r = (*answer)["result"];
+  return r.value("action", "") == "accept" && r.contains("content") && r["content"].is_object() &&
+         r["content"].value("confirm", false) == true;
 }
 
 void McpServer::Cancel(const Json& request_id) {

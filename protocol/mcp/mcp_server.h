@@ -11,6 +11,7 @@
 #define PGARK_PROTOCOL_MCP_MCP_SERVER_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -112,6 +113,10 @@ class McpServer {
   std::optional<Json> LogMessage(absl::string_view level, const std::string& message) const;
   ToolContext CallContext(const Json& id, const std::optional<Json>& token,
                           std::shared_ptr<std::atomic<bool>> cancelled);
+  // Sends an elicitation/create request on the stream of call `related` and waits for the
+  // client's answer (or cancellation, or a timeout).
+  std::optional<bool> Confirm(const Json& related, const std::string& message,
+                              const std::atomic<bool>& cancelled);
   Json Discover(const Json& id) const;
   // Adds what the stateless revision wants on every result.
   Json Finish(Json reply) const;
@@ -126,8 +131,13 @@ class McpServer {
   bool initialized_ = false;
   std::string protocol_version_;
   std::atomic<int> log_rank_{1};  // "info"; -1 logs nothing
+  bool client_elicits_ = false;  // the client declared the elicitation capability
   std::mutex mu_;
   std::map<std::string, Call> calls_;  // by id.dump()
+  // Our requests awaiting the client's response, by id: the response once it is in.
+  std::map<std::string, std::optional<Json>> pending_;
+  std::condition_variable answered_;
+  uint64_t next_request_ = 1;
 };
 
 // Writes each message as one line to a file descriptor, one writer at a time; after EPIPE it

@@ -4,6 +4,7 @@
 #define PGARK_PROTOCOL_MCP_TOOL_REGISTRY_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct ToolContext {
       [](absl::string_view, const std::string&) {};
   // True once the call was cancelled (notifications/cancelled, stdin closed).
   std::function<bool()> cancelled = [] { return false; };
+  // Asks the user to confirm `message` through the client (MCP elicitation): true when they
+  // accepted, false when they declined or did not answer, nullopt when the client cannot ask.
+  bool can_confirm = false;
+  std::function<std::optional<bool>(const std::string& message)> confirm =
+      [](const std::string&) -> std::optional<bool> { return std::nullopt; };
 };
 
 using ToolHandler = std::function<absl::StatusOr<Json>(const Json& arguments, ToolContext& ctx)>;

@@ -11,8 +11,7 @@ namespace pgark::protocol {
 namespace {
 
 constexpr char kStatisticsNote[] =
-    "also the planner statistics (row counts, column histograms), so that a copy restored on "
-    "PostgreSQL 18+ plans queries like the source before any ANALYZE";
+    "also planner statistics (PostgreSQL 18+ applies them on restore)";
 
 Json BackupOutput(engine::BackupType type) {
   const Json count = {{"type", "integer"}, {"minimum", 0}};
@@ -75,10 +74,8 @@ ToolHandler BackupHandler(engine::BackupType type, const EngineToolsConfig& conf
 
 ToolSpec BackupFullTool(const EngineToolsConfig& config) {
   return {"db_backup_full", "Full database backup",
-          "Back up the whole database (schema and data, one consistent snapshot) into a new "
-          "file in the backup directory, with a SHA-256 manifest. Does not modify the "
-          "database. Can take minutes on large databases; reports progress." +
-              BackupDirNote(config),
+          "Back up the whole database (one consistent snapshot) to a new file with a SHA-256 "
+          "manifest. Changes nothing in the database. Reports progress.",
           Schema({{"compress", Bool("gzip the backup", true)},
                   {"includeSchema", Bool("include the schema (false: data only)", true)},
                   {"schemaOnly", Bool("only the schema, no rows", false)},
@@ -92,8 +89,8 @@ ToolSpec BackupFullTool(const EngineToolsConfig& config) {
 
 ToolSpec BackupTableTool(const EngineToolsConfig& config) {
   return {"db_backup_table", "Table backup",
-          "Back up one table (its definition, keys, indexes, triggers and rows) into a new "
-          "file in the backup directory. Does not modify the database." + BackupDirNote(config),
+          "Back up one table (definition, indexes, triggers, rows) to a new file. Changes "
+          "nothing in the database.",
           Schema({{"table", TableArg("table name, e.g. books or app.\"Order Lines\"")},
                   {"compress", Bool("gzip the backup", true)},
                   {"schemaOnly", Bool("only the definition", false)},
@@ -106,10 +103,9 @@ ToolSpec BackupTableTool(const EngineToolsConfig& config) {
 
 ToolSpec BackupIncrementalTool(const EngineToolsConfig& config) {
   return {"db_backup_incremental", "Incremental backup",
-          "Back up only the rows inserted, updated and deleted since a base backup (plus the "
-          "whole schema), into a new file that depends on the base and its chain. Needs a "
-          "full backup to start from; restore it with db_restore_full, which applies the "
-          "chain. Does not modify the database." + BackupDirNote(config),
+          "Back up only the rows changed since a base backup (plus the schema) to a new file "
+          "that depends on its chain; db_restore_full applies the chain. Changes nothing in "
+          "the database.",
           Schema({{"baseBackup", FileArg("parent backup (full or incremental); default: the "
                                          "newest one of this database")},
                   {"compress", Bool("gzip the backup", true)}}),

@@ -44,17 +44,12 @@ ToolSpec Audited(ToolSpec spec, const std::string& backup_dir) {
 
 }  // namespace
 
-std::string BackupDirNote(const EngineToolsConfig& config) {
-  return absl::StrCat(" Backups live in the backup directory (", config.backup_dir,
-                      "); file names are plain names there, as db_list_backups shows them.");
-}
-
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config) {
   using Definition = ToolSpec (*)(const EngineToolsConfig&);
   for (Definition define :
        {BackupFullTool, BackupTableTool, BackupIncrementalTool, ExportJsonTool, ExportCsvTool,
         RestoreFullTool, RestoreTableTool, ImportJsonTool, ImportCsvTool, ListBackupsTool,
-        DeleteBackupTool, ValidateBackupTool}) {
+        DeleteBackupTool, ValidateBackupTool, DescribeBackupTool, ListTablesTool}) {
     ToolSpec spec = define(config);
     if (config.read_only && !spec.annotations.value("readOnlyHint", false)) continue;
     registry.Register(Audited(std::move(spec), config.backup_dir));

@@ -27,10 +27,8 @@ ToolSpec ListBackupsTool(const EngineToolsConfig& config) {
     return BackupPageJson(*page, o.offset, a.value("includeChain", false));
   };
   return {"db_list_backups", "List backups",
-          "List the backups in the backup directory with their type, size, creation time, "
-          "tables and row counts, newest first, 50 at a time by default (total and nextOffset "
-          "say what follows). An incremental names its parent in dependencies, or its whole "
-          "chain with includeChain. Read-only.",
+          "List backups (type, size, time, tables, rows), newest first, 50 at a time (total "
+          "and nextOffset page on); an incremental names its parent. Read-only.",
           Schema({{"type", {{"type", "string"}, {"enum", {"full", "table", "incremental", "globals"}}}},
                   {"sortBy", {{"type", "string"}, {"enum", {"date", "size"}}, {"default", "date"}}},
                   {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
@@ -53,9 +51,8 @@ ToolSpec DeleteBackupTool(const EngineToolsConfig& config) {
     return DeleteResultJson(deleted);
   };
   return {"db_delete_backup", "Delete a backup",
-          "DESTRUCTIVE and permanent: delete a backup file and its manifest from the backup "
-          "directory. Refused for a backup that another backup depends on, unless cascade "
-          "is true, which deletes those too." + BackupDirNote(config),
+          "DESTRUCTIVE, permanent: deletes a backup file and its manifest. Refused when "
+          "another backup depends on it, unless cascade (which deletes those too).",
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                   {"cascade", Bool("also delete the backups that depend on it", false)}},
                  {"backupFile"}),
@@ -76,9 +73,8 @@ ToolSpec ValidateBackupTool(const EngineToolsConfig& config) {
     return ValidationJson(report);
   };
   return {"db_validate_backup", "Validate a backup",
-          "Check a backup file without touching the database: manifest, size, SHA-256 of the "
-          "whole file and of every member, every member decompressed and its framing checked. "
-          "Read-only." + BackupDirNote(config),
+          "Check a backup file (manifest, size, SHA-256 of the file and of every member, "
+          "every member decompressed). Read-only.",
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}},
                  {"backupFile"}),
           Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},

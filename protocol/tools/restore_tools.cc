@@ -1,4 +1,6 @@
 // db_restore_full and db_restore_table: the same engine call; the table one may name a table.
+#include "absl/strings/str_cat.h"
+#include "engine/restore/restore_preview.h"
 #include "engine/restore/restorer.h"
 #include "formats/status_macros.h"
 #include "protocol/tools/requests.h"
@@ -18,8 +20,7 @@ Json RestoreOutput() {
 }
 
 constexpr char kIgnoreMissingRoles[] =
-    "restore even when roles the backup's owners and grants name are missing here (their "
-    "ownership and grants become warnings); otherwise such a restore is refused up front";
+    "restore even if roles named by owners and grants are missing (they become warnings)";
 
 absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
                                                      const EngineToolsConfig& config) {
@@ -43,29 +44,80 @@ absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
   return o;
 }
 
+Json PreviewJson(const engine::RestorePreview& p) {
+  Json tables = Json::array();
+  for (const engine::PreviewTable& t : p.tables) {
+    Json row = {{"name", t.name}, {"rows", t.rows}, {"exists", t.exists}, {"action", t.action}};
+    if (t.exists) row["existingRows"] = t.existing_rows;
+    tables.push_back(std::move(row));
+  }
+  // The result of a restore that restored nothing, with the plan beside it.
+  return {{"success", true}, {"dryRun", true}, {"backupFile", p.backup_file},
+          {"restoredTables", Json::array()}, {"recordCount", 0}, {"duration", 0},
+          {"warnings", Json::array()},
+          {"plan", {{"targetDatabase", p.target_database}, {"chain", p.chain},
+                    {"tables", std::move(tables)}, {"rows", p.rows},
+                    {"touchesExistingTables", p.destructive}}}};
+}
+
+// Where the client can ask its user: confirmation before writing into existing tables.
+absl::Status ConfirmDestructive(const engine::ConnectOptions& connect,
+                                const engine::RestoreOptions& o, ToolContext& ctx) {
+  if (!ctx.can_confirm) return absl::OkStatus();
+  PGARK_ASSIGN_OR_RETURN(engine::RestorePreview plan, engine::PreviewRestore(connect, o));
+  if (!plan.destructive) return absl::OkStatus();
+  int existing = 0;
+  for (const engine::PreviewTable& t : plan.tables) existing += t.exists ? 1 : 0;
+  const std::string question = absl::StrCat(
+      "Restore ", o.backup_file, " into database \"", plan.target_database, "\"? ", existing,
+      " of its ", plan.tables.size(), " tables exist there and would be ",
+      o.drop_existing ? "dropped and replaced" : "written into", ".");
+  std::optional<bool> yes = ctx.confirm(question);
+  if (yes.has_value() && !*yes) {
+    return absl::CancelledError("the user declined the restore; nothing was changed");
+  }
+  return absl::OkStatus();
+}
+
 ToolHandler RestoreHandler(const EngineToolsConfig& config) {
-  return EngineHandler<engine::RestoreOptions, engine::RestoreResult>(
-      [config](const Json& args) { return DecodeRestore(args, config); },
-      [config](const engine::RestoreOptions& o, engine::ProgressListener* progress) {
-        return engine::Restore(config.connect, o, progress);
-      },
-      RestoreResultJson);
+  return [config](const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
+    PGARK_ASSIGN_OR_RETURN(engine::RestoreOptions o, DecodeRestore(args, config));
+    engine::ConnectOptions connect = config.connect;
+    if (args.contains("targetDb")) connect.dbname = args["targetDb"];
+    if (args.value("dryRun", false)) {
+      PGARK_ASSIGN_OR_RETURN(engine::RestorePreview plan, engine::PreviewRestore(connect, o));
+      return PreviewJson(plan);
+    }
+    PGARK_RETURN_IF_ERROR(ConfirmDestructive(connect, o, ctx));
+    ToolProgress progress(ctx);
+    PGARK_ASSIGN_OR_RETURN(engine::RestoreResult result, engine::Restore(connect, o, &progress));
+    return RestoreResultJson(result);
+  };
+}
+
+Json DryRunArg() {
+  return Bool("only return the plan (tables created, dropped, written into; rows); change "
+              "nothing", false);
+}
+
+Json TargetDbArg() {
+  return {{"type", "string"}, {"minLength", 1}, {"maxLength", 63},
+          {"description", "restore into this database of the server (default: the configured one)"}};
 }
 
 }  // namespace
 
 ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
   return {"db_restore_full", "Restore full backup",
-          "DESTRUCTIVE: restore a backup file into the database in one transaction. The file "
-          "is verified first; on any error nothing changes. Existing objects are kept (and "
-          "reported as warnings) unless dropExisting is true, which drops and replaces "
-          "them. With jobs above 1 an empty database is restored over several connections "
-          "into a private copy that replaces it at the end (needs CREATEDB and ownership; "
-          "otherwise one transaction is used and a warning says why)." + BackupDirNote(config),
+          "DESTRUCTIVE: restores a backup (and its chain) in one transaction, verified first; "
+          "on error nothing changes. dropExisting drops and replaces existing objects; rows "
+          "follow onConflict.",
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                   {"dropExisting", Bool("drop the backup's objects that exist first", false)},
                   {"onConflict", OnConflictArg()},
                   {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)},
+                  {"dryRun", DryRunArg()},
+                  {"targetDb", TargetDbArg()},
                   {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", engine::kMaxRestoreJobs},
                             {"default", 1},
                             {"description", "connections loading data and building indexes"}}}},
@@ -75,12 +127,13 @@ ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
 
 ToolSpec RestoreTableTool(const EngineToolsConfig& config) {
   return {"db_restore_table", "Restore one table",
-          "DESTRUCTIVE: restore one table from a table or full backup in one transaction, "
-          "seeking straight to its data. The file is verified first; on any error nothing "
-          "changes." + BackupDirNote(config),
+          "DESTRUCTIVE: restores one table from a table or full backup in one transaction; "
+          "on error nothing changes.",
           Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
                   {"table", Str("table to restore (default: every table in the file)")},
                   {"onConflict", OnConflictArg()},
+                  {"dryRun", DryRunArg()},
+                  {"targetDb", TargetDbArg()},
                   {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)}},
                  {"backupFile"}),
           RestoreOutput(), Annotations(false, true, true), RestoreHandler(config)};

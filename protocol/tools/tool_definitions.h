@@ -12,9 +12,6 @@
 
 namespace pgark::protocol {
 
-// " Backups live in the backup directory (...)": the note tools about files end with.
-std::string BackupDirNote(const EngineToolsConfig& config);
-
 // backup_tools.cc
 ToolSpec BackupFullTool(const EngineToolsConfig& config);
 ToolSpec BackupTableTool(const EngineToolsConfig& config);
@@ -31,6 +28,9 @@ ToolSpec ImportCsvTool(const EngineToolsConfig& config);
 ToolSpec ListBackupsTool(const EngineToolsConfig& config);
 ToolSpec DeleteBackupTool(const EngineToolsConfig& config);
 ToolSpec ValidateBackupTool(const EngineToolsConfig& config);
+// inspect_tools.cc
+ToolSpec DescribeBackupTool(const EngineToolsConfig& config);
+ToolSpec ListTablesTool(const EngineToolsConfig& config);
 
 }  // namespace pgark::protocol
 

@@ -14,14 +14,14 @@ Json Bool(absl::string_view description, bool fallback) {
 }
 
 Json FileArg(absl::string_view description) {
-  return {{"type", "string"}, {"minLength", 1}, {"maxLength", 255},
-          {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]*$"}, {"description", description}};
+  // maxLength before the pattern: the argument validator bounds the text it matches.
+  return {{"type", "string"}, {"maxLength", 255}, {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]*$"},
+          {"description", description}};
 }
 
 Json OnConflictArg() {
   return {{"type", "string"}, {"enum", {"error", "skip", "update"}}, {"default", "error"},
-          {"description", "rows whose primary key exists: error (stop, change nothing), skip "
-                          "(keep the existing row) or update (overwrite it)"}};
+          {"description", "rows whose key exists: error (change nothing), skip or update"}};
 }
 
 Json TableArg(absl::string_view description) {
@@ -36,7 +36,10 @@ Json Schema(Json properties, std::vector<std::string> required) {
 }
 
 Json Output(Json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
+  // Only what every result carries: tools/list stays small, and results may say more.
+  Json kept = Json::object();
+  for (const std::string& name : required) kept[name] = properties.at(name);
+  return {{"type", "object"}, {"properties", std::move(kept)}, {"required", required}};
 }
 
 Json Annotations(bool read_only, bool destructive, bool idempotent) {

@@ -15,9 +15,7 @@ Json ExportInput() {
   return Schema(
       {{"table", TableArg("table to export")},
        {"where", {{"type", "object"},
-                  {"description", "filters, ANDed: {\"status\": \"published\"} is status = "
-                                  "'published'; null means IS NULL; an array means IN (...). "
-                                  "Column names are checked against the table."}}},
+                  {"description", "ANDed filters: {\"col\": value|null|[values]}"}}},
        {"limit", {{"type", "integer"}, {"minimum", 1}, {"description", "at most this many rows"}}},
        {"columns", {{"type", "array"}, {"items", {{"type", "string"}}},
                     {"description", "only these columns, in this order"}}}},
@@ -115,36 +113,30 @@ ToolHandler ImportHandler(engine::ImportFormat format, const EngineToolsConfig& 
 }
 
 constexpr char kImportRules[] =
-    " Runs in one transaction. A bad row (wrong type, duplicate key under onConflict error) is "
-    "reported as \"Row N: reason\" / \"Record N: reason\" and the other rows go in, unless "
-    "atomic is true, when any bad row imports nothing. Unknown columns import nothing.";
+    " One transaction; bad rows are reported (\"Row N: reason\") and skipped, unless atomic.";
 
 }  // namespace
 
 ToolSpec ExportJsonTool(const EngineToolsConfig& config) {
   return {"db_export_json", "Export table as JSON",
-          "Export a table's rows, optionally filtered, to a JSON file (an array of objects) "
-          "in the backup directory, in primary key order. Values keep their types: numbers, "
-          "booleans, null, embedded json, arrays; timestamps in ISO 8601; bytea as base64. "
-          "Does not modify the database.",
+          "Export a table's rows (filtered, in key order) to a JSON file of objects; values "
+          "keep their types, bytea as base64. Changes nothing in the database.",
           ExportInput(), ExportOutput(), Annotations(false, false, false),
           ExportHandler(engine::ExportFormat::kJson, config)};
 }
 
 ToolSpec ExportCsvTool(const EngineToolsConfig& config) {
   return {"db_export_csv", "Export table as CSV",
-          "Export a table's rows, optionally filtered, to a CSV file (RFC 4180, header row, "
-          "UTF-8; NULL is an empty field, the empty string is \"\") in the backup directory, "
-          "in primary key order. Does not modify the database.",
+          "Export a table's rows (filtered, in key order) to a CSV file with a header row. "
+          "Changes nothing in the database.",
           ExportInput(), ExportOutput(), Annotations(false, false, false),
           ExportHandler(engine::ExportFormat::kCsv, config)};
 }
 
 ToolSpec ImportJsonTool(const EngineToolsConfig& config) {
   return {"db_import_json", "Import JSON into a table",
-          absl::StrCat("DESTRUCTIVE: import rows from a JSON file in the backup directory (an "
-                       "array of objects, or JSON Lines, as db_export_json writes) into an "
-                       "existing table.", kImportRules),
+          absl::StrCat("DESTRUCTIVE: writes rows from a JSON file (array or JSON Lines) into a "
+                       "table.", kImportRules),
           Schema({{"table", TableArg("target table")},
                   {"jsonFile", FileArg("JSON file name in the backup directory")},
                   {"onConflict", OnConflictArg()},
@@ -156,9 +148,7 @@ ToolSpec ImportJsonTool(const EngineToolsConfig& config) {
 
 ToolSpec ImportCsvTool(const EngineToolsConfig& config) {
   return {"db_import_csv", "Import CSV into a table",
-          absl::StrCat("DESTRUCTIVE: import rows from a CSV file in the backup directory (RFC "
-                       "4180; a header row names the columns) into an existing table.",
-                       kImportRules),
+          absl::StrCat("DESTRUCTIVE: writes rows from a CSV file into a table.", kImportRules),
           Schema({{"table", TableArg("target table")},
                   {"csvFile", FileArg("CSV file name in the backup directory")},
                   {"hasHeaders", {{"type", "boolean"},
