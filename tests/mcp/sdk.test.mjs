@@ -11,15 +11,18 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startHttpServer, TOKEN } from './http-server.mjs';
 
 const EXPECTED = ['db_backup_full', 'db_backup_table', 'db_backup_incremental', 'db_export_json',
   'db_export_csv', 'db_restore_full', 'db_restore_table', 'db_import_json', 'db_import_csv',
-  'db_list_backups', 'db_delete_backup', 'db_validate_backup'];
+  'db_list_backups', 'db_delete_backup', 'db_validate_backup', 'db_describe_backup',
+  'db_list_tables'];
 const backupDir = mkdtempSync(join(tmpdir(), 'pgark-sdk-'));
 const errors = [];
 const logs = [];
+const questions = [];  // what the server asked the user to confirm
+let answer = 'accept';  // how the user answers
 const overHttp = process.env.PGARK_MCP_TRANSPORT === 'http';
 let client;
 let transport;
@@ -50,7 +53,12 @@ before(async () => {
       stderr: 'pipe',
     });
   }
-  client = new Client({ name: 'pgark-tests', version: '0' }, { enforceStrictCapabilities: true });
+  client = new Client({ name: 'pgark-tests', version: '0' },
+                      { enforceStrictCapabilities: true, capabilities: { elicitation: {} } });
+  client.setRequestHandler(ElicitRequestSchema, (request) => {
+    questions.push(request.params.message);
+    return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: answer };
+  });
   client.onerror = (e) => errors.push(String(e));
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
   await client.connect(transport);
@@ -134,7 +142,32 @@ test('every tool, end to end', async () => {
   assert.equal(r.structuredContent.backups[0].validAtLastCheck, true);
   assert.equal(r.structuredContent.backups[0].encrypted, false);
 
+  r = await call('db_list_tables', {});
+  const books = r.structuredContent.tables.find((t) => t.name === 'books');
+  assert.equal(books.kind, 'table');
+  assert.ok(books.sizeBytes > 0, JSON.stringify(books));
+  r = await call('db_describe_backup', { backupFile: full });
+  assert.equal(r.structuredContent.type, 'full');
+  assert.equal(r.structuredContent.encrypted, false);
+  assert.equal(r.structuredContent.lastValidation.valid, true);
+  const described = r.structuredContent.tables.find((t) => t.name === 'books');
+  assert.equal(described.rows, 12);
+  assert.ok(described.storedBytes > 0 && described.rawBytes > 0);
+
+  // A dry run says what would happen and changes nothing; a declined confirmation neither.
   sql("UPDATE books SET title = 'changed' WHERE id = 1");
+  r = await call('db_restore_table', { backupFile: tableBackup, table: 'books', onConflict: 'update', dryRun: true });
+  assert.equal(r.structuredContent.dryRun, true);
+  assert.deepEqual(r.structuredContent.plan.tables.map((t) => [t.name, t.rows, t.exists]), [['books', 12, true]]);
+  assert.match(r.structuredContent.plan.tables[0].action, /overwritten/);
+  assert.equal(sql('SELECT title FROM books WHERE id = 1'), 'changed');
+  answer = 'decline';
+  r = await call('db_restore_table', { backupFile: tableBackup, table: 'books', onConflict: 'update' });
+  answer = 'accept';
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /declined/);
+  assert.equal(sql('SELECT title FROM books WHERE id = 1'), 'changed');
+  assert.match(questions.at(-1), /books|1 of its 1 tables/);
   r = await call('db_restore_table', { backupFile: tableBackup, table: 'books', onConflict: 'update' });
   assert.ok(!r.isError, r.content?.[0]?.text);
   assert.equal(r.structuredContent.recordCount, 12);
