@@ -41,6 +41,9 @@ struct ToolSpec {
   Json output_schema;  // the structuredContent of a successful call
   Json annotations;    // readOnlyHint, destructiveHint, idempotentHint, openWorldHint
   ToolHandler handler;
+  // Answers from metadata in milliseconds (listing, describing). Other calls run their threads
+  // at a lower CPU priority, so that quick ones stay quick while backups compress.
+  bool quick = false;
 };
 
 class ToolRegistry {

@@ -54,7 +54,8 @@ ToolSpec DescribeBackupTool(const EngineToolsConfig& config) {
                   {"tables", {{"type", "array"}, {"items", {{"type", "object"}}}}},
                   {"encrypted", {{"type", "boolean"}}}},
                  {"success", "tables", "encrypted"}),
-          Annotations(true, false, true), handler};
+          Annotations(true, false, true), handler,
+          /*quick=*/true};
 }
 
 ToolSpec ListTablesTool(const EngineToolsConfig& config) {
@@ -79,7 +80,8 @@ ToolSpec ListTablesTool(const EngineToolsConfig& config) {
           Output({{"success", {{"type", "boolean"}}},
                   {"tables", {{"type", "array"}, {"items", {{"type", "object"}}}}}},
                  {"success", "tables"}),
-          Annotations(true, false, true), handler};
+          Annotations(true, false, true), handler,
+          /*quick=*/true};
 }
 
 }  // namespace pgark::protocol

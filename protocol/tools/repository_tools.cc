@@ -40,7 +40,8 @@ ToolSpec ListBackupsTool(const EngineToolsConfig& config) {
                   {"backups", {{"type", "array"}, {"items", {{"type", "object"}}}}},
                   {"total", {{"type", "integer"}}}, {"nextOffset", {{"type", "integer"}}}},
                  {"success", "backups", "total"}),
-          Annotations(true, false, true), handler};
+          Annotations(true, false, true), handler,
+          /*quick=*/true};
 }
 
 ToolSpec DeleteBackupTool(const EngineToolsConfig& config) {

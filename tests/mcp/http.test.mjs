@@ -232,6 +232,21 @@ test('refusals at start: an open address without a token, a token file others ca
   assert.match(r.stderr, /ADDR:\]PORT/);
 });
 
+test('an idle session expires; a busy one does not', async () => {
+  const short = await startHttpServer(backupDir, { extra: ['--session-idle', '1'] });
+  try {
+    const init = (await post({ jsonrpc: '2.0', id: 0, method: 'initialize',
+                               params: { protocolVersion: '2025-11-25', capabilities: {},
+                                         clientInfo: { name: 'idle', version: '1' } } }, {}, short.url));
+    const h = { 'Mcp-Session-Id': init.headers.get('mcp-session-id') };
+    assert.equal((await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, h, short.url)).status, 200);
+    await new Promise((r) => setTimeout(r, 11500));  // the reaper looks every 10 s
+    assert.equal((await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, h, short.url)).status, 404);
+  } finally {
+    await short.stop();
+  }
+});
+
 test('--read-only serves only the tools that change nothing', async () => {
   const ro = await startHttpServer(backupDir, { extra: ['--read-only'] });
   try {
