@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "engine/repository/audit_log.h"
 #include "protocol/tools/tool_definitions.h"
+#include "protocol/tools/tool_errors.h"
 
 namespace pgark::protocol {
 namespace {
@@ -36,6 +37,9 @@ ToolSpec Audited(ToolSpec spec, const std::string& backup_dir) {
     absl::StatusOr<Json> result = audited.ok() ? handler(args, ctx) : audited;
     const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
     (void)engine::AppendAudit(backup_dir, {name, "mcp", args.dump(), result.status(), ms});
+    if (!result.ok()) {
+      result = absl::Status(result.status().code(), ForAgents(name, result.status().message()));
+    }
     LogOutcome(ctx, name, result, ms);
     return result;
   };
