@@ -1,9 +1,17 @@
 #include "engine/repository/describe.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 #include "engine/catalog/catalog.h"
 #include "engine/pg/pg_connection.h"
+#include "formats/archive_layout.h"
+#include "formats/file_io.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -33,6 +41,39 @@ absl::StatusOr<BackupDescription> DescribeBackup(
     it->second->raw_bytes += m.raw_bytes;
   }
   return d;
+}
+
+std::vector<std::string> ListExportFiles(const std::string& backup_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(backup_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (absl::StartsWith(name, "export-") && formats::ValidateFileName(name).ok() &&
+        e.is_regular_file(ec) && !e.is_symlink(ec)) {
+      out.push_back(name);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<std::string> ReadFileTail(const std::string& backup_dir, const std::string& name,
+                                         uint64_t max_bytes) {
+  PGARK_RETURN_IF_ERROR(formats::ValidateFileName(name));
+  const std::string path = formats::JoinPath(backup_dir, name);
+  PGARK_ASSIGN_OR_RETURN(uint64_t size, formats::FileSize(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open \"", name, "\""));
+  const uint64_t start = size > max_bytes ? size - max_bytes : 0;
+  in.seekg(static_cast<std::streamoff>(start));
+  std::string text(size - start, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (start > 0) {  // from the first whole line
+    const size_t nl = text.find('\n');
+    text.erase(0, nl == std::string::npos ? text.size() : nl + 1);
+  }
+  return text;
 }
 
 absl::StatusOr<std::vector<TableRef>> ListDatabaseTables(const ConnectOptions& connect) {

@@ -37,6 +37,13 @@ absl::StatusOr<BackupDescription> DescribeBackup(
     const std::string& backup_dir, const std::string& backup_file,
     std::shared_ptr<const formats::EncryptionKey> key);
 
+// The export files (db_export_*) in `backup_dir`, by name; none when it does not exist.
+std::vector<std::string> ListExportFiles(const std::string& backup_dir);
+
+// The last `max_bytes` of the file `name` in `backup_dir` (a plain name), starting at a line.
+absl::StatusOr<std::string> ReadFileTail(const std::string& backup_dir, const std::string& name,
+                                         uint64_t max_bytes);
+
 // The database's tables (ordinary, partitioned, foreign) with estimated rows and sizes.
 absl::StatusOr<std::vector<TableRef>> ListDatabaseTables(const ConnectOptions& connect);
 

@@ -9,6 +9,7 @@
 #include <semaphore>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "formats/bounded_text.h"
@@ -166,6 +167,7 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
   if (Stateless()) {
     if (e.method == "server/discover") return Discover(id);
     if (e.method == "tools/list") return Finish(ListTools(id, e.params));
+    if (absl::StartsWith(e.method, "resources/")) return Finish(Resources(id, e.method, e.params));
     if (e.method == "tools/call") return CallTool(id, e.params);
     return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", e.method));
   }
@@ -178,6 +180,7 @@ std::optional<Json> McpServer::HandleOne(const Json& message) {
     return MakeError(id, kInvalidRequest, "Server not initialized: send initialize first");
   }
   if (e.method == "tools/list") return ListTools(id, e.params);
+  if (absl::StartsWith(e.method, "resources/")) return Resources(id, e.method, e.params);
   if (e.method == "tools/call") return CallTool(id, e.params);
   if (e.method == "logging/setLevel") {
     auto level = e.params.find("level");
@@ -211,7 +214,7 @@ Json McpServer::Initialize(const Json& id, const Json& params) {
   Json server_info = {{"name", identity_.name}, {"version", identity_.version}};
   if (AtLeast("2025-06-18") && !identity_.title.empty()) server_info["title"] = identity_.title;
   Json result = {{"protocolVersion", protocol_version_},
-                 {"capabilities", kCapabilities},
+                 {"capabilities", Capabilities()},
                  {"serverInfo", server_info}};
   if (!identity_.instructions.empty()) result["instructions"] = identity_.instructions;
   return MakeResult(id, std::move(result));
@@ -255,13 +258,45 @@ Json McpServer::Discover(const Json& id) const {
   Json supported = Json::array({kStatelessVersion});
   for (const char* v : kProtocolVersions) supported.push_back(v);
   Json result = {{"supportedVersions", std::move(supported)},
-                 {"capabilities", kCapabilities},
+                 {"capabilities", Capabilities()},
                  {"serverInfo", {{"name", identity_.name}, {"version", identity_.version}}},
                  {"ttlMs", 3600000},
                  {"cacheScope", "public"}};
   if (!identity_.title.empty()) result["serverInfo"]["title"] = identity_.title;
   if (!identity_.instructions.empty()) result["instructions"] = identity_.instructions;
   return Finish(MakeResult(id, std::move(result)));
+}
+
+Json McpServer::Capabilities() const {
+  Json caps = kCapabilities;
+  if (tools_.resources() != nullptr) caps["resources"] = {{"listChanged", false}, {"subscribe", false}};
+  return caps;
+}
+
+Json McpServer::Resources(const Json& id, const std::string& method, const Json& params) const {
+  const ResourceCatalog* catalog = tools_.resources();
+  if (catalog == nullptr) {
+    return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", method));
+  }
+  if (method == "resources/list") return MakeResult(id, {{"resources", catalog->list()}});
+  if (method == "resources/templates/list") {
+    return MakeResult(id, {{"resourceTemplates", catalog->templates}});
+  }
+  if (method != "resources/read") {
+    return MakeError(id, kMethodNotFound, absl::StrCat("Method not found: ", method));
+  }
+  auto uri = params.find("uri");
+  if (uri == params.end() || !uri->is_string()) {
+    return MakeError(id, kInvalidParams, "Invalid params: \"uri\" must be a string");
+  }
+  absl::StatusOr<Json> contents = catalog->read(uri->get<std::string>());
+  if (!contents.ok()) {
+    // -32002: the resource-not-found code of the MCP specification.
+    const int code = absl::IsNotFound(contents.status()) ? -32002 : kInvalidParams;
+    return MakeError(id, code, formats::BoundedText(contents.status().message(), formats::kMaxMessageBytes),
+                     Json{{"uri", *uri}});
+  }
+  return MakeResult(id, {{"contents", *std::move(contents)}});
 }
 
 Json McpServer::Finish(Json reply) const {
@@ -289,6 +324,10 @@ Json McpServer::ToolResult(const absl::StatusOr<Json>& result) const {
     return {{"content", Json::array({{{"type", "text"}, {"text", text}}})}, {"isError", true}};
   }
   Json out = {{"content", Json::array({{{"type", "text"}, {"text", Serialize(*result)}}})}};
+  // Links to the files the call made (resource links exist since 2025-06-18).
+  if (const ResourceCatalog* catalog = tools_.resources(); catalog != nullptr && AtLeast("2025-06-18")) {
+    for (Json& link : catalog->links(*result)) out["content"].push_back(std::move(link));
+  }
   if (AtLeast("2025-06-18")) out["structuredContent"] = *result;
   return out;
 }

@@ -118,6 +118,8 @@ class McpServer {
   std::optional<bool> Confirm(const Json& related, const std::string& message,
                               const std::atomic<bool>& cancelled);
   Json Discover(const Json& id) const;
+  Json Capabilities() const;
+  Json Resources(const Json& id, const std::string& method, const Json& params) const;
   // Adds what the stateless revision wants on every result.
   Json Finish(Json reply) const;
   bool AtLeast(absl::string_view version) const { return protocol_version_ >= version; }

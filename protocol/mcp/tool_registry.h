@@ -46,8 +46,20 @@ struct ToolSpec {
   bool quick = false;
 };
 
+// The MCP resources a server offers beside its tools (files it made, its logs).
+struct ResourceCatalog {
+  std::function<Json()> list;  // the resources/list items
+  Json templates = Json::array();  // the resources/templates/list items
+  // The "contents" of a resources/read; kNotFound for an unknown URI.
+  std::function<absl::StatusOr<Json>(const std::string& uri)> read;
+  // resource_link content items for the files a tool result names.
+  std::function<Json(const Json& structured)> links;
+};
+
 class ToolRegistry {
  public:
+  void SetResources(ResourceCatalog catalog) { resources_ = std::move(catalog); }
+  const ResourceCatalog* resources() const { return resources_.list ? &resources_ : nullptr; }
   void Register(ToolSpec spec) { tools_.push_back(std::move(spec)); }
   // In registration order, which is the order tools/list reports.
   const std::vector<ToolSpec>& tools() const { return tools_; }
@@ -55,6 +67,7 @@ class ToolRegistry {
 
  private:
   std::vector<ToolSpec> tools_;
+  ResourceCatalog resources_;
 };
 
 // Checks `arguments` against `schema` (the subset our tools use: object properties of type

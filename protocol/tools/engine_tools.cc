@@ -58,6 +58,7 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
     if (config.read_only && !spec.annotations.value("readOnlyHint", false)) continue;
     registry.Register(Audited(std::move(spec), config.backup_dir));
   }
+  registry.SetResources(EngineResources(config));
 }
 
 }  // namespace pgark::protocol

@@ -31,6 +31,7 @@ ToolSpec ValidateBackupTool(const EngineToolsConfig& config);
 // inspect_tools.cc
 ToolSpec DescribeBackupTool(const EngineToolsConfig& config);
 ToolSpec ListTablesTool(const EngineToolsConfig& config);
+ResourceCatalog EngineResources(const EngineToolsConfig& config);
 
 }  // namespace pgark::protocol
 

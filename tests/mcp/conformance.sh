@@ -24,7 +24,7 @@ set -e
 sed -n '/=== SUMMARY ===/,$p' "$work/out.txt"
 checks=$work/checks.jsonl
 : >"$checks"
-for scenario in server-initialize ping logging-set-level tools-list server-sse-multiple-streams \
+for scenario in server-initialize ping logging-set-level tools-list resources-list server-sse-multiple-streams \
                 server-sse-polling dns-rebinding-protection; do
   line=$(grep -E "^. $scenario: " "$work/out.txt" || true)
   if [[ $line =~ ^✓.*\ 0\ failed$ ]]; then

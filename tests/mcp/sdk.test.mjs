@@ -113,6 +113,7 @@ test('every tool, end to end', async () => {
   assert.equal(r.content[0].type, 'text');
   assert.deepEqual(JSON.parse(r.content[0].text), r.structuredContent);
   const full = r.structuredContent.backupFile;
+  const fullLinks = r.content.filter((c) => c.type === 'resource_link').map((c) => c.uri);
   assert.match(full, /^backup-full-\d{8}-\d{6}\.sql\.gz$/);
   assert.equal(r.structuredContent.tables, 6);
   assert.ok(seen.length >= 1, 'progress notifications');
@@ -141,6 +142,23 @@ test('every tool, end to end', async () => {
   assert.equal(r.structuredContent.backups[0].filename, full);
   assert.equal(r.structuredContent.backups[0].validAtLastCheck, true);
   assert.equal(r.structuredContent.backups[0].encrypted, false);
+
+  // The backup is a resource: linked from the result, listed, readable; so are the others.
+  assert.deepEqual(fullLinks, [`pgark://backups/${full}`]);
+  const resources = (await client.listResources()).resources.map((x) => x.uri);
+  assert.ok(resources.includes(`pgark://backups/${full}`), JSON.stringify(resources));
+  assert.ok(resources.includes(`pgark://manifests/${full}`));
+  assert.ok(resources.includes('pgark://audit-log'));
+  let read = await client.readResource({ uri: `pgark://backups/${full}` });
+  assert.equal(JSON.parse(read.contents[0].text).tables.find((t) => t.name === 'books').rows, 12);
+  read = await client.readResource({ uri: `pgark://manifests/${full}` });
+  assert.equal(JSON.parse(read.contents[0].text).backupFile, full);
+  read = await client.readResource({ uri: 'pgark://audit-log' });
+  assert.match(read.contents[0].text, /"db_backup_full"/);
+  for (const uri of ['pgark://backups/nope.sql.gz', 'pgark://manifests/..%2Fetc', 'pgark://exports/../audit.log', 'file:///etc/passwd']) {
+    await assert.rejects(client.readResource({ uri }), (e) => e instanceof McpError, uri);
+  }
+  assert.equal((await client.listResourceTemplates()).resourceTemplates.length, 3);
 
   r = await call('db_list_tables', {});
   const books = r.structuredContent.tables.find((t) => t.name === 'books');
@@ -191,6 +209,10 @@ test('every tool, end to end', async () => {
   assert.equal(r.structuredContent.format, 'json');
   assert.equal(r.structuredContent.recordCount, 5);
   assert.match(r.structuredContent.exportFile, /^export-books-\d{8}-\d{6}(-\d+)?\.json$/);
+  const exportLink = r.content.find((c) => c.type === 'resource_link');
+  assert.equal(exportLink.uri, `pgark://exports/${r.structuredContent.exportFile}`);
+  read = await client.readResource({ uri: exportLink.uri });
+  assert.equal(JSON.parse(read.contents[0].text).length, 5);
   r = await call('db_export_csv', { table: 'characters', where: { home_id: null }, columns: ['name'] });
   assert.equal(r.structuredContent.recordCount, 1);
   r = await call('db_export_json', { table: 'books', where: { "status' OR 1=1 --": 'x' } });
