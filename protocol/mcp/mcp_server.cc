@@ -1,24 +1,20 @@
 #include "protocol/mcp/mcp_server.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
-#include <semaphore>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "formats/bounded_text.h"
+#include "protocol/mcp/call_slot.h"
 
 namespace pgark::protocol {
 namespace {
-
-// The nice value of a call that is not quick (ToolSpec::quick).
-constexpr int kBackgroundNice = 19;
 
 const Json kCapabilities = {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}};
 
@@ -37,34 +33,6 @@ int LevelRank(absl::string_view level) {
   }
   return -1;
 }
-
-// Calls that are not quick take one of a few process-wide slots (all sessions together), so
-// that fifty clients validating at once share the CPU with the quick calls instead of
-// drowning them; the others wait their turn (and can be cancelled while they wait).
-class HeavyCallSlot {
- public:
-  static std::optional<HeavyCallSlot> Acquire(bool quick, const std::atomic<bool>& cancelled) {
-    if (quick) return HeavyCallSlot(false);
-    while (!cancelled.load()) {
-      if (Slots().try_acquire_for(std::chrono::milliseconds(200))) return HeavyCallSlot(true);
-    }
-    return std::nullopt;
-  }
-  HeavyCallSlot(HeavyCallSlot&& other) noexcept : held_(std::exchange(other.held_, false)) {}
-  HeavyCallSlot& operator=(HeavyCallSlot&&) = delete;
-  ~HeavyCallSlot() {
-    if (held_) Slots().release();
-  }
-
- private:
-  explicit HeavyCallSlot(bool held) : held_(held) {}
-  static std::counting_semaphore<>& Slots() {
-    static std::counting_semaphore<> slots(
-        std::max<std::ptrdiff_t>(2, static_cast<std::ptrdiff_t>(std::thread::hardware_concurrency())));
-    return slots;
-  }
-  bool held_;
-};
 
 }  // namespace
 
@@ -362,10 +330,12 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
   }
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto done = std::make_shared<std::atomic<bool>>(false);
-  auto run = [this, id, tool, args = *std::move(validated), token, cancelled, done]() {
+  // `async: true` only starts a job (protocol/tools/jobs.h), which finds its own slot.
+  const bool quick = tool->quick || validated->value("async", false);
+  auto run = [this, id, tool, args = *std::move(validated), token, cancelled, done, quick]() {
     ToolContext ctx = CallContext(id, token, cancelled);
     absl::StatusOr<Json> result = absl::CancelledError("cancelled before it started");
-    if (std::optional<HeavyCallSlot> slot = HeavyCallSlot::Acquire(tool->quick, *cancelled)) {
+    if (std::optional<CallSlot> slot = CallSlot::Acquire(quick, *cancelled)) {
       result = tool->handler(args, ctx);
     }
     std::optional<Json> reply;
@@ -387,9 +357,8 @@ std::optional<Json> McpServer::CallTool(const Json& id, const Json& params) {
     std::lock_guard<std::mutex> batch_lock(batch->mu);
     ++batch->pending;
   }
-  call.thread = std::thread([this, run, batch, id, quick = tool->quick]() mutable {
-    // Per thread on Linux, and inherited by the threads the engine starts for this call.
-    if (!quick) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
+  call.thread = std::thread([this, run, batch, id, quick]() mutable {
+    if (!quick) LowerThreadPriority();
     std::optional<Json> reply = run();
     if (batch) {
       FinishBatchCall(*batch, std::move(reply));

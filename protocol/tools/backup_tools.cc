@@ -81,6 +81,7 @@ ToolSpec BackupFullTool(const EngineToolsConfig& config) {
                   {"schemaOnly", Bool("only the schema, no rows", false)},
                   {"dataOnly", Bool("only the rows, no schema", false)},
                   {"statistics", Bool(kStatisticsNote, false)},
+                  {"async", AsyncArg()},
                   {"label", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[A-Za-z0-9_.-]*$"},
                              {"description", "optional label put into the file name"}}}}),
           BackupOutput(engine::BackupType::kFull), Annotations(false, false, false),

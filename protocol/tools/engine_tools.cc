@@ -4,7 +4,9 @@
 #include "absl/time/clock.h"
 #include "engine/repository/audit_log.h"
 #include "protocol/tools/tool_definitions.h"
+#include "protocol/tools/jobs.h"
 #include "protocol/tools/tool_errors.h"
+#include "protocol/tools/tool_schema.h"
 
 namespace pgark::protocol {
 namespace {
@@ -46,9 +48,32 @@ ToolSpec Audited(ToolSpec spec, const std::string& backup_dir) {
   return spec;
 }
 
+// The tools that take `async: true`: their calls can run as jobs.
+bool TakesAsync(const ToolSpec& spec) {
+  return spec.input_schema["properties"].contains("async");
+}
+
+// `async: true` starts the (audited) call as a job and answers with its id at once.
+ToolSpec Asynchronous(ToolSpec spec, std::shared_ptr<JobTable> jobs) {
+  spec.output_schema = AsyncOutput(std::move(spec.output_schema));
+  spec.handler = [handler = std::move(spec.handler), name = spec.name, jobs](
+                     const Json& args, ToolContext& ctx) -> absl::StatusOr<Json> {
+    if (!args.value("async", false)) return handler(args, ctx);
+    Json sync_args = args;
+    sync_args.erase("async");
+    absl::StatusOr<std::string> id = jobs->Start(
+        name, [handler, sync_args](ToolContext& job_ctx) { return handler(sync_args, job_ctx); });
+    if (!id.ok()) return id.status();
+    ctx.log("info", absl::StrCat(name, ": started as job ", *id));
+    return Json{{"success", true}, {"jobId", *id}, {"tool", name}, {"status", "running"}};
+  };
+  return spec;
+}
+
 }  // namespace
 
 void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config) {
+  auto jobs = std::make_shared<JobTable>();
   using Definition = ToolSpec (*)(const EngineToolsConfig&);
   for (Definition define :
        {BackupFullTool, BackupTableTool, BackupIncrementalTool, ExportJsonTool, ExportCsvTool,
@@ -56,7 +81,13 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
         DeleteBackupTool, ValidateBackupTool, DescribeBackupTool, ListTablesTool}) {
     ToolSpec spec = define(config);
     if (config.read_only && !spec.annotations.value("readOnlyHint", false)) continue;
-    registry.Register(Audited(std::move(spec), config.backup_dir));
+    const bool takes_async = TakesAsync(spec);
+    spec = Audited(std::move(spec), config.backup_dir);
+    registry.Register(takes_async ? Asynchronous(std::move(spec), jobs) : std::move(spec));
+  }
+  if (!config.read_only) {
+    registry.Register(Audited(JobStatusTool(jobs), config.backup_dir));
+    registry.Register(Audited(JobCancelTool(jobs), config.backup_dir));
   }
   registry.SetResources(EngineResources(config));
 }

@@ -118,6 +118,7 @@ ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
                   {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)},
                   {"dryRun", DryRunArg()},
                   {"targetDb", TargetDbArg()},
+                  {"async", AsyncArg()},
                   {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", engine::kMaxRestoreJobs},
                             {"default", 1},
                             {"description", "connections loading data and building indexes"}}}},
@@ -134,6 +135,7 @@ ToolSpec RestoreTableTool(const EngineToolsConfig& config) {
                   {"onConflict", OnConflictArg()},
                   {"dryRun", DryRunArg()},
                   {"targetDb", TargetDbArg()},
+                  {"async", AsyncArg()},
                   {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)}},
                  {"backupFile"}),
           RestoreOutput(), Annotations(false, true, true), RestoreHandler(config)};

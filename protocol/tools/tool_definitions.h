@@ -5,10 +5,12 @@
 #ifndef PGARK_PROTOCOL_TOOLS_TOOL_DEFINITIONS_H_
 #define PGARK_PROTOCOL_TOOLS_TOOL_DEFINITIONS_H_
 
+#include <memory>
 #include <string>
 
 #include "protocol/mcp/tool_registry.h"
 #include "protocol/tools/engine_tools.h"
+#include "protocol/tools/jobs.h"
 
 namespace pgark::protocol {
 
@@ -32,6 +34,9 @@ ToolSpec ValidateBackupTool(const EngineToolsConfig& config);
 ToolSpec DescribeBackupTool(const EngineToolsConfig& config);
 ToolSpec ListTablesTool(const EngineToolsConfig& config);
 ResourceCatalog EngineResources(const EngineToolsConfig& config);
+// job_tools.cc: db_job_status and db_job_cancel over the jobs of `async: true` calls.
+ToolSpec JobStatusTool(std::shared_ptr<JobTable> jobs);
+ToolSpec JobCancelTool(std::shared_ptr<JobTable> jobs);
 
 }  // namespace pgark::protocol
 

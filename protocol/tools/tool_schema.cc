@@ -42,6 +42,20 @@ Json Output(Json properties, std::vector<std::string> required) {
   return {{"type", "object"}, {"properties", std::move(kept)}, {"required", required}};
 }
 
+Json AsyncOutput(Json output) {
+  Json required = output["required"];
+  output.erase("required");
+  output["properties"]["jobId"] = {{"type", "string"}};
+  output["properties"]["status"] = {{"type", "string"}};
+  output["anyOf"] = Json::array({{{"required", required}},
+                                 {{"required", {"success", "jobId", "status"}}}});
+  return output;
+}
+
+Json AsyncArg() {
+  return Bool("run as a job: answer at once with a jobId for db_job_status", false);
+}
+
 Json Annotations(bool read_only, bool destructive, bool idempotent) {
   Json a = {{"readOnlyHint", read_only}, {"openWorldHint", false}};
   if (!read_only) {

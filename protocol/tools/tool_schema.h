@@ -23,6 +23,10 @@ Json TableArg(absl::string_view description);
 // An object schema of `properties` that refuses any other.
 Json Schema(Json properties, std::vector<std::string> required = {});
 Json Output(Json properties, std::vector<std::string> required);
+// `output` of a tool that also answers {success, jobId, status} for `async: true`.
+Json AsyncOutput(Json output);
+// The `async` argument.
+Json AsyncArg();
 Json Annotations(bool read_only, bool destructive, bool idempotent);
 // An array of strings.
 Json Strings();

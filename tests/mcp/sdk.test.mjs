@@ -17,7 +17,7 @@ import { startHttpServer, TOKEN } from './http-server.mjs';
 const EXPECTED = ['db_backup_full', 'db_backup_table', 'db_backup_incremental', 'db_export_json',
   'db_export_csv', 'db_restore_full', 'db_restore_table', 'db_import_json', 'db_import_csv',
   'db_list_backups', 'db_delete_backup', 'db_validate_backup', 'db_describe_backup',
-  'db_list_tables'];
+  'db_list_tables', 'db_job_status', 'db_job_cancel'];
 const backupDir = mkdtempSync(join(tmpdir(), 'pgark-sdk-'));
 const errors = [];
 const logs = [];
@@ -249,6 +249,43 @@ test('every tool, end to end', async () => {
   assert.ok(audit.some((e) => e.operation === 'db_backup_incremental' && e.outcome === 'error'));
   assert.ok(!readFileSync(auditPath, 'utf8').includes('host='));
   assert.deepEqual(errors, []);
+});
+
+async function waitForJob(jobId) {
+  for (let i = 0; i < 600; i++) {
+    const s = (await call('db_job_status', { jobId })).structuredContent;
+    if (s.status !== 'running') return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('job still running after 60 s');
+}
+
+test('async calls run as jobs: status, result, cancel', async () => {
+  await client.listTools();
+  let r = await call('db_backup_full', { async: true });
+  assert.ok(!r.isError, r.content?.[0]?.text);
+  assert.match(r.structuredContent.jobId, /^[0-9a-f]{32}$/);
+  assert.equal(r.structuredContent.status, 'running');
+  const done = await waitForJob(r.structuredContent.jobId);
+  assert.equal(done.status, 'succeeded', JSON.stringify(done));
+  assert.match(done.result.backupFile, /^backup-full-/);
+  assert.ok(readdirSync(backupDir).includes(done.result.backupFile));
+
+  const before = readdirSync(backupDir).filter((f) => f.startsWith('backup-table-big') && f.endsWith('.sql.gz')).length;
+  r = await call('db_backup_table', { table: 'big' });  // the table tool has no async: a plain call
+  assert.ok(!r.isError);
+  r = await call('db_restore_table', { backupFile: r.structuredContent.backupFile, table: 'big',
+                                        onConflict: 'update', async: true });
+  const jobId = r.structuredContent.jobId;
+  r = await call('db_job_cancel', { jobId });
+  assert.ok(['running', 'cancelled'].includes(r.structuredContent.status));
+  const cancelled = await waitForJob(jobId);
+  assert.equal(cancelled.status, 'cancelled', JSON.stringify(cancelled));
+  assert.equal(sql('SELECT count(*) FROM big'), '300000');
+  assert.equal(readdirSync(backupDir).filter((f) => f.startsWith('backup-table-big') && f.endsWith('.sql.gz')).length, before + 1);
+  r = await call('db_job_status', { jobId: 'ffffffffffffffffffffffffffffffff' });
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /no job/);
 });
 
 test('hostile and wrong arguments are tool errors, and the server stays up', async () => {
