@@ -155,7 +155,7 @@ ToolSpec DescribeBackupTool(const EngineToolsConfig& config) {
   return {"db_describe_backup", "Describe a backup",
           "One backup's tables (rows, sizes), chain, encryption and last validation, from its "
           "manifest. Read-only.",
-          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}},
+          Schema({{"backupFile", FileArg("from db_list_backups")}},
                  {"backupFile"}),
           Output({{"success", {{"type", "boolean"}}},
                   {"tables", {{"type", "array"}, {"items", {{"type", "object"}}}}},

@@ -7,7 +7,7 @@ namespace {
 
 Json JobArgs() {
   return Schema({{"jobId", {{"type", "string"}, {"maxLength", 64}, {"pattern", "^[0-9a-f]+$"},
-                            {"description", "from the async call's result"}}}},
+                            {"description", "from the async call"}}}},
                 {"jobId"});
 }
 

@@ -54,7 +54,7 @@ ToolSpec DeleteBackupTool(const EngineToolsConfig& config) {
   return {"db_delete_backup", "Delete a backup",
           "DESTRUCTIVE, permanent: deletes a backup file and its manifest. Refused when "
           "another backup depends on it, unless cascade (which deletes those too).",
-          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+          Schema({{"backupFile", FileArg("from db_list_backups")},
                   {"cascade", Bool("also delete the backups that depend on it", false)}},
                  {"backupFile"}),
           Output({{"success", {{"type", "boolean"}}}, {"deletedFile", {{"type", "string"}}},
@@ -76,7 +76,7 @@ ToolSpec ValidateBackupTool(const EngineToolsConfig& config) {
   return {"db_validate_backup", "Validate a backup",
           "Check a backup file (manifest, size, SHA-256 of the file and of every member, "
           "every member decompressed). Read-only.",
-          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")}},
+          Schema({{"backupFile", FileArg("from db_list_backups")}},
                  {"backupFile"}),
           Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},
                   {"valid", {{"type", "boolean"}}}, {"fileSize", {{"type", "integer"}}},

@@ -20,7 +20,7 @@ Json RestoreOutput() {
 }
 
 constexpr char kIgnoreMissingRoles[] =
-    "restore even if roles named by owners and grants are missing (they become warnings)";
+    "proceed when roles it names are missing";
 
 absl::StatusOr<engine::RestoreOptions> DecodeRestore(const Json& args,
                                                      const EngineToolsConfig& config) {
@@ -96,13 +96,12 @@ ToolHandler RestoreHandler(const EngineToolsConfig& config) {
 }
 
 Json DryRunArg() {
-  return Bool("only return the plan (tables created, dropped, written into; rows); change "
-              "nothing", false);
+  return Bool("only return the plan; change nothing", false);
 }
 
 Json TargetDbArg() {
   return {{"type", "string"}, {"minLength", 1}, {"maxLength", 63},
-          {"description", "restore into this database of the server (default: the configured one)"}};
+          {"description", "another database of the server"}};
 }
 
 }  // namespace
@@ -112,8 +111,8 @@ ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
           "DESTRUCTIVE: restores a backup (and its chain) in one transaction, verified first; "
           "on error nothing changes. dropExisting drops and replaces existing objects; rows "
           "follow onConflict.",
-          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
-                  {"dropExisting", Bool("drop the backup's objects that exist first", false)},
+          Schema({{"backupFile", FileArg("from db_list_backups")},
+                  {"dropExisting", Bool("drop existing objects first", false)},
                   {"onConflict", OnConflictArg()},
                   {"ignoreMissingRoles", Bool(kIgnoreMissingRoles, false)},
                   {"dryRun", DryRunArg()},
@@ -121,7 +120,7 @@ ToolSpec RestoreFullTool(const EngineToolsConfig& config) {
                   {"async", AsyncArg()},
                   {"jobs", {{"type", "integer"}, {"minimum", 1}, {"maximum", engine::kMaxRestoreJobs},
                             {"default", 1},
-                            {"description", "connections loading data and building indexes"}}}},
+                            {"description", "parallel connections"}}}},
                  {"backupFile"}),
           RestoreOutput(), Annotations(false, true, true), RestoreHandler(config)};
 }
@@ -130,7 +129,7 @@ ToolSpec RestoreTableTool(const EngineToolsConfig& config) {
   return {"db_restore_table", "Restore one table",
           "DESTRUCTIVE: restores one table from a table or full backup in one transaction; "
           "on error nothing changes.",
-          Schema({{"backupFile", FileArg("backup file name, from db_list_backups")},
+          Schema({{"backupFile", FileArg("from db_list_backups")},
                   {"table", Str("table to restore (default: every table in the file)")},
                   {"onConflict", OnConflictArg()},
                   {"dryRun", DryRunArg()},

@@ -53,7 +53,7 @@ Json AsyncOutput(Json output) {
 }
 
 Json AsyncArg() {
-  return Bool("run as a job: answer at once with a jobId for db_job_status", false);
+  return Bool("answer at once with a jobId (see db_job_status)", false);
 }
 
 Json Annotations(bool read_only, bool destructive, bool idempotent) {
