@@ -77,7 +77,8 @@ constexpr char kUsage[] =
     "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
     "  mcp [--read-only]  (MCP server on stdin/stdout: the db_* tools)\n"
     "  mcp --http [ADDR:]PORT [--token-file F] [--allowed-host H]... [--allowed-origin O]...\n"
-    "      [--tls-cert F --tls-key F] [--authorization-server URL] [--max-sessions N]\n"
+    "      [--tls-cert F --tls-key F] [--authorization-server URL --jwks-file F [--resource URL]]\n"
+    "      [--max-sessions N]\n"
     "      [--session-idle SECONDS]  (MCP Streamable HTTP on /mcp; token: PGARK_MCP_TOKEN)\n"
     "Connection: --db, else DATABASE_URL, else the PG* variables. Backups: --backup-dir, else\n"
     "BACKUP_DIR, else ./backups. FILE is a file name inside the backup directory.\n"
@@ -90,7 +91,8 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
                                            "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs",
                                            "map-tablespace", "http", "token-file", "allowed-host",
                                            "allowed-origin", "tls-cert", "tls-key",
-                                           "authorization-server", "max-sessions", "session-idle"};
+                                           "authorization-server", "max-sessions", "session-idle",
+                                           "jwks-file", "resource"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",

@@ -110,6 +110,8 @@ absl::StatusOr<HttpOptions> HttpOptionsOf(const Context& c) {
   o.tls_cert = c.args.Value("tls-cert");
   o.tls_key = c.args.Value("tls-key");
   o.authorization_server = c.args.Value("authorization-server");
+  o.jwks_file = c.args.Value("jwks-file");
+  o.resource = c.args.Value("resource");
   PGARK_ASSIGN_OR_RETURN(std::optional<int64_t> sessions, PositiveFlag(c.args, "max-sessions"));
   if (sessions) o.max_sessions = static_cast<size_t>(*sessions);
   PGARK_ASSIGN_OR_RETURN(std::optional<int64_t> idle, PositiveFlag(c.args, "session-idle"));
@@ -120,7 +122,7 @@ absl::StatusOr<HttpOptions> HttpOptionsOf(const Context& c) {
 
 absl::Status ServeHttp(Context& c, const ToolRegistry& registry, ServerIdentity identity) {
   PGARK_ASSIGN_OR_RETURN(HttpOptions options, HttpOptionsOf(c));
-  const bool auth = !options.token.empty();
+  const bool auth = !options.token.empty() || !options.jwks_file.empty();
   McpHttpServer server(registry, std::move(identity), std::move(options));
   PGARK_ASSIGN_OR_RETURN(std::string url, server.Bind());
   c.err << "pgark mcp " << engine::kPgarkVersion << ": serving MCP on " << url

@@ -138,7 +138,7 @@ void McpHttpServer::Impl::PostLegacy(const httplib::Request& req, httplib::Respo
       return SetRpcError(res, 400, kInvalidRequest,
                          "Bad Request: initialize starts a session; send it without Mcp-Session-Id");
     }
-    std::shared_ptr<HttpSession> session = NewSession(res);
+    std::shared_ptr<HttpSession> session = NewSession(req, res);
     if (!session) return;
     std::optional<Json> reply = session->Handle(message);
     if (!reply) {  // initialize as a notification: nothing to answer, no session

@@ -3,7 +3,10 @@
 #include <chrono>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "formats/status_macros.h"
 #include "protocol/http/http_server_impl.h"
 
 namespace pgark::protocol {
@@ -19,10 +22,14 @@ absl::Status CheckHttpOptions(const HttpOptions& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
-  if (!IsLoopbackHost(HostName(o.host)) && o.token.empty()) {
+  if (o.authorization_server.empty() != o.jwks_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--authorization-server and --jwks-file go together (pgark verifies the server's tokens)");
+  }
+  if (!IsLoopbackHost(HostName(o.host)) && o.token.empty() && o.jwks_file.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "refusing to serve MCP on ", o.host, " without authentication: set PGARK_MCP_TOKEN or "
-        "--token-file, or bind 127.0.0.1"));
+        "--token-file (or --authorization-server with --jwks-file), or bind 127.0.0.1"));
   }
   return absl::OkStatus();
 }
@@ -65,7 +72,13 @@ absl::StatusOr<std::string> McpHttpServer::Impl::Bind() {
   // The URL clients are told about: a host name clients use when one was allowed explicitly.
   std::string host = options_.allowed_hosts.empty() ? options_.host : options_.allowed_hosts[0];
   if (host.find(':') != std::string::npos && host.front() != '[') host = absl::StrCat("[", host, "]");
-  url_ = absl::StrCat(tls ? "https://" : "http://", host, ":", port, kEndpoint);
+  url_ = options_.resource.empty()
+             ? absl::StrCat(tls ? "https://" : "http://", host, ":", port, kEndpoint)
+             : options_.resource;
+  if (!options_.jwks_file.empty()) {
+    PGARK_ASSIGN_OR_RETURN(Json jwks, LoadJwks(options_.jwks_file));
+    jwt_ = JwtPolicy{options_.authorization_server, url_, std::move(jwks)};
+  }
   Route();
   return url_;
 }
@@ -106,17 +119,29 @@ httplib::Server::HandlerResponse McpHttpServer::Impl::Gate(const httplib::Reques
     return R::Handled;
   }
   const bool metadata = req.path.rfind(kMetadataPath, 0) == 0;
-  if (!metadata && !options_.token.empty() &&
-      !BearerMatches(req.get_header_value("Authorization"), options_.token)) {
+  if (!metadata && !Authenticate(req).ok()) {
     Unauthorized(res, req.has_header("Authorization"));
     return R::Handled;
   }
   return R::Unhandled;
 }
 
+absl::StatusOr<std::string> McpHttpServer::Impl::Authenticate(const httplib::Request& req) const {
+  if (!AuthRequired()) return std::string();
+  const std::string header = req.get_header_value("Authorization");
+  if (!options_.token.empty() && BearerMatches(header, options_.token)) return std::string("bearer");
+  if (jwt_ && header.size() > 7 && absl::EqualsIgnoreCase(header.substr(0, 7), "bearer ")) {
+    absl::StatusOr<Json> claims = VerifyJwt(absl::StripAsciiWhitespace(header.substr(7)), *jwt_, absl::Now());
+    if (!claims.ok()) return claims.status();
+    auto sub = claims->find("sub");
+    return absl::StrCat("jwt:", sub != claims->end() && sub->is_string() ? sub->get<std::string>() : "");
+  }
+  return absl::UnauthenticatedError("no valid bearer token");
+}
+
 void McpHttpServer::Impl::Unauthorized(httplib::Response& res, bool token_given) {
   std::string challenge = "Bearer realm=\"pgark\"";
-  if (!options_.authorization_server.empty()) {
+  if (jwt_) {
     const std::string origin = url_.substr(0, url_.size() - std::strlen(kEndpoint));
     absl::StrAppend(&challenge, ", resource_metadata=\"", origin, kMetadataPath, kEndpoint, "\"");
   }
@@ -128,7 +153,7 @@ void McpHttpServer::Impl::Unauthorized(httplib::Response& res, bool token_given)
 }
 
 void McpHttpServer::Impl::Metadata(const httplib::Request&, httplib::Response& res) {
-  if (options_.authorization_server.empty()) {
+  if (!jwt_) {
     res.status = 404;
     return;
   }
@@ -149,7 +174,7 @@ std::shared_ptr<HttpSession> McpHttpServer::Impl::SessionOf(const httplib::Reque
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(id);
   // Another principal's session is as unknown as an expired one.
-  if (it == sessions_.end() || it->second->principal() != Principal()) {
+  if (it == sessions_.end() || it->second->principal() != Principal(req)) {
     SetRpcError(res, 404, kInvalidRequest, "Session not found: initialize a new session");
     return nullptr;
   }
@@ -157,7 +182,8 @@ std::shared_ptr<HttpSession> McpHttpServer::Impl::SessionOf(const httplib::Reque
   return it->second;
 }
 
-std::shared_ptr<HttpSession> McpHttpServer::Impl::NewSession(httplib::Response& res) {
+std::shared_ptr<HttpSession> McpHttpServer::Impl::NewSession(const httplib::Request& req,
+                                                             httplib::Response& res) {
   std::shared_ptr<HttpSession> evicted;
   std::lock_guard<std::mutex> lock(mu_);
   if (sessions_.size() >= options_.max_sessions) {
@@ -180,7 +206,7 @@ std::shared_ptr<HttpSession> McpHttpServer::Impl::NewSession(httplib::Response& 
     sessions_.erase(oldest);
   }
   std::string id = NewSessionId();
-  auto session = std::make_shared<HttpSession>(id, Principal(), tools_, identity_);
+  auto session = std::make_shared<HttpSession>(id, Principal(req), tools_, identity_);
   sessions_[id] = session;
   return session;
 }

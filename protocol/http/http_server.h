@@ -29,8 +29,13 @@ struct HttpOptions {
   std::vector<std::string> allowed_origins;  // beyond http://localhost:PORT and the like
   std::string tls_cert;                      // PEM files; both or neither
   std::string tls_key;
-  // RFC 9728 metadata: the authorization server that issues tokens for this resource.
+  // OAuth: the authorization server whose RS256 access tokens (keys in `jwks_file`) are
+  // accepted, published in the RFC 9728 metadata. Both or neither.
   std::string authorization_server;
+  std::string jwks_file;
+  // The canonical URL clients reach (behind a proxy: its public URL); tokens must name it in
+  // `aud`. Default: the bound address.
+  std::string resource;
   size_t max_sessions = 256;
   absl::Duration session_idle = absl::Hours(1);
   size_t max_body_bytes = 4u << 20;

@@ -14,6 +14,7 @@
 #include "protocol/http/http_gate.h"
 #include "protocol/http/http_server.h"
 #include "protocol/http/http_session.h"
+#include "protocol/http/jwt.h"
 
 namespace pgark::protocol {
 
@@ -44,10 +45,14 @@ class McpHttpServer::Impl {
   void Delete(const httplib::Request& req, httplib::Response& res);
   // The caller's session; answers 400 (no header) or 404 (unknown) itself when there is none.
   std::shared_ptr<HttpSession> SessionOf(const httplib::Request& req, httplib::Response& res);
-  std::shared_ptr<HttpSession> NewSession(httplib::Response& res);
+  std::shared_ptr<HttpSession> NewSession(const httplib::Request& req, httplib::Response& res);
   void ReapIdleSessions();
   void CloseAllSessions();
-  std::string Principal() const { return options_.token.empty() ? "" : "bearer"; }
+  // Who sent `req`: "" without authentication, "bearer" for the static token, "jwt:<sub>" for
+  // an access token; kUnauthenticated when it carries none that is valid.
+  absl::StatusOr<std::string> Authenticate(const httplib::Request& req) const;
+  std::string Principal(const httplib::Request& req) const { return Authenticate(req).value_or(""); }
+  bool AuthRequired() const { return !options_.token.empty() || jwt_.has_value(); }
 
   // http_post.cc
   void Post(const httplib::Request& req, httplib::Response& res);
@@ -66,6 +71,7 @@ class McpHttpServer::Impl {
   std::unique_ptr<httplib::Server> http_;
   OriginPolicy origins_;
   std::string url_;  // the endpoint's canonical URL
+  std::optional<JwtPolicy> jwt_;  // access tokens of the authorization server
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<HttpSession>> sessions_;
 };

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,6 +245,59 @@ test('an idle session expires; a busy one does not', async () => {
     assert.equal((await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, h, short.url)).status, 404);
   } finally {
     await short.stop();
+  }
+});
+
+test('OAuth resource server: RFC 9728 metadata and RS256 access tokens checked', async () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwksFile = join(backupDir, 'jwks.json');
+  writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] }));
+  const issuer = 'https://auth.example.test';
+  const oauth = await startHttpServer(backupDir, { token: null,
+    extra: ['--authorization-server', issuer, '--jwks-file', jwksFile] });
+  const b64 = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = (claims, { key = privateKey, header = { alg: 'RS256', kid: 'k1', typ: 'at+jwt' } } = {}) => {
+    const body = `${b64(header)}.${b64({ iss: issuer, aud: oauth.url, sub: 'agent-1', exp: now + 300, ...claims })}`;
+    return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
+  };
+  const init = { jsonrpc: '2.0', id: 0, method: 'initialize',
+                 params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'o', version: '1' } } };
+  const tryToken = (token) => post(init, token ? { Authorization: `Bearer ${token}` } : { Authorization: '' }, oauth.url);
+  try {
+    const origin = new URL(oauth.url).origin;
+    const meta = await (await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).json();
+    assert.equal(meta.resource, oauth.url);
+    assert.deepEqual(meta.authorization_servers, [issuer]);
+    let r = await fetch(oauth.url, { method: 'POST', headers: JSON_TYPES, body: JSON.stringify(init) });
+    assert.equal(r.status, 401);
+    assert.match(r.headers.get('www-authenticate'), /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
+    r = await tryToken(jwt({}));
+    assert.equal(r.status, 200);
+    const sid = r.headers.get('mcp-session-id');
+    for (const [why, token] of [
+      ['expired', jwt({ exp: now - 3600 })],
+      ['another audience', jwt({ aud: 'https://other.example/mcp' })],
+      ['another issuer', jwt({ iss: 'https://evil.example' })],
+      ['another key', jwt({}, { key: other.privateKey })],
+      ['alg none', `${b64({ alg: 'none' })}.${b64({ iss: issuer, aud: oauth.url, exp: now + 300 })}.`],
+      ['not yet valid', jwt({ nbf: now + 3600 })],
+      ['garbage', 'a.b.c'],
+    ]) {
+      r = await tryToken(token);
+      assert.equal(r.status, 401, why);
+      assert.match(r.headers.get('www-authenticate'), /error="invalid_token"/, why);
+    }
+    // A session belongs to its subject: another agent's valid token cannot use it.
+    r = await post({ jsonrpc: '2.0', id: 1, method: 'ping' },
+                   { Authorization: `Bearer ${jwt({ sub: 'agent-2' })}`, 'Mcp-Session-Id': sid }, oauth.url);
+    assert.equal(r.status, 404);
+    r = await post({ jsonrpc: '2.0', id: 1, method: 'ping' },
+                   { Authorization: `Bearer ${jwt({})}`, 'Mcp-Session-Id': sid }, oauth.url);
+    assert.equal(r.status, 200);
+  } finally {
+    await oauth.stop();
   }
 });
 
