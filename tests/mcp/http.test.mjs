@@ -301,6 +301,29 @@ test('OAuth resource server: RFC 9728 metadata and RS256 access tokens checked',
   }
 });
 
+test('TLS with --tls-cert and --tls-key', async () => {
+  const cert = join(backupDir, 'cert.pem');
+  const key = join(backupDir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+                           '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'],
+               { stdio: 'ignore' });
+  const tls = await startHttpServer(backupDir, { extra: ['--tls-cert', cert, '--tls-key', key] });
+  try {
+    assert.match(tls.url, /^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    const out = execFileSync('curl', ['-s', '--cacert', cert, '-X', 'POST', '-H', `Authorization: Bearer ${TOKEN}`,
+      '-H', 'Content-Type: application/json', '-H', 'Accept: application/json', '-d', body, tls.url]).toString();
+    assert.equal(JSON.parse(out).result.serverInfo.name, 'pgark');
+    // Plain HTTP to the TLS port gets nothing.
+    const plain = spawnSync('curl', ['-s', '-m', '5', '-o', '/dev/null', '-w', '%{http_code}',
+                                     tls.url.replace('https:', 'http:')], { encoding: 'utf8' });
+    assert.notEqual(plain.stdout, '200');
+  } finally {
+    await tls.stop();
+  }
+});
+
 test('--read-only serves only the tools that change nothing', async () => {
   const ro = await startHttpServer(backupDir, { extra: ['--read-only'] });
   try {
