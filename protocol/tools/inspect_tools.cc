@@ -4,6 +4,7 @@
 // pgark://exports/NAME and pgark://audit-log.
 #include <cstring>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/repository/audit_log.h"
@@ -11,7 +12,6 @@
 #include "engine/repository/repository.h"
 #include "formats/archive_layout.h"
 #include "formats/copy_text.h"
-#include "absl/strings/escaping.h"
 #include "formats/status_macros.h"
 #include "protocol/tools/environment.h"
 #include "protocol/tools/tool_definitions.h"
