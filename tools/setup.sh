@@ -13,6 +13,7 @@ packages=(
   libcpp-httplib-dev                        # HTTP server for `pgark mcp --http` (with OpenSSL)
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
+  curl openssl                              # the MCP HTTP tests (Host header, TLS certificates)
   clang libfuzzer-14-dev libclang-rt-14-dev # the fuzz targets, ASan and UBSan (tools/fuzz.sh)
 )
 # Node.js runs the MCP conformance tests with the official SDK client; any packaged one will do.
