@@ -1,7 +1,6 @@
 #include "protocol/http/http_gate.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -106,16 +105,5 @@ bool IsJsonMediaType(absl::string_view content_type) {
   return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(type), "application/json");
 }
 
-std::string NewSessionId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) abort();  // no randomness: never a guessable id
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
-  }
-  return id;
-}
 
 }  // namespace pgark::protocol

@@ -1,6 +1,6 @@
 // The checks every MCP HTTP request passes before it reaches a session, as pure functions:
 // Host and Origin against an allowlist (DNS rebinding), the bearer token (constant time),
-// Accept and Content-Type, and session ids. No sockets here, so each is unit-tested.
+// Accept and Content-Type. No sockets here, so each is unit-tested.
 #ifndef PGARK_PROTOCOL_HTTP_HTTP_GATE_H_
 #define PGARK_PROTOCOL_HTTP_HTTP_GATE_H_
 
@@ -44,8 +44,6 @@ AcceptedTypes ParseAccept(absl::string_view accept);
 // "application/json", parameters such as charset allowed.
 bool IsJsonMediaType(absl::string_view content_type);
 
-// 128 random bits from OpenSSL, hex (only 0x21-0x7E, as session ids must be).
-std::string NewSessionId();
 
 }  // namespace pgark::protocol
 

@@ -1,6 +1,7 @@
 #include "protocol/http/http_gate.h"
 
 #include "gtest/gtest.h"
+#include "protocol/mcp/random_id.h"
 
 namespace pgark::protocol {
 namespace {
@@ -67,9 +68,9 @@ TEST(HttpGateTest, AcceptAndContentType) {
 }
 
 TEST(HttpGateTest, SessionIdsAreRandomVisibleAscii) {
-  std::string a = NewSessionId();
+  std::string a = RandomId();
   EXPECT_EQ(a.size(), 32u);
-  EXPECT_NE(a, NewSessionId());
+  EXPECT_NE(a, RandomId());
   for (char c : a) EXPECT_TRUE(c >= 0x21 && c <= 0x7e);
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "formats/status_macros.h"
 #include "protocol/http/http_server_impl.h"
+#include "protocol/mcp/random_id.h"
 
 namespace pgark::protocol {
 namespace {
@@ -205,7 +206,7 @@ std::shared_ptr<HttpSession> McpHttpServer::Impl::NewSession(const httplib::Requ
     evicted = oldest->second;
     sessions_.erase(oldest);
   }
-  std::string id = NewSessionId();
+  std::string id = RandomId();
   auto session = std::make_shared<HttpSession>(id, Principal(req), tools_, identity_);
   sessions_[id] = session;
   return session;

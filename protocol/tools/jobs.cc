@@ -1,10 +1,11 @@
 #include "protocol/tools/jobs.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "protocol/http/http_gate.h"
 #include "protocol/mcp/call_slot.h"
+#include "protocol/mcp/random_id.h"
 
 namespace pgark::protocol {
 
@@ -32,7 +33,7 @@ absl::StatusOr<std::string> JobTable::Start(const std::string& tool, Work work) 
         kMaxRunning, " jobs are running; wait for one (db_job_status) or cancel one"));
   }
   Forget();
-  const std::string id = NewSessionId();
+  const std::string id = RandomId();
   auto job = std::make_shared<Job>();
   job->tool = tool;
   job->thread = std::thread([job, work = std::move(work)] { Run(job, work); });
