@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const pgark::protocol::ToolRegistry* tools = new pgark::protocol::ToolRegistry();
   pgark::protocol::ServerIdentity identity;
   identity.version = "0";
-  pgark::protocol::McpServer server(*tools, identity, [](const pgark::protocol::Json& reply) {
+  pgark::protocol::McpServer server(*tools, identity, [](const pgark::protocol::Json& reply, const pgark::protocol::Json&) {
                                       (void)pgark::protocol::Serialize(reply);
                                     });
   server.set_inline_calls(true);
