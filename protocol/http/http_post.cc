@@ -12,7 +12,7 @@ constexpr int kHeaderMismatch = -32020;
 constexpr int kUnsupportedVersion = -32022;
 
 bool IsCall(const Json& m) {
-  return m.is_object() && m.value("method", "") == "tools/call" && m.contains("id");
+  return StringMember(m, "method") == "tools/call" && m.contains("id");
 }
 
 // The request ids in a message (one, or a batch's), as the key of the stream its replies take.
@@ -31,7 +31,7 @@ bool HasRequest(const Json& message) {
 }
 
 bool Contains(const Json& message, absl::string_view method) {
-  if (!message.is_array()) return message.is_object() && message.value("method", "") == method;
+  if (!message.is_array()) return StringMember(message, "method") == method;
   for (const Json& m : message) {
     if (Contains(m, method)) return true;
   }
@@ -173,8 +173,12 @@ void McpHttpServer::Impl::PostLegacy(const httplib::Request& req, httplib::Respo
 void McpHttpServer::Impl::Answer(httplib::Response& res,
                                  const std::shared_ptr<HttpSession>& session, const Json& message,
                                  AcceptedTypes accept) {
-  if (!HasRequest(message)) {  // notifications and responses only
-    session->Handle(message);
+  if (!HasRequest(message)) {  // notifications and responses only, or not JSON-RPC at all
+    if (std::optional<Json> refused = session->Handle(message)) {
+      res.status = 400;
+      res.set_content(Serialize(*refused), "application/json");
+      return;
+    }
     res.status = 202;
     return;
   }
@@ -239,7 +243,7 @@ void McpHttpServer::Impl::PostStateless(const httplib::Request& req, httplib::Re
       req.get_header_value("MCP-Protocol-Version") == version &&
       req.get_header_value("Mcp-Method") == e.method &&
       (e.method != "tools/call" ||
-       req.get_header_value("Mcp-Name") == e.params.value("name", std::string()));
+       req.get_header_value("Mcp-Name") == StringMember(e.params, "name"));
   if (!headers_match) {
     return SetRpcError(res, 400, kHeaderMismatch,
                        "Header mismatch: MCP-Protocol-Version, Mcp-Method and Mcp-Name must "

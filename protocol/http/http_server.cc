@@ -92,6 +92,10 @@ void McpHttpServer::Impl::Route() {
   h.set_keep_alive_timeout(30);
   const int threads = options_.worker_threads;
   h.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Never the exception's text in a response (cpp-httplib would put it in a header).
+  h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SetRpcError(res, 500, kInternalError, "Internal error");
+  });
   h.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return Gate(req, res);
   });

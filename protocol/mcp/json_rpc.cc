@@ -76,6 +76,12 @@ Envelope Classify(const Json& m) {
   return e;
 }
 
+std::string StringMember(const Json& object, absl::string_view key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(std::string(key));
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 Json MakeResult(const Json& id, Json result) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }

@@ -40,6 +40,10 @@ inline constexpr int kMaxMessageDepth = 100;
 std::optional<Json> ParseMessage(absl::string_view line);
 Envelope Classify(const Json& message);
 
+// `object[key]` when `object` is an object holding a string there, else "" (messages are
+// hostile: nlohmann's value() throws on a member of another type).
+std::string StringMember(const Json& object, absl::string_view key);
+
 Json MakeResult(const Json& id, Json result);
 // An error reply; without `id` (unknown or unusable) the "id" member is omitted altogether.
 Json MakeError(const std::optional<Json>& id, int code, absl::string_view message,

@@ -427,9 +427,10 @@ std::optional<bool> McpServer::Confirm(const Json& related, const std::string& m
   std::optional<Json> answer = pending_[key];
   pending_.erase(key);
   if (!answer || !answer->contains("result")) return false;  // no answer, or an error
-  const Json& r = (*answer)["result"];
-  return r.value("action", "") == "accept" && r.contains("content") && r["content"].is_object() &&
-         r["content"].value("confirm", false) == true;
+  const Json r = (*answer)["result"];
+  auto content = r.find("content");
+  return StringMember(r, "action") == "accept" && content != r.end() && content->is_object() &&
+         content->contains("confirm") && (*content)["confirm"] == true;
 }
 
 void McpServer::Cancel(const Json& request_id) {

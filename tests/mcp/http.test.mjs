@@ -117,6 +117,14 @@ test('status codes of the transport', async () => {
   const [reply] = (await events(r)).filter((e) => e.data);
   assert.equal(reply.data.error.code, -32602);
   assert.equal((await post({ jsonrpc: '2.0', id: 9, result: {} }, h)).status, 202);
+  // Members of the wrong type are refused in kind, never a 500.
+  for (const body of [{ jsonrpc: '2.0', id: 11, method: 5 }, { jsonrpc: '2.0', id: 12, method: 'tools/call', params: { name: 7 } },
+                      { jsonrpc: '2.0', id: 13, method: 'tools/call', params: 'x' }]) {
+    r = await post(body, h);
+    assert.ok(r.status === 200 || r.status === 400, `${r.status} for ${JSON.stringify(body)}`);
+    const text = await r.text();
+    assert.match(text, /"error"/);
+  }
   assert.equal((await fetch(server.url, { method: 'DELETE', headers: { ...auth, ...h } })).status, 204);
   assert.equal((await post({ jsonrpc: '2.0', id: 10, method: 'ping' }, h)).status, 404);
   assert.equal((await fetch(server.url, { method: 'DELETE', headers: { ...auth, ...h } })).status, 404);
