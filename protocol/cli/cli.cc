@@ -133,6 +133,39 @@ absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   return parsed;
 }
 
+// The usage lines of `command` ("backup": every backup form, with their continuation lines);
+// empty for a command pgark does not have.
+std::string UsageLines(absl::string_view command) {
+  std::string out;
+  bool in_entry = false;
+  for (absl::string_view line : absl::StrSplit(kUsage, '\n')) {
+    if (absl::StartsWith(line, "  ") && !absl::StartsWith(line, "   ")) {
+      absl::string_view word = line.substr(2, line.find(' ', 2) - 2);
+      in_entry = word == command;
+    } else if (!absl::StartsWith(line, "   ")) {
+      in_entry = false;
+    }
+    if (in_entry) absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
+// A command line that names no known command: that command's forms when the first word is one
+// (`pgark backup`), else a pointer to --help.
+absl::Status UsageError(const std::vector<std::string>& p) {
+  const std::string lines = UsageLines(p[0]);
+  if (lines.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown command \"", p[0], "\" (pgark --help lists the commands)"));
+  }
+  const std::string given = absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " ");
+  const std::string why = p.size() == 1 ? absl::StrCat("pgark ", p[0], " takes one of these forms")
+                                        : absl::StrCat("\"pgark ", given, " ...\" does not match its forms");
+  return absl::InvalidArgumentError(absl::StrCat(
+      "usage: ", why, " (options such as --db and --backup-dir go first):\n",
+      absl::StripSuffix(lines, "\n")));
+}
+
 }  // namespace
 
 namespace cli_internal {
@@ -479,13 +512,11 @@ absl::Status Dispatch(Context& c) {
     return RunRestore(c, p[2], tables);
   }
   if (cmd == "export") {
-    if (p.size() != 3) return absl::InvalidArgumentError(absl::StrCat("usage: export json|csv TABLE\n", kUsage));
+    if (p.size() != 3) return UsageError(p);
     return RunExport(c, p[1], p[2]);
   }
   if (cmd == "import") {
-    if (p.size() != 4) {
-      return absl::InvalidArgumentError(absl::StrCat("usage: import json|csv TABLE FILE\n", kUsage));
-    }
+    if (p.size() != 4) return UsageError(p);
     return RunImport(c, p[1], p[2], p[3]);
   }
   if (cmd == "list") {
@@ -516,8 +547,7 @@ absl::Status Dispatch(Context& c) {
     if (p.size() > 1) return absl::InvalidArgumentError("schedule takes no arguments");
     return RunScheduleCommand(c);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown command \"", absl::StrJoin(p.begin(), p.begin() + std::min<size_t>(2, p.size()), " "), "\"\n", kUsage));
+  return UsageError(p);
 }
 
 // Before a command runs: a warning about a backup directory open to others, and the refusal of

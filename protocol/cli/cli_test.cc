@@ -33,6 +33,19 @@ TEST(ProgressBarTest, DisabledBarWritesNothing) {
   EXPECT_FALSE(bar.Cancelled());
 }
 
+TEST(UsageTest, ABareOrWrongSubcommandShowsThatCommandsForms) {
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCli({"--backup-dir", "/nonexistent-pgark", "backup"}, out, err, false, nullptr), 2);
+  EXPECT_THAT(err.str(), HasSubstr("pgark backup takes one of these forms"));
+  EXPECT_THAT(err.str(), HasSubstr("\n  backup full "));
+  EXPECT_THAT(err.str(), HasSubstr("\n  backup incremental "));
+  EXPECT_THAT(err.str(), Not(HasSubstr("restore full")));
+  std::ostringstream out2, err2;
+  EXPECT_EQ(RunCli({"--backup-dir", "/nonexistent-pgark", "frobnicate"}, out2, err2, false, nullptr), 2);
+  EXPECT_THAT(err2.str(), HasSubstr("unknown command \"frobnicate\" (pgark --help lists the commands)"));
+  EXPECT_EQ(err2.str().find('\n'), err2.str().size() - 1);  // one line
+}
+
 TEST(ExitCodeTest, OneCodePerKindOfFailure) {
   EXPECT_EQ(ExitCodeFor(absl::OkStatus()), 0);
   EXPECT_EQ(ExitCodeFor(absl::InvalidArgumentError("")), 2);
