@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -21,13 +20,6 @@
 namespace pgark::protocol::cli_internal {
 namespace {
 
-bool EnvTrue(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) return false;
-  const std::string s = absl::AsciiStrToLower(v);
-  return s == "1" || s == "true" || s == "yes" || s == "on";
-}
-
 absl::StatusOr<EngineToolsConfig> ToolsConfig(const Context& c) {
   EngineToolsConfig config;
   config.connect = c.connect;
@@ -36,7 +28,8 @@ absl::StatusOr<EngineToolsConfig> ToolsConfig(const Context& c) {
   config.allowed_tables = AllowedTablesFromEnvironment();
   if (!c.encryption.ok()) return c.encryption.status();
   config.encryption = *c.encryption;
-  config.read_only = c.args.Has("read-only") || EnvTrue("PGARK_MCP_READ_ONLY");
+  PGARK_ASSIGN_OR_RETURN(bool read_only_env, BoolFromEnvironment("PGARK_MCP_READ_ONLY", false));
+  config.read_only = c.args.Has("read-only") || read_only_env;
   return config;
 }
 
@@ -94,7 +87,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
 absl::StatusOr<HttpOptions> HttpOptionsOf(const Context& c) {
   HttpOptions o;
   PGARK_RETURN_IF_ERROR(ParseListen(c.args.Value("http"), o));
-  if (const char* t = std::getenv("PGARK_MCP_TOKEN"); t != nullptr) o.token = t;
+  o.token = Env("PGARK_MCP_TOKEN");
   if (c.args.values.count("token-file")) {
     PGARK_ASSIGN_OR_RETURN(o.token, ReadTokenFile(c.args.Value("token-file")));
   }

@@ -18,11 +18,7 @@ bool IsCall(const Json& m) {
 // The request ids in a message (one, or a batch's), as the key of the stream its replies take.
 Json RequestKey(const Json& message) {
   if (!message.is_array()) return message.value("id", Json());
-  Json ids = Json::array();
-  for (const Json& m : message) {
-    if (Envelope e = Classify(m); e.kind == Envelope::Kind::kRequest) ids.push_back(*e.id);
-  }
-  return ids;
+  return RequestIds(message);
 }
 
 bool HasRequest(const Json& message) {

@@ -29,12 +29,6 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
 using Params = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM, OSSL_PARAM_free>>;
 
-// A string member, or "" when it is missing or of another type (tokens are hostile input).
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 absl::Status Bad(absl::string_view why) {
   return absl::UnauthenticatedError(absl::StrCat("invalid token: ", why));
 }
@@ -50,8 +44,8 @@ Bignum BignumOf(const std::string& b64) {
 
 // The RSA public key of a JWK, or null.
 Pkey RsaKey(const Json& jwk) {
-  if (Str(jwk, "kty") != "RSA" || !jwk.contains("n") || !jwk.contains("e")) return nullptr;
-  Bignum n = BignumOf(Str(jwk, "n")), e = BignumOf(Str(jwk, "e"));
+  if (StringMember(jwk, "kty") != "RSA" || !jwk.contains("n") || !jwk.contains("e")) return nullptr;
+  Bignum n = BignumOf(StringMember(jwk, "n")), e = BignumOf(StringMember(jwk, "e"));
   ParamBld bld(OSSL_PARAM_BLD_new());
   if (!n || !e || !bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get())) {
@@ -71,7 +65,7 @@ bool SignatureMatches(const Json& jwks, const std::string& kid, absl::string_vie
                       const std::string& signature) {
   const Json keys = jwks.contains("keys") && jwks.at("keys").is_array() ? jwks.at("keys") : Json::array();
   for (const Json& jwk : keys) {
-    if (!kid.empty() && Str(jwk, "kid") != kid) continue;
+    if (!kid.empty() && StringMember(jwk, "kid") != kid) continue;
     Pkey key = RsaKey(jwk);
     MdCtx md(EVP_MD_CTX_new());
     if (!key || !md ||
@@ -104,7 +98,7 @@ bool AudienceHas(const Json& aud, const std::string& audience) {
 }
 
 absl::Status CheckClaims(const Json& claims, const JwtPolicy& policy, absl::Time now) {
-  if (Str(claims, "iss") != policy.issuer) return Bad("issued by another server");
+  if (StringMember(claims, "iss") != policy.issuer) return Bad("issued by another server");
   if (!AudienceHas(claims.contains("aud") ? claims["aud"] : Json(), policy.audience)) {
     return Bad("issued for another resource");
   }
@@ -152,9 +146,9 @@ absl::StatusOr<Json> VerifyJwt(absl::string_view token, const JwtPolicy& policy,
   std::optional<Json> header = ParseMessage(header_text);
   std::optional<Json> claims = ParseMessage(claims_text);
   if (!header || !header->is_object() || !claims || !claims->is_object()) return Bad("not JSON");
-  if (Str(*header, "alg") != "RS256") return Bad("algorithm other than RS256");
+  if (StringMember(*header, "alg") != "RS256") return Bad("algorithm other than RS256");
   const absl::string_view signed_part(parts[0].data(), parts[0].size() + 1 + parts[1].size());
-  if (!SignatureMatches(policy.jwks, Str(*header, "kid"), signed_part, signature)) {
+  if (!SignatureMatches(policy.jwks, StringMember(*header, "kid"), signed_part, signature)) {
     return Bad("signature does not match the authorization server's keys");
   }
   if (absl::Status s = CheckClaims(*claims, policy, now); !s.ok()) return s;

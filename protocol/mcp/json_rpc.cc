@@ -82,6 +82,14 @@ std::string StringMember(const Json& object, absl::string_view key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+Json RequestIds(const Json& batch) {
+  Json ids = Json::array();
+  for (const Json& m : batch) {
+    if (Envelope e = Classify(m); e.kind == Envelope::Kind::kRequest) ids.push_back(*e.id);
+  }
+  return ids;
+}
+
 Json MakeResult(const Json& id, Json result) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }

@@ -44,6 +44,10 @@ Envelope Classify(const Json& message);
 // hostile: nlohmann's value() throws on a member of another type).
 std::string StringMember(const Json& object, absl::string_view key);
 
+// The ids of the requests in a batch (an array), in order; notifications and invalid members
+// have none.
+Json RequestIds(const Json& batch);
+
 Json MakeResult(const Json& id, Json result);
 // An error reply; without `id` (unknown or unusable) the "id" member is omitted altogether.
 Json MakeError(const std::optional<Json>& id, int code, absl::string_view message,

@@ -79,9 +79,7 @@ std::optional<Json> McpServer::HandleMessage(const Json& message) {
                      "JSON-RPC batches are not supported in this protocol version");
   }
   auto batch = std::make_shared<Batch>();
-  for (const Json& m : message) {
-    if (Envelope e = Classify(m); e.kind == Envelope::Kind::kRequest) batch->key.push_back(*e.id);
-  }
+  batch->key = RequestIds(message);
   batch_ = batch;
   for (const Json& m : message) {
     if (std::optional<Json> reply = HandleOne(m)) {
