@@ -33,7 +33,7 @@ class ArchiveTest : public ::testing::TestWithParam<bool> {
 
   // Writes header + one data member + trailer and returns the manifest describing them.
   Manifest WriteArchive(const std::string& rows) {
-    auto writer = ArchiveWriter::Open(path_, {.compress = GetParam()});
+    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compress = GetParam()});
     EXPECT_THAT(writer, IsOk());
     Manifest m;
     m.backup_file = "a.sql.gz";
@@ -83,15 +83,15 @@ TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
   ASSERT_EQ(m.members.size(), 2u);
   EXPECT_EQ(m.members[1].offset, m.members[0].stored_bytes);
   EXPECT_EQ(m.members[0].stored_bytes + m.members[1].stored_bytes, m.size);
-  EXPECT_THAT(VerifyArchive(path_, m, {}), IsOk());
-  EXPECT_THAT(VerifyArchive(path_, m, {.inflate = false}), IsOk());
+  EXPECT_THAT(VerifyArchive(LocalFile(path_), m, {}), IsOk());
+  EXPECT_THAT(VerifyArchive(LocalFile(path_), m, {.inflate = false}), IsOk());
 
   // Seek straight to the data member and strip its COPY framing.
   StringSink out;
   CopyFramingSink trim("COPY public.t (a) FROM stdin;\n", "\\.\n");
   trim.set_downstream(&out);
   trim.set_close_downstream(false);
-  ASSERT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, trim), IsOk());
+  ASSERT_THAT(ReadMember(LocalFile(path_), m.members[1], {GetParam(), nullptr}, trim), IsOk());
   ASSERT_THAT(trim.Close(), IsOk());
   EXPECT_TRUE(out.data() == rows);
 }
@@ -115,12 +115,12 @@ TEST_P(ArchiveTest, FlippedByteNamesTheDamagedMember) {
   size_t pos = m.members[1].offset + m.members[1].stored_bytes / 2;
   bytes[pos] = static_cast<char>(bytes[pos] ^ 0x01);
   WriteFile(bytes);
-  EXPECT_THAT(VerifyArchive(path_, m, {}),
+  EXPECT_THAT(VerifyArchive(LocalFile(path_), m, {}),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("TABLE DATA \"public.t\"")));
-  EXPECT_THAT(VerifyArchive(path_, m, {.inflate = false}),
+  EXPECT_THAT(VerifyArchive(LocalFile(path_), m, {.inflate = false}),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("TABLE DATA \"public.t\"")));
   NullSink null;
-  EXPECT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, null),
+  EXPECT_THAT(ReadMember(LocalFile(path_), m.members[1], {GetParam(), nullptr}, null),
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
@@ -128,16 +128,16 @@ TEST_P(ArchiveTest, TruncationIsDetected) {
   Manifest m = WriteArchive("1\n2\n3\n");
   std::string bytes = ReadFile();
   WriteFile(bytes.substr(0, bytes.size() - 3));
-  EXPECT_THAT(VerifyArchive(path_, m, {}),
+  EXPECT_THAT(VerifyArchive(LocalFile(path_), m, {}),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
   NullSink null;
-  EXPECT_THAT(ReadMember(path_, m.members[1], {GetParam(), nullptr}, null),
+  EXPECT_THAT(ReadMember(LocalFile(path_), m.members[1], {GetParam(), nullptr}, null),
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST_P(ArchiveTest, DestroyedWriterLeavesNoFile) {
   {
-    auto writer = ArchiveWriter::Open(path_, {.compress = GetParam()});
+    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compress = GetParam()});
     ASSERT_THAT(writer, IsOk());
     ASSERT_THAT((*writer)->WriteMember("partial"), IsOk());
   }

@@ -22,10 +22,10 @@ absl::StatusOr<std::string> DigestOf(Source& source) {
   return sha.HexDigest();
 }
 
-absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry,
+absl::Status CheckStoredDigest(const StoredObject& archive, const MemberEntry& entry,
                                const std::shared_ptr<const EncryptionKey>& key) {
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Source> source,
-                         OpenArchiveRange(path, key, entry.offset, entry.stored_bytes));
+                         OpenArchiveRange(archive, key, entry.offset, entry.stored_bytes));
   PGARK_ASSIGN_OR_RETURN(std::string digest, DigestOf(*source));
   if (digest != entry.stored_sha256) {
     return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
@@ -36,18 +36,20 @@ absl::Status CheckStoredDigest(const std::string& path, const MemberEntry& entry
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
+absl::StatusOr<std::vector<std::string>> CheckArchive(const StoredObject& archive,
                                                       const Manifest& manifest,
                                                       const VerifyOptions& options) {
   std::vector<std::string> problems;
-  PGARK_ASSIGN_OR_RETURN(uint64_t size, FileSize(path));
+  PGARK_ASSIGN_OR_RETURN(ObjectInfo info, archive.storage->Stat(archive.name));
+  const uint64_t size = info.size;
   if (size != manifest.size) {
     problems.push_back(absl::StrCat("file is ", size, " bytes, manifest says ", manifest.size,
                                     size < manifest.size ? " (truncated)" : ""));
   }
   bool file_intact = problems.empty();
   {
-    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Source> source,
+                           archive.storage->Read(archive.name, 0, size));
     PGARK_ASSIGN_OR_RETURN(std::string digest, DigestOf(*source));
     if (digest != manifest.checksum) {
       file_intact = false;
@@ -67,7 +69,7 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
   if (manifest.encrypted()) {
     if (options.key == nullptr) return problems;
     absl::StatusOr<std::unique_ptr<DecryptingSource>> probe =
-        DecryptingSource::Open(path, options.key, 0, 0);
+        DecryptingSource::Open(archive, options.key, 0, 0);
     if (absl::IsDataLoss(probe.status())) {
       problems.push_back(std::string(probe.status().message()));
       return problems;
@@ -99,7 +101,7 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
         inspector->set_downstream(&null);
         out = inspector.get();
       }
-      s = ReadMember(path, entry, {manifest.compressed, options.key, /*raw_digest=*/true}, *out);
+      s = ReadMember(archive, entry, {manifest.compressed, options.key, /*raw_digest=*/true}, *out);
       if (s.ok() && inspector != nullptr) {
         s = inspector->Close();
         if (absl::IsDataLoss(s)) {
@@ -108,7 +110,7 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
         }
       }
     } else if (check_members) {
-      s = CheckStoredDigest(path, entry, options.key);
+      s = CheckStoredDigest(archive, entry, options.key);
     }
     if (absl::IsDataLoss(s)) {
       member_problems.push_back(std::string(s.message()));
@@ -131,10 +133,10 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
   return problems;
 }
 
-absl::Status VerifyArchive(const std::string& path, const Manifest& manifest,
+absl::Status VerifyArchive(const StoredObject& archive, const Manifest& manifest,
                            const VerifyOptions& options) {
   PGARK_ASSIGN_OR_RETURN(std::vector<std::string> problems,
-                         CheckArchive(path, manifest, options));
+                         CheckArchive(archive, manifest, options));
   if (problems.empty()) return absl::OkStatus();
   std::string more =
       problems.size() > 1 ? absl::StrCat(" (and ", problems.size() - 1, " more problems)") : "";

@@ -14,6 +14,7 @@
 #include "formats/encryption.h"
 #include "formats/manifest.h"
 #include "formats/sink.h"
+#include "formats/storage.h"
 
 namespace pgark::formats {
 
@@ -31,13 +32,13 @@ struct VerifyOptions {
 
 // Returns the list of integrity problems found (empty: the archive is intact). A non-OK status
 // means the check itself could not run (kNotFound for a missing file, kPermissionDenied, ...).
-absl::StatusOr<std::vector<std::string>> CheckArchive(const std::string& path,
+absl::StatusOr<std::vector<std::string>> CheckArchive(const StoredObject& archive,
                                                       const Manifest& manifest,
                                                       const VerifyOptions& options);
 
 // CheckArchive folded into one Status: kDataLoss carrying the first problem (and how many more
 // there are) when the archive is damaged.
-absl::Status VerifyArchive(const std::string& path, const Manifest& manifest,
+absl::Status VerifyArchive(const StoredObject& archive, const Manifest& manifest,
                            const VerifyOptions& options);
 
 }  // namespace pgark::formats

@@ -19,9 +19,9 @@ MemberPipelineOptions PipelineOptions(const ArchiveOptions& options) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
-    const std::string& path, const ArchiveOptions& options) {
+    const StoredObject& archive, const ArchiveOptions& options) {
   if (options.compress) PGARK_RETURN_IF_ERROR(ValidateGzipOptions(options.gzip));
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> file, FileSink::Open(path));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Sink> file, archive.storage->Create(archive.name));
   std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
   if (options.compress && options.jobs > 1) {
     writer->pool_ = std::make_unique<CompressionPool>(options.jobs);
@@ -177,26 +177,24 @@ std::string DescribeMember(const MemberEntry& e) {
 }
 
 absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(
-    const std::string& path, const std::shared_ptr<const EncryptionKey>& key, uint64_t offset,
+    const StoredObject& archive, const std::shared_ptr<const EncryptionKey>& key, uint64_t offset,
     uint64_t length) {
   if (key != nullptr) {
     PGARK_ASSIGN_OR_RETURN(std::unique_ptr<DecryptingSource> source,
-                           DecryptingSource::Open(path, key, offset, length));
+                           DecryptingSource::Open(archive, key, offset, length));
     return std::unique_ptr<Source>(std::move(source));
   }
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
-                         FileSource::Open(path, offset, length));
-  return std::unique_ptr<Source>(std::move(source));
+  return archive.storage->Read(archive.name, offset, length);
 }
 
-absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
+absl::Status ReadMember(const StoredObject& archive, const MemberEntry& entry,
                         const ArchiveReadOptions& options, Sink& out) {
   auto fail = [&](absl::string_view what) {
     return absl::DataLossError(absl::StrCat(DescribeMember(entry), " at offset ", entry.offset,
                                             ": ", what));
   };
   absl::StatusOr<std::unique_ptr<Source>> source =
-      OpenArchiveRange(path, options.key, entry.offset, entry.stored_bytes);
+      OpenArchiveRange(archive, options.key, entry.offset, entry.stored_bytes);
   if (absl::IsDataLoss(source.status())) return fail(source.status().message());
   PGARK_RETURN_IF_ERROR(source.status());
   FilterChain chain;

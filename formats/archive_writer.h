@@ -28,6 +28,7 @@
 #include "formats/manifest.h"
 #include "formats/member_pipeline.h"
 #include "formats/sha256.h"
+#include "formats/storage.h"
 
 namespace pgark::formats {
 
@@ -52,9 +53,9 @@ struct ArchiveReadOptions {
   bool raw_digest = false;
 };
 
-// The plaintext (gzip) bytes [offset, offset + length) of an archive: a file range, or the
-// decrypted range when `key` is set.
-absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(const std::string& path,
+// The plaintext (gzip) bytes [offset, offset + length) of an archive: a ranged read of the
+// object, or the decrypted range when `key` is set.
+absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(const StoredObject& archive,
                                                          const std::shared_ptr<const EncryptionKey>& key,
                                                          uint64_t offset, uint64_t length);
 
@@ -75,8 +76,9 @@ class MemberSpool;
 
 class ArchiveWriter {
  public:
-  // Creates the temporary file beside `path`. kAlreadyExists if `path` exists; see FileSink.
-  static absl::StatusOr<std::unique_ptr<ArchiveWriter>> Open(const std::string& path,
+  // Creates `archive` (visible once Close() succeeds). kAlreadyExists if it exists; see
+  // Storage::Create.
+  static absl::StatusOr<std::unique_ptr<ArchiveWriter>> Open(const StoredObject& archive,
                                                              const ArchiveOptions& options);
   ~ArchiveWriter();
   ArchiveWriter(const ArchiveWriter&) = delete;
@@ -105,7 +107,7 @@ class ArchiveWriter {
   explicit ArchiveWriter(const ArchiveOptions& options);
 
   ArchiveOptions options_;
-  FilterChain file_chain_;  // whole-file taps in front of the FileSink
+  FilterChain file_chain_;  // whole-file taps in front of the object's sink
   Sha256Tap* file_sha_ = nullptr;
   ByteCounter* file_bytes_ = nullptr;
   std::unique_ptr<CompressionPool> pool_;  // when jobs > 1
@@ -161,11 +163,11 @@ class CopyFramingSink : public ForwardingSink {
   int terminator_ = 0;  // of "\\." at a line's start: 0 nothing, 1 the backslash, 2 both
 };
 
-// Streams the raw bytes of member `entry` of the archive at `path` into `out` (which is not
+// Streams the raw bytes of member `entry` of `archive` into `out` (which is not
 // closed), checking the stored digest, both sizes and, if asked, the decompressed digest
 // against the entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt gzip; `out` may
 // by then have received bytes, so the caller must discard them (e.g. abort its COPY).
-absl::Status ReadMember(const std::string& path, const MemberEntry& entry,
+absl::Status ReadMember(const StoredObject& archive, const MemberEntry& entry,
                         const ArchiveReadOptions& options, Sink& out);
 
 // A human name for a member in messages: `TABLE DATA "public.books"`.

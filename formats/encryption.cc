@@ -307,12 +307,12 @@ struct DecryptingSource::State {
 };
 
 absl::StatusOr<std::unique_ptr<DecryptingSource>> DecryptingSource::Open(
-    const std::string& path, std::shared_ptr<const EncryptionKey> key, uint64_t offset,
+    const StoredObject& file, std::shared_ptr<const EncryptionKey> key, uint64_t offset,
     uint64_t length) {
-  PGARK_ASSIGN_OR_RETURN(uint64_t file_size, FileSize(path));
-  RangeOpener open = [path](uint64_t begin, uint64_t bytes)
-      -> absl::StatusOr<std::unique_ptr<Source>> { return FileSource::Open(path, begin, bytes); };
-  return OpenRanges(path, file_size, open, key, offset, length);
+  PGARK_ASSIGN_OR_RETURN(ObjectInfo info, file.storage->Stat(file.name));
+  RangeOpener open = [file](uint64_t begin, uint64_t bytes)
+      -> absl::StatusOr<std::unique_ptr<Source>> { return file.storage->Read(file.name, begin, bytes); };
+  return OpenRanges(file.Where(), info.size, open, key, offset, length);
 }
 
 absl::StatusOr<std::unique_ptr<DecryptingSource>> DecryptingSource::OpenRanges(

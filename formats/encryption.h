@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "formats/sink.h"
+#include "formats/storage.h"
 #include "formats/source.h"
 
 namespace pgark::formats {
@@ -100,7 +101,7 @@ class DecryptingSource : public Source {
   static constexpr uint64_t kToEnd = ~uint64_t{0};
 
   static absl::StatusOr<std::unique_ptr<DecryptingSource>> Open(
-      const std::string& path, std::shared_ptr<const EncryptionKey> key, uint64_t offset = 0,
+      const StoredObject& file, std::shared_ptr<const EncryptionKey> key, uint64_t offset = 0,
       uint64_t length = kToEnd);
 
   // The same over any container of `size` bytes named `name` in errors: `open` returns a

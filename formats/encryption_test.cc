@@ -59,7 +59,7 @@ class EncryptionTest : public ::testing::Test {
   absl::StatusOr<std::string> Read(const std::string& path, uint64_t offset = 0,
                                    uint64_t length = DecryptingSource::kToEnd,
                                    std::shared_ptr<const EncryptionKey> key = nullptr) {
-    auto source = DecryptingSource::Open(path, key ? key : key_, offset, length);
+    auto source = DecryptingSource::Open(LocalFile(path), key ? key : key_, offset, length);
     if (!source.ok()) return source.status();
     StringSink out;
     absl::Status s = Pump(**source, out).status();
@@ -160,7 +160,7 @@ TEST_F(EncryptionTest, KeyIdIsStableAndRevealsNothingObvious) {
 
 TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   const std::string path = JoinPath(dir_, "a.sql.gz.enc");
-  auto writer = ArchiveWriter::Open(path, {.compress = true, .key = key_});
+  auto writer = ArchiveWriter::Open(LocalFile(path), {.compress = true, .key = key_});
   ASSERT_THAT(writer, IsOk());
   Manifest m;
   m.backup_file = "a.sql.gz.enc";
@@ -177,14 +177,14 @@ TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   m.checksum = summary->sha256;
   EXPECT_EQ(m.members[1].offset, m.members[0].stored_bytes);  // plaintext coordinates
   StringSink out;
-  ASSERT_THAT(ReadMember(path, m.members[1], {true, key_}, out), IsOk());
+  ASSERT_THAT(ReadMember(LocalFile(path), m.members[1], {true, key_}, out), IsOk());
   EXPECT_EQ(out.data(), Pattern(5000));
-  EXPECT_THAT(CheckArchive(path, m, {.inflate = true, .key = key_}),
+  EXPECT_THAT(CheckArchive(LocalFile(path), m, {.inflate = true, .key = key_}),
               IsOkAndHolds(::testing::IsEmpty()));
   // Without the key: the file digest still checks; with a wrong key the check cannot run.
-  EXPECT_THAT(CheckArchive(path, m, {.inflate = true}), IsOkAndHolds(::testing::IsEmpty()));
+  EXPECT_THAT(CheckArchive(LocalFile(path), m, {.inflate = true}), IsOkAndHolds(::testing::IsEmpty()));
   auto wrong = EncryptionKey::FromPassphrase("nope");
-  EXPECT_THAT(CheckArchive(path, m, {.inflate = true, .key = *wrong}),
+  EXPECT_THAT(CheckArchive(LocalFile(path), m, {.inflate = true, .key = *wrong}),
               StatusIs(absl::StatusCode::kUnauthenticated));
 }
 

@@ -15,14 +15,18 @@ constexpr uint64_t kMaxParts = 16;  // see BackupOptions::part_bytes
 }  // namespace
 
 void Dumper::StartParallel() {
-  // Not for incrementals (each diff holds a table's index in memory) nor for encrypted
-  // backups (a spool is plaintext on disk). Two jobs are taken by this connection's server
+  // Not for incrementals (each diff holds a table's index in memory), nor for encrypted
+  // backups (a spool is plaintext on disk), nor into object storage (spools are local files
+  // as big as the tables: a backup to a bucket writes nothing of its size to local disk). Two jobs are taken by this connection's server
   // process and the compression it feeds: measured on 2 cores, an extra connection there only
   // adds the spool's I/O (bench/README.md), so connections start from the third job.
   const int workers = std::min(CompressionJobs(options_.jobs) - 2, static_cast<int>(pieces_.size()) - 1);
-  if (workers < 1 || type_ == BackupType::kIncremental || options_.key != nullptr) return;
+  if (workers < 1 || type_ == BackupType::kIncremental || options_.key != nullptr ||
+      !repository_->local()) {
+    return;
+  }
   auto parallel = std::make_unique<ParallelDataDumper>(connect_, snapshot_, pieces_, *writer_,
-                                                       options_.backup_dir);
+                                                       repository_->location());
   if (parallel->Start(workers).ok()) parallel_ = std::move(parallel);
 }
 

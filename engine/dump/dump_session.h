@@ -31,9 +31,11 @@ int CompressionJobs(int requested);
 
 class Dumper {
  public:
+  // Writes into `repository` (the storage at options.backup_dir).
   Dumper(const ConnectOptions& connect, PgConnection& conn, const BackupOptions& options,
-         ProgressListener& listener)
-      : connect_(connect), conn_(conn), options_(options), listener_(listener), catalog_(conn) {}
+         std::shared_ptr<formats::Storage> repository, ProgressListener& listener)
+      : connect_(connect), conn_(conn), options_(options), repository_(std::move(repository)),
+        listener_(listener), catalog_(conn) {}
 
   // The steps: snapshot, lock and describe, plan, manifest header, write members, commit.
   absl::StatusOr<formats::Manifest> Run(BackupType type);
@@ -118,6 +120,7 @@ class Dumper {
   const ConnectOptions& connect_;
   PgConnection& conn_;
   const BackupOptions& options_;
+  std::shared_ptr<formats::Storage> repository_;
   ProgressListener& listener_;
   Catalog catalog_;
   BackupType type_ = BackupType::kFull;
@@ -139,7 +142,6 @@ class Dumper {
   std::vector<DataPiece> pieces_;  // every data member to write, in plan order
   size_t next_piece_ = 0;          // index of the next one
   formats::Manifest manifest_;
-  std::string archive_path_;
   std::map<uint32_t, int64_t> rows_;  // by table oid
   // Declared last, so destroyed first: its workers read the tables above and write through
   // writer_ until its destructor has stopped them (also when Run returns early, on an error

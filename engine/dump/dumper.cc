@@ -44,7 +44,6 @@ using formats::ArchiveWriter;
 using formats::Manifest;
 using formats::MemberEntry;
 
-bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 // A warning about objects left out names this many of each kind, then says "...".
 constexpr size_t kMaxNamesPerWarning = 100;
@@ -155,20 +154,32 @@ absl::StatusOr<std::vector<PlannedMember>> Dumper::Plan() {
 absl::StatusOr<std::string> Dumper::ChooseBackupId(absl::Time now) {
   std::string label = options_.label;
   if (label.empty() && type_ == BackupType::kTable) label = absl::StrJoin(options_.tables, "_");
-  auto taken = [this](const std::string& id) {
-    return Exists(formats::JoinPath(
-               options_.backup_dir,
-               formats::ArchiveFileName(id, options_.compress, options_.key != nullptr))) ||
-           Exists(formats::JoinPath(options_.backup_dir, formats::BackupManifestName(id)));
+  auto exists = [this](const std::string& name) -> absl::StatusOr<bool> {
+    absl::StatusOr<formats::ObjectInfo> info = repository_->Stat(name);
+    if (absl::IsNotFound(info.status())) return false;
+    PGARK_RETURN_IF_ERROR(info.status());
+    return true;
+  };
+  auto taken = [&](const std::string& id) -> absl::StatusOr<bool> {
+    PGARK_ASSIGN_OR_RETURN(
+        bool archive,
+        exists(formats::ArchiveFileName(id, options_.compress, options_.key != nullptr)));
+    if (archive) return true;
+    return exists(formats::BackupManifestName(id));
   };
   for (int seq = 0;; ++seq) {
     std::string id = formats::BackupId(formats::BackupTypeName(type_), label, now, seq);
-    if (taken(id)) continue;
-    // Backups started in the same second, by other processes too, each claim their own name.
+    PGARK_ASSIGN_OR_RETURN(bool before, taken(id));
+    if (before) continue;
+    // Backups started in the same second, by other processes too, each claim their own name
+    // (in object storage, the upload's If-None-Match condition keeps them apart).
+    if (!repository_->local()) return id;
     PGARK_ASSIGN_OR_RETURN(
-        reservation_, formats::NameReservation::Take(formats::JoinPath(
-                          options_.backup_dir, absl::StrCat(".", id, ".reserved"))));
-    if (reservation_ != nullptr && !taken(id)) return id;
+        reservation_, formats::NameReservation::Take(repository_->Locate(
+                          absl::StrCat(".", id, ".reserved"))));
+    if (reservation_ == nullptr) continue;
+    PGARK_ASSIGN_OR_RETURN(bool after, taken(id));
+    if (!after) return id;
     reservation_.reset();
   }
 }
@@ -197,9 +208,8 @@ absl::Status Dumper::StartManifest(absl::Time now) {
 }
 
 absl::Status Dumper::OpenArchive(const std::vector<PlannedMember>& plan) {
-  archive_path_ = formats::JoinPath(options_.backup_dir, manifest_.backup_file);
   PGARK_ASSIGN_OR_RETURN(
-      writer_, ArchiveWriter::Open(archive_path_, {.compress = options_.compress,
+      writer_, ArchiveWriter::Open({repository_, manifest_.backup_file}, {.compress = options_.compress,
                                                    .gzip = {.level = options_.gzip_level},
                                                    .jobs = CompressionJobs(options_.jobs),
                                                    .key = options_.key}));
@@ -260,14 +270,16 @@ absl::StatusOr<Manifest> Dumper::Commit() {
   PGARK_RETURN_IF_ERROR(snapshot_txn_->Commit());
 
   // The manifest goes last: its presence means the backup is complete.
-  const std::string manifest_path = formats::JoinPath(
-      options_.backup_dir, formats::BackupManifestName(manifest_.backup_id));
   absl::StatusOr<Manifest> written = manifest_;
   if (options_.key != nullptr) written = formats::SealManifest(manifest_, options_.key);
   absl::Status s = written.status();
-  if (s.ok()) s = formats::WriteFileAtomically(manifest_path, formats::EncodeManifest(*written));
+  if (s.ok()) {
+    s = formats::WriteSmallObject(*repository_, formats::BackupManifestName(manifest_.backup_id),
+                                  formats::EncodeManifest(*written));
+  }
   if (!s.ok()) {
-    ::unlink(archive_path_.c_str());  // an archive without a manifest is not a backup
+    // An archive without a manifest is not a backup.
+    (void)repository_->Delete(manifest_.backup_file);
     return s;
   }
   return manifest_;
@@ -550,11 +562,13 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
                                     BackupType type, ProgressListener* listener) {
   const absl::Time start = absl::Now();
   PGARK_RETURN_IF_ERROR(ValidateOptions(options, type));
-  PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(options.backup_dir));
+  PGARK_RETURN_IF_ERROR(repository->Prepare());
   // What killed backups left behind goes first (best effort: a failure only leaves it there).
   (void)RemoveLeftovers(options.backup_dir);
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  Dumper dumper(connect, conn, options, ListenerOr(listener));
+  Dumper dumper(connect, conn, options, std::move(repository), ListenerOr(listener));
   absl::StatusOr<Manifest> manifest = dumper.Run(type);
   if (absl::IsCancelled(manifest.status())) {
     return absl::CancelledError("backup cancelled; nothing was written");

@@ -53,7 +53,7 @@ absl::StatusOr<IncrementalBase> IncrementalBase::Load(
                                                       m.database, "\", not \"", database, "\""));
   }
   PGARK_RETURN_IF_ERROR(RequireKey(base));
-  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(backup_dir, std::move(base)));
+  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(std::move(base)));
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
   return IncrementalBase(std::move(chain));
 }

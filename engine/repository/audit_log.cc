@@ -1,10 +1,7 @@
 #include "engine/repository/audit_log.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 
 #include <nlohmann/json.hpp>
 
@@ -12,25 +9,11 @@
 #include "absl/time/clock.h"
 #include "formats/archive_layout.h"
 #include "formats/bounded_text.h"
-#include "formats/file_io.h"
+#include "formats/storage.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
 namespace {
-
-// The audit log, opened for appending: never through a symbolic link, and only a regular file
-// (a FIFO must not block, a device must not be written).
-absl::StatusOr<int> OpenAuditLog(const std::string& path) {
-  int fd = ::open(path.c_str(),
-                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
-  if (fd < 0) return formats::ErrnoStatus("open", path, errno);
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return absl::PermissionDeniedError(absl::StrCat("\"", path, "\" is not a regular file"));
-  }
-  return fd;
-}
 
 // Every string in `value` bounded: the audit log records what was asked, not megabytes of it.
 void BoundStrings(nlohmann::json& value) {
@@ -44,17 +27,15 @@ void BoundStrings(nlohmann::json& value) {
 }  // namespace
 
 absl::Status CheckAuditWritable(const std::string& backup_dir) {
+  // In object storage each record is an object of its own: nothing to check ahead.
+  if (formats::IsObjectStoreLocation(backup_dir)) return absl::OkStatus();
   struct stat dir;
   // No directory yet: the operation makes it; not a directory: the operation says so.
   if (::stat(backup_dir.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) return absl::OkStatus();
-  const std::string path = formats::JoinPath(backup_dir, kAuditLogName);
-  absl::StatusOr<int> fd = OpenAuditLog(path);
-  if (fd.ok()) {
-    ::close(*fd);
-    return absl::OkStatus();
-  }
+  absl::Status s = formats::LocalStorage(backup_dir)->AppendRecord(kAuditLogName, "");
+  if (s.ok()) return s;
   return absl::PermissionDeniedError(absl::StrCat(
-      "the audit log cannot be written (", fd.status().message(),
+      "the audit log cannot be written (", s.message(),
       "); every change is audited, so none is made: fix the backup directory's permissions or "
       "use another one"));
 }
@@ -74,14 +55,15 @@ absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry)
     line["error"] = formats::BoundedText(entry.outcome.message(), formats::kMaxMessageBytes);
   }
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  const std::string path = formats::JoinPath(backup_dir, kAuditLogName);
-  PGARK_ASSIGN_OR_RETURN(const int fd, OpenAuditLog(path));
-  // One write of one line with O_APPEND: concurrent writers never interleave inside a line.
-  ssize_t n = ::write(fd, text.data(), text.size());
-  int err = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(text.size())) return formats::ErrnoStatus("append to", path, err);
-  return absl::OkStatus();
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         formats::OpenStorage(backup_dir));
+  return repository->AppendRecord(kAuditLogName, text);
+}
+
+absl::StatusOr<std::string> ReadAuditLog(const std::string& backup_dir, uint64_t max_bytes) {
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         formats::OpenStorage(backup_dir));
+  return repository->ReadRecords(kAuditLogName, max_bytes);
 }
 
 }  // namespace pgark::engine

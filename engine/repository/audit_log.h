@@ -1,5 +1,5 @@
 // The audit log: one JSON line per operation, appended to `audit.log` (mode 0600) in the
-// backup directory, from the CLI and the MCP server alike, refused operations included. It
+// backup directory (in object storage, one object per line under `audit.log.d/`), from the CLI and the MCP server alike, refused operations included. It
 // records what was asked and how it ended, never connection strings or passwords.
 #ifndef PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_
 #define PGARK_ENGINE_REPOSITORY_AUDIT_LOG_H_
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace pgark::engine {
 
@@ -31,6 +31,10 @@ absl::Status AppendAudit(const std::string& backup_dir, const AuditEntry& entry)
 // a FIFO in its place); such an operation is then refused. OK when the directory does not
 // exist yet (the operation makes it) or is not a directory (the operation refuses it).
 absl::Status CheckAuditWritable(const std::string& backup_dir);
+
+// The newest records of the audit log (about `max_bytes`, whole lines, oldest first); "" when
+// there are none.
+absl::StatusOr<std::string> ReadAuditLog(const std::string& backup_dir, uint64_t max_bytes);
 
 }  // namespace pgark::engine
 

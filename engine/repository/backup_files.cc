@@ -16,34 +16,37 @@
 
 namespace pgark::engine {
 
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path, uint64_t max_bytes) {
-  PGARK_ASSIGN_OR_RETURN(uint64_t size, formats::FileSize(path));
-  if (size > max_bytes) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("\"", path, "\" is ", size, " bytes, more than the ", max_bytes, " allowed"));
-  }
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSource> source,
-                         formats::FileSource::Open(path));
-  formats::StringSink sink;
-  PGARK_RETURN_IF_ERROR(formats::Pump(*source, sink));
-  return sink.data();
+absl::StatusOr<std::shared_ptr<formats::Storage>> OpenRepository(const std::string& backup_dir) {
+  absl::StatusOr<std::shared_ptr<formats::Storage>> storage = formats::OpenStorage(backup_dir);
+  if (!storage.ok()) return Annotate(storage.status(), "BACKUP_DIR");
+  return storage;
 }
 
 absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
                                         const std::string& backup_file,
                                         std::shared_ptr<const formats::EncryptionKey> key) {
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
+  return LoadBackup(repository, backup_file, std::move(key));
+}
+
+absl::StatusOr<LoadedBackup> LoadBackup(const std::shared_ptr<formats::Storage>& repository,
+                                        const std::string& backup_file,
+                                        std::shared_ptr<const formats::EncryptionKey> key) {
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
   PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
   LoadedBackup b;
-  b.archive_path = formats::JoinPath(backup_dir, backup_file);
-  b.manifest_path = formats::JoinPath(backup_dir, manifest_name);
-  absl::StatusOr<uint64_t> size = formats::FileSize(b.archive_path);
-  if (absl::IsNotFound(size.status())) {
+  b.archive = {repository, backup_file};
+  b.manifest_file = manifest_name;
+  absl::StatusOr<formats::ObjectInfo> archive = repository->Stat(backup_file);
+  if (absl::IsNotFound(archive.status())) {
     return absl::NotFoundError(absl::StrCat("backup \"", backup_file, "\" not found in \"",
-                                            backup_dir, "\" (run `pgark list` to see backups)"));
+                                            repository->location(),
+                                            "\" (run `pgark list` to see backups)"));
   }
-  PGARK_RETURN_IF_ERROR(size.status());
-  absl::StatusOr<std::string> json = ReadSmallFile(b.manifest_path, 256u << 20);
+  PGARK_RETURN_IF_ERROR(archive.status());
+  absl::StatusOr<std::string> json =
+      formats::ReadSmallObject(*repository, manifest_name, 256u << 20);
   if (absl::IsNotFound(json.status())) {
     return absl::DataLossError(
         absl::StrCat("backup \"", backup_file, "\" has no manifest \"", manifest_name,
@@ -77,7 +80,7 @@ absl::StatusOr<bool> HoldsExactly(const LoadedBackup& backup, const formats::Mem
                                   const std::string& expected) {
   if (entry.raw_bytes != expected.size()) return false;
   formats::StringSink text;
-  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive_path, entry, backup.read, text));
+  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive, entry, backup.read, text));
   return text.data() == expected;
 }
 
@@ -118,7 +121,7 @@ absl::StatusOr<std::string> ReadMemberSql(const LoadedBackup& backup,
                                             "may; refused"));
   }
   formats::StringSink text;  // ReadMember stops past raw_bytes
-  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive_path, entry, backup.read, text));
+  PGARK_RETURN_IF_ERROR(formats::ReadMember(backup.archive, entry, backup.read, text));
   if (schema) {
     PGARK_RETURN_IF_ERROR(formats::CheckMemberStatements(entry, text.data(),
                                                          backup.manifest.server_version_num));
@@ -143,12 +146,11 @@ absl::Status RequireNotOlderServer(const formats::Manifest& m, int server_versio
       "; restore it into PostgreSQL ", m.server_version_num / 10000, " or newer"));
 }
 
-absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_dir,
-                                                    LoadedBackup backup) {
+absl::StatusOr<std::vector<LoadedBackup>> LoadChain(LoadedBackup backup) {
   std::vector<LoadedBackup> chain;
   const std::vector<std::string> deps = backup.manifest.dependencies;
   for (size_t i = 0; i < deps.size(); ++i) {
-    absl::StatusOr<LoadedBackup> link = LoadBackup(backup_dir, deps[i], backup.read.key);
+    absl::StatusOr<LoadedBackup> link = LoadBackup(backup.archive.storage, deps[i], backup.read.key);
     if (!link.ok()) {
       return absl::DataLossError(absl::StrCat(
           "backup \"", backup.manifest.backup_file, "\" needs \"", deps[i],
@@ -174,21 +176,20 @@ absl::StatusOr<std::string> CheckFileName(const std::string& backup_file) {
   return absl::StrCat(absl::StripSuffix(manifest, "-manifest.json"), "-check.json");
 }
 
-absl::Status RecordCheck(const std::string& backup_dir, const std::string& backup_file,
+absl::Status RecordCheck(formats::Storage& repository, const std::string& backup_file,
                          bool valid) {
   PGARK_ASSIGN_OR_RETURN(std::string name, CheckFileName(backup_file));
   nlohmann::json j = {{"backupFile", backup_file},
                       {"checkedAt", formats::IsoTimestamp(absl::Now())},
                       {"valid", valid}};
-  return formats::WriteFileAtomically(formats::JoinPath(backup_dir, name), j.dump() + "\n",
-                                     /*replace=*/true);
+  return formats::WriteSmallObject(repository, name, j.dump() + "\n", /*replace=*/true);
 }
 
-std::optional<CheckRecord> ReadCheckRecord(const std::string& backup_dir,
+std::optional<CheckRecord> ReadCheckRecord(formats::Storage& repository,
                                            const std::string& backup_file) {
   absl::StatusOr<std::string> name = CheckFileName(backup_file);
   if (!name.ok()) return std::nullopt;
-  absl::StatusOr<std::string> text = ReadSmallFile(formats::JoinPath(backup_dir, *name), 4096);
+  absl::StatusOr<std::string> text = formats::ReadSmallObject(repository, *name, 4096);
   if (!text.ok()) return std::nullopt;
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.value("checkedAt", nlohmann::json()).is_string() ||

@@ -1,5 +1,6 @@
-// Locating a backup in the backup directory: validating the file name a user or agent gave,
-// and loading its manifest. Shared by restore and validate.
+// Locating a backup in the repository (a backup directory or bucket, formats/storage.h):
+// validating the file name a user or agent gave, and loading its manifest. Shared by restore
+// and validate.
 #ifndef PGARK_ENGINE_REPOSITORY_BACKUP_FILES_H_
 #define PGARK_ENGINE_REPOSITORY_BACKUP_FILES_H_
 
@@ -10,12 +11,13 @@
 #include "absl/status/statusor.h"
 #include "formats/archive_writer.h"
 #include "formats/manifest.h"
+#include "formats/storage.h"
 
 namespace pgark::engine {
 
 struct LoadedBackup {
-  std::string archive_path;
-  std::string manifest_path;
+  formats::StoredObject archive;
+  std::string manifest_file;  // the manifest's name beside it
   formats::Manifest manifest;
   formats::ArchiveReadOptions read;  // how to read its members (compression, key)
 };
@@ -24,6 +26,10 @@ struct LoadedBackup {
 // does not exist; kDataLoss if its manifest is missing ("incomplete or not a pgark backup"),
 // unreadable as JSON, or describes another file; kUnimplemented for a newer format. `key` is
 // kept for reading an encrypted archive (it is not checked here).
+absl::StatusOr<LoadedBackup> LoadBackup(const std::shared_ptr<formats::Storage>& repository,
+                                        const std::string& backup_file,
+                                        std::shared_ptr<const formats::EncryptionKey> key = nullptr);
+// The same in the repository at `backup_dir` (a directory or an s3:// location).
 absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
                                         const std::string& backup_file,
                                         std::shared_ptr<const formats::EncryptionKey> key = nullptr);
@@ -52,8 +58,8 @@ absl::StatusOr<std::string> ReadMemberSql(const LoadedBackup& backup,
 // then `backup` itself; for a full or table backup, just `backup`. kDataLoss if a link is
 // missing, incomplete, or does not belong to this chain (e.g. a base replaced by another file
 // of the same name).
-absl::StatusOr<std::vector<LoadedBackup>> LoadChain(const std::string& backup_dir,
-                                                    LoadedBackup backup);
+// (Its links are read from the repository `backup` is in.)
+absl::StatusOr<std::vector<LoadedBackup>> LoadChain(LoadedBackup backup);
 
 // "Valid at last check": the outcome of the last `validate`, kept beside the backup in
 // "<backup id>-check.json".
@@ -61,17 +67,16 @@ struct CheckRecord {
   std::string checked_at;  // ISO 8601
   bool valid = false;
 };
-absl::Status RecordCheck(const std::string& backup_dir, const std::string& backup_file,
+absl::Status RecordCheck(formats::Storage& repository, const std::string& backup_file,
                          bool valid);
 // nullopt when the backup was never validated (or the record is unreadable).
-std::optional<CheckRecord> ReadCheckRecord(const std::string& backup_dir,
+std::optional<CheckRecord> ReadCheckRecord(formats::Storage& repository,
                                            const std::string& backup_file);
 // "<backup id>-check.json" for an archive name.
 absl::StatusOr<std::string> CheckFileName(const std::string& backup_file);
 
-// Reads a whole small file (a manifest) into memory. kNotFound if missing; kFailedPrecondition
-// past `max_bytes`.
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path, uint64_t max_bytes);
+// The repository at `backup_dir`: formats::OpenStorage, with errors that say it is BACKUP_DIR.
+absl::StatusOr<std::shared_ptr<formats::Storage>> OpenRepository(const std::string& backup_dir);
 
 }  // namespace pgark::engine
 

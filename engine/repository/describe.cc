@@ -1,8 +1,6 @@
 #include "engine/repository/describe.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "absl/strings/match.h"
@@ -23,7 +21,7 @@ absl::StatusOr<BackupDescription> DescribeBackup(
   BackupDescription d;
   d.manifest = std::move(backup.manifest);
   d.facts_known = !d.manifest.facts_sealed();
-  d.last_check = ReadCheckRecord(backup_dir, backup_file);
+  d.last_check = ReadCheckRecord(*backup.archive.storage, backup_file);
   // A big table's rows are in several members: sizes add up per table.
   std::map<std::pair<std::string, std::string>, DescribedTable*> by_name;
   for (const formats::TableEntry& t : d.manifest.tables) {
@@ -45,35 +43,25 @@ absl::StatusOr<BackupDescription> DescribeBackup(
 
 std::vector<std::string> ListExportFiles(const std::string& backup_dir) {
   std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(backup_dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (absl::StartsWith(name, "export-") && formats::ValidateFileName(name).ok() &&
-        e.is_regular_file(ec) && !e.is_symlink(ec)) {
-      out.push_back(name);
+  absl::StatusOr<std::shared_ptr<formats::Storage>> repository = OpenRepository(backup_dir);
+  if (!repository.ok()) return out;
+  absl::StatusOr<std::vector<formats::ObjectInfo>> objects = (*repository)->List();
+  if (!objects.ok()) return out;
+  for (const formats::ObjectInfo& o : *objects) {
+    if (absl::StartsWith(o.name, "export-") && formats::ValidateFileName(o.name).ok()) {
+      out.push_back(o.name);
     }
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-absl::StatusOr<std::string> ReadFileTail(const std::string& backup_dir, const std::string& name,
-                                         uint64_t max_bytes) {
+absl::StatusOr<std::string> ReadRepositoryFile(const std::string& backup_dir,
+                                               const std::string& name, uint64_t max_bytes) {
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(name));
-  const std::string path = formats::JoinPath(backup_dir, name);
-  PGARK_ASSIGN_OR_RETURN(uint64_t size, formats::FileSize(path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open \"", name, "\""));
-  const uint64_t start = size > max_bytes ? size - max_bytes : 0;
-  in.seekg(static_cast<std::streamoff>(start));
-  std::string text(size - start, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (start > 0) {  // from the first whole line
-    const size_t nl = text.find('\n');
-    text.erase(0, nl == std::string::npos ? text.size() : nl + 1);
-  }
-  return text;
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
+  return formats::ReadSmallObject(*repository, name, max_bytes);
 }
 
 absl::StatusOr<std::vector<TableRef>> ListDatabaseTables(const ConnectOptions& connect) {

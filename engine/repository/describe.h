@@ -40,9 +40,11 @@ absl::StatusOr<BackupDescription> DescribeBackup(
 // The export files (db_export_*) in `backup_dir`, by name; none when it does not exist.
 std::vector<std::string> ListExportFiles(const std::string& backup_dir);
 
-// The last `max_bytes` of the file `name` in `backup_dir` (a plain name), starting at a line.
-absl::StatusOr<std::string> ReadFileTail(const std::string& backup_dir, const std::string& name,
-                                         uint64_t max_bytes);
+// The whole of the small file `name` (a plain name) in the repository at `backup_dir`.
+// kInvalidArgument for a name that is not plain; kNotFound; kFailedPrecondition past
+// `max_bytes`.
+absl::StatusOr<std::string> ReadRepositoryFile(const std::string& backup_dir,
+                                               const std::string& name, uint64_t max_bytes);
 
 // The database's tables (ordinary, partitioned, foreign) with estimated rows and sizes.
 absl::StatusOr<std::vector<TableRef>> ListDatabaseTables(const ConnectOptions& connect);

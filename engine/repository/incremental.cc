@@ -47,7 +47,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
       formats::CopyFramingSink trim(CopyFromStdinLine(part.schema, part.name, part.columns),
                                     kCopyTrailer);
       trim.set_downstream(&filter);  // closing trim closes the filter: a partial row is damage
-      absl::Status s = formats::ReadMember(link.archive_path, part, link.read, trim);
+      absl::Status s = formats::ReadMember(link.archive, part, link.read, trim);
       if (s.ok()) s = trim.Close();
       PGARK_RETURN_IF_ERROR(s);
     }
@@ -64,7 +64,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
     if (const formats::MemberEntry* deletes =
             FindTableMember(link.manifest, formats::MemberKind::kRowDeletes, schema, name)) {
       formats::RowDeletesReader reader(pending);
-      absl::Status s = formats::ReadMember(link.archive_path, *deletes, link.read, reader);
+      absl::Status s = formats::ReadMember(link.archive, *deletes, link.read, reader);
       if (s.ok()) s = reader.Close();
       PGARK_RETURN_IF_ERROR(s);
     }
@@ -78,7 +78,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
 
 absl::Status VerifyChain(const std::vector<LoadedBackup>& chain) {
   for (const LoadedBackup& link : chain) {
-    PGARK_RETURN_IF_ERROR(formats::VerifyArchive(link.archive_path, link.manifest,
+    PGARK_RETURN_IF_ERROR(formats::VerifyArchive(link.archive, link.manifest,
                                                  {.inflate = false, .key = link.read.key}));
   }
   return absl::OkStatus();

@@ -14,6 +14,7 @@
 #include "engine/repository/backup_files.h"
 #include "formats/archive_layout.h"
 #include "formats/file_io.h"
+#include "formats/storage.h"
 
 namespace pgark::engine {
 namespace {
@@ -28,8 +29,9 @@ int PidAfter(absl::string_view name, absl::string_view marker) {
 }
 
 // The PID in a reservation file, or 0.
-int ReservationPid(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadSmallFile(path, 64);
+int ReservationPid(const std::string& dir, const std::string& name) {
+  absl::StatusOr<std::string> text =
+      formats::ReadSmallObject(*formats::LocalStorage(dir), name, 64);
   int pid = 0;
   return text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid) ? pid : 0;
 }
@@ -45,7 +47,7 @@ bool Leftover(const std::string& dir, const std::string& name) {
   } else if (absl::StrContains(name, ".tmp-")) {
     pid = PidAfter(name, ".tmp-");
   } else if (absl::EndsWith(name, ".reserved")) {
-    pid = ReservationPid(path);
+    pid = ReservationPid(dir, name);
   }
   if (!ProcessGone(pid)) return false;
   struct stat st;
@@ -57,6 +59,7 @@ bool Leftover(const std::string& dir, const std::string& name) {
 
 std::vector<std::string> FindLeftovers(const std::string& backup_dir) {
   std::vector<std::string> out;
+  if (formats::IsObjectStoreLocation(backup_dir)) return out;
   DIR* d = ::opendir(backup_dir.c_str());
   if (d == nullptr) return out;
   while (dirent* e = ::readdir(d)) {

@@ -12,7 +12,9 @@
 
 namespace pgark::engine {
 
-// The leftovers in `backup_dir`, by name; none when it does not exist.
+// The leftovers in `backup_dir`, by name; none when it does not exist, and none in object
+// storage (a failed upload is aborted there; one whose process was killed is left to the
+// bucket's AbortIncompleteMultipartUpload lifecycle rule).
 std::vector<std::string> FindLeftovers(const std::string& backup_dir);
 
 // Removes them; returns the names removed.

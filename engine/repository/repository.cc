@@ -1,11 +1,6 @@
 #include "engine/repository/repository.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <map>
 #include <set>
 
@@ -23,17 +18,49 @@
 namespace pgark::engine {
 namespace {
 
-absl::StatusOr<std::vector<std::string>> ArchiveNames(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return formats::ErrnoStatus("open backup directory", dir, errno);
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (formats::IsArchiveFileName(n)) names.push_back(n);
+// The backup archives in `repository`, by name.
+absl::StatusOr<std::vector<formats::ObjectInfo>> Archives(formats::Storage& repository) {
+  absl::StatusOr<std::vector<formats::ObjectInfo>> objects = repository.List();
+  if (absl::IsNotFound(objects.status())) {
+    return absl::NotFoundError(absl::StrCat("backup directory \"", repository.location(),
+                                            "\" does not exist"));
   }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
+  PGARK_RETURN_IF_ERROR(objects.status());
+  std::vector<formats::ObjectInfo> archives;
+  for (formats::ObjectInfo& o : *objects) {
+    if (formats::IsArchiveFileName(o.name)) archives.push_back(std::move(o));
+  }
+  std::sort(archives.begin(), archives.end(),
+            [](const formats::ObjectInfo& a, const formats::ObjectInfo& b) { return a.name < b.name; });
+  return archives;
+}
+
+// A listed archive as `list` shows it: from its manifest, or as an incomplete file.
+BackupInfo Describe(const std::shared_ptr<formats::Storage>& repository,
+                    const formats::ObjectInfo& archive) {
+  BackupInfo info;
+  info.filename = archive.name;
+  absl::StatusOr<LoadedBackup> b = LoadBackup(repository, archive.name);
+  if (!b.ok()) {
+    info.size_bytes = archive.size;
+    info.created = formats::IsoTimestamp(archive.modified);
+    return info;
+  }
+  const formats::Manifest& m = b->manifest;
+  info.type = m.type;
+  info.size_bytes = m.size;
+  info.created = m.timestamp;
+  info.tables = static_cast<int>(m.tables.size());
+  if (!m.facts_sealed()) info.record_count = m.total_record_count;
+  info.compressed = m.compressed;
+  info.encrypted = m.encrypted();
+  info.dependencies = m.dependencies;
+  info.base_backup = m.base_backup;
+  if (std::optional<CheckRecord> check = ReadCheckRecord(*repository, archive.name)) {
+    info.valid_at_last_check = check->valid;
+    info.last_checked = check->checked_at;
+  }
+  return info;
 }
 
 }  // namespace
@@ -56,33 +83,12 @@ absl::StatusOr<BackupPage> ListBackupPage(const std::string& backup_dir,
     return absl::InvalidArgumentError(
         absl::StrCat("sort order \"", options.sort_by, "\" is not one of date, size"));
   }
-  PGARK_ASSIGN_OR_RETURN(std::vector<std::string> names, ArchiveNames(backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::vector<formats::ObjectInfo> archives, Archives(*repository));
   std::vector<BackupInfo> out;
-  for (const std::string& name : names) {
-    BackupInfo info;
-    info.filename = name;
-    absl::StatusOr<LoadedBackup> b = LoadBackup(backup_dir, name);
-    if (b.ok()) {
-      const formats::Manifest& m = b->manifest;
-      info.type = m.type;
-      info.size_bytes = m.size;
-      info.created = m.timestamp;
-      info.tables = static_cast<int>(m.tables.size());
-      if (!m.facts_sealed()) info.record_count = m.total_record_count;
-      info.compressed = m.compressed;
-      info.encrypted = m.encrypted();
-      info.dependencies = m.dependencies;
-      info.base_backup = m.base_backup;
-      if (std::optional<CheckRecord> check = ReadCheckRecord(backup_dir, name)) {
-        info.valid_at_last_check = check->valid;
-        info.last_checked = check->checked_at;
-      }
-    } else {
-      struct stat st;
-      if (::stat(formats::JoinPath(backup_dir, name).c_str(), &st) != 0) continue;
-      info.size_bytes = static_cast<uint64_t>(st.st_size);
-      info.created = formats::IsoTimestamp(absl::FromTimeT(st.st_mtime));
-    }
+  for (const formats::ObjectInfo& archive : archives) {
+    BackupInfo info = Describe(repository, archive);
     if (only && info.type != only) continue;
     out.push_back(std::move(info));
   }
@@ -112,13 +118,14 @@ absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
                                           const std::string& backup_file, bool cascade) {
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(backup_file));
   PGARK_ASSIGN_OR_RETURN(std::string manifest_name, formats::ManifestFileName(backup_file));
-  const std::string archive = formats::JoinPath(backup_dir, backup_file);
-  absl::StatusOr<uint64_t> size = formats::FileSize(archive);
-  if (absl::IsNotFound(size.status())) {
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
+  absl::StatusOr<formats::ObjectInfo> archive = repository->Stat(backup_file);
+  if (absl::IsNotFound(archive.status())) {
     return absl::NotFoundError(absl::StrCat("backup \"", backup_file, "\" not found in \"",
                                             backup_dir, "\" (run `pgark list` to see backups)"));
   }
-  PGARK_RETURN_IF_ERROR(size.status());
+  PGARK_RETURN_IF_ERROR(archive.status());
   PGARK_ASSIGN_OR_RETURN(std::vector<BackupInfo> all, ListBackups(backup_dir, {}));
   DeleteResult result{backup_file, {}, 0};
   for (const BackupInfo& other : all) {
@@ -132,24 +139,23 @@ absl::StatusOr<DeleteResult> DeleteBackup(const std::string& backup_dir,
           "\"; delete that first, or delete with --cascade"));
     }
     // A deeper cascade may already have taken this one.
-    if (!formats::FileSize(formats::JoinPath(backup_dir, other.filename)).ok()) continue;
+    if (!repository->Stat(other.filename).ok()) continue;
     PGARK_ASSIGN_OR_RETURN(DeleteResult dependent, DeleteBackup(backup_dir, other.filename, true));
     result.deleted_files.insert(result.deleted_files.end(), dependent.deleted_files.begin(),
                                 dependent.deleted_files.end());
     result.freed_bytes += dependent.freed_bytes;
   }
-  result.freed_bytes += *size;
+  result.freed_bytes += archive->size;
   result.deleted_files.push_back(backup_file);
-  const std::string manifest = formats::JoinPath(backup_dir, manifest_name);
-  absl::StatusOr<uint64_t> manifest_size = formats::FileSize(manifest);
+  absl::StatusOr<formats::ObjectInfo> manifest = repository->Stat(manifest_name);
   // The manifest goes first: without it the archive is merely incomplete, never half-valid.
-  if (manifest_size.ok()) {
-    if (::unlink(manifest.c_str()) != 0) return formats::ErrnoStatus("delete", manifest, errno);
-    result.freed_bytes += *manifest_size;
+  if (manifest.ok()) {
+    PGARK_RETURN_IF_ERROR(repository->Delete(manifest_name));
+    result.freed_bytes += manifest->size;
   }
-  if (::unlink(archive.c_str()) != 0) return formats::ErrnoStatus("delete", archive, errno);
+  PGARK_RETURN_IF_ERROR(repository->Delete(backup_file));
   if (absl::StatusOr<std::string> check = CheckFileName(backup_file); check.ok()) {
-    ::unlink(formats::JoinPath(backup_dir, *check).c_str());
+    (void)repository->Delete(*check);  // there may be none
   }
   return result;
 }
@@ -171,15 +177,15 @@ absl::StatusOr<DecryptResult> DecryptFile(const std::string& backup_dir, const s
     if (formats::IsArchiveFileName(output)) output = "decrypted-" + output;
   }
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(output));
-  const std::string path = formats::JoinPath(backup_dir, file);
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
   absl::StatusOr<std::unique_ptr<formats::Source>> source =
-      formats::OpenArchiveRange(path, key, 0, formats::FileSource::kToEnd);
+      formats::OpenArchiveRange({repository, file}, key, 0, formats::Storage::kToEnd);
   if (absl::IsNotFound(source.status())) {
     return absl::NotFoundError(absl::StrCat("\"", file, "\" not found in \"", backup_dir, "\""));
   }
   PGARK_RETURN_IF_ERROR(source.status());
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> sink,
-                         formats::FileSink::Open(formats::JoinPath(backup_dir, output)));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::Sink> sink, repository->Create(output));
   PGARK_ASSIGN_OR_RETURN(uint64_t bytes, formats::Pump(**source, *sink));
   // Only now, with every chunk authenticated, does the output appear.
   PGARK_RETURN_IF_ERROR(sink->Close());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -13,7 +14,10 @@
 #include "engine/dump/dumper.h"
 #include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
+#include "engine/repository/backup_files.h"
 #include "formats/file_io.h"
+#include "formats/sha256.h"
+#include "formats/storage.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -28,11 +32,25 @@ class StopListener : public ProgressListener {
   const std::atomic<bool>& stop_;
 };
 
-// Holds an exclusive lock on "<dir>/.schedule.lock" for the scheduler's lifetime.
+// Where the lock of the schedule on `repository` lives: in the backup directory, or for
+// object storage (where nothing can be locked) in this machine's runtime directory, named
+// after the location.
+absl::StatusOr<std::string> LockPath(const formats::Storage& repository) {
+  if (repository.local()) return repository.Locate(".schedule.lock");
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string dir = runtime != nullptr && *runtime ? runtime : tmp != nullptr && *tmp ? tmp : "/tmp";
+  PGARK_ASSIGN_OR_RETURN(std::string digest, formats::Sha256Hex(repository.location()));
+  return formats::JoinPath(dir, absl::StrCat("pgark-schedule-", digest.substr(0, 16), ".lock"));
+}
+
+// Holds an exclusive lock for the scheduler's lifetime: one schedule per repository (per
+// machine, for object storage).
 class DirectoryLock {
  public:
-  static absl::StatusOr<std::unique_ptr<DirectoryLock>> Acquire(const std::string& dir) {
-    const std::string path = formats::JoinPath(dir, ".schedule.lock");
+  static absl::StatusOr<std::unique_ptr<DirectoryLock>> Acquire(const formats::Storage& repository) {
+    PGARK_ASSIGN_OR_RETURN(const std::string path, LockPath(repository));
+    const std::string& dir = repository.location();
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return formats::ErrnoStatus("open", path, errno);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -105,9 +123,10 @@ absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& o
     return absl::InvalidArgumentError("no schedule: set BACKUP_SCHEDULE_FULL and/or "
                                       "BACKUP_SCHEDULE_INCREMENTAL");
   }
-  PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(options.backup.backup_dir));
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryLock> lock,
-                         DirectoryLock::Acquire(options.backup.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(options.backup.backup_dir));
+  PGARK_RETURN_IF_ERROR(repository->Prepare());
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryLock> lock, DirectoryLock::Acquire(*repository));
   auto next_of = [&](const std::optional<CronSchedule>& s, absl::Time after) {
     return s ? s->Next(after, options.zone) : absl::InfiniteFuture();
   };

@@ -34,7 +34,7 @@ absl::Status CheckOne(const LoadedBackup& b, const std::string& prefix,
         CopyFromStdinLine(e.schema, e.name, e.columns), kCopyTrailer);
   };
   PGARK_ASSIGN_OR_RETURN(std::vector<std::string> found,
-                         formats::CheckArchive(b.archive_path, m, verify));
+                         formats::CheckArchive(b.archive, m, verify));
   // A sealed manifest read without its key lists no member: only the file's size and SHA-256
   // could be checked above.
   const bool listed = !m.facts_sealed();
@@ -67,15 +67,17 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
                                                 const ValidateOptions& options) {
   ValidationReport report;
   report.backup_file = backup_file;
-  absl::StatusOr<LoadedBackup> backup = LoadBackup(backup_dir, backup_file, options.key);
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(backup_dir));
+  absl::StatusOr<LoadedBackup> backup = LoadBackup(repository, backup_file, options.key);
   // Damage and unknown formats are findings; anything else (a bad name, a missing file, a
   // refused symlink, no permission) means the check could not run.
   if (!backup.ok() && !absl::IsDataLoss(backup.status()) &&
       !absl::IsUnimplemented(backup.status())) {
     return backup.status();
   }
-  PGARK_ASSIGN_OR_RETURN(report.file_size,
-                         formats::FileSize(formats::JoinPath(backup_dir, backup_file)));
+  PGARK_ASSIGN_OR_RETURN(formats::ObjectInfo archive, repository->Stat(backup_file));
+  report.file_size = archive.size;
   if (!backup.ok()) {
     report.has_manifest = !absl::StrContains(backup.status().message(), "has no manifest");
     report.errors.push_back(std::string(backup.status().message()));
@@ -83,7 +85,7 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
     report.has_manifest = true;
     const formats::Manifest& m = backup->manifest;
     report.file_type = formats::BackupTypeName(m.type);
-    absl::StatusOr<std::vector<LoadedBackup>> chain = LoadChain(backup_dir, *backup);
+    absl::StatusOr<std::vector<LoadedBackup>> chain = LoadChain(*backup);
     if (!chain.ok()) {
       PGARK_RETURN_IF_ERROR(chain.status().code() == absl::StatusCode::kDataLoss
                                 ? absl::OkStatus()
@@ -115,7 +117,7 @@ absl::StatusOr<ValidationReport> ValidateBackup(const std::string& backup_dir,
   report.valid = report.errors.empty();
   if (options.record && report.has_manifest) {
     // Best effort: a read-only directory must not turn a finished check into a failure.
-    (void)RecordCheck(backup_dir, backup_file, report.valid);
+    (void)RecordCheck(*repository, backup_file, report.valid);
   }
   return report;
 }

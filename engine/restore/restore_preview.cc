@@ -33,7 +33,7 @@ absl::StatusOr<RestorePreview> PreviewRestore(const ConnectOptions& connect,
                          LoadBackup(options.backup_dir, options.backup_file, options.key));
   PGARK_RETURN_IF_ERROR(RequireKey(backup));
   PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain,
-                         LoadChain(options.backup_dir, std::move(backup)));
+                         LoadChain(std::move(backup)));
   const formats::Manifest& manifest = chain.back().manifest;
   PGARK_ASSIGN_OR_RETURN(std::vector<formats::TableEntry> selected,
                          SelectTables(manifest, options.tables));

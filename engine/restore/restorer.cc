@@ -171,7 +171,7 @@ absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEnt
           formats::CopyFramingSink trim(CopyFromStdinLine(data.schema, data.name, data.columns),
                                         kCopyTrailer);
           trim.set_downstream(&out);
-          PGARK_RETURN_IF_ERROR(formats::ReadMember(backup_.archive_path, data, backup_.read, trim));
+          PGARK_RETURN_IF_ERROR(formats::ReadMember(backup_.archive, data, backup_.read, trim));
           return trim.Close();
         },
         progress);
@@ -577,7 +577,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
                          LoadBackup(options.backup_dir, options.backup_file, options.key));
   PGARK_RETURN_IF_ERROR(RequireKey(backup));
   // An incremental comes with its chain; every link must be present and intact.
-  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(options.backup_dir, std::move(backup)));
+  PGARK_ASSIGN_OR_RETURN(std::vector<LoadedBackup> chain, LoadChain(std::move(backup)));
   const LoadedBackup& newest = chain.back();
   const formats::Manifest& manifest = newest.manifest;
   if (manifest.type == BackupType::kGlobals) {

@@ -16,7 +16,7 @@
 #include "engine/ddl/sql_text.h"
 #include "formats/archive_layout.h"
 #include "formats/copy_text.h"
-#include "formats/file_io.h"
+#include "engine/repository/backup_files.h"
 #include "formats/filter_chain.h"
 #include "formats/status_macros.h"
 
@@ -123,7 +123,9 @@ absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportO
   const absl::Time start = absl::Now();
   if (o.backup_dir.empty()) return absl::InvalidArgumentError("no backup directory given");
   if (o.limit < 0) return absl::InvalidArgumentError("limit must not be negative");
-  PGARK_RETURN_IF_ERROR(formats::EnsurePrivateDirectory(o.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(o.backup_dir));
+  PGARK_RETURN_IF_ERROR(repository->Prepare());
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   Catalog catalog(conn);
   PGARK_ASSIGN_OR_RETURN(TableRef ref, catalog.ResolveTable(o.table));
@@ -137,13 +139,14 @@ absl::StatusOr<ExportResult> Export(const ConnectOptions& connect, const ExportO
                    o.key != nullptr ? formats::kEncryptedSuffix : "");
   const std::string stem = absl::StrCat("export-", formats::SanitizeLabel(ref.name), "-",
                                         formats::CompactTimestamp(start));
-  std::string path;
-  for (int seq = 0;; ++seq) {
+  std::unique_ptr<formats::Sink> file;
+  for (int seq = 0; file == nullptr; ++seq) {
     result.export_file = absl::StrCat(stem, seq > 0 ? absl::StrCat("-", seq) : "", extension);
-    path = formats::JoinPath(o.backup_dir, result.export_file);
-    if (::access(path.c_str(), F_OK) != 0) break;
+    absl::StatusOr<std::unique_ptr<formats::Sink>> created = repository->Create(result.export_file);
+    if (absl::IsAlreadyExists(created.status())) continue;
+    PGARK_RETURN_IF_ERROR(created.status());
+    file = *std::move(created);
   }
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSink> file, formats::FileSink::Open(path));
   formats::FilterChain chain;
   if (o.format == ExportFormat::kJson) {
     chain.Add<formats::CopyTextUnescaper>();

@@ -20,7 +20,8 @@
 #include "formats/archive_layout.h"
 #include "formats/archive_writer.h"
 #include "formats/encryption.h"
-#include "formats/file_io.h"
+#include "engine/repository/backup_files.h"
+#include "formats/memory_io.h"
 #include "formats/record_readers.h"
 #include "formats/status_macros.h"
 
@@ -138,27 +139,30 @@ absl::Status Importer::OnRecord(const absl::StatusOr<Mapped>& mapped) {
 
 // The file to import, decrypted when it is an encrypted export.
 absl::StatusOr<std::unique_ptr<formats::Source>> OpenImportFile(
-    const std::string& path, const std::shared_ptr<const formats::EncryptionKey>& key) {
+    const formats::StoredObject& file, const std::shared_ptr<const formats::EncryptionKey>& key) {
+  PGARK_ASSIGN_OR_RETURN(formats::ObjectInfo info, file.storage->Stat(file.name));
   std::string head;
   {
-    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::FileSource> probe,
-                           formats::FileSource::Open(path, 0, formats::FileSource::kToEnd, 16));
-    PGARK_ASSIGN_OR_RETURN(absl::string_view first, probe->Read());
-    head = std::string(first);
+    PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::Source> probe,
+                           file.storage->Read(file.name, 0, std::min<uint64_t>(info.size, 16)));
+    formats::StringSink sink;
+    PGARK_RETURN_IF_ERROR(formats::Pump(*probe, sink).status());
+    head = sink.data();
   }
   const bool encrypted = formats::LooksEncrypted(head);
   if (encrypted && key == nullptr) {
     return absl::UnauthenticatedError(
-        absl::StrCat("\"", path, "\" is encrypted; set BACKUP_ENCRYPTION_KEY or "
+        absl::StrCat("\"", file.name, "\" is encrypted; set BACKUP_ENCRYPTION_KEY or "
                      "BACKUP_ENCRYPTION_KEY_FILE"));
   }
-  return formats::OpenArchiveRange(path, encrypted ? key : nullptr, 0,
-                                   formats::FileSource::kToEnd);
+  return formats::OpenArchiveRange(file, encrypted ? key : nullptr, 0, formats::Storage::kToEnd);
 }
 
 absl::Status Importer::Stage() {
-  const std::string path = formats::JoinPath(o_.backup_dir, o_.file);
-  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::Source> source, OpenImportFile(path, o_.key));
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(o_.backup_dir));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<formats::Source> source,
+                         OpenImportFile({repository, o_.file}, o_.key));
   uint64_t records = 0;  // records the readers handed over
   formats::CsvReader csv([&](const Fields& f, uint64_t n) {
     records = n;
@@ -239,13 +243,14 @@ absl::StatusOr<ImportResult> Import(const ConnectOptions& connect, const ImportO
                                     ProgressListener* listener) {
   const absl::Time start = absl::Now();
   PGARK_RETURN_IF_ERROR(formats::ValidateFileName(options.file));
-  const std::string path = formats::JoinPath(options.backup_dir, options.file);
-  if (absl::StatusOr<uint64_t> size = formats::FileSize(path); !size.ok()) {
-    if (absl::IsNotFound(size.status())) {
+  PGARK_ASSIGN_OR_RETURN(std::shared_ptr<formats::Storage> repository,
+                         OpenRepository(options.backup_dir));
+  if (absl::StatusOr<formats::ObjectInfo> file = repository->Stat(options.file); !file.ok()) {
+    if (absl::IsNotFound(file.status())) {
       return absl::NotFoundError(absl::StrCat("file \"", options.file, "\" not found in \"",
                                               options.backup_dir, "\""));
     }
-    return size.status();
+    return file.status();
   }
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
   ImportResult result;

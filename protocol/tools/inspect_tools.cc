@@ -89,17 +89,16 @@ absl::StatusOr<Json> ReadResource(const EngineToolsConfig& config, const std::st
   } else if (absl::StartsWith(uri, kManifests)) {
     PGARK_ASSIGN_OR_RETURN(engine::LoadedBackup b,
                            engine::LoadBackup(config.backup_dir, uri.substr(strlen(kManifests))));
-    PGARK_ASSIGN_OR_RETURN(text, engine::ReadSmallFile(b.manifest_path, kMaxResourceBytes));
+    PGARK_ASSIGN_OR_RETURN(text, engine::ReadRepositoryFile(config.backup_dir, b.manifest_file,
+                                                            kMaxResourceBytes));
   } else if (absl::StartsWith(uri, kExports)) {
     const std::string name = uri.substr(strlen(kExports));
     if (!absl::StartsWith(name, "export-")) return absl::NotFoundError("not an export: " + name);
-    PGARK_RETURN_IF_ERROR(formats::ValidateFileName(name));
-    PGARK_ASSIGN_OR_RETURN(
-        text, engine::ReadSmallFile(formats::JoinPath(config.backup_dir, name), kMaxResourceBytes));
+    PGARK_ASSIGN_OR_RETURN(text,
+                           engine::ReadRepositoryFile(config.backup_dir, name, kMaxResourceBytes));
     if (absl::EndsWith(name, ".csv")) mime = "text/csv";
   } else if (uri == kAuditLog) {
-    PGARK_ASSIGN_OR_RETURN(text, engine::ReadFileTail(config.backup_dir, engine::kAuditLogName,
-                                                      1u << 20));
+    PGARK_ASSIGN_OR_RETURN(text, engine::ReadAuditLog(config.backup_dir, 1u << 20));
     mime = "application/x-ndjson";
   } else {
     return absl::NotFoundError(absl::StrCat("no resource ", uri));

@@ -53,10 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (e.kind != MemberKind::kTableData) return nullptr;
     return std::make_unique<CopyFramingSink>("COPY public.t FROM stdin;\n", "\\.\n");
   };
-  (void)CheckArchive(ArchivePath(), *manifest, options);
+  (void)CheckArchive(LocalFile(ArchivePath()), *manifest, options);
   for (const MemberEntry& e : manifest->members) {
     StringSink text(1 << 20);
-    (void)ReadMember(ArchivePath(), e, {.compressed = manifest->compressed}, text);
+    (void)ReadMember(LocalFile(ArchivePath()), e, {.compressed = manifest->compressed}, text);
   }
   return 0;
 }
