@@ -258,7 +258,6 @@ absl::StatusOr<std::vector<std::string>> S3Client::HeadersFor(const S3Request& r
   if (!config_.session_token.empty()) {
     lines.push_back(absl::StrCat("x-amz-security-token: ", config_.session_token));
   }
-  lines.push_back("Expect:");  // no 100-continue round trip
   if (request.range_length > 0) {
     lines.push_back(absl::StrCat("Range: bytes=", request.range_begin + have, "-",
                                  request.range_begin + request.range_length - 1));
@@ -277,6 +276,8 @@ void SetOptions(CURL* h, const S3Config& config, const S3Request& request,
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);  // a stalled transfer is a failed one
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+  // (An "Expect:" header to suppress 100-continue would be signed though never sent.)
+  curl_easy_setopt(h, CURLOPT_EXPECT_100_TIMEOUT_MS, 200L);
   curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4.c_str());
   curl_easy_setopt(h, CURLOPT_USERNAME, config.access_key.c_str());
   curl_easy_setopt(h, CURLOPT_PASSWORD, config.secret_key.c_str());
