@@ -78,8 +78,17 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
 
 absl::Status VerifyChain(const std::vector<LoadedBackup>& chain) {
   for (const LoadedBackup& link : chain) {
-    PGARK_RETURN_IF_ERROR(formats::VerifyArchive(link.archive, link.manifest,
-                                                 {.inflate = false, .key = link.read.key}));
+    if (link.archive.storage->local()) {
+      PGARK_RETURN_IF_ERROR(formats::VerifyArchive(link.archive, link.manifest,
+                                                   {.inflate = false, .key = link.read.key}));
+      continue;
+    }
+    PGARK_ASSIGN_OR_RETURN(formats::ObjectInfo info, link.archive.storage->Stat(link.archive.name));
+    if (info.size != link.manifest.size) {
+      return absl::DataLossError(absl::StrCat(
+          link.archive.Where(), " is ", info.size, " bytes, its manifest says ", link.manifest.size,
+          info.size < link.manifest.size ? " (truncated)" : ""));
+    }
   }
   return absl::OkStatus();
 }

@@ -32,8 +32,11 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
                              absl::string_view schema, absl::string_view name,
                              formats::RowConsumer& out);
 
-// Verifies the stored digests of every link (a quick check that reads each file once), so that
-// a damaged or missing link is refused before anything is done with the chain.
+// Verifies every link before anything is done with the chain, so that a damaged or missing
+// link is refused first. A local file is read once (its size and SHA-256); an object in
+// object storage is not downloaded twice: its size is checked here, and each member's SHA-256
+// as it streams later, inside the restore's transaction (a mismatch rolls it back), so that
+// restoring one table reads only that table's members.
 absl::Status VerifyChain(const std::vector<LoadedBackup>& chain);
 
 }  // namespace pgark::engine

@@ -112,7 +112,7 @@ export async function startS3({ buckets = ['pgark-test'], port = 0, credentials 
   };
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const backend = new S3rver({
-    port: 0, address: '127.0.0.1', silent: true, directory,
+    port: 0, address: '127.0.0.1', silent: !process.env.S3_DEBUG, directory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const { port: backendPort } = await backend.run();
