@@ -107,6 +107,12 @@ function newStats() {
 }
 
 export async function startS3({ buckets = ['pgark-test'], port = 0, credentials } = {}) {
+  try {
+    crypto.createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+  } catch {
+    throw new Error('s3rver encrypts continuation tokens with DES: run node with ' +
+                    '--openssl-legacy-provider (NODE_OPTIONS)');
+  }
   const creds = credentials || {
     accessKey: 'PGARKTESTKEY0000', secretKey: crypto.randomBytes(20).toString('hex'),
   };
@@ -120,6 +126,12 @@ export async function startS3({ buckets = ['pgark-test'], port = 0, credentials 
   const state = { stats: newStats() };
 
   const server = http.createServer((req, res) => {
+    if (req.url === '/__pgark_test/stats') {  // for bench/: what was served, then reset
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(state.stats));
+      state.stats = newStats();
+      return;
+    }
     const chunks = [];
     let received = 0;
     const op = operation(req);

@@ -193,6 +193,15 @@ describe('object storage', () => {
   const dir = `s3://${BUCKET}/${prefix}`;
   const env = () => ({ BACKUP_DIR: dir, DATABASE_URL: SOURCE });
   let full;
+  // `pgark schedule` on a bucket of its own, from the start (cron fires once a minute); the last
+  // test looks at what it did.
+  const scheduled = { dir: `s3://${BUCKET}/scheduled/${process.pid}`, log: '' };
+  before(() => {
+    scheduled.child = spawn(BIN, ['schedule', '--full', '* * * * *'], {
+      env: { ...process.env, ...s3.env, BACKUP_DIR: scheduled.dir, DATABASE_URL: SOURCE } });
+    scheduled.child.stderr.on('data', (d) => { scheduled.log += d; });
+    scheduled.exit = new Promise((resolve) => scheduled.child.on('exit', (code) => resolve(code)));
+  });
 
   test('a backup is ordinary S3 objects: the SDK reads it, it gunzips, its SHA-256 is the manifest\'s', async () => {
     s3.resetStats();
@@ -322,5 +331,19 @@ print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)`, BI
     assert.equal(valid.result.structuredContent.valid, true, JSON.stringify(valid));
     child.stdin.end();
     await new Promise((resolve) => child.on('exit', resolve));
+  });
+
+  test('pgark schedule backs up into the bucket, validates, and holds its lock', async () => {
+    for (let i = 0; i < 200 && !/; valid/.test(scheduled.log); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.match(scheduled.log, /; valid/);
+    const second = await pgark(['schedule', '--full', '* * * * *'], { BACKUP_DIR: scheduled.dir });
+    assert.equal(second.code, 6, second.err);
+    assert.match(second.err, /already running/);
+    scheduled.child.kill('SIGTERM');
+    assert.equal(await scheduled.exit, 0, scheduled.log);
+    const listed = json(await pgark(['--json', 'list'], { BACKUP_DIR: scheduled.dir })).backups;
+    assert.ok(listed.length >= 1 && listed.every((b) => b.validAtLastCheck !== false), JSON.stringify(listed));
   });
 });
