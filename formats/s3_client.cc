@@ -48,6 +48,7 @@ absl::Status ValidateBucket(absl::string_view bucket) {
 
 absl::Status ValidatePrefix(absl::string_view prefix) {
   if (prefix.size() > 512 || !AllOf(prefix, "._-/") || absl::StrContains(prefix, "//") ||
+      absl::StartsWith(prefix, "/") ||
       absl::StrContains(absl::StrCat("/", prefix, "/"), "/../") ||
       absl::StrContains(absl::StrCat("/", prefix, "/"), "/./")) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -354,13 +355,13 @@ absl::StatusOr<S3Response> S3Client::Perform(const S3Request& request) {
   for (int attempt = 1;; ++attempt) {
     bool retryable = false;
     absl::Status s = Try(request, response, retryable);
-    if (s.ok()) {
-      if (request.range_length > 0 && response.status == 206 &&
-          response.body.size() < request.range_length) {
-        continue;  // a short body without an error: ask for the rest
-      }
-      return response;
+    if (s.ok() && request.range_length > 0 && response.status == 206 &&
+        response.body.size() < request.range_length) {
+      // A short body without an error: ask for the rest.
+      s = absl::UnavailableError("the S3 service ended a ranged read early");
+      retryable = true;
     }
+    if (s.ok()) return response;
     if (!retryable) return s;
     if (attempt >= config_.max_attempts) {
       return absl::UnavailableError(absl::StrCat(s.message(), " (gave up after ", attempt,

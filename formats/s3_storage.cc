@@ -31,7 +31,7 @@ class S3Upload : public Sink {
         part_bytes_(client_->config().part_bytes) {}
 
   ~S3Upload() override {
-    StopUploader();
+    StopUploader(/*abandon=*/!completed_);
     if (!upload_id_.empty() && !completed_) {
       S3Request abort{.method = "DELETE", .key = key_, .query = UploadQuery()};
       (void)client_->Perform(abort);  // best effort: a lifecycle rule catches what is left
@@ -112,7 +112,7 @@ class S3Upload : public Sink {
         absl::MutexLock lock(&mu_);
         mu_.Await(absl::Condition(
             +[](S3Upload* u) { return !u->queue_.empty() || u->finishing_; }, this));
-        if (queue_.empty()) return;  // finishing, nothing left
+        if (queue_.empty() || abandoned_) return;  // finished, or given up
         part = std::move(queue_.front());
       }
       S3Request put{.method = "PUT", .key = key_,
@@ -130,10 +130,13 @@ class S3Upload : public Sink {
     }
   }
 
-  void StopUploader() {
+  // Lets the uploader finish what is queued (or, `abandon`ing the upload, only the part it is
+  // sending) and joins it.
+  void StopUploader(bool abandon = false) {
     {
       absl::MutexLock lock(&mu_);
       finishing_ = true;
+      abandoned_ = abandon;
     }
     if (uploader_.joinable()) uploader_.join();
   }
@@ -186,6 +189,7 @@ class S3Upload : public Sink {
   absl::Mutex mu_;
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);  // the part being uploaded, then one more
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
+  bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status upload_status_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> etags_;  // written by the uploader, read after it is joined
 };
@@ -299,6 +303,10 @@ class S3Store : public Storage {
   absl::StatusOr<ObjectInfo> Stat(const std::string& name) override {
     S3Request head{.method = "HEAD", .key = Key(name)};
     PGARK_ASSIGN_OR_RETURN(S3Response r, client_->Perform(head));
+    if (r.status == 403) {
+      // A HEAD answer has no body to say why: a listing does (refused credentials or access).
+      PGARK_RETURN_IF_ERROR(Prepare());
+    }
     if (r.status != 200) return client_->ErrorFor(head, r, Locate(name));
     return ObjectInfo{name, r.content_length, r.last_modified};
   }

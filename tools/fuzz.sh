@@ -13,7 +13,7 @@ seconds=10
 if [[ ${1:-} == --seconds ]]; then seconds=$2; shift 2; fi
 targets=("$@")
 ((${#targets[@]})) || targets=(csv_reader json_records manifest archive copy_text sql_statements
-                                cron json_rpc http_auth)
+                                cron json_rpc http_auth s3_xml)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 checks=$work/checks.jsonl

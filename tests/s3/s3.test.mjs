@@ -229,6 +229,9 @@ describe('object storage', () => {
     assert.equal(wrong.code, 4, wrong.err);
     assert.match(wrong.err, /refused the credentials \(SignatureDoesNotMatch\)/);
     assert.ok(!wrong.err.includes('wrong-secret'));
+    // A HEAD (restore, validate) has no error body: the refusal is still named as such.
+    const head = await pgark(['validate', full.backupFile], { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret-0123456789' });
+    assert.equal(head.code, 4, head.err);
     const missing = await pgark(['backup', 'full'], { ...env(), BACKUP_DIR: 's3://no-such-bucket/x' });
     assert.equal(missing.code, 7, missing.err);
     assert.match(missing.err, /bucket "no-such-bucket" does not exist/);
