@@ -273,8 +273,11 @@ class S3Store : public Storage {
   }
   bool local() const override { return false; }
 
+  // One listing page: it fails, with S3's error code, when the bucket is missing or the
+  // credentials are refused. (Not max-keys=1: a truncated page makes s3rver, a common test
+  // service, encrypt a continuation token with DES, which OpenSSL 3 refuses.)
   absl::Status Prepare() override {
-    return ListKeys(client_->config().prefix, /*top_level=*/true, /*max_keys=*/1).status();
+    return ListKeys(client_->config().prefix, /*top_level=*/true, /*first_page=*/true).status();
   }
 
   absl::StatusOr<std::unique_ptr<Sink>> Create(const std::string& name, bool replace) override {
@@ -313,7 +316,7 @@ class S3Store : public Storage {
 
   absl::StatusOr<std::vector<ObjectInfo>> List() override {
     const std::string& prefix = client_->config().prefix;
-    PGARK_ASSIGN_OR_RETURN(std::vector<S3ListedObject> objects, ListKeys(prefix, true, 0));
+    PGARK_ASSIGN_OR_RETURN(std::vector<S3ListedObject> objects, ListKeys(prefix, true, false));
     std::vector<ObjectInfo> out;
     for (S3ListedObject& o : objects) {
       absl::string_view name = absl::string_view(o.key).substr(prefix.size());
@@ -341,17 +344,17 @@ class S3Store : public Storage {
     return absl::StrCat(client_->config().prefix, name);
   }
 
-  // Every object under `prefix` (only the top level below it when `top_level`), or the first
-  // `max_keys` (0: all).
+  // Every object under `prefix` (only the top level below it when `top_level`), or those of
+  // the first page.
   absl::StatusOr<std::vector<S3ListedObject>> ListKeys(const std::string& prefix, bool top_level,
-                                                       int max_keys);
+                                                       bool first_page);
 
   std::string location_;
   std::shared_ptr<S3Client> client_;
 };
 
 absl::StatusOr<std::vector<S3ListedObject>> S3Store::ListKeys(const std::string& prefix,
-                                                             bool top_level, int max_keys) {
+                                                             bool top_level, bool first_page) {
   std::vector<S3ListedObject> out;
   std::string token;
   for (;;) {
@@ -359,9 +362,7 @@ absl::StatusOr<std::vector<S3ListedObject>> S3Store::ListKeys(const std::string&
     std::string query;
     if (!token.empty()) absl::StrAppend(&query, "continuation-token=", UriEncode(token, false), "&");
     if (top_level) query += "delimiter=%2F&";
-    query += "list-type=2&";
-    if (max_keys > 0) absl::StrAppend(&query, "max-keys=", max_keys, "&");
-    absl::StrAppend(&query, "prefix=", UriEncode(prefix, false));
+    absl::StrAppend(&query, "list-type=2&prefix=", UriEncode(prefix, false));
     S3Request list{.method = "GET", .key = "", .query = query};
     PGARK_ASSIGN_OR_RETURN(S3Response r, client_->Perform(list));
     if (r.status != 200) return client_->ErrorFor(list, r, location_);
@@ -369,7 +370,7 @@ absl::StatusOr<std::vector<S3ListedObject>> S3Store::ListKeys(const std::string&
     for (S3ListedObject& o : page.objects) {
       if (absl::StartsWith(o.key, prefix)) out.push_back(std::move(o));
     }
-    if (!page.truncated || max_keys > 0) return out;
+    if (!page.truncated || first_page) return out;
     token = page.continuation_token;
   }
 }
@@ -390,7 +391,7 @@ absl::Status S3Store::AppendRecord(const std::string& log, absl::string_view lin
 
 absl::StatusOr<std::string> S3Store::ReadRecords(const std::string& log, uint64_t max_bytes) {
   PGARK_ASSIGN_OR_RETURN(std::vector<S3ListedObject> records,
-                         ListKeys(Key(absl::StrCat(log, ".d/")), false, 0));
+                         ListKeys(Key(absl::StrCat(log, ".d/")), false, false));
   std::sort(records.begin(), records.end(),
             [](const S3ListedObject& a, const S3ListedObject& b) { return a.key > b.key; });
   std::vector<std::string> newest_first;
