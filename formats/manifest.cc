@@ -140,6 +140,7 @@ std::string EncodeManifest(const Manifest& m) {
   for (const TableEntry& t : m.tables) {
     Json e = {{"name", t.name}, {"schema", t.schema}, {"table", t.table}};
     if (!sealed) e["recordCount"] = t.record_count;
+    if (!sealed && !t.content_digest.empty()) e["contentDigest"] = t.content_digest;
     tables.push_back(std::move(e));
   }
   Json j = {{"formatVersion", m.format_version},
@@ -249,6 +250,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
     PGARK_RETURN_IF_ERROR(tr.Get("schema", e.schema));
     PGARK_RETURN_IF_ERROR(tr.Get("table", e.table));
     PGARK_RETURN_IF_ERROR(tr.Get("recordCount", e.record_count, open));
+    PGARK_RETURN_IF_ERROR(tr.Get("contentDigest", e.content_digest, false));
     m.tables.push_back(std::move(e));
   }
   for (size_t i = 0; i < members.size(); ++i) {

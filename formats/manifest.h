@@ -67,6 +67,9 @@ struct TableEntry {
   std::string schema;  // authoritative identity
   std::string table;
   int64_t record_count = 0;
+  // The rows' order-independent digest at backup time (formats/row_digest.h; "" in archives
+  // made before it was recorded): what `pgark drill` checks the restored copy against.
+  std::string content_digest;
 };
 
 struct Manifest {

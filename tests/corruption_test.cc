@@ -4,7 +4,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
+#include "engine/drill/drill.h"
 #include "engine/dump/dumper.h"
+#include "engine/repository/repository.h"
 #include "engine/restore/restorer.h"
 #include "engine/repository/verifier.h"
 #include "formats/archive_layout.h"
@@ -98,6 +101,47 @@ class CorruptionTest : public testing::IntegrationTest {
   std::string path_;
   std::string manifest_path_;
 };
+
+// pgark drill (issue 21): a good backup passes; a backup whose rows were silently changed, with
+// every checksum of the file and the manifest recomputed so that validate finds nothing,
+// fails, naming the table.
+TEST_F(CorruptionTest, DrillPassesAGoodBackupAndNamesASilentlyDamagedTable) {
+  engine::BackupOptions o;
+  o.backup_dir = backup_dir_;
+  auto full = engine::Backup(Connect(src_), o, engine::BackupType::kFull, nullptr);
+  ASSERT_THAT(full, IsOk());
+  manifest_ = full->manifest;
+  path_ = formats::JoinPath(backup_dir_, manifest_.backup_file);
+  manifest_path_ = formats::JoinPath(backup_dir_, manifest_.backup_id + "-manifest.json");
+  engine::DrillOptions d{.backup_dir = backup_dir_};
+  auto good = engine::Drill(Connect(src_), d, nullptr);
+  ASSERT_THAT(good, IsOk());
+  EXPECT_TRUE(good->passed) << absl::StrJoin(good->problems, "; ");
+  EXPECT_GT(good->tables.size(), 2u);
+  for (const engine::DrillTable& t : good->tables) EXPECT_TRUE(t.digest_checked) << t.name;
+  EXPECT_EQ(Query(src_, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgark_drill%'"), "0");
+
+  Forge([](const formats::MemberEntry& m, std::string& text) {
+    if (m.kind != formats::MemberKind::kTableData || m.name != "chapters") return;
+    // The title (4th value) of the first row: still a valid row, only not the same.
+    size_t at = text.find('\n');
+    for (int i = 0; i < 3; ++i) at = text.find('\t', at + 1);
+    text[at + 1] = text[at + 1] == 'X' ? 'Y' : 'X';
+  });
+  engine::ValidateOptions v;
+  auto report = engine::ValidateBackup(backup_dir_, manifest_.backup_file, v);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_TRUE(report->valid);  // every checksum agrees: only the drill can tell
+  auto bad = engine::Drill(Connect(src_), d, nullptr);
+  ASSERT_THAT(bad, IsOk());
+  EXPECT_FALSE(bad->passed);
+  ASSERT_EQ(bad->problems.size(), 1u) << absl::StrJoin(bad->problems, "; ");
+  EXPECT_THAT(bad->problems[0], HasSubstr("table \"chapters\": the restored rows differ"));
+  auto listed = engine::ListBackups(backup_dir_, {});
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_TRUE(listed->front().last_drill.has_value());
+  EXPECT_FALSE(listed->front().last_drill->passed);
+}
 
 TEST_F(CorruptionTest, FlippedByteInADataMemberIsRefusedAndNamed) {
   const auto& member = DataMember("chapters");

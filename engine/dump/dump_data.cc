@@ -57,7 +57,7 @@ absl::StatusOr<Dumper::DumpedMember> Dumper::AppendSpooled(ParallelDataDumper::S
   PGARK_RETURN_IF_ERROR(spooled.status);
   PGARK_RETURN_IF_ERROR(writer_->AppendSpool(std::move(spooled.spool), spooled.entry));
   listener_.OnBytes(spooled.entry.raw_bytes);
-  return DumpedMember{std::move(spooled.entry), spooled.rows};
+  return DumpedMember{std::move(spooled.entry), spooled.rows, spooled.digest};
 }
 
 absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
@@ -65,18 +65,19 @@ absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
     std::optional<formats::RowDiffer>& differ) {
   const TableDef& t = *piece.table;
   PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
-  // rows -> progress and cancellation -> [the diff against the parent] -> the member
+  // rows -> progress and cancellation -> digest -> [the diff against the parent] -> the member
   ProgressTap progress(listener_);
-  progress.set_downstream(member);
-  progress.set_close_downstream(false);  // the member is ended by EndMember
+  formats::RowDigestTap digest(member);
+  progress.set_downstream(&digest);
+  digest.set_close_downstream(false);  // the member is ended by EndMember
   absl::Status s;
   if (parent_rows != nullptr) {  // an incremental: never in parts
     absl::StatusOr<formats::RowKeyer> keyer =
         formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns);
     s = keyer.status();
     if (s.ok()) {
-      progress.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
-      progress.set_close_downstream(true);  // closing the differ lists the deletes
+      digest.set_downstream(&differ.emplace(*std::move(keyer), *parent_rows, *member));
+      digest.set_close_downstream(true);  // closing the differ lists the deletes
     }
   }
   int64_t rows = 0;
@@ -88,7 +89,7 @@ absl::StatusOr<Dumper::DumpedMember> Dumper::StreamPiece(
   absl::StatusOr<uint64_t> raw_bytes = writer_->EndMember();
   PGARK_RETURN_IF_ERROR(s);
   PGARK_RETURN_IF_ERROR(raw_bytes.status());
-  DumpedMember dumped{.rows = rows};
+  DumpedMember dumped{.rows = rows, .digest = digest.digest()};
   dumped.entry.raw_bytes = *raw_bytes;
   return dumped;
 }
@@ -113,7 +114,7 @@ absl::StatusOr<std::vector<Dumper::DumpedMember>> Dumper::DumpPieces(
 int64_t Dumper::DescribeDataMembers(const TableDef& t, std::vector<DumpedMember>& members,
                                     const formats::RowDiffer* differ) {
   int64_t rows = 0;
-  for (auto& [entry, part_rows] : members) {
+  for (auto& [entry, part_rows, digest] : members) {
     entry.section = formats::Section::kData;
     entry.kind = MemberKind::kTableData;
     entry.schema = t.ref.schema;
@@ -171,7 +172,11 @@ absl::Status Dumper::Data(const TableDef& t) {
   PGARK_ASSIGN_OR_RETURN(std::vector<DumpedMember> members,
                          DumpPieces(t, parent_rows ? &*parent_rows : nullptr, differ));
   uint64_t raw_bytes = 0;
-  for (const DumpedMember& m : members) raw_bytes += m.entry.raw_bytes;
+  formats::RowDigest& table_digest = digests_[t.ref.oid];
+  for (const DumpedMember& m : members) {
+    raw_bytes += m.entry.raw_bytes;
+    table_digest.Add(m.digest);
+  }
   const int64_t rows = DescribeDataMembers(t, members, differ ? &*differ : nullptr);
   listener_.OnTableEnd(display, rows, raw_bytes);
   for (DumpedMember& m : members) manifest_.members.push_back(std::move(m.entry));

@@ -23,6 +23,7 @@
 #include "formats/file_io.h"
 #include "formats/manifest.h"
 #include "formats/row_diff.h"
+#include "formats/row_digest.h"
 
 namespace pgark::engine {
 
@@ -94,6 +95,7 @@ class Dumper {
   struct DumpedMember {
     formats::MemberEntry entry;
     int64_t rows = 0;
+    formats::RowDigest digest;  // of every row read (for an incremental, not only the changes)
   };
   // Each piece of `t` (the table, or each of its parts): dumped ahead by another connection,
   // or here, through the diff against the parent when `parent_rows` is set.
@@ -143,6 +145,7 @@ class Dumper {
   size_t next_piece_ = 0;          // index of the next one
   formats::Manifest manifest_;
   std::map<uint32_t, int64_t> rows_;  // by table oid
+  std::map<uint32_t, formats::RowDigest> digests_;  // by table oid
   // Declared last, so destroyed first: its workers read the tables above and write through
   // writer_ until its destructor has stopped them (also when Run returns early, on an error
   // or a cancel).

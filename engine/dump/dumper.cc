@@ -258,8 +258,10 @@ absl::StatusOr<Manifest> Dumper::Commit() {
   for (const std::vector<TableDef>* list : {&tables_, &config_tables_}) {
     for (const TableDef& t : *list) {
       if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
-      manifest_.tables.push_back(
-          {t.ref.DisplayName(), t.ref.schema, t.ref.name, rows_[t.ref.oid]});
+      auto digest = digests_.find(t.ref.oid);
+      manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name,
+                                  rows_[t.ref.oid],
+                                  digest == digests_.end() ? "" : digest->second.Encode()});
     }
   }
   if (listener_.Cancelled()) return absl::CancelledError("cancelled");

@@ -120,11 +120,15 @@ ParallelDataDumper::Spooled ParallelDataDumper::Dump(PgConnection& conn, const D
   out.spool = *std::move(spool);
   formats::Sink& member = out.spool->sink();
   StopCheck check(stop_);
-  check.set_downstream(&member);
-  check.set_close_downstream(false);  // the member is ended by Finish
+  formats::RowDigestTap digest(&member);
+  digest.set_close_downstream(false);  // the member is ended by Finish
+  check.set_downstream(&digest);
   absl::StatusOr<int64_t> rows = StreamTableMember(conn, *piece.table, member, check, piece.copy_out);
   absl::Status s = rows.status();
-  if (s.ok()) out.rows = *rows;
+  if (s.ok()) {
+    out.rows = *rows;
+    out.digest = digest.digest();
+  }
   absl::StatusOr<formats::MemberEntry> entry = out.spool->Finish();
   if (s.ok()) s = entry.status();
   if (s.ok()) out.entry = *std::move(entry);

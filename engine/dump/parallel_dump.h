@@ -19,6 +19,7 @@
 #include "engine/pg/pg_connection.h"
 #include "engine/options.h"
 #include "formats/archive_writer.h"
+#include "formats/row_digest.h"
 
 namespace pgark::engine {
 
@@ -43,6 +44,7 @@ class ParallelDataDumper {
     std::unique_ptr<formats::MemberSpool> spool;
     formats::MemberEntry entry;  // sizes and digests; the caller fills in the rest
     int64_t rows = 0;
+    formats::RowDigest digest;
     absl::Status status;
   };
 

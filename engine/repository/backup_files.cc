@@ -199,4 +199,38 @@ std::optional<CheckRecord> ReadCheckRecord(formats::Storage& repository,
   return CheckRecord{j["checkedAt"].get<std::string>(), j["valid"].get<bool>()};
 }
 
+namespace {
+
+absl::StatusOr<std::string> DrillFileName(const std::string& backup_file) {
+  PGARK_ASSIGN_OR_RETURN(std::string check, CheckFileName(backup_file));
+  return absl::StrCat(absl::StripSuffix(check, "-check.json"), "-drill.json");
+}
+
+}  // namespace
+
+absl::Status WriteDrillRecord(formats::Storage& repository, const std::string& backup_file,
+                              const DrillRecord& record) {
+  PGARK_ASSIGN_OR_RETURN(std::string name, DrillFileName(backup_file));
+  nlohmann::json j = {{"backupFile", backup_file}, {"drilledAt", record.drilled_at},
+                      {"passed", record.passed},   {"restoreMs", record.restore_ms},
+                      {"problems", record.problems}};
+  return formats::WriteSmallObject(repository, name, j.dump() + "\n", /*replace=*/true);
+}
+
+std::optional<DrillRecord> ReadDrillRecord(formats::Storage& repository,
+                                           const std::string& backup_file) {
+  absl::StatusOr<std::string> name = DrillFileName(backup_file);
+  if (!name.ok()) return std::nullopt;
+  absl::StatusOr<std::string> text = formats::ReadSmallObject(repository, *name, 64 << 10);
+  if (!text.ok()) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.value("drilledAt", nlohmann::json()).is_string() ||
+      !j.value("passed", nlohmann::json()).is_boolean() ||
+      !j.value("restoreMs", nlohmann::json()).is_number_integer()) {
+    return std::nullopt;
+  }
+  return DrillRecord{j["drilledAt"].get<std::string>(), j["passed"].get<bool>(),
+                     j["restoreMs"].get<int64_t>(), {}};
+}
+
 }  // namespace pgark::engine

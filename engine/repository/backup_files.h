@@ -75,6 +75,20 @@ std::optional<CheckRecord> ReadCheckRecord(formats::Storage& repository,
 // "<backup id>-check.json" for an archive name.
 absl::StatusOr<std::string> CheckFileName(const std::string& backup_file);
 
+// The last `pgark drill` of a backup (engine/drill/drill.h), kept beside it in
+// "<backup id>-drill.json".
+struct DrillRecord {
+  std::string drilled_at;  // ISO 8601
+  bool passed = false;
+  int64_t restore_ms = 0;  // the measured recovery time
+  std::vector<std::string> problems;
+};
+absl::Status WriteDrillRecord(formats::Storage& repository, const std::string& backup_file,
+                              const DrillRecord& record);
+// nullopt when the backup was never drilled (or the record is unreadable).
+std::optional<DrillRecord> ReadDrillRecord(formats::Storage& repository,
+                                           const std::string& backup_file);
+
 // The repository at `backup_dir`: formats::OpenStorage, with errors that say it is BACKUP_DIR.
 absl::StatusOr<std::shared_ptr<formats::Storage>> OpenRepository(const std::string& backup_dir);
 

@@ -60,6 +60,7 @@ BackupInfo Describe(const std::shared_ptr<formats::Storage>& repository,
     info.valid_at_last_check = check->valid;
     info.last_checked = check->checked_at;
   }
+  info.last_drill = ReadDrillRecord(*repository, archive.name);
   return info;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/repository/backup_files.h"
 #include "formats/encryption.h"
 #include "formats/member_kind.h"
 
@@ -31,6 +32,8 @@ struct BackupInfo {
   // The outcome of the last `validate` (nullopt: never validated) and when it ran.
   std::optional<bool> valid_at_last_check;
   std::string last_checked;
+  // The last `pgark drill` of it: when, whether it passed, the restore time.
+  std::optional<DrillRecord> last_drill;
 };
 
 // "full", "table", "incremental", or "incomplete" (no manifest): as `list` shows it.

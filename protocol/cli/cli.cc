@@ -72,6 +72,9 @@ constexpr char kUsage[] =
     "  prune [--dry-run] [--retention-days N]   (BACKUP_RETENTION_DAYS, BACKUP_KEEP_DAILY,\n"
     "                     BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY)\n"
     "  validate FILE\n"
+    "  drill [FILE] [--target-db DB] [--drill-db CONNINFO] [--keep] [--jobs N]\n"
+    "                     (restores FILE, default the newest, into a scratch database and\n"
+    "                     checks rows, contents, sequences and schema; exit 3 if they differ)\n"
     "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
     "  schedule [--full CRON] [--incremental CRON]   (runs until SIGTERM; BACKUP_SCHEDULE_FULL,\n"
     "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
@@ -92,12 +95,12 @@ const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-confli
                                            "map-tablespace", "http", "token-file", "allowed-host",
                                            "allowed-origin", "tls-cert", "tls-key",
                                            "authorization-server", "max-sessions", "session-idle",
-                                           "jwks-file", "resource"};
+                                           "jwks-file", "resource", "drill-db"};
 const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
     "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics", "with-globals",
-    "update-existing", "ignore-missing-roles", "read-only"};
+    "update-existing", "ignore-missing-roles", "read-only", "keep"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -534,6 +537,10 @@ absl::Status Dispatch(Context& c) {
   if (cmd == "validate") {
     if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
     return RunValidate(c, p[1]);
+  }
+  if (cmd == "drill") {
+    if (p.size() > 2) return absl::InvalidArgumentError("drill takes at most one backup FILE name");
+    return RunDrill(c, p.size() == 2 ? p[1] : "");
   }
   if (cmd == "mcp") {
     if (p.size() > 1) return absl::InvalidArgumentError("mcp takes no arguments");

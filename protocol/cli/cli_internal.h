@@ -57,6 +57,8 @@ absl::Status RunList(Context& c);
 absl::Status RunDelete(Context& c, const std::string& file);
 absl::Status RunPrune(Context& c);
 absl::Status RunValidate(Context& c, const std::string& file);
+// pgark drill [FILE] [--target-db DB] [--drill-db CONNINFO] [--keep] [--jobs N]
+absl::Status RunDrill(Context& c, const std::string& file);
 absl::Status RunDecrypt(Context& c, const std::string& file);
 absl::Status RunScheduleCommand(Context& c);
 // `pgark mcp`, on stdio or HTTP (protocol/cli_mcp.cc).

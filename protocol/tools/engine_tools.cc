@@ -78,7 +78,8 @@ void RegisterEngineTools(ToolRegistry& registry, const EngineToolsConfig& config
   for (Definition define :
        {BackupFullTool, BackupTableTool, BackupIncrementalTool, ExportJsonTool, ExportCsvTool,
         RestoreFullTool, RestoreTableTool, ImportJsonTool, ImportCsvTool, ListBackupsTool,
-        DeleteBackupTool, ValidateBackupTool, DescribeBackupTool, ListTablesTool}) {
+        DeleteBackupTool, ValidateBackupTool, DrillBackupTool, DescribeBackupTool,
+        ListTablesTool}) {
     ToolSpec spec = define(config);
     if (config.read_only && !spec.annotations.value("readOnlyHint", false)) continue;
     const bool takes_async = TakesAsync(spec);

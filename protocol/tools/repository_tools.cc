@@ -1,6 +1,8 @@
 // db_list_backups, db_delete_backup, db_validate_backup: the backup directory, no database
-// (validate only asks the server's version, to warn about a backup from a newer one).
+// (validate only asks the server's version, to warn about a backup from a newer one);
+// db_drill_backup, which restores into a scratch database of its own.
 #include "engine/repository/repository.h"
+#include "engine/drill/drill.h"
 #include "engine/repository/verifier.h"
 #include "formats/status_macros.h"
 #include "protocol/tools/results_json.h"
@@ -84,6 +86,35 @@ ToolSpec ValidateBackupTool(const EngineToolsConfig& config) {
                   {"errors", Strings()}, {"warnings", Strings()}},
                  {"success", "valid", "fileSize", "hasManifest", "errors", "warnings"}),
           Annotations(true, false, true), handler};
+}
+
+ToolSpec DrillBackupTool(const EngineToolsConfig& config) {
+  auto handler = [config](const Json& a, ToolContext& context) -> absl::StatusOr<Json> {
+    engine::DrillOptions o{.backup_dir = config.backup_dir,
+                           .backup_file = a.value("backupFile", ""),
+                           .key = config.encryption.key,
+                           .target_db = a.value("targetDb", ""),
+                           .keep = a.value("keep", false)};
+    ToolProgress progress(context);
+    PGARK_ASSIGN_OR_RETURN(engine::DrillResult r, engine::Drill(config.connect, o, &progress));
+    return DrillResultJson(r);
+  };
+  return {"db_drill_backup", "Drill a backup (prove it restores)",
+          "Restore a backup (default: the newest full or incremental, with its chain) into a "
+          "new scratch database, check every table's rows and content digest, sequences and "
+          "schema against what the backup recorded, report the restore time (RTO), then drop "
+          "the scratch database (keep: leave it). Never touches the source database; creates "
+          "and drops only its scratch database. passed: false names what differs.",
+          Schema({{"backupFile", FileArg("from db_list_backups; default the newest")},
+                  {"targetDb", {{"type", "string"}, {"minLength", 1}, {"maxLength", 63},
+                                {"description", "the scratch database to create (must not "
+                                                "exist); default pgark_drill_<time>"}}},
+                  {"keep", Bool("leave the scratch database for inspection", false)}}),
+          Output({{"success", {{"type", "boolean"}}}, {"backupFile", {{"type", "string"}}},
+                  {"passed", {{"type", "boolean"}}}, {"rtoSeconds", {{"type", "number"}}},
+                  {"problems", Strings()}},
+                 {"success", "backupFile", "passed", "rtoSeconds", "problems"}),
+          Annotations(false, false, false), handler};
 }
 
 }  // namespace pgark::protocol

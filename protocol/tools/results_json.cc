@@ -95,6 +95,12 @@ Json BackupListJson(const std::vector<engine::BackupInfo>& backups, bool whole_c
                   {"validAtLastCheck", b.valid_at_last_check.has_value()
                                            ? Json(*b.valid_at_last_check) : Json(nullptr)}};
     if (!b.last_checked.empty()) entry["lastChecked"] = b.last_checked;
+    entry["lastDrill"] = nullptr;
+    if (b.last_drill) {
+      entry["lastDrill"] = {{"drilledAt", b.last_drill->drilled_at},
+                            {"passed", b.last_drill->passed},
+                            {"rtoSeconds", static_cast<double>(b.last_drill->restore_ms) / 1000}};
+    }
     if (!b.base_backup.empty()) {
       entry["baseBackup"] = b.base_backup;
       // The whole chain, oldest first, or only the parent: a long chain would make every
@@ -153,6 +159,29 @@ Json ValidationJson(const engine::ValidationReport& report) {
           {"hasManifest", report.has_manifest},
           {"errors", report.errors},
           {"warnings", formats::BoundedList(report.warnings)}};
+}
+
+Json DrillResultJson(const engine::DrillResult& r) {
+  Json tables = Json::array();
+  for (const engine::DrillTable& t : r.tables) {
+    tables.push_back({{"name", t.name}, {"expectedRows", t.expected_rows},
+                      {"restoredRows", t.restored_rows}, {"digestChecked", t.digest_checked},
+                      {"ok", t.ok}});
+    if (tables.size() >= formats::kMaxListedItems) break;
+  }
+  return {{"success", true},
+          {"backupFile", r.backup_file},
+          {"passed", r.passed},
+          {"scratchDatabase", r.scratch_database},
+          {"kept", r.kept},
+          {"rtoSeconds", static_cast<double>(r.restore_ms) / 1000},
+          {"checkSeconds", static_cast<double>(r.check_ms) / 1000},
+          {"tables", tables},
+          {"tableCount", r.tables.size()},
+          {"sequencesChecked", r.sequences_checked},
+          {"schemaObjectsChecked", r.schema_objects_checked},
+          {"problems", formats::BoundedList(r.problems)},
+          {"drilledAt", r.drilled_at}};
 }
 
 }  // namespace pgark::protocol

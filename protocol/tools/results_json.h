@@ -12,6 +12,7 @@
 #include "engine/restore/globals_restorer.h"
 #include "engine/restore/restorer.h"
 #include "engine/repository/verifier.h"
+#include "engine/drill/drill.h"
 
 namespace pgark::protocol {
 
@@ -45,6 +46,9 @@ Json DeleteResultJson(const engine::DeleteResult& result);
 Json PruneResultJson(const engine::PruneResult& result, bool dry_run);
 // db_validate_backup: success, valid, fileSize, fileType, hasManifest, errors, warnings.
 Json ValidationJson(const engine::ValidationReport& report);
+
+// A drill's result (db_drill_backup, pgark drill --json).
+Json DrillResultJson(const engine::DrillResult& result);
 
 }  // namespace pgark::protocol
 

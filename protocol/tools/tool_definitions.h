@@ -30,6 +30,7 @@ ToolSpec ImportCsvTool(const EngineToolsConfig& config);
 ToolSpec ListBackupsTool(const EngineToolsConfig& config);
 ToolSpec DeleteBackupTool(const EngineToolsConfig& config);
 ToolSpec ValidateBackupTool(const EngineToolsConfig& config);
+ToolSpec DrillBackupTool(const EngineToolsConfig& config);
 // inspect_tools.cc
 ToolSpec DescribeBackupTool(const EngineToolsConfig& config);
 ToolSpec ListTablesTool(const EngineToolsConfig& config);

@@ -202,7 +202,7 @@ test('the stateless 2026-07-28 revision on the same endpoint', async () => {
   assert.ok(discovered.capabilities.tools);
   r = await modern('tools/list');
   const list = (await r.json()).result;
-  assert.equal(list.tools.length, 16);
+  assert.equal(list.tools.length, 17);
   assert.ok(list.ttlMs > 0);
   r = await modern('tools/call', { name: 'db_list_backups', arguments: {} }, { 'Mcp-Name': 'db_list_backups' });
   const reply = (await events(r)).find((e) => e.data?.id === 'm').data;

@@ -141,7 +141,7 @@ test('batches under 2025-03-26; bare tools under 2024-11-05', async () => {
   await old.initialize('2024-11-05');
   old.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
   const tools = (await old.next()).result.tools;
-  assert.equal(tools.length, 16);
+  assert.equal(tools.length, 17);
   for (const t of tools) assert.deepEqual(Object.keys(t).sort(), ['description', 'inputSchema', 'name']);
   old.child.stdin.end();
 });

@@ -16,8 +16,8 @@ import { startHttpServer, TOKEN } from './http-server.mjs';
 
 const EXPECTED = ['db_backup_full', 'db_backup_table', 'db_backup_incremental', 'db_export_json',
   'db_export_csv', 'db_restore_full', 'db_restore_table', 'db_import_json', 'db_import_csv',
-  'db_list_backups', 'db_delete_backup', 'db_validate_backup', 'db_describe_backup',
-  'db_list_tables', 'db_job_status', 'db_job_cancel'];
+  'db_list_backups', 'db_delete_backup', 'db_validate_backup', 'db_drill_backup',
+  'db_describe_backup', 'db_list_tables', 'db_job_status', 'db_job_cancel'];
 const backupDir = mkdtempSync(join(tmpdir(), 'pgark-sdk-'));
 const errors = [];
 const logs = [];
@@ -171,6 +171,15 @@ test('every tool, end to end', async () => {
   const described = r.structuredContent.tables.find((t) => t.name === 'books');
   assert.equal(described.rows, 12);
   assert.ok(described.storedBytes > 0 && described.rawBytes > 0);
+
+  // A drill restores into a scratch database of its own, checks it, drops it, records it.
+  r = await call('db_drill_backup', { backupFile: full });
+  assert.equal(r.structuredContent.passed, true, JSON.stringify(r.structuredContent));
+  assert.ok(r.structuredContent.rtoSeconds >= 0);
+  assert.deepEqual(r.structuredContent.problems, []);
+  r = await call('db_list_backups', {});
+  const drilled = r.structuredContent.backups.find((b) => b.filename === full);
+  assert.equal(drilled.lastDrill.passed, true, JSON.stringify(drilled));
 
   // A dry run says what would happen and changes nothing; a declined confirmation neither.
   sql("UPDATE books SET title = 'changed' WHERE id = 1");
