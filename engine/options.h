@@ -25,6 +25,10 @@ struct ConnectOptions {
   int connect_timeout_seconds = 0;  // 0: libpq's default (or the conninfo's)
 };
 
+// The database `connect` names: its dbname override, else the conninfo's or URI's, else
+// PGDATABASE, else the user name libpq would use ("" when none can be told).
+std::string DatabaseNameOf(const ConnectOptions& connect);
+
 // The archive's vocabulary (formats/member_kind.h), used by the engine's options too.
 using formats::BackupType;
 using formats::Content;

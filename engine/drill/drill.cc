@@ -195,6 +195,7 @@ absl::StatusOr<DrillResult> Drill(const ConnectOptions& connect, const DrillOpti
   PGARK_ASSIGN_OR_RETURN(LoadedBackup newest,
                          LoadBackup(options.backup_dir, result.backup_file, options.key));
   PGARK_RETURN_IF_ERROR(RequireKey(newest));
+  result.database = newest.manifest.database;
   if (newest.manifest.type != BackupType::kFull && newest.manifest.type != BackupType::kIncremental) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", result.backup_file, "\" is a ", formats::BackupTypeName(newest.manifest.type),

@@ -46,6 +46,7 @@ struct DrillTable {
 
 struct DrillResult {
   std::string backup_file;
+  std::string database;  // the database the backup is of
   std::string scratch_database;
   bool passed = false;
   bool kept = false;

@@ -1,6 +1,7 @@
 #include "engine/pg/pg_connection.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "engine/pg/pg_status.h"
@@ -103,6 +104,25 @@ absl::StatusOr<PgResult> PgConnection::ExecParams(absl::string_view sql,
                                nullptr, values.data(), nullptr, nullptr, 0));
   PGARK_RETURN_IF_ERROR(StatusFromResult(result.get(), conn_.get(), sql));
   return result;
+}
+
+std::string DatabaseNameOf(const ConnectOptions& connect) {
+  if (!connect.dbname.empty()) return connect.dbname;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(connect.conninfo.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  std::string db, user;
+  for (PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    if (std::string(o->keyword) == "dbname") db = o->val;
+    if (std::string(o->keyword) == "user") user = o->val;
+  }
+  if (options != nullptr) PQconninfoFree(options);
+  const char* env_db = std::getenv("PGDATABASE");
+  const char* env_user = std::getenv("PGUSER");
+  if (db.empty() && env_db != nullptr) db = env_db;
+  if (db.empty()) db = !user.empty() ? user : env_user != nullptr ? env_user : "";
+  return db;
 }
 
 }  // namespace pgark::engine

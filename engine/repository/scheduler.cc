@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/drill/drill.h"
 #include "engine/repository/audit_log.h"
 #include "engine/dump/dumper.h"
 #include "engine/repository/verifier.h"
@@ -89,6 +90,18 @@ void RunOnce(const ConnectOptions& connect, const ScheduleOptions& options, Back
                      r.ok() ? absl::StrCat("{\"backupFile\":\"", r->manifest.backup_file, "\"}")
                             : "{}",
                      r.status(), absl::ToInt64Milliseconds(absl::Now() - start)});
+  OperationEvent event{.operation = absl::StrCat("backup ", kind), .via = "schedule",
+                       .database = r.ok() ? r->manifest.database : DatabaseNameOf(connect),
+                       .outcome = r.status(),
+                       .duration_ms = absl::ToInt64Milliseconds(absl::Now() - start)};
+  if (r.ok()) {
+    event.file = r->manifest.backup_file;
+    event.size_bytes = r->manifest.size;
+    event.rows = r->manifest.total_record_count;
+  }
+  for (const std::string& w : Report(options.operations, event, options.backup.backup_dir)) {
+    log(absl::StrCat("warning: ", w));
+  }
   if (!r.ok()) {
     log(absl::StrCat(kind, " backup failed: ", Describe(r.status())));
     return;
@@ -115,6 +128,35 @@ void RunOnce(const ConnectOptions& connect, const ScheduleOptions& options, Back
   log(line);
 }
 
+// A drill of the newest backup, logged, notified and measured like a backup.
+void DrillOnce(const ConnectOptions& connect, const ScheduleOptions& options,
+               const ScheduleLog& log) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<DrillResult> r = Drill(
+      connect, {.backup_dir = options.backup.backup_dir, .key = options.backup.read_key}, nullptr);
+  OperationEvent event{.operation = "drill", .via = "schedule",
+                       .database = r.ok() ? r->database : DatabaseNameOf(connect),
+                       .outcome = r.status(),
+                       .duration_ms = absl::ToInt64Milliseconds(absl::Now() - start)};
+  if (r.ok()) {
+    event.file = r->backup_file;
+    event.drill_passed = r->passed;
+    event.rto_ms = r->restore_ms;
+  }
+  (void)AppendAudit(options.backup.backup_dir,
+                    {"drill", "schedule", "{}", r.status(), event.duration_ms});
+  for (const std::string& w : Report(options.operations, event, options.backup.backup_dir)) {
+    log(absl::StrCat("warning: ", w));
+  }
+  if (!r.ok()) {
+    log(absl::StrCat("drill could not run: ", Describe(r.status())));
+  } else if (r->passed) {
+    log(absl::StrCat("drill of ", r->backup_file, ": passed, restored in ", r->restore_ms, " ms"));
+  } else {
+    log(absl::StrCat("drill of ", r->backup_file, ": FAILED: ", r->problems.front()));
+  }
+}
+
 }  // namespace
 
 absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& options,
@@ -133,17 +175,23 @@ absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& o
   absl::Time now = absl::Now();
   absl::Time next_full = next_of(options.full, now);
   absl::Time next_incremental = next_of(options.incremental, now);
+  absl::Time next_drill = next_of(options.drill, now);
   log(absl::StrCat("scheduling", options.full ? absl::StrCat(" full \"", options.full->expression(), "\"") : "",
                    options.incremental
                        ? absl::StrCat(" incremental \"", options.incremental->expression(), "\"")
                        : "",
                    "; next at ", absl::FormatTime("%Y-%m-%d %H:%M %Z", std::min(next_full, next_incremental), options.zone)));
   while (!stop.load()) {
-    const absl::Time due = std::min(next_full, next_incremental);
+    const absl::Time due = std::min({next_full, next_incremental, next_drill});
     now = absl::Now();
     if (now < due) {
       // Short sleeps: a stop request is noticed within a quarter of a second.
       absl::SleepFor(std::min(due - now, absl::Milliseconds(250)));
+      continue;
+    }
+    if (due == next_drill && due < std::min(next_full, next_incremental)) {
+      DrillOnce(connect, options, log);
+      next_drill = next_of(options.drill, std::max(absl::Now(), next_drill));
       continue;
     }
     // When both are due, the full backup wins and the incremental waits for its next slot.
@@ -152,6 +200,11 @@ absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& o
     now = absl::Now();
     next_full = next_of(options.full, std::max(now, next_full));
     next_incremental = next_of(options.incremental, std::max(now, next_incremental));
+    // A drill due with a backup runs after it, on the backup just taken.
+    if (next_drill <= now) {
+      DrillOnce(connect, options, log);
+      next_drill = next_of(options.drill, std::max(absl::Now(), next_drill));
+    }
   }
   log("stopped");
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 // `pgark schedule`: a long-running loop that takes full and incremental backups on cron
-// schedules, validates each one and prunes the directory by the retention policy. Only one
+// schedules, validates each one and prunes the directory by the retention policy, drills the
+// newest backup on its own schedule, and notifies and updates metrics after each run. Only one
 // scheduler runs per backup directory (a lock file). Stops between or inside backups when
 // `stop` becomes true; a backup cut short leaves nothing behind.
 #ifndef PGARK_ENGINE_REPOSITORY_SCHEDULER_H_
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "engine/repository/cron.h"
+#include "engine/operations/operations.h"
 #include "engine/options.h"
 #include "engine/repository/repository.h"
 
@@ -20,6 +22,8 @@ namespace pgark::engine {
 struct ScheduleOptions {
   std::optional<CronSchedule> full;         // BACKUP_SCHEDULE_FULL
   std::optional<CronSchedule> incremental;  // BACKUP_SCHEDULE_INCREMENTAL
+  std::optional<CronSchedule> drill;        // BACKUP_SCHEDULE_DRILL: `pgark drill` of the newest
+  OperationsConfig operations;              // notifications and metrics after every run
   BackupOptions backup;                     // backup_dir, compression, keys
   PruneOptions prune;                       // retention; applied after every backup
   absl::TimeZone zone = absl::LocalTimeZone();

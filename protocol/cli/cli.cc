@@ -76,8 +76,9 @@ constexpr char kUsage[] =
     "                     (restores FILE, default the newest, into a scratch database and\n"
     "                     checks rows, contents, sequences and schema; exit 3 if they differ)\n"
     "  decrypt FILE [--output NAME]   (writes the plain file beside FILE)\n"
-    "  schedule [--full CRON] [--incremental CRON]   (runs until SIGTERM; BACKUP_SCHEDULE_FULL,\n"
-    "                     BACKUP_SCHEDULE_INCREMENTAL; validates and prunes after each backup)\n"
+    "  schedule [--full CRON] [--incremental CRON] [--drill CRON]   (runs until SIGTERM;\n"
+    "                     BACKUP_SCHEDULE_FULL, BACKUP_SCHEDULE_INCREMENTAL, BACKUP_SCHEDULE_DRILL;\n"
+    "                     validates and prunes after each backup; drills the newest backup)\n"
     "  mcp [--read-only]  (MCP server on stdin/stdout: the db_* tools)\n"
     "  mcp --http [ADDR:]PORT [--token-file F] [--allowed-host H]... [--allowed-origin O]...\n"
     "      [--tls-cert F --tls-key F] [--authorization-server URL --jwks-file F [--resource URL]]\n"
@@ -91,7 +92,7 @@ constexpr char kUsage[] =
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
                                            "label",     "compress-level", "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
-                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs",
+                                           "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs", "drill",
                                            "map-tablespace", "http", "token-file", "allowed-host",
                                            "allowed-origin", "tls-cert", "tls-key",
                                            "authorization-server", "max-sessions", "session-idle",
@@ -294,6 +295,10 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
   absl::StatusOr<engine::BackupResult> r = engine::Backup(c.connect, o, type, &c.progress);
   c.progress.Clear();
   if (!r.ok()) return r.status();
+  c.event.file = r->manifest.backup_file;
+  c.event.database = r->manifest.database;
+  c.event.size_bytes = r->manifest.size;
+  c.event.rows = r->manifest.total_record_count;
   if (c.json) {
     c.out << BackupResultJson(*r).dump() << "\n";
   } else if (r->manifest.type == formats::BackupType::kGlobals) {
@@ -350,9 +355,12 @@ absl::Status RunRestore(Context& c, const std::string& file, std::vector<std::st
   o.jobs = static_cast<int>(jobs->value_or(1));
   engine::ConnectOptions connect = c.connect;
   connect.dbname = c.args.Value("target-db");
+  c.event.file = file;
+  c.event.database = engine::DatabaseNameOf(connect);
   absl::StatusOr<engine::RestoreResult> r = engine::Restore(connect, o, &c.progress);
   c.progress.Clear();
   if (!r.ok()) return r.status();
+  c.event.rows = r->record_count;
   if (c.json) {
     c.out << RestoreResultJson(*r).dump() << "\n";
   } else {
@@ -595,6 +603,27 @@ void Audit(const Context& c, const absl::Status& outcome, absl::Duration duratio
                                            absl::ToInt64Milliseconds(duration)});
 }
 
+// Notifications and metrics for the commands that back up, restore or drill.
+void Report(Context& c, const absl::Status& outcome, absl::Duration duration) {
+  const std::vector<std::string>& p = c.args.positional;
+  if (p.empty() || (p[0] != "backup" && p[0] != "restore" && p[0] != "drill")) return;
+  absl::StatusOr<engine::OperationsConfig> config = OperationsFromEnvironment();
+  if (!config.ok()) {
+    c.err << "pgark: warning: " << config.status().message() << "\n";
+    return;
+  }
+  if (!config->notify.enabled() && config->metrics_file.empty()) return;
+  engine::OperationEvent& e = c.event;
+  e.operation = p.size() > 1 && p[0] != "drill" ? absl::StrCat(p[0], " ", p[1]) : p[0];
+  e.via = "cli";
+  e.outcome = outcome;
+  e.duration_ms = absl::ToInt64Milliseconds(duration);
+  if (e.database.empty()) e.database = engine::DatabaseNameOf(c.connect);
+  for (const std::string& w : engine::Report(*config, e, c.backup_dir)) {
+    c.err << "pgark: warning: " << w << "\n";
+  }
+}
+
 }  // namespace cli_internal
 
 namespace {
@@ -663,6 +692,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   absl::Status s = Preflight(c);
   if (s.ok()) s = Dispatch(c);
   Audit(c, s, absl::Now() - start);
+  Report(c, s, absl::Now() - start);
   if (!s.ok()) {
     err << "pgark: error: " << ErrorText(s) << "\n";
     if (c.json) {

@@ -16,6 +16,7 @@
 #include "engine/dump/dumper.h"
 #include "engine/options.h"
 #include "protocol/tools/engine_tools.h"
+#include "engine/operations/operations.h"
 #include "protocol/cli/progress_bar.h"
 
 namespace pgark::protocol::cli_internal {
@@ -42,6 +43,9 @@ struct Context {
   ProgressBar& progress;
   const std::atomic<bool>* interrupted;
   absl::StatusOr<Encryption> encryption = Encryption{};
+  // What the command did, for notifications and metrics (filled in by backup, restore and
+  // drill; the rest is added when the command ends).
+  engine::OperationEvent event;
 };
 
 // --NAME as a positive integer; nullopt when the flag is absent.

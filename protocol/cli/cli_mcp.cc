@@ -110,6 +110,9 @@ absl::StatusOr<HttpOptions> HttpOptionsOf(const Context& c) {
   PGARK_ASSIGN_OR_RETURN(std::optional<int64_t> idle, PositiveFlag(c.args, "session-idle"));
   if (idle) o.session_idle = absl::Seconds(*idle);
   PGARK_RETURN_IF_ERROR(CheckHttpOptions(o));
+  o.metrics = [file = Env("BACKUP_METRICS_FILE"), dir = c.backup_dir] {
+    return engine::MetricsText(file, dir);
+  };
   return o;
 }
 

@@ -80,6 +80,10 @@ absl::Status RunDrill(Context& c, const std::string& file) {
   absl::StatusOr<engine::DrillResult> r = engine::Drill(source, o, &c.progress);
   c.progress.Clear();
   if (!r.ok()) return r.status();
+  c.event.file = r->backup_file;
+  c.event.database = r->database;
+  c.event.drill_passed = r->passed;
+  c.event.rto_ms = r->restore_ms;
   if (c.json) {
     c.out << DrillResultJson(*r).dump() << "\n";
   } else if (r->passed) {
@@ -211,6 +215,7 @@ absl::Status RunScheduleCommand(Context& c) {
   std::string full = c.args.Value("full", flags ? "" : Env("BACKUP_SCHEDULE_FULL"));
   std::string incremental =
       c.args.Value("incremental", flags ? "" : Env("BACKUP_SCHEDULE_INCREMENTAL"));
+  std::string drill = c.args.Value("drill", Env("BACKUP_SCHEDULE_DRILL"));
   if (full.empty() && incremental.empty()) {
     // The seed's defaults: a full backup at 2 AM, an incremental every hour.
     full = "0 2 * * *";
@@ -218,7 +223,8 @@ absl::Status RunScheduleCommand(Context& c) {
   }
   for (auto [text, target, name] :
        {std::tuple{&full, &o.full, "BACKUP_SCHEDULE_FULL"},
-        std::tuple{&incremental, &o.incremental, "BACKUP_SCHEDULE_INCREMENTAL"}}) {
+        std::tuple{&incremental, &o.incremental, "BACKUP_SCHEDULE_INCREMENTAL"},
+        std::tuple{&drill, &o.drill, "BACKUP_SCHEDULE_DRILL"}}) {
     if (text->empty() || *text == "off") continue;
     absl::StatusOr<engine::CronSchedule> s = engine::CronSchedule::Parse(*text);
     if (!s.ok()) return Annotate(s.status(), name);
@@ -231,6 +237,9 @@ absl::Status RunScheduleCommand(Context& c) {
   absl::StatusOr<engine::PruneOptions> prune = PruneOptionsOf(c.args);
   if (!prune.ok()) return prune.status();
   o.prune = *prune;
+  absl::StatusOr<engine::OperationsConfig> operations = OperationsFromEnvironment();
+  if (!operations.ok()) return operations.status();
+  o.operations = *std::move(operations);
   static const std::atomic<bool> kNever{false};
   const std::atomic<bool>& stop = c.interrupted != nullptr ? *c.interrupted : kNever;
   absl::Status s = engine::RunSchedule(c.connect, o, stop, [&c](const std::string& line) {

@@ -113,6 +113,11 @@ void McpHttpServer::Impl::Route() {
   auto metadata = [this](const httplib::Request& req, httplib::Response& res) { Metadata(req, res); };
   h.Get(absl::StrCat(kMetadataPath, kEndpoint), metadata);
   h.Get(kMetadataPath, metadata);
+  if (options_.metrics) {
+    h.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(options_.metrics(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+  }
 }
 
 httplib::Server::HandlerResponse McpHttpServer::Impl::Gate(const httplib::Request& req,

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct HttpOptions {
   absl::Duration session_idle = absl::Hours(1);
   size_t max_body_bytes = 4u << 20;
   int worker_threads = 128;  // concurrent connections served at once
+  // Set: GET /metrics answers its Prometheus text (behind the same Host/Origin checks and
+  // token as /mcp).
+  std::function<std::string()> metrics;
 };
 
 // Checks options that need no socket: a non-loopback bind needs a token, TLS needs both files.

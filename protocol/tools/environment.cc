@@ -87,4 +87,24 @@ absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const st
                                                   absl::StrJoin(allowed, ", "), ")"));
 }
 
+absl::StatusOr<engine::OperationsConfig> OperationsFromEnvironment() {
+  engine::OperationsConfig c;
+  for (absl::string_view to : absl::StrSplit(Env("BACKUP_NOTIFICATION_EMAIL"), ',')) {
+    to = absl::StripAsciiWhitespace(to);
+    if (!to.empty()) c.notify.email_to.emplace_back(to);
+  }
+  c.notify.smtp_url = Env("BACKUP_SMTP_URL");
+  c.notify.smtp_user = Env("BACKUP_SMTP_USER");
+  c.notify.smtp_password = Env("BACKUP_SMTP_PASSWORD");
+  c.notify.from = Env("BACKUP_NOTIFICATION_FROM");
+  c.notify.webhook_url = Env("BACKUP_NOTIFICATION_WEBHOOK");
+  const std::string on = absl::AsciiStrToLower(Env("BACKUP_NOTIFY_ON", "failure"));
+  if (on != "failure" && on != "always") {
+    return absl::InvalidArgumentError("BACKUP_NOTIFY_ON must be failure or always");
+  }
+  c.notify.always = on == "always";
+  c.metrics_file = Env("BACKUP_METRICS_FILE");
+  return c;
+}
+
 }  // namespace pgark::protocol

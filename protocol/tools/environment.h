@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/operations/operations.h"
 #include "formats/encryption.h"
 
 namespace pgark::protocol {
@@ -39,6 +40,12 @@ absl::StatusOr<Encryption> EncryptionFromEnvironment();
 
 // The tables of PGARK_ALLOWED_TABLES ("books, app.orders"); empty when it is not set.
 std::vector<std::string> AllowedTablesFromEnvironment();
+
+// Notifications and metrics: BACKUP_NOTIFICATION_EMAIL (comma-separated), BACKUP_SMTP_URL
+// (credentials also in BACKUP_SMTP_USER / BACKUP_SMTP_PASSWORD), BACKUP_NOTIFICATION_FROM,
+// BACKUP_NOTIFICATION_WEBHOOK, BACKUP_NOTIFY_ON (failure, the default, or always),
+// BACKUP_METRICS_FILE. kInvalidArgument for a BACKUP_NOTIFY_ON that is neither.
+absl::StatusOr<engine::OperationsConfig> OperationsFromEnvironment();
 // kPermissionDenied, before anything runs, for an operation on every table (`operation`: "backup
 // full", ...) when `allowed` is not empty.
 absl::Status CheckWholeDatabaseAllowed(const std::vector<std::string>& allowed,
