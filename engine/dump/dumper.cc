@@ -21,6 +21,7 @@
 #include "engine/repository/incremental.h"
 #include "engine/repository/leftovers.h"
 #include "engine/dump/large_objects.h"
+#include "engine/log.h"
 #include "engine/dump/parallel_dump.h"
 #include "engine/repository/repository.h"
 #include "engine/pg/pg_connection.h"
@@ -569,9 +570,18 @@ absl::StatusOr<BackupResult> Backup(const ConnectOptions& connect, const BackupO
   PGARK_RETURN_IF_ERROR(repository->Prepare());
   // What killed backups left behind goes first (best effort: a failure only leaves it there).
   (void)RemoveLeftovers(options.backup_dir);
+  log::Write(log::Level::kInfo, "backup",
+             absl::StrCat(formats::BackupTypeName(type), " backup into ", options.backup_dir));
   PGARK_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(connect));
-  Dumper dumper(connect, conn, options, std::move(repository), ListenerOr(listener));
+  log::LoggedProgress logged(ListenerOr(listener), "backup");
+  Dumper dumper(connect, conn, options, std::move(repository),
+                log::Enabled(log::Level::kInfo) ? logged : ListenerOr(listener));
   absl::StatusOr<Manifest> manifest = dumper.Run(type);
+  log::Write(log::Level::kInfo, "backup",
+             manifest.ok() ? absl::StrCat("wrote ", manifest->backup_file, ": ", manifest->size,
+                                          " bytes, ", manifest->total_record_count, " rows in ",
+                                          absl::ToInt64Milliseconds(absl::Now() - start), " ms")
+                           : absl::StrCat("failed: ", manifest.status().message()));
   if (absl::IsCancelled(manifest.status())) {
     return absl::CancelledError("backup cancelled; nothing was written");
   }

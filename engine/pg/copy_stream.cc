@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/pg/pg_status.h"
+#include "engine/log.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
@@ -9,6 +10,7 @@ namespace {
 
 // Starts a COPY and checks that the server entered the expected COPY state.
 absl::Status StartCopy(PgConnection& conn, const std::string& sql, ExecStatusType expected) {
+  if (log::Enabled(log::Level::kDebug)) log::Write(log::Level::kDebug, "sql", log::ElideValues(sql));
   PgResult result(PQexec(conn.raw(), sql.c_str()));
   PGARK_RETURN_IF_ERROR(StatusFromResult(result.get(), conn.raw(), sql));
   if (PQresultStatus(result.get()) != expected) {

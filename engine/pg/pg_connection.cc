@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "engine/log.h"
 #include "engine/pg/pg_status.h"
 #include "formats/status_macros.h"
 
@@ -88,6 +89,7 @@ absl::StatusOr<PgConnection> PgConnection::Connect(const ConnectOptions& options
 absl::StatusOr<PgResult> PgConnection::Exec(absl::string_view sql) {
   PGARK_CHECK(!copy_active_);
   std::string text(sql);
+  if (log::Enabled(log::Level::kDebug)) log::Write(log::Level::kDebug, "sql", log::ElideValues(sql));
   PgResult result(PQexec(conn_.get(), text.c_str()));
   PGARK_RETURN_IF_ERROR(StatusFromResult(result.get(), conn_.get(), sql));
   return result;
@@ -97,6 +99,10 @@ absl::StatusOr<PgResult> PgConnection::ExecParams(absl::string_view sql,
                                                   const std::vector<std::string>& params) {
   PGARK_CHECK(!copy_active_);
   std::string text(sql);
+  if (log::Enabled(log::Level::kDebug)) {
+    log::Write(log::Level::kDebug, "sql",
+               absl::StrCat(log::ElideValues(sql), " (", params.size(), " values bound)"));
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const std::string& p : params) values.push_back(p.c_str());

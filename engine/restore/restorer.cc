@@ -1,5 +1,7 @@
 #include "engine/restore/restorer.h"
 
+#include "engine/log.h"
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -593,8 +595,12 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
                          SelectTables(manifest, options.tables));
   // Whole-file and per-member stored digests before the database is touched; the stored
   // digests again while loading, before COMMIT (ReadMember).
+  log::Write(log::Level::kInfo, "restore",
+             absl::StrCat("restore of ", options.backup_file, " (a chain of ", chain.size(),
+                          ") into ", DatabaseNameOf(connect)));
   PGARK_RETURN_IF_ERROR(VerifyChain(chain));
   for (const LoadedBackup& link : chain) PGARK_RETURN_IF_ERROR(CheckCanonicalMembers(link));
+  log::Write(log::Level::kInfo, "restore", "archives verified");
   RestoreResult result;
   result.backup_file = options.backup_file;
   PGARK_RETURN_IF_ERROR(PrepareCluster(connect, newest, options, result.warnings));
@@ -623,9 +629,12 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
       return made.status();
     }
   }
+  log::LoggedProgress logged(ListenerOr(listener), "restore");
   absl::Status s = RestoreInto(staged ? staged->connect() : target,
-                               staged ? std::min(options.jobs, kMaxRestoreJobs) : 1,
-                               chain, tables, options, ListenerOr(listener), result);
+                               staged ? std::min(options.jobs, kMaxRestoreJobs) : 1, chain, tables,
+                               options,
+                               log::Enabled(log::Level::kInfo) ? logged : ListenerOr(listener),
+                               result);
   if (s.ok() && staged) s = staged->Swap(result.warnings);
   if (!s.ok()) {
     if (absl::IsCancelled(s)) {
@@ -636,6 +645,9 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   }
   if (created) created->Keep();
   result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);
+  log::Write(log::Level::kInfo, "restore",
+             absl::StrCat("restored ", result.restored_tables.size(), " tables, ",
+                          result.record_count, " rows in ", result.duration_ms, " ms"));
   return result;
 }
 

@@ -42,7 +42,7 @@ namespace {
 using namespace cli_internal;  // NOLINT: the CLI's own helpers
 
 constexpr char kUsage[] =
-    "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] COMMAND ...\n"
+    "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] [--verbose] COMMAND ...\n"
     "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
     "               [--jobs N] [--label L] [--with-owners] [--statistics] [--with-globals]\n"
     "               (--statistics: also the planner statistics, restored by PostgreSQL 18+;\n"
@@ -101,7 +101,7 @@ const std::set<std::string> kBoolFlags = {
     "json",          "quiet", "schema-only", "data-only",   "no-compress", "drop-existing",
     "help",          "version", "with-owners", "no-owner", "ndjson", "has-headers",
     "no-headers",    "atomic", "dry-run", "cascade", "create", "statistics", "with-globals",
-    "update-existing", "ignore-missing-roles", "read-only", "keep"};
+    "update-existing", "ignore-missing-roles", "read-only", "keep", "verbose"};
 
 absl::StatusOr<ParsedArgs> Parse(const std::vector<std::string>& args) {
   ParsedArgs parsed;
@@ -689,7 +689,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.json = c.args.Has("json");
   c.encryption = EncryptionFromEnvironment();
   const absl::Time start = absl::Now();
-  absl::Status s = Preflight(c);
+  absl::Status s = ConfigureLogging(c.args.Has("verbose"));
+  if (s.ok()) s = Preflight(c);
   if (s.ok()) s = Dispatch(c);
   Audit(c, s, absl::Now() - start);
   Report(c, s, absl::Now() - start);

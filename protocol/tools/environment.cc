@@ -8,6 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/match.h"
+#include "engine/log.h"
 #include "formats/status_macros.h"
 
 namespace pgark::protocol {
@@ -85,6 +87,29 @@ absl::Status CheckAllowedTable(const std::vector<std::string>& allowed, const st
   return absl::PermissionDeniedError(absl::StrCat("table \"", table,
                                                   "\" is not in PGARK_ALLOWED_TABLES (allowed: ",
                                                   absl::StrJoin(allowed, ", "), ")"));
+}
+
+absl::Status ConfigureLogging(bool verbose) {
+  using engine::log::Level;
+  const std::string name = absl::AsciiStrToLower(Env("PGARK_LOG"));
+  Level level = Level::kOff;
+  if (name == "debug") {
+    level = Level::kDebug;
+  } else if (name == "info") {
+    level = Level::kInfo;
+  } else if (name == "warn" || name == "warning") {
+    level = Level::kWarn;
+  } else if (!name.empty() && name != "off") {
+    return absl::InvalidArgumentError("PGARK_LOG must be debug, info, warn or off");
+  }
+  const std::string debug = Env("DEBUG");
+  if (verbose || debug == "*" || absl::StrContains(debug, "backup:")) level = Level::kDebug;
+  const std::string format = absl::AsciiStrToLower(Env("PGARK_LOG_FORMAT", "text"));
+  if (format != "text" && format != "json") {
+    return absl::InvalidArgumentError("PGARK_LOG_FORMAT must be text or json");
+  }
+  engine::log::Configure(level, format == "json");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<engine::OperationsConfig> OperationsFromEnvironment() {

@@ -46,6 +46,11 @@ std::vector<std::string> AllowedTablesFromEnvironment();
 // BACKUP_NOTIFICATION_WEBHOOK, BACKUP_NOTIFY_ON (failure, the default, or always),
 // BACKUP_METRICS_FILE. kInvalidArgument for a BACKUP_NOTIFY_ON that is neither.
 absl::StatusOr<engine::OperationsConfig> OperationsFromEnvironment();
+
+// Diagnostic logging (engine/log.h) from `verbose` (--verbose: debug), PGARK_LOG
+// (debug|info|warn), the seed's DEBUG (backup:* or * means debug) and PGARK_LOG_FORMAT
+// (text|json). kInvalidArgument for a value that is none of those.
+absl::Status ConfigureLogging(bool verbose);
 // kPermissionDenied, before anything runs, for an operation on every table (`operation`: "backup
 // full", ...) when `allowed` is not empty.
 absl::Status CheckWholeDatabaseAllowed(const std::vector<std::string>& allowed,

@@ -181,3 +181,43 @@ test('a scheduled run of a failing database sends one mail and one webhook POST'
   assert.ok(m.some((f) => f.name === 'pgark_last_failure_timestamp_seconds'));
   assert.equal(mails.length, mailsBefore + 1);  // one run, one mail
 });
+
+test('--verbose and PGARK_LOG log phases, tables and SQL with values elided, never a secret', async () => {
+  const withPassword = `${SOURCE} password=s3cr3t-never-logged`;
+  const verbose = await run(['--verbose', 'backup', 'full'], { DATABASE_URL: withPassword });
+  assert.equal(verbose.code, 0, verbose.err);
+  assert.match(verbose.err, /^\d{4}-\d\d-\d\dT[\d:.]+Z pgark info backup: full backup into /m);
+  assert.match(verbose.err, /pgark info backup: table "books": \d+ rows, \d+ bytes in [\d.]+ s \([\d.]+ MB\/s\)/);
+  assert.match(verbose.err, /pgark debug sql: BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY/);
+  assert.match(verbose.err, /SET LOCAL TimeZone = '\?'/);  // the value elided
+  assert.ok(!verbose.err.includes('s3cr3t'));
+  const json = await run(['backup', 'full'], { PGARK_LOG: 'info', PGARK_LOG_FORMAT: 'json' });
+  const lines = json.err.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 3 && lines.every((l) => l.time && l.level === 'info' && l.phase));
+  const quiet = await run(['backup', 'full']);
+  assert.equal(quiet.err, '');
+  const seed = await run(['backup', 'full'], { DEBUG: 'backup:*' });
+  assert.match(seed.err, /pgark debug sql:/);
+  assert.match((await run(['list'], { PGARK_LOG: 'loud' })).err, /PGARK_LOG must be/);
+});
+
+test('pgark mcp --http serves the metrics at /metrics, behind its token', async () => {
+  const token = 'metrics-token-0123456789';
+  const child = spawn(BIN, ['mcp', '--http', '127.0.0.1:0'],
+                      { env: { ...process.env, ...env, PGARK_MCP_TOKEN: token } });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  assert.ok(await waitFor(() => /serving MCP on/.test(log), 10), log);
+  const base = /(http:\/\/[^ /]+)/.exec(log)[1];
+  try {
+    assert.equal((await fetch(`${base}/metrics`)).status, 401);
+    const r = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+    const families = parsePrometheusTextFormat(await r.text());
+    const names = families.map((f) => f.name);
+    assert.ok(names.includes('pgark_backups') && names.includes('pgark_last_drill_passed'), names.join());
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
