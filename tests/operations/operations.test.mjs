@@ -74,7 +74,7 @@ before(async () => {
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
-      posts.push({ type: req.headers['content-type'], body: JSON.parse(body) });
+      posts.push({ path: req.url, type: req.headers['content-type'], body: JSON.parse(body) });
       res.end('ok');
     });
   });
@@ -89,7 +89,9 @@ before(async () => {
   scheduled = { log: '' };
   scheduled.child = spawn(BIN, ['schedule', '--full', '* * * * *', '--incremental', 'off'], {
     env: { ...process.env, ...env, DATABASE_URL: BAD, BACKUP_DIR: path.join(dir, 'scheduled'),
-           BACKUP_METRICS_FILE: path.join(dir, 'scheduled.prom') } });
+           BACKUP_METRICS_FILE: path.join(dir, 'scheduled.prom'),
+           BACKUP_NOTIFICATION_EMAIL: 'scheduler@example.com',
+           BACKUP_NOTIFICATION_WEBHOOK: `${env.BACKUP_NOTIFICATION_WEBHOOK}/schedule` } });
   scheduled.child.stderr.on('data', (d) => { scheduled.log += d; });
   scheduled.exit = new Promise((resolve) => scheduled.child.on('exit', resolve));
 });
@@ -114,22 +116,39 @@ test('a drill passes a good backup, and list and the metrics show it', async () 
   const m = readMetrics();
   assert.equal(sample(m, 'pgark_last_drill_passed', { database: 'shop' }), 1);
   assert.ok(sample(m, 'pgark_backups', { type: 'full' }) >= 1);
-  assert.equal(mails.length, 0);  // BACKUP_NOTIFY_ON=failure: nothing to say
-  assert.equal(posts.length, 0);
+  assert.equal(cliMails().length, 0);  // BACKUP_NOTIFY_ON=failure: nothing to say
+  assert.equal(cliPosts().length, 0);
   const dbs = await run(['--json', 'drill', '--keep', '--target-db', 'pgark_drill_kept']);
   assert.equal(JSON.parse(dbs.out).kept, true, dbs.err);
+  const again = await run(['drill', '--target-db', 'pgark_drill_kept']);
+  assert.equal(again.code, 6, again.err);  // an existing database is never drilled into
+  // An incremental chain, restored on the server --drill-db names.
+  const psql = spawn('psql', ['-Xq', '-d', SOURCE, '-c',
+    "UPDATE tiny SET v = 'changed' WHERE id % 10 = 0; DELETE FROM tiny WHERE id > 190"]);
+  assert.equal(await new Promise((resolve) => psql.on('exit', resolve)), 0);
+  assert.equal((await run(['backup', 'incremental'])).code, 0);
+  const chain = await run(['--json', 'drill', '--drill-db', SOURCE.replace(/dbname=\S+/, 'dbname=postgres')]);
+  assert.equal(chain.code, 0, chain.err);
+  assert.match(JSON.parse(chain.out).backupFile, /^backup-incremental-/);
+  assert.equal(JSON.parse(chain.out).passed, true);
 });
+
+// What the CLI runs sent (the scheduler's go to their own recipient and path).
+const cliMails = () => mails.filter((m) => m.to.includes('dba@example.com'));
+const cliPosts = () => posts.filter((p) => p.path === '/hook');
 
 test('a failed backup sends one mail and one webhook POST, and the metrics move', async () => {
   const before = readMetrics();
+  const [mailsBefore, postsBefore] = [cliMails().length, cliPosts().length];
   const failed = await run(['backup', 'full'], { DATABASE_URL: BAD });
   assert.equal(failed.code, 5, failed.err);  // not found: the database
-  assert.ok(await waitFor(() => mails.length === 1 && posts.length === 1, 10));
-  assert.deepEqual(mails[0].to, ['dba@example.com']);
-  assert.match(mails[0].text, /Subject: pgark backup full of database "no_such_database" FAILED/);
-  assert.match(mails[0].text, /error: cannot connect to PostgreSQL/);
-  const hook = posts[0].body;
-  assert.equal(posts[0].type, 'application/json');
+  assert.ok(await waitFor(() => cliMails().length === mailsBefore + 1 &&
+                                cliPosts().length === postsBefore + 1, 10));
+  const mail = cliMails().at(-1);
+  assert.match(mail.text, /Subject: pgark backup full of database "no_such_database" FAILED/);
+  assert.match(mail.text, /error: cannot connect to PostgreSQL/);
+  const hook = cliPosts().at(-1).body;
+  assert.equal(cliPosts().at(-1).type, 'application/json');
   assert.equal(hook.operation, 'backup full');
   assert.equal(hook.database, 'no_such_database');
   assert.equal(hook.outcome, 'failure');
@@ -144,8 +163,8 @@ test('a failed backup sends one mail and one webhook POST, and the metrics move'
                sample(before, 'pgark_last_drill_passed', { database: 'shop' }));
   const ok = await run(['backup', 'full'], { BACKUP_NOTIFY_ON: 'always' });
   assert.equal(ok.code, 0, ok.err);
-  assert.ok(await waitFor(() => posts.length === 2, 10));
-  assert.equal(posts[1].body.outcome, 'success');
+  assert.ok(await waitFor(() => cliPosts().length === postsBefore + 2, 10));
+  assert.equal(cliPosts().at(-1).body.outcome, 'success');
   const moved = readMetrics();
   const shop = { operation: 'backup full', database: 'shop' };
   assert.equal(sample(moved, 'pgark_operations_total', { ...shop, outcome: 'success' }),
@@ -169,17 +188,18 @@ test('a notification that cannot be sent is a warning, never a failed backup', a
 });
 
 test('a scheduled run of a failing database sends one mail and one webhook POST', async () => {
-  const mailsBefore = mails.length;
-  const postsBefore = posts.length;
+  const ofSchedule = () => [mails.filter((m) => m.to.includes('scheduler@example.com')),
+                            posts.filter((p) => p.path === '/hook/schedule')];
   assert.ok(await waitFor(() => /full backup failed/.test(scheduled.log), 90), scheduled.log);
-  assert.ok(await waitFor(() => mails.length === mailsBefore + 1 && posts.length === postsBefore + 1, 10));
-  assert.match(mails.at(-1).text, /FAILED/);
-  assert.equal(posts.at(-1).body.via, 'schedule');
-  scheduled.child.kill('SIGTERM');
+  scheduled.child.kill('SIGTERM');  // before a second minute's run
   assert.equal(await scheduled.exit, 0, scheduled.log);
+  assert.ok(await waitFor(() => ofSchedule()[0].length === 1 && ofSchedule()[1].length === 1, 10));
+  const [[mail], [post]] = ofSchedule();
+  assert.match(mail.text, /Subject: pgark backup full of database "no_such_database" FAILED/);
+  assert.equal(post.body.via, 'schedule');
+  assert.equal(post.body.outcome, 'failure');
   const m = parsePrometheusTextFormat(fs.readFileSync(path.join(dir, 'scheduled.prom'), 'utf8'));
   assert.ok(m.some((f) => f.name === 'pgark_last_failure_timestamp_seconds'));
-  assert.equal(mails.length, mailsBefore + 1);  // one run, one mail
 });
 
 test('--verbose and PGARK_LOG log phases, tables and SQL with values elided, never a secret', async () => {
