@@ -180,7 +180,8 @@ absl::Status RunSchedule(const ConnectOptions& connect, const ScheduleOptions& o
                    options.incremental
                        ? absl::StrCat(" incremental \"", options.incremental->expression(), "\"")
                        : "",
-                   "; next at ", absl::FormatTime("%Y-%m-%d %H:%M %Z", std::min(next_full, next_incremental), options.zone)));
+                   options.drill ? absl::StrCat(" drill \"", options.drill->expression(), "\"") : "",
+                   "; next at ", absl::FormatTime("%Y-%m-%d %H:%M %Z", std::min({next_full, next_incremental, next_drill}), options.zone)));
   while (!stop.load()) {
     const absl::Time due = std::min({next_full, next_incremental, next_drill});
     now = absl::Now();
