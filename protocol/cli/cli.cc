@@ -25,6 +25,7 @@
 #include "engine/restore/restorer.h"
 #include "engine/repository/scheduler.h"
 #include "engine/repository/verifier.h"
+#include "engine/library_versions.h"
 #include "engine/version.h"
 #include "formats/archive_layout.h"
 #include "formats/bounded_text.h"
@@ -678,7 +679,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitOk;
   }
   if (parsed->Has("version")) {
-    out << "pgark " << engine::kPgarkVersion << "\n";
+    out << "pgark " << engine::kPgarkVersion << " (git " << engine::GitRevision() << ")\n";
+    for (const auto& [library, version] : engine::LibraryVersions()) {
+      out << "  " << library << " " << version << "\n";
+    }
     return kExitOk;
   }
   // The bar only ever goes to a terminal: scripts and logs get the summary line alone.

@@ -63,6 +63,11 @@ TEST(RunCliTest, UsageAndVersionNeedNoDatabase) {
   std::ostringstream out, err;
   EXPECT_EQ(RunCli({"--version"}, out, err), 0);
   EXPECT_THAT(out.str(), HasSubstr("pgark 0."));
+  EXPECT_THAT(out.str(), HasSubstr(" (git "));  // the revision, or "unknown" outside git
+  for (const char* library : {"\n  libpq 1", "\n  zlib 1.", "\n  libdeflate 1.", "\n  ISA-L 2.",
+                              "\n  OpenSSL 3.", "\n  libcurl ", "\n  expat 2."}) {
+    EXPECT_THAT(out.str(), HasSubstr(library));
+  }
   EXPECT_EQ(RunCli({"restore", "full", "a.sql.gz", "b.sql.gz"}, out, err), 2);
   EXPECT_THAT(err.str(), HasSubstr("restore takes one FILE"));
 }
