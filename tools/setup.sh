@@ -12,6 +12,7 @@ packages=(
   libpg-query-dev                           # PostgreSQL's parser: archives' schema statements
   libcpp-httplib-dev                        # HTTP server for `pgark mcp --http` (with OpenSSL)
   libcurl4-openssl-dev libexpat1-dev        # S3 object storage: HTTP + SigV4, XML listings
+  dpkg-dev lintian mmdebstrap               # tools/package.sh and its minbase proof
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client gzip         # test cluster and test oracles (never used by pgark)
   curl openssl                              # the MCP HTTP tests (Host header, TLS certificates)
