@@ -496,9 +496,9 @@ absl::Status RunBackupCommand(Context& c, engine::BackupType type) {
 
 absl::Status Dispatch(Context& c) {
   const std::vector<std::string>& p = c.args.positional;
-  auto need = [&](size_t n, const char* what) -> absl::Status {
-    if (p.size() < n) return absl::InvalidArgumentError(absl::StrCat(what, "\n", kUsage));
-    return absl::OkStatus();
+  // Too few words: the command's forms (`pgark validate` shows how validate is called).
+  auto need = [&](size_t n) -> absl::Status {
+    return p.size() < n ? UsageError(p) : absl::OkStatus();
   };
   if (p.empty()) return absl::InvalidArgumentError(absl::StrCat("no command given\n", kUsage));
   const std::string& cmd = p[0];
@@ -514,7 +514,7 @@ absl::Status Dispatch(Context& c) {
     return RunRestoreGlobals(c, p[2]);
   }
   if (cmd == "restore" && (sub == "full" || sub == "table")) {
-    if (absl::Status s = need(3, "restore needs a backup FILE name"); !s.ok()) return s;
+    if (absl::Status s = need(3); !s.ok()) return s;
     if (p.size() > 3) {
       return absl::InvalidArgumentError("restore takes one FILE; name tables with --table");
     }
@@ -544,7 +544,7 @@ absl::Status Dispatch(Context& c) {
     return RunPrune(c);
   }
   if (cmd == "validate") {
-    if (absl::Status s = need(2, "validate needs a backup FILE name"); !s.ok()) return s;
+    if (absl::Status s = need(2); !s.ok()) return s;
     return RunValidate(c, p[1]);
   }
   if (cmd == "drill") {

@@ -40,6 +40,11 @@ TEST(UsageTest, ABareOrWrongSubcommandShowsThatCommandsForms) {
   EXPECT_THAT(err.str(), HasSubstr("\n  backup full "));
   EXPECT_THAT(err.str(), HasSubstr("\n  backup incremental "));
   EXPECT_THAT(err.str(), Not(HasSubstr("restore full")));
+  std::ostringstream out3, err3;  // too few words: the command's forms, not the whole usage
+  EXPECT_EQ(RunCli({"--backup-dir", "/nonexistent-pgark", "validate"}, out3, err3, false, nullptr), 2);
+  EXPECT_THAT(err3.str(), HasSubstr("pgark validate takes one of these forms"));
+  EXPECT_THAT(err3.str(), HasSubstr("\n  validate FILE"));
+  EXPECT_THAT(err3.str(), Not(HasSubstr("backup full")));
   std::ostringstream out2, err2;
   EXPECT_EQ(RunCli({"--backup-dir", "/nonexistent-pgark", "frobnicate"}, out2, err2, false, nullptr), 2);
   EXPECT_THAT(err2.str(), HasSubstr("unknown command \"frobnicate\" (pgark --help lists the commands)"));
