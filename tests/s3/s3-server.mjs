@@ -59,7 +59,6 @@ export function checkSignature(req, body, credentials) {
     return [403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large'];
   }
   const names = signedHeaders.split(';');
-  if (process.env.S3_DEBUG) console.error(auth, JSON.stringify(req.headers));
   for (const required of ['host', 'x-amz-date', 'x-amz-content-sha256']) {
     if (!names.includes(required)) return [403, 'SignatureDoesNotMatch', `${required} is not signed`];
   }
@@ -84,7 +83,6 @@ export function checkSignature(req, body, credentials) {
   let key = hmac(`AWS4${credentials.secretKey}`, date);
   for (const part of [region, 's3', 'aws4_request']) key = hmac(key, part);
   const expected = hmac(key, toSign).toString('hex');
-  if (process.env.S3_DEBUG) console.error(JSON.stringify({ canonical, headers: req.headers }));
   if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
     return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided'];
   }
@@ -118,7 +116,7 @@ export async function startS3({ buckets = ['pgark-test'], port = 0, credentials 
   };
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const backend = new S3rver({
-    port: 0, address: '127.0.0.1', silent: !process.env.S3_DEBUG, directory,
+    port: 0, address: '127.0.0.1', silent: true, directory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const { port: backendPort } = await backend.run();
