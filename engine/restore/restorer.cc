@@ -1,7 +1,5 @@
 #include "engine/restore/restorer.h"
 
-#include "engine/log.h"
-
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -13,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "engine/log.h"
 #include "engine/repository/backup_files.h"
 #include "engine/catalog/catalog.h"
 #include "engine/pg/connection_jobs.h"
