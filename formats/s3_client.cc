@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 
 #include <cstdlib>
-#include <mutex>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "formats/bounded_text.h"
+#include "formats/curl_global.h"
 #include "formats/s3_xml.h"
 #include "formats/sha256.h"
 #include "formats/status_macros.h"
@@ -84,8 +84,6 @@ absl::StatusOr<int64_t> BoundedEnvNumber(const char* name, int64_t fallback, int
   return v;
 }
 
-std::once_flag curl_init;
-
 size_t OnBody(char* data, size_t size, size_t n, void* out);
 size_t OnHeader(char* data, size_t size, size_t n, void* out);
 
@@ -115,7 +113,6 @@ struct Attempt {
   std::string body;
   uint64_t limit = 0;
   S3Response* response = nullptr;
-  std::atomic<uint64_t>* counted = nullptr;
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* out) {
@@ -123,7 +120,6 @@ size_t OnBody(char* data, size_t size, size_t n, void* out) {
   const size_t bytes = size * n;
   if (a->body.size() + bytes > a->limit) return 0;  // CURLE_WRITE_ERROR
   a->body.append(data, bytes);
-  a->counted->fetch_add(bytes);
   return bytes;
 }
 
@@ -199,7 +195,7 @@ absl::StatusOr<S3Config> S3ConfigFromEnvironment(absl::string_view location) {
 }
 
 S3Client::S3Client(S3Config config) : config_(std::move(config)) {
-  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  EnsureCurlInitialized();
 }
 
 S3Client::~S3Client() {
@@ -313,14 +309,12 @@ absl::Status S3Client::Try(const S3Request& request, S3Response& response, bool&
   Attempt a;
   a.limit = request.range_length > 0 ? request.range_length - have : request.max_response_bytes;
   a.response = &response;
-  a.counted = &bytes_read_;
   SetOptions(h, config_, request, url, absl::StrCat("aws:amz:", config_.region, ":s3"));
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  requests_.fetch_add(1);
   const CURLcode code = curl_easy_perform(h);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   curl_slist_free_all(headers);
@@ -346,7 +340,6 @@ absl::Status S3Client::Try(const S3Request& request, S3Response& response, bool&
     return absl::UnavailableError(absl::StrCat("the S3 service answered HTTP ", response.status,
                                                " ", XmlElementText(response.body, "Code")));
   }
-  if (data) bytes_written_.fetch_add(request.body.size());
   return absl::OkStatus();
 }
 
@@ -367,7 +360,6 @@ absl::StatusOr<S3Response> S3Client::Perform(const S3Request& request) {
       return absl::UnavailableError(absl::StrCat(s.message(), " (gave up after ", attempt,
                                                  " attempts)"));
     }
-    retries_.fetch_add(1);
     absl::SleepFor(Backoff(attempt));
     if (request.range_length == 0) response = S3Response();
   }
@@ -411,10 +403,6 @@ absl::Status S3Client::ErrorFor(const S3Request& request, const S3Response& resp
                                               response.status, detail,
                                               message.empty() ? "" : ": ", message));
   }
-}
-
-StorageCounters S3Client::counters() const {
-  return {bytes_read_.load(), bytes_written_.load(), requests_.load(), retries_.load()};
 }
 
 }  // namespace pgark::formats

@@ -5,7 +5,6 @@
 #ifndef PGARK_FORMATS_S3_CLIENT_H_
 #define PGARK_FORMATS_S3_CLIENT_H_
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -82,8 +81,6 @@ class S3Client {
   absl::Status ErrorFor(const S3Request& request, const S3Response& response,
                         absl::string_view what) const;
 
-  StorageCounters counters() const;
-
  private:
   std::string UrlFor(const S3Request& request) const;
   // One try; a ranged GET's bytes already in `response.body` are not asked for again.
@@ -98,10 +95,6 @@ class S3Client {
   S3Config config_;
   absl::Mutex mu_;
   std::vector<void*> idle_ ABSL_GUARDED_BY(mu_);  // CURL easy handles, keeping connections
-  std::atomic<uint64_t> bytes_read_{0};
-  std::atomic<uint64_t> bytes_written_{0};
-  std::atomic<uint64_t> requests_{0};
-  std::atomic<uint64_t> retries_{0};
 };
 
 // RFC 3986 percent-encoding as SigV4 wants it ('/' kept when `keep_slash`).

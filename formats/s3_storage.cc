@@ -337,8 +337,6 @@ class S3Store : public Storage {
   absl::Status AppendRecord(const std::string& log, absl::string_view line) override;
   absl::StatusOr<std::string> ReadRecords(const std::string& log, uint64_t max_bytes) override;
 
-  StorageCounters counters() const override { return client_->counters(); }
-
  private:
   std::string Key(absl::string_view name) const {
     return absl::StrCat(client_->config().prefix, name);

@@ -36,14 +36,6 @@ struct ObjectInfo {
   absl::Time modified;
 };
 
-// Bytes moved to and from a storage since it was opened (the benchmark and tests read them).
-struct StorageCounters {
-  uint64_t bytes_read = 0;
-  uint64_t bytes_written = 0;
-  uint64_t requests = 0;
-  uint64_t retries = 0;
-};
-
 class Storage {
  public:
   static constexpr uint64_t kToEnd = std::numeric_limits<uint64_t>::max();
@@ -82,8 +74,6 @@ class Storage {
   virtual absl::Status AppendRecord(const std::string& log, absl::string_view line) = 0;
   // The last lines of `log`, at most about `max_bytes` of them, oldest first; "" when empty.
   virtual absl::StatusOr<std::string> ReadRecords(const std::string& log, uint64_t max_bytes) = 0;
-
-  virtual StorageCounters counters() const { return {}; }
 };
 
 // An object of a storage, as archives are handed around: shared, since readers on several
