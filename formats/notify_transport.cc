@@ -4,15 +4,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "formats/curl_global.h"
 
 namespace pgark::formats {
 namespace {
-
-std::once_flag curl_init;
 
 struct Reader {
   absl::string_view rest;
@@ -37,7 +35,7 @@ std::string Server(const std::string& url) {
 }
 
 CURL* NewHandle(const std::string& url) {
-  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  EnsureCurlInitialized();
   CURL* h = curl_easy_init();
   if (h == nullptr) return nullptr;
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
