@@ -585,16 +585,23 @@ absl::Status Preflight(const Context& c) {
 
 // Appends the command to the audit log: what was asked (every flag but --db, which may hold a
 // password) and how it ended. The MCP server audits each tool call itself.
+// How many words of the command line name the operation: "backup full", "list".
+size_t OperationWords(const std::vector<std::string>& p) {
+  const bool two = (p[0] == "backup" || p[0] == "restore" || p[0] == "export" ||
+                    p[0] == "import") && p.size() > 1;
+  return two ? 2 : 1;
+}
+
+// "backup full", "restore table", "list", ... (REQUIRES: `p` is not empty.)
+std::string OperationName(const std::vector<std::string>& p) {
+  return absl::StrJoin(p.begin(), p.begin() + static_cast<long>(OperationWords(p)), " ");
+}
+
 void Audit(const Context& c, const absl::Status& outcome, absl::Duration duration) {
   const std::vector<std::string>& p = c.args.positional;
   if (p.empty() || p[0] == "mcp") return;
-  std::string operation = p[0];
-  size_t words = 1;
-  if ((p[0] == "backup" || p[0] == "restore" || p[0] == "export" || p[0] == "import") &&
-      p.size() > 1) {
-    operation += " " + p[1];
-    words = 2;
-  }
+  const std::string operation = OperationName(p);
+  const size_t words = OperationWords(p);
   Json args = {{"arguments", std::vector<std::string>(p.begin() + static_cast<long>(words), p.end())}};
   for (const auto& [name, values] : c.args.values) {
     if (name != "db") args[name] = values.size() == 1 ? Json(values[0]) : Json(values);
@@ -615,7 +622,7 @@ void Report(Context& c, const absl::Status& outcome, absl::Duration duration) {
   }
   if (!config->notify.enabled() && config->metrics_file.empty()) return;
   engine::OperationEvent& e = c.event;
-  e.operation = p.size() > 1 && p[0] != "drill" ? absl::StrCat(p[0], " ", p[1]) : p[0];
+  e.operation = OperationName(p);
   e.via = "cli";
   e.outcome = outcome;
   e.duration_ms = absl::ToInt64Milliseconds(duration);
