@@ -148,13 +148,29 @@ absl::Status CopyFramingSink::Transform(absl::string_view data) {
   return absl::OkStatus();
 }
 
+namespace {
+absl::Status RowsAfterEnd() {
+  return absl::DataLossError("data member has rows after its end of data (\\.)");
+}
+}  // namespace
+
+absl::Status CopyFramingSink::Step(char c) {
+  if (terminator_ == 2 && c == '\n') return RowsAfterEnd();
+  terminator_ = terminator_ == 1 && c == '.' ? 2 : line_start_ && c == '\\' ? 1 : 0;
+  line_start_ = c == '\n';
+  return absl::OkStatus();
+}
+
 absl::Status CopyFramingSink::ForwardRows(absl::string_view rows) {
-  for (char c : rows) {
-    if (terminator_ == 2 && c == '\n') {
-      return absl::DataLossError("data member has rows after its end of data (\\.)");
-    }
-    terminator_ = terminator_ == 1 && c == '.' ? 2 : line_start_ && c == '\\' ? 1 : 0;
-    line_start_ = c == '\n';
+  // An end-of-data line ("\\.") among the rows: byte by byte where it may have begun in the
+  // previous piece, then searched for whole, then the state at the end from the last bytes.
+  const size_t n = rows.size();
+  for (size_t i = 0; i < std::min<size_t>(n, 3); ++i) PGARK_RETURN_IF_ERROR(Step(rows[i]));
+  if (n > 3) {
+    if (rows.find("\n\\.\n") != absl::string_view::npos) return RowsAfterEnd();
+    terminator_ = 0;
+    line_start_ = rows[n - 4] == '\n';
+    for (size_t i = n - 3; i < n; ++i) PGARK_RETURN_IF_ERROR(Step(rows[i]));
   }
   return Forward(rows);
 }

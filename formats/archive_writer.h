@@ -154,6 +154,7 @@ class CopyFramingSink : public ForwardingSink {
  private:
   // Forwards rows, watching for a terminator line among them.
   absl::Status ForwardRows(absl::string_view rows);
+  absl::Status Step(char c);  // one byte of the rows through the end-of-data watch
 
   std::string header_;
   size_t header_seen_ = 0;

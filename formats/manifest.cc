@@ -96,6 +96,7 @@ Json EncodeMember(const MemberEntry& m) {
     if (m.part > 0) j["part"] = m.part;
     if (m.extension_config) j["extensionConfig"] = true;
     if (!m.row_filter.empty()) j["rowFilter"] = m.row_filter;
+    if (m.deletes_by_key) j["deletesBy"] = "key";
   }
   return j;
 }
@@ -128,6 +129,13 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
     PGARK_RETURN_IF_ERROR(r.Get("part", m.part, false));
     PGARK_RETURN_IF_ERROR(r.Get("extensionConfig", m.extension_config, false));
     PGARK_RETURN_IF_ERROR(r.Get("rowFilter", m.row_filter, false));
+    std::string deletes_by;
+    PGARK_RETURN_IF_ERROR(r.Get("deletesBy", deletes_by, false));
+    if (!deletes_by.empty() && deletes_by != "key") {
+      return absl::DataLossError(
+          absl::StrCat("manifest member ", index, ": unknown deletesBy \"", deletes_by, "\""));
+    }
+    m.deletes_by_key = !deletes_by.empty();
   }
   return absl::OkStatus();
 }
@@ -173,11 +181,21 @@ std::string EncodeManifest(const Manifest& m) {
     j["members"] = std::move(members);
     if (!m.roles.empty()) j["roles"] = m.roles;
     if (!m.tablespaces.empty()) j["tablespaces"] = m.tablespaces;
+    if (m.change_point.known()) {
+      const ChangePoint& p = m.change_point;
+      j["changePoint"] = {{"xmin", p.xmin},
+                          {"xmax", p.xmax},
+                          {"systemIdentifier", p.system_identifier},
+                          {"databaseOid", p.database_oid},
+                          {"enumLabels", p.enum_labels}};
+    }
     if (!m.base_backup.empty()) {
       j["changes"] = {{"changedTables", m.changes.changed_tables},
                       {"inserted", m.changes.inserted},
                       {"updated", m.changes.updated},
-                      {"deleted", m.changes.deleted}};
+                      {"deleted", m.changes.deleted},
+                      {"tablesByKey", m.changes.tables_by_key},
+                      {"hashedTables", m.changes.hashed_tables}};
     }
   }
   // Invalid UTF-8 in names (impossible from a UTF8 connection) is replaced, never thrown.
@@ -229,6 +247,17 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
     PGARK_RETURN_IF_ERROR(cr.Get("inserted", m.changes.inserted));
     PGARK_RETURN_IF_ERROR(cr.Get("updated", m.changes.updated));
     PGARK_RETURN_IF_ERROR(cr.Get("deleted", m.changes.deleted));
+    PGARK_RETURN_IF_ERROR(cr.Get("tablesByKey", m.changes.tables_by_key, false));
+    PGARK_RETURN_IF_ERROR(GetStrings(cr, "hashedTables", m.changes.hashed_tables, false));
+  }
+  if (auto it = j.find("changePoint"); open && it != j.end() && it->is_object()) {
+    Reader pr(*it, "changePoint");
+    ChangePoint& p = m.change_point;
+    PGARK_RETURN_IF_ERROR(pr.Get("xmin", p.xmin));
+    PGARK_RETURN_IF_ERROR(pr.Get("xmax", p.xmax));
+    PGARK_RETURN_IF_ERROR(pr.Get("systemIdentifier", p.system_identifier));
+    PGARK_RETURN_IF_ERROR(pr.Get("databaseOid", p.database_oid));
+    PGARK_RETURN_IF_ERROR(pr.Get("enumLabels", p.enum_labels));
   }
   if (auto it = j.find("encryption"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) return absl::DataLossError("manifest \"encryption\" is not an object");

@@ -17,9 +17,9 @@ namespace pgark::formats {
 
 // Bumped whenever the archive grammar or the manifest's meaning changes. Writers record the
 // lowest version that describes their file (1: plain full and table backups; 2: incremental
-// ones; 3: a table stored in parts; 4: encrypted, with a sealed manifest), so older readers
-// refuse only what they cannot read.
-inline constexpr int kManifestFormatVersion = 4;
+// ones; 3: a table stored in parts; 4: encrypted, with a sealed manifest; 5: row deletes named
+// by key text), so older readers refuse only what they cannot read.
+inline constexpr int kManifestFormatVersion = 5;
 
 // One gzip member (or, uncompressed, one byte range) of the archive.
 struct MemberEntry {
@@ -52,6 +52,23 @@ struct MemberEntry {
   // empty for all) selects are the user's; the extension creates the table and its own rows.
   bool extension_config = false;
   std::string row_filter;
+  // ROW DELETES only: its lines are keys' COPY text, not hashes (formatVersion 5).
+  bool deletes_by_key = false;
+};
+
+// Where in the server's history a backup read its rows: its transaction's snapshot (64-bit,
+// epoch-qualified transaction ids) and what identifies the database, so that the next
+// incremental can ask the server for only the rows written since (engine/dump/change_scan.h).
+// Unknown (xmax 0) in older archives and when the server would not tell.
+struct ChangePoint {
+  uint64_t xmin = 0;  // the oldest transaction still running then
+  uint64_t xmax = 0;  // the first transaction id not yet assigned then
+  std::string system_identifier;  // the cluster (pg_control_system())
+  uint32_t database_oid = 0;
+  // A digest of every enum's labels: renaming one changes rows' text without writing them.
+  std::string enum_labels;
+
+  bool known() const { return xmax != 0 && !system_identifier.empty(); }
 };
 
 // An incremental backup's change counts (DESIGN.md, "Incremental backups").
@@ -60,6 +77,10 @@ struct ChangeSummary {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t deleted = 0;
+  // How the changes were found: tables whose written rows the server named (diffed by key),
+  // and "table: why" for each table whose every row was read and hashed instead.
+  int64_t tables_by_key = 0;
+  std::vector<std::string> hashed_tables;
 };
 
 struct TableEntry {
@@ -96,6 +117,8 @@ struct Manifest {
   std::vector<std::string> dependencies;
   std::string base_backup;
   ChangeSummary changes;
+  // Full and incremental backups: the snapshot their rows were read in.
+  ChangePoint change_point;
   // Encrypted archives (formats/encryption.h): the cipher and the key's id, never the key.
   std::string cipher;
   std::string key_id;

@@ -23,6 +23,7 @@ Manifest Encrypted() {
   m.database = "shop";
   m.postgres_version = "15.18";
   m.server_version_num = 150018;
+  m.format_version = 4;  // what an encrypted full backup records
   m.tables.push_back({"secrets", "public", "secrets", 3});
   m.total_record_count = 3;
   m.size = 999;

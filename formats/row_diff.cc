@@ -74,10 +74,10 @@ absl::StatusOr<RowKeyer> RowKeyer::ForColumns(const std::vector<std::string>& co
   return RowKeyer(std::move(positions));
 }
 
-absl::StatusOr<RowHash> RowKeyer::Key(absl::string_view row, RowHasher& hasher) const {
-  if (positions_.empty()) return hasher.Of(row);
+absl::StatusOr<absl::string_view> RowKeyer::KeyText(absl::string_view row) const {
+  if (positions_.empty()) return row;
   if (positions_.size() == 1) {
-    // The common case: one key field, hashed in place.
+    // The common case: one key field, in place.
     size_t start = 0;
     for (int field = 0; field < positions_[0]; ++field) {
       size_t tab = row.find('\t', start);
@@ -87,7 +87,7 @@ absl::StatusOr<RowHash> RowKeyer::Key(absl::string_view row, RowHasher& hasher) 
       start = tab + 1;
     }
     size_t end = row.find('\t', start);
-    return hasher.Of(row.substr(start, end == absl::string_view::npos ? row.npos : end - start));
+    return row.substr(start, end == absl::string_view::npos ? row.npos : end - start);
   }
   // Several key fields: their texts joined by tabs, in key order.
   std::vector<absl::string_view> fields;
@@ -105,7 +105,12 @@ absl::StatusOr<RowHash> RowKeyer::Key(absl::string_view row, RowHasher& hasher) 
     if (i > 0) scratch_.push_back('\t');
     scratch_.append(fields[p].data(), fields[p].size());
   }
-  return hasher.Of(scratch_);
+  return absl::string_view(scratch_);
+}
+
+absl::StatusOr<RowHash> RowKeyer::Key(absl::string_view row, RowHasher& hasher) const {
+  PGARK_ASSIGN_OR_RETURN(absl::string_view key, KeyText(row));
+  return hasher.Of(key);
 }
 
 absl::Status RowSplitter::Append(absl::string_view data) {
@@ -143,15 +148,19 @@ absl::Status RowSplitter::Close() {
 }
 
 absl::Status RowDeletesReader::OnRow(absl::string_view row) {
+  if (by_key_) {
+    ++pending_.keys[row];
+    return absl::OkStatus();
+  }
   RowHash key;
   if (!RowHash::FromHex(row, &key)) {
     return absl::DataLossError("a row-deletes member holds a line that is not a key hash");
   }
-  ++pending_[key];
+  ++pending_.hashes[key];
   return absl::OkStatus();
 }
 
-absl::Status RowsToSink::OnRow(absl::string_view row, const RowHash&, RowHasher&) {
+absl::Status RowsToSink::OnRow(absl::string_view row, absl::string_view) {
   ++rows_;
   buffer_.append(row.data(), row.size());
   buffer_.push_back('\n');
@@ -165,21 +174,31 @@ absl::Status RowsToSink::Flush() {
   return s;
 }
 
+namespace {
+// Consumes one pending deletion of `key` from `pending`: whether there was one.
+template <typename Map, typename Key>
+bool ConsumeDelete(Map& pending, const Key& key) {
+  if (pending.empty()) return false;
+  auto it = pending.find(key);
+  if (it == pending.end()) return false;
+  if (--it->second == 0) pending.erase(it);
+  return true;
+}
+}  // namespace
+
 absl::Status ChainRowFilter::OnRow(absl::string_view row) {
-  PGARK_ASSIGN_OR_RETURN(RowHash key, keyer_.Key(row, hasher_));
-  if (!pending_.empty()) {
-    auto it = pending_.find(key);
-    if (it != pending_.end()) {
-      if (--it->second == 0) pending_.erase(it);
-      return absl::OkStatus();  // deleted or replaced by a newer link
-    }
+  PGARK_ASSIGN_OR_RETURN(absl::string_view key, keyer_.KeyText(row));
+  // Deleted or replaced by a newer link: by key text, or by key hash (older incrementals).
+  if (ConsumeDelete(pending_.keys, key)) return absl::OkStatus();
+  if (!pending_.hashes.empty() && ConsumeDelete(pending_.hashes, hasher_.Of(key))) {
+    return absl::OkStatus();
   }
-  return out_.OnRow(row, key, hasher_);
+  return out_.OnRow(row, key);
 }
 
-absl::Status RowState::OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) {
-  Entry& e = map_[key];
-  if (keyed_) e.row = hasher.Of(row);
+absl::Status RowState::OnRow(absl::string_view row, absl::string_view key) {
+  Entry& e = map_[hasher_.Of(key)];
+  if (keyed_) e.row = hasher_.Of(row);
   ++e.count;
   return absl::OkStatus();
 }
@@ -207,6 +226,18 @@ absl::Status RowDiffer::OnEnd() {
   }
   parent_.map().clear();
   return absl::OkStatus();
+}
+
+std::string EncodeKeyDeletes(const std::vector<std::string>& keys) {
+  size_t bytes = 0;
+  for (const std::string& k : keys) bytes += k.size() + 1;
+  std::string out;
+  out.reserve(bytes);
+  for (const std::string& k : keys) {
+    out += k;
+    out.push_back('\n');
+  }
+  return out;
 }
 
 std::string EncodeRowDeletes(const std::vector<RowHash>& deletes) {

@@ -5,7 +5,9 @@
 // 128-bit hashes (SHA-256, truncated), which are stable across runs and machines.
 //
 // A backup chain stores per table: rows inserted or updated since the parent, and the keys of
-// rows deleted or replaced ("row deletes", one hex hash per line, repeated for duplicates).
+// rows deleted or replaced ("row deletes": one hex hash per line, repeated for duplicates, or,
+// from incrementals whose changes the server picked (formats/key_diff.h), one key's COPY text
+// per line).
 // Replaying a chain newest link first, a row of an older link is kept unless a newer link
 // deleted its key (each deletion consumes one occurrence); that gives the table as of the
 // newest link without ever applying an UPDATE.
@@ -60,7 +62,10 @@ class RowKeyer {
                                              const std::vector<std::string>& key_columns);
 
   bool keyed() const { return !positions_.empty(); }
-  // The key's hash; kDataLoss if the row has too few fields.
+  // The key's text: its fields' COPY text joined by tabs (the whole row without a key). Valid
+  // until the next call. kDataLoss if the row has too few fields.
+  absl::StatusOr<absl::string_view> KeyText(absl::string_view row) const;
+  // The key's hash.
   absl::StatusOr<RowHash> Key(absl::string_view row, RowHasher& hasher) const;
 
  private:
@@ -86,33 +91,40 @@ class RowSplitter : public Sink {
   bool closed_ = false;
 };
 
-// Counts of pending deletions by key, shared by the links of one chain replay.
-using PendingDeletes = absl::flat_hash_map<RowHash, uint32_t>;
+// Counts of pending deletions, by key hash and by key text, shared by the links of one chain
+// replay.
+struct PendingDeletes {
+  absl::flat_hash_map<RowHash, uint32_t> hashes;
+  absl::flat_hash_map<std::string, uint32_t> keys;
+  bool empty() const { return hashes.empty() && keys.empty(); }
+};
 
-// Reads a row-deletes member ("<hex>\n" per deleted row) into `pending` (counts added).
+// Reads a row-deletes member into `pending` (counts added): "<hex>\n" per deleted row, or with
+// `by_key` the key's text per line.
 class RowDeletesReader : public RowSplitter {
  public:
-  explicit RowDeletesReader(PendingDeletes& pending) : pending_(pending) {}
+  RowDeletesReader(PendingDeletes& pending, bool by_key) : pending_(pending), by_key_(by_key) {}
 
  protected:
   absl::Status OnRow(absl::string_view row) override;
 
  private:
   PendingDeletes& pending_;
+  bool by_key_;
 };
 
-// Receives the rows a replay keeps.
+// Receives the rows a replay keeps, with each one's key text (RowKeyer::KeyText).
 class RowConsumer {
  public:
   virtual ~RowConsumer() = default;
-  virtual absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) = 0;
+  virtual absl::Status OnRow(absl::string_view row, absl::string_view key) = 0;
 };
 
 // Passes kept rows on as COPY text, in chunks of about 256 KiB. Call `Flush()` at the end.
 class RowsToSink : public RowConsumer {
  public:
   explicit RowsToSink(Sink& out) : out_(out) {}
-  absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) override;
+  absl::Status OnRow(absl::string_view row, absl::string_view key) override;
   absl::Status Flush();
   int64_t rows() const { return rows_; }
 
@@ -145,7 +157,7 @@ class RowState : public RowConsumer {
   explicit RowState(bool keyed) : keyed_(keyed) {}
   // Room for `rows` rows, so that building the state never rehashes.
   void Reserve(size_t rows) { map_.reserve(rows); }
-  absl::Status OnRow(absl::string_view row, const RowHash& key, RowHasher& hasher) override;
+  absl::Status OnRow(absl::string_view row, absl::string_view key) override;
 
   struct Entry {
     RowHash row;
@@ -157,6 +169,7 @@ class RowState : public RowConsumer {
 
  private:
   bool keyed_;
+  RowHasher hasher_;
   absl::flat_hash_map<RowHash, Entry> map_;
 };
 
@@ -190,6 +203,8 @@ class RowDiffer : public RowSplitter {
 
 // The row-deletes member body for `deletes`.
 std::string EncodeRowDeletes(const std::vector<RowHash>& deletes);
+// The row-deletes member body (by key) for `keys`.
+std::string EncodeKeyDeletes(const std::vector<std::string>& keys);
 
 }  // namespace pgark::formats
 

@@ -1,8 +1,11 @@
 #include "formats/row_diff.h"
 
+#include "formats/key_diff.h"
+
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -33,10 +36,11 @@ absl::Status Feed(Sink& sink, const std::string& text, size_t piece) {
   return sink.Close();
 }
 
-// One link of a simulated chain: its stored rows and row deletes.
+// One link of a simulated chain: its stored rows and row deletes (hashes, or key texts).
 struct Link {
   std::string rows;
   std::string deletes;
+  bool by_key = false;
 };
 
 // The table as of the last link: replayed newest first, as restore does.
@@ -47,7 +51,7 @@ std::string Replay(const std::vector<Link>& chain, const std::vector<int>& key) 
   for (size_t i = chain.size(); i-- > 0;) {
     ChainRowFilter filter(RowKeyer(key), pending, to_sink);
     EXPECT_THAT(Feed(filter, chain[i].rows, 5), IsOk());
-    RowDeletesReader deletes(pending);
+    RowDeletesReader deletes(pending, chain[i].by_key);
     EXPECT_THAT(Feed(deletes, chain[i].deletes, 7), IsOk());
   }
   EXPECT_TRUE(pending.empty());
@@ -63,7 +67,7 @@ RowChanges Diff(std::vector<Link>& chain, const std::string& now, const std::vec
     for (size_t i = chain.size(); i-- > 0;) {
       ChainRowFilter filter(RowKeyer(key), pending, state);
       EXPECT_THAT(Feed(filter, chain[i].rows, 11), IsOk());
-      RowDeletesReader deletes(pending);
+      RowDeletesReader deletes(pending, chain[i].by_key);
       EXPECT_THAT(Feed(deletes, chain[i].deletes, 3), IsOk());
     }
   }
@@ -72,6 +76,74 @@ RowChanges Diff(std::vector<Link>& chain, const std::string& now, const std::vec
   EXPECT_THAT(Feed(differ, now, 13), IsOk());
   chain.push_back({changed.data(), EncodeRowDeletes(differ.changes().deletes)});
   return differ.changes();
+}
+
+// Diffs by key (formats/key_diff.h): `written` are the rows the server says were written since
+// the chain's last link, `now` the whole table (for its keys, the key being field 0).
+KeyedChanges KeyDiff(std::vector<Link>& chain, const std::string& written, const std::string& now) {
+  StringSink member;
+  KeyedDiff diff(RowKeyer({0}), member);
+  EXPECT_THAT(Feed(diff.written(), written, 9), IsOk());
+  std::string keys;
+  for (absl::string_view row : absl::StrSplit(now, '\n', absl::SkipEmpty())) {
+    absl::StrAppend(&keys, row.substr(0, row.find('\t')), "\n");
+  }
+  EXPECT_THAT(Feed(diff.keys(), keys, 4), IsOk());
+  PendingDeletes pending;
+  for (size_t i = chain.size(); i-- > 0;) {
+    ChainRowFilter filter(RowKeyer({0}), pending, diff.parent());
+    EXPECT_THAT(Feed(filter, chain[i].rows, 11), IsOk());
+    RowDeletesReader deletes(pending, chain[i].by_key);
+    EXPECT_THAT(Feed(deletes, chain[i].deletes, 3), IsOk());
+  }
+  absl::StatusOr<KeyedChanges> changes = diff.Finish();
+  EXPECT_THAT(changes.status(), IsOk());
+  if (!changes.ok()) return {};
+  EXPECT_EQ(member.data(), written);
+  chain.push_back({member.data(), EncodeKeyDeletes(changes->deletes), true});
+  return *std::move(changes);
+}
+
+// The digest of `text`'s rows, as RowDigestTap takes it.
+RowDigest DigestOf(const std::string& text) {
+  StringSink sink;
+  RowDigestTap tap(&sink);
+  EXPECT_THAT(Feed(tap, text, 64), IsOk());
+  return tap.digest();
+}
+
+TEST(RowDiffTest, KeyDiffNamesDeletesAndUpdatesAndKeepsTheDigest) {
+  std::vector<Link> chain = {{"1\ta\n2\tb\n3\tc\n", ""}};
+  // Update 2, delete 3, insert 4; the server names the written rows.
+  KeyedChanges c = KeyDiff(chain, "2\tB\n4\td\n", "1\ta\n2\tB\n4\td\n");
+  EXPECT_EQ(c.inserted, 1);
+  EXPECT_EQ(c.updated, 1);
+  EXPECT_EQ(c.deleted, 1);
+  EXPECT_EQ(Sorted(chain.back().deletes), Sorted("2\n3\n"));
+  EXPECT_EQ(c.digest, DigestOf("1\ta\n2\tB\n4\td\n"));
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\ta\n2\tB\n4\td\n"));
+  // A hash-deletes link after a key-deletes one, then a key one again: both kinds replay.
+  Diff(chain, "2\tB2\n4\td\n5\te\n", {0});
+  KeyDiff(chain, "1\tnew 1\n", "1\tnew 1\n2\tB2\n5\te\n");
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\tnew 1\n2\tB2\n5\te\n"));
+  // A false alarm (the server names a row as written that is not new) stores it again, harmlessly.
+  KeyDiff(chain, "2\tB2\n", "1\tnew 1\n2\tB2\n5\te\n");
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\tnew 1\n2\tB2\n5\te\n"));
+}
+
+TEST(RowDiffTest, KeyDiffRefusesAHistoryThatDoesNotFit) {
+  std::vector<Link> chain = {{"1\ta\n", ""}};
+  StringSink member;
+  KeyedDiff diff(RowKeyer({0}), member);
+  EXPECT_THAT(Feed(diff.written(), "", 9), IsOk());
+  EXPECT_THAT(Feed(diff.keys(), "1\n7\n", 4), IsOk());  // 7: neither in the parent nor written
+  PendingDeletes pending;
+  ChainRowFilter filter(RowKeyer({0}), pending, diff.parent());
+  EXPECT_THAT(Feed(filter, chain[0].rows, 11), IsOk());
+  EXPECT_THAT(diff.Finish().status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  KeyedDiff twice(RowKeyer({0}), member);
+  EXPECT_THAT(Feed(twice.keys(), "1\n1\n", 4), IsOk());
+  EXPECT_THAT(twice.Finish().status(), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST(RowDiffTest, KeyedTableChainReplaysToEveryState) {
@@ -128,17 +200,28 @@ TEST(RowDiffTest, RandomRoundsOfChangeMatchTheTruth) {
     return t;
   };
   std::vector<Link> chain = {{text(), ""}};
+  std::set<int> touched;  // keys written since the last link
   int next = 500;
   for (int round = 0; round < 6; ++round) {
     for (int n = 0; n < 20; ++n) {
       int k = static_cast<int>(rng() % static_cast<unsigned>(next));
-      switch (rng() % 3) {
-        case 0: table[next++] = "new"; break;
-        case 1: if (table.count(k)) table[k] += "!"; break;
+      switch (rng() % 4) {
+        case 0: touched.insert(next); table[next++] = "new"; break;
+        case 1: if (table.count(k)) { table[k] += "!"; touched.insert(k); } break;
+        case 2: if (!table.count(k)) { table[k] = "again"; touched.insert(k); } break;
         default: table.erase(k);
       }
     }
-    Diff(chain, text(), {0});
+    if (round % 2 == 0) {
+      Diff(chain, text(), {0});
+    } else {  // by key: the server would name the rows written since the last link
+      std::string written;
+      for (auto& [k, v] : table) {
+        if (touched.count(k)) absl::StrAppend(&written, k, "\t", v, "\n");
+      }
+      KeyDiff(chain, written, text());
+    }
+    touched.clear();
     ASSERT_EQ(Sorted(Replay(chain, {0})), Sorted(text())) << "round " << round;
     EXPECT_LT(chain.back().rows.size(), text().size() / 5);
   }
@@ -146,7 +229,7 @@ TEST(RowDiffTest, RandomRoundsOfChangeMatchTheTruth) {
 
 TEST(RowDiffTest, DamageIsDataLoss) {
   PendingDeletes pending;
-  RowDeletesReader reader(pending);
+  RowDeletesReader reader(pending, false);
   EXPECT_THAT(Feed(reader, "not hex\n", 3), StatusIs(absl::StatusCode::kDataLoss));
   StringSink out;
   RowsToSink sink(out);

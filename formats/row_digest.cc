@@ -20,6 +20,8 @@ uint64_t Crc(uint64_t crc, absl::string_view bytes) {
 
 }  // namespace
 
+uint64_t RowCrc(absl::string_view line) { return Crc(0, line); }
+
 std::string RowDigest::Encode() const { return absl::StrFormat("%s%016x", kPrefix, sum); }
 
 std::optional<uint64_t> DecodeRowDigestSum(absl::string_view text) {

@@ -29,6 +29,9 @@ struct RowDigest {
   bool operator==(const RowDigest& other) const = default;
 };
 
+// One row's CRC-64 (its line without the '\n'): what a digest adds for it.
+uint64_t RowCrc(absl::string_view line);
+
 // The sum of an encoded digest; nullopt for text that is not one.
 std::optional<uint64_t> DecodeRowDigestSum(absl::string_view text);
 

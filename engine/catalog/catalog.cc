@@ -4,7 +4,9 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -19,6 +21,20 @@ constexpr char kServerInfoSql[] =
     "SELECT pg_catalog.current_setting('server_version') AS version, "
     "pg_catalog.current_setting('server_version_num')::int AS version_num, "
     "pg_catalog.current_database() AS database";
+
+// The transaction's snapshot as 64-bit ids (pg_current_snapshot() from 13, txid_* before), the
+// database's oid, a digest of every enum label, and whether pg_control_system() may be read.
+constexpr char kChangePointSql[] =
+    "SELECT %1$s_xmin(s)::text AS xmin, %1$s_xmax(s)::text AS xmax, "
+    "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
+    "AS database_oid, "
+    "(SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(COALESCE("
+    "pg_catalog.string_agg(enumtypid::text || ':' || enumlabel, ',' "
+    "ORDER BY enumtypid, enumsortorder), ''), 'UTF8')), 'hex') FROM pg_catalog.pg_enum) "
+    "AS enum_labels, "
+    "pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE') "
+    "AS may_read_control "
+    "FROM %2$s() s";
 
 // User tables: regular, partitioned and foreign, outside system schemas, not extension members
 // (kTablesOfExtensions: those too).
@@ -76,6 +92,30 @@ absl::StatusOr<ServerInfo> Catalog::GetServerInfo() {
   info.version_num = static_cast<int>(row.Int("version_num"));
   info.database = row.String("database");
   return info;
+}
+
+absl::StatusOr<formats::ChangePoint> Catalog::GetChangePoint() {
+  const bool v13 = conn_.server_version_num() >= 130000;
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn_.Exec(absl::StrFormat(kChangePointSql,
+                                 v13 ? "pg_catalog.pg_snapshot" : "pg_catalog.txid_snapshot",
+                                 v13 ? "pg_catalog.pg_current_snapshot"
+                                     : "pg_catalog.txid_current_snapshot")));
+  const PgRow row(r, 0);
+  formats::ChangePoint point;
+  if (!absl::SimpleAtoi(row.Text("xmin"), &point.xmin) ||
+      !absl::SimpleAtoi(row.Text("xmax"), &point.xmax)) {
+    return absl::InternalError("the server's snapshot has ids that are not numbers");
+  }
+  point.database_oid = row.Oid("database_oid");
+  point.enum_labels = row.String("enum_labels");
+  if (!row.Bool("may_read_control")) return point;  // unknown: incrementals hash rows
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult control,
+      conn_.Exec("SELECT system_identifier::text AS id FROM pg_catalog.pg_control_system()"));
+  point.system_identifier = PgRow(control, 0).String("id");
+  return point;
 }
 
 absl::StatusOr<std::vector<TableRef>> Catalog::QueryTables(

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "engine/catalog/facts.h"
 #include "engine/pg/pg_connection.h"
+#include "formats/manifest.h"
 
 namespace pgark::engine {
 
@@ -37,6 +38,9 @@ class Catalog {
   absl::StatusOr<RelationPages> PagesOf(const TableRef& table);
 
   absl::StatusOr<ServerInfo> GetServerInfo();
+  // The current transaction's snapshot and the database's identity (formats::ChangePoint).
+  // Unknown (empty system identifier) when this role may not read pg_control_system().
+  absl::StatusOr<formats::ChangePoint> GetChangePoint();
 
   // Every user table (not in system schemas, not owned by an extension), sorted by schema and
   // name. Partitions are included as tables of their own, and so are foreign tables, whose

@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<Dumper::DumpedMember>> Dumper::DumpPieces(
 }
 
 int64_t Dumper::DescribeDataMembers(const TableDef& t, std::vector<DumpedMember>& members,
-                                    const formats::RowDiffer* differ) {
+                                    const formats::RowChanges* diffed) {
   int64_t rows = 0;
   for (auto& [entry, part_rows, digest] : members) {
     entry.section = formats::Section::kData;
@@ -133,13 +133,13 @@ int64_t Dumper::DescribeDataMembers(const TableDef& t, std::vector<DumpedMember>
   if (type_ != BackupType::kIncremental) return rows;
   formats::MemberEntry& entry = members.front().entry;  // never in parts
   formats::ChangeSummary& changes = manifest_.changes;
-  entry.delta = differ ? formats::Delta::kChanges : formats::Delta::kFull;
-  if (differ == nullptr) {
+  entry.delta = diffed ? formats::Delta::kChanges : formats::Delta::kFull;
+  if (diffed == nullptr) {
     changes.inserted += rows;  // a new or reshaped table counts as inserted
     ++changes.changed_tables;
     return rows;
   }
-  const formats::RowChanges& c = differ->changes();
+  const formats::RowChanges& c = *diffed;
   entry.rows = c.inserted + c.updated;
   changes.inserted += c.inserted;
   changes.updated += c.updated;
@@ -159,28 +159,40 @@ absl::Status Dumper::WriteRowDeletes(const TableDef& t, const formats::RowDiffer
 
 absl::Status Dumper::Data(const TableDef& t) {
   if (listener_.Cancelled()) return absl::CancelledError("cancelled");
-  const std::string display = t.ref.DisplayName();
-  listener_.OnTableBegin(display);
+  listener_.OnTableBegin(t.ref.DisplayName());
   // Incremental: the table as of the parent, to diff the current rows against.
   const formats::MemberEntry* parent = base_ ? base_->DiffableParent(t) : nullptr;
+  if (parent != nullptr && ScansChanges(t)) {
+    PGARK_ASSIGN_OR_RETURN(bool done, DataByChanges(t));
+    if (done) return absl::OkStatus();
+  }
   std::optional<formats::RowState> parent_rows;
   std::optional<formats::RowDiffer> differ;
   if (parent != nullptr) {
     parent_rows.emplace(!t.key_columns.empty());
+    if (const formats::TableEntry* before = base_->ParentTable(t)) {
+      parent_rows->Reserve(static_cast<size_t>(before->record_count));
+    }
     PGARK_RETURN_IF_ERROR(base_->ReplayParentRows(t, *parent_rows));
   }
   PGARK_ASSIGN_OR_RETURN(std::vector<DumpedMember> members,
                          DumpPieces(t, parent_rows ? &*parent_rows : nullptr, differ));
+  PGARK_RETURN_IF_ERROR(FinishTable(t, members, differ ? &differ->changes() : nullptr));
+  if (differ) PGARK_RETURN_IF_ERROR(WriteRowDeletes(t, *differ));
+  return absl::OkStatus();
+}
+
+absl::Status Dumper::FinishTable(const TableDef& t, std::vector<DumpedMember>& members,
+                                 const formats::RowChanges* diffed) {
   uint64_t raw_bytes = 0;
   formats::RowDigest& table_digest = digests_[t.ref.oid];
   for (const DumpedMember& m : members) {
     raw_bytes += m.entry.raw_bytes;
     table_digest.Add(m.digest);
   }
-  const int64_t rows = DescribeDataMembers(t, members, differ ? &*differ : nullptr);
-  listener_.OnTableEnd(display, rows, raw_bytes);
+  const int64_t rows = DescribeDataMembers(t, members, diffed);
+  listener_.OnTableEnd(t.ref.DisplayName(), rows, raw_bytes);
   for (DumpedMember& m : members) manifest_.members.push_back(std::move(m.entry));
-  if (differ) PGARK_RETURN_IF_ERROR(WriteRowDeletes(t, *differ));
   rows_[t.ref.oid] = rows;
   manifest_.total_record_count += rows;
   return absl::OkStatus();

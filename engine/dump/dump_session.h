@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/catalog/catalog.h"
+#include "engine/dump/change_scan.h"
 #include "engine/dump/incremental_base.h"
 #include "engine/dump/parallel_dump.h"
 #include "engine/options.h"
@@ -21,6 +22,7 @@
 #include "engine/progress.h"
 #include "formats/archive_writer.h"
 #include "formats/file_io.h"
+#include "formats/key_diff.h"
 #include "formats/manifest.h"
 #include "formats/row_diff.h"
 #include "formats/row_digest.h"
@@ -102,9 +104,13 @@ class Dumper {
   absl::StatusOr<std::vector<DumpedMember>> DumpPieces(const TableDef& t,
                                                        formats::RowState* parent_rows,
                                                        std::optional<formats::RowDiffer>& differ);
-  // Describes the data members of `t` and counts its rows (incremental: its changes).
+  // Describes the data members of `t` and counts its rows (incremental: with `diffed`, its
+  // changes; without, the table is stored whole).
   int64_t DescribeDataMembers(const TableDef& t, std::vector<DumpedMember>& members,
-                              const formats::RowDiffer* differ);
+                              const formats::RowChanges* diffed);
+  // Digests, describes and records the data members of `t`.
+  absl::Status FinishTable(const TableDef& t, std::vector<DumpedMember>& members,
+                           const formats::RowChanges* diffed);
   // The ROW DELETES member of an incremental's table, when rows went away.
   absl::Status WriteRowDeletes(const TableDef& t, const formats::RowDiffer& differ);
   // The members a table's rows are dumped in: one (the whole table) unless it is big.
@@ -119,6 +125,27 @@ class Dumper {
   // piece and more than two jobs; quietly stays serial if they cannot connect.
   void StartParallel();
 
+  // --- dump_changes.cc: incrementals whose changed rows the server names.
+  // Records where this backup reads its rows; for an incremental, whether the server can name
+  // the rows written since its parent (change_scan_).
+  absl::Status PlanChanges();
+  // Whether the server can name the rows of `t` written since the parent (else why not, in
+  // the manifest's hashed tables).
+  bool ScansChanges(const TableDef& t);
+  // An incremental's rows of `t` from the rows written since the parent, in one member, and
+  // the parent's keys gone or rewritten in a ROW DELETES member by key. False, having written
+  // nothing, for a table without a key that lost rows (its rows are then hashed).
+  absl::StatusOr<bool> DataByChanges(const TableDef& t);
+  // Streams the written rows into the member and a KeyedDiff; then, unless rows were only
+  // added, every key and the parent's rows.
+  absl::StatusOr<formats::KeyedChanges> DiffByKey(const TableDef& t, formats::Sink& member,
+                                                  const formats::TableEntry& before);
+  // A table without a key that only gained rows: streams the written rows into the member.
+  absl::StatusOr<formats::KeyedChanges> AddedRows(const TableDef& t, formats::Sink& member,
+                                                  const formats::TableEntry& before);
+  // The ROW DELETES member (by key) of `t`, when rows went away.
+  absl::Status WriteKeyDeletes(const TableDef& t, const std::vector<std::string>& keys);
+
   const ConnectOptions& connect_;
   PgConnection& conn_;
   const BackupOptions& options_;
@@ -132,6 +159,7 @@ class Dumper {
   std::string snapshot_;
   ServerInfo server_;
   std::optional<IncrementalBase> base_;  // incrementals: the chain to diff against
+  std::optional<ChangeScan> change_scan_;  // when the server can name the changed rows
   std::vector<std::string> warnings_;
   std::unique_ptr<formats::NameReservation> reservation_;  // this backup's name, while it runs
   std::unique_ptr<formats::ArchiveWriter> writer_;

@@ -298,6 +298,7 @@ absl::StatusOr<Manifest> Dumper::Run(BackupType type) {
     PGARK_ASSIGN_OR_RETURN(base_, IncrementalBase::Load(options_.backup_dir, options_.base_file,
                                                         options_.read_key, server_.database));
   }
+  PGARK_RETURN_IF_ERROR(PlanChanges());
   std::vector<PlannedMember> plan;
   if (type_ != BackupType::kGlobals) {  // a globals backup has no tables
     PGARK_RETURN_IF_ERROR(LockAndDescribe());

@@ -68,12 +68,15 @@ const formats::MemberEntry* IncrementalBase::DiffableParent(const TableDef& t) c
   return p;
 }
 
-absl::Status IncrementalBase::ReplayParentRows(const TableDef& t, formats::RowState& rows) const {
+const formats::TableEntry* IncrementalBase::ParentTable(const TableDef& t) const {
   for (const formats::TableEntry& e : parent().tables) {
-    if (e.schema == t.ref.schema && e.table == t.ref.name) {
-      rows.Reserve(static_cast<size_t>(e.record_count));
-    }
+    if (e.schema == t.ref.schema && e.table == t.ref.name) return &e;
   }
+  return nullptr;
+}
+
+absl::Status IncrementalBase::ReplayParentRows(const TableDef& t,
+                                               formats::RowConsumer& rows) const {
   return Annotate(ReplayTableRows(chain_, chain_.size() - 1, t.ref.schema, t.ref.name, rows),
                   absl::StrCat("reading the rows of table \"", t.ref.DisplayName(),
                                "\" from the base backups"));

@@ -33,8 +33,13 @@ class IncrementalBase {
   // columns, types and key); null when the table must be stored whole.
   const formats::MemberEntry* DiffableParent(const TableDef& t) const;
 
-  // Fills `rows` with the rows of `t` as of the parent.
-  absl::Status ReplayParentRows(const TableDef& t, formats::RowState& rows) const;
+  // The parent's entry for `t` (its rows and digest then), or null.
+  const formats::TableEntry* ParentTable(const TableDef& t) const;
+  // Where the parent read its rows.
+  const formats::ChangePoint& parent_change_point() const { return parent().change_point; }
+
+  // Hands `rows` the rows of `t` as of the parent.
+  absl::Status ReplayParentRows(const TableDef& t, formats::RowConsumer& rows) const;
 
   // Sets the manifest's dependencies and base backup.
   void DescribeIn(formats::Manifest& manifest) const;

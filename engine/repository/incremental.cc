@@ -63,7 +63,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
     }
     if (const formats::MemberEntry* deletes =
             FindTableMember(link.manifest, formats::MemberKind::kRowDeletes, schema, name)) {
-      formats::RowDeletesReader reader(pending);
+      formats::RowDeletesReader reader(pending, deletes->deletes_by_key);
       absl::Status s = formats::ReadMember(link.archive, *deletes, link.read, reader);
       if (s.ok()) s = reader.Close();
       PGARK_RETURN_IF_ERROR(s);

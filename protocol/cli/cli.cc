@@ -319,6 +319,11 @@ absl::Status RunBackup(Context& c, engine::BackupType type, std::vector<std::str
       c.out << "  since " << m.base_backup << ": " << m.changes.changed_tables
             << " tables changed, " << m.changes.inserted << " rows inserted, "
             << m.changes.updated << " updated, " << m.changes.deleted << " deleted\n";
+      c.out << "  " << m.changes.tables_by_key << " tables diffed by key from the rows written"
+            << " since; every row read and hashed: "
+            << (m.changes.hashed_tables.empty() ? "none"
+                                                : absl::StrJoin(m.changes.hashed_tables, "; "))
+            << "\n";
     }
   }
   for (const std::string& w : r->warnings) c.err << "pgark: warning: " << w << "\n";

@@ -29,6 +29,9 @@ Json BackupOutput(engine::BackupType type) {
     p["changedTables"] = count;
     p["changedRows"] = {{"type", "object"},
                         {"properties", {{"inserted", count}, {"updated", count}, {"deleted", count}}}};
+    p["changeDetection"] = {
+        {"type", "object"},
+        {"properties", {{"tablesByKey", count}, {"hashedTables", Strings()}}}};
     p["sizeRelativeToFull"] = {{"type", {"number", "null"}}};
   }
   return Output(p, {"success", "backupFile", "size", "recordCount", "duration", "compressed",

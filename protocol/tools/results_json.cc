@@ -29,6 +29,9 @@ Json BackupResultJson(const engine::BackupResult& result) {
     j["changedRows"] = {{"inserted", m.changes.inserted},
                         {"updated", m.changes.updated},
                         {"deleted", m.changes.deleted}};
+    // How they were found: by key from the rows the server named, or by hashing every row.
+    j["changeDetection"] = {{"tablesByKey", m.changes.tables_by_key},
+                            {"hashedTables", formats::BoundedList(m.changes.hashed_tables)}};
     // Size next to the chain's full backup: what an incremental saves.
     j["sizeRelativeToFull"] =
         result.base_full_size == 0

@@ -1,0 +1,150 @@
+// Incrementals whose changed rows the server names: Dumper::DataByKey and its pieces (see
+// dump_session.h and engine/dump/change_scan.h).
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/ddl/schema_sql.h"
+#include "engine/dump/dump_session.h"
+#include "engine/log.h"
+#include "engine/pg/copy_stream.h"
+#include "formats/status_macros.h"
+
+namespace pgark::engine {
+namespace {
+
+// Runs `copy_out` and streams its rows into `rows`, which it closes.
+absl::Status StreamCopy(PgConnection& conn, const std::string& copy_out, formats::Sink& rows) {
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyOutSource> copy, CopyOutSource::Open(conn, copy_out));
+  PGARK_RETURN_IF_ERROR(formats::Pump(*copy, rows).status());
+  return rows.Close();
+}
+
+}  // namespace
+
+absl::Status Dumper::PlanChanges() {
+  if ((type_ != BackupType::kFull && type_ != BackupType::kIncremental) ||
+      options_.content != Content::kSchemaAndData) {
+    return absl::OkStatus();
+  }
+  PGARK_ASSIGN_OR_RETURN(manifest_.change_point, catalog_.GetChangePoint());
+  if (!base_) return absl::OkStatus();
+  std::string why_not;
+  PGARK_ASSIGN_OR_RETURN(change_scan_, PlanChangeScan(conn_, base_->parent_change_point(),
+                                                      manifest_.change_point, why_not));
+  if (!change_scan_) {
+    manifest_.changes.hashed_tables.push_back(absl::StrCat("every table: ", why_not));
+    log::Write(log::Level::kInfo, "backup", absl::StrCat("every row is read and hashed: ", why_not));
+  }
+  return absl::OkStatus();
+}
+
+bool Dumper::ScansChanges(const TableDef& t) {
+  if (!change_scan_) return false;
+  std::optional<std::string> why = WhyNotScanned(t);
+  if (!why && base_->ParentTable(t) == nullptr) why = "not in the base backup's table list";
+  if (!why) return true;
+  manifest_.changes.hashed_tables.push_back(absl::StrCat(t.ref.DisplayName(), ": ", *why));
+  return false;
+}
+
+namespace {
+
+// The parent's digest plus that of the rows added since, when the table only gained rows:
+// when the rows now are the parent's plus the written ones (by count, which rules out deletes
+// and rewrites), and the parent recorded its digest.
+std::optional<formats::KeyedChanges> OnlyAdded(const formats::TableEntry& before, int64_t rows,
+                                               const formats::RowDigest& written) {
+  std::optional<uint64_t> digest = formats::DecodeRowDigestSum(before.content_digest);
+  if (!digest || rows != before.record_count + written.rows) return std::nullopt;
+  return formats::KeyedChanges{.inserted = written.rows,
+                               .digest = {.sum = *digest + written.sum, .rows = rows}};
+}
+
+}  // namespace
+
+absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, formats::Sink& member,
+                                                        const formats::TableEntry& before) {
+  PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
+                         formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns));
+  formats::KeyedDiff diff(std::move(keyer), member,
+                          static_cast<size_t>(std::max<int64_t>(0, before.record_count)));
+  PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
+  ProgressTap progress(listener_);
+  formats::RowDigestTap written(&diff.written());
+  progress.set_downstream(&written);
+  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, WrittenRowsSql(t, *change_scan_), progress));
+  PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
+  if (auto added = OnlyAdded(before, PgRow(r, 0).Int("rows"), written.digest())) return *added;
+  ProgressTap keys(listener_);
+  keys.set_downstream(&diff.keys());
+  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, KeysSql(t), keys));
+  PGARK_RETURN_IF_ERROR(Annotate(base_->ReplayParentRows(t, diff.parent()),
+                                 "comparing its keys with the base backups'"));
+  return diff.Finish();
+}
+
+absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, formats::Sink& member,
+                                                        const formats::TableEntry& before) {
+  PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
+  ProgressTap progress(listener_);
+  formats::RowDigestTap written(&member);
+  written.set_close_downstream(false);  // the member is ended by EndMember
+  progress.set_downstream(&written);
+  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, WrittenRowsSql(t, *change_scan_), progress));
+  PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
+  // Counted again in this snapshot, so they cannot differ from the count that chose this way.
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
+  std::optional<formats::KeyedChanges> added =
+      OnlyAdded(before, PgRow(r, 0).Int("rows"), written.digest());
+  if (!added) return absl::InternalError("the table's rows changed within one snapshot");
+  return *std::move(added);
+}
+
+absl::StatusOr<bool> Dumper::DataByChanges(const TableDef& t) {
+  const formats::TableEntry& before = *base_->ParentTable(t);
+  const bool keyed = !t.key_columns.empty();
+  if (!keyed) {  // only when it gained rows and lost none
+    PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
+    const PgRow row(r, 0);
+    if (!OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")})) {
+      manifest_.changes.hashed_tables.push_back(absl::StrCat(
+          t.ref.DisplayName(), ": no key, and rows were deleted or rewritten since the base"));
+      return false;
+    }
+  }
+  // The table's piece (an incremental's table is one) is read here, not by DumpPieces.
+  for (; next_piece_ < pieces_.size() && pieces_[next_piece_].table == &t; ++next_piece_) {
+  }
+  PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
+  absl::StatusOr<formats::KeyedChanges> changes =
+      keyed ? DiffByKey(t, *member, before) : AddedRows(t, *member, before);
+  absl::StatusOr<uint64_t> raw_bytes = writer_->EndMember();
+  PGARK_RETURN_IF_ERROR(
+      Annotate(changes.status(), absl::StrCat("dumping table \"", t.ref.DisplayName(), "\"")));
+  PGARK_RETURN_IF_ERROR(raw_bytes.status());
+  std::vector<DumpedMember> members(1);
+  members[0].entry.raw_bytes = *raw_bytes;
+  members[0].rows = changes->digest.rows;
+  members[0].digest = changes->digest;
+  ++manifest_.changes.tables_by_key;
+  const formats::RowChanges counts{.rows = changes->digest.rows,
+                                   .inserted = changes->inserted,
+                                   .updated = changes->updated,
+                                   .deleted = changes->deleted};
+  PGARK_RETURN_IF_ERROR(FinishTable(t, members, &counts));
+  PGARK_RETURN_IF_ERROR(WriteKeyDeletes(t, changes->deletes));
+  return true;
+}
+
+absl::Status Dumper::WriteKeyDeletes(const TableDef& t, const std::vector<std::string>& keys) {
+  if (keys.empty()) return absl::OkStatus();
+  PGARK_RETURN_IF_ERROR(Sql(MemberKind::kRowDeletes, t.ref.schema, t.ref.name, t.ref.name,
+                            formats::EncodeKeyDeletes(keys)));
+  manifest_.members.back().rows = static_cast<int64_t>(keys.size());
+  manifest_.members.back().deletes_by_key = true;
+  manifest_.format_version = std::max(manifest_.format_version, 5);
+  return absl::OkStatus();
+}
+
+}  // namespace pgark::engine
