@@ -37,8 +37,8 @@ struct MemberEntry {
   int64_t rows = -1;              // TABLE DATA only: rows in the COPY block
   uint64_t copy_header_bytes = 0;  // TABLE DATA only: length of the "COPY ... FROM stdin;\n" line
   std::vector<std::string> columns;  // TABLE DATA only: the COPY's column list, in order
-  // TABLE DATA only: each column's type (format_type) and the primary key's columns (empty
-  // without one). An incremental compares them with its parent's to decide whether a table's
+  // TABLE DATA only: each column's type (format_type) and the key's columns: the primary
+  // key's, else a unique index's on NOT NULL columns (empty without either). An incremental compares them with its parent's to decide whether a table's
   // rows can be diffed or must be stored whole.
   std::vector<std::string> column_types;
   std::vector<std::string> key_columns;

@@ -107,11 +107,20 @@ constexpr char kColumnsFrom[] =
     "ORDER BY a.attrelid, a.attnum";
 
 // The primary key's columns in key order (a partition's own index included).
+// Each table's key: its primary key, else its first unique index without a predicate or an
+// expression, checked immediately, on NOT NULL columns only (INCLUDE columns left out).
 constexpr char kKeyColumnsSql[] =
-    "SELECT i.indrelid AS relid, a.attname AS name FROM pg_catalog.pg_index i "
+    "SELECT i.indrelid AS relid, a.attname AS name FROM ("
+    " SELECT DISTINCT ON (x.indrelid) x.indrelid, x.indkey, x.indnkeyatts"
+    " FROM pg_catalog.pg_index x"
+    " WHERE x.indrelid = ANY ($1::pg_catalog.oid[]) AND x.indisunique AND x.indisvalid"
+    " AND x.indimmediate AND x.indpred IS NULL AND x.indexprs IS NULL"
+    " AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute n WHERE n.attrelid = x.indrelid"
+    "  AND n.attnum = ANY (x.indkey::pg_catalog.int2[]) AND NOT n.attnotnull)"
+    " ORDER BY x.indrelid, x.indisprimary DESC, x.indexrelid) i "
     "CROSS JOIN LATERAL pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(n, ord) "
     "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
-    "WHERE i.indrelid = ANY ($1::pg_catalog.oid[]) AND i.indisprimary ORDER BY i.indrelid, k.ord";
+    "WHERE k.ord <= i.indnkeyatts ORDER BY i.indrelid, k.ord";
 
 // The partitioned table's index (qualified, quoted) that the index `oid` of a partition is
 // attached to, or NULL.
