@@ -1,7 +1,10 @@
 #include "formats/key_diff.h"
 
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +14,19 @@ namespace pgark::formats {
 namespace {
 
 KeyedDiff::KeyId IdOf(absl::string_view key) { return {absl::HashOf(key), RowCrc(key)}; }
+
+// Room for `n` entries, in huge pages where the kernel offers them on request: the arrays are
+// written once in order, and faulting them in 4 KiB at a time costs more than filling them.
+template <typename T>
+void Reserve(std::vector<T>& v, size_t n) {
+  v.reserve(n);
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(v.data() + n)) & ~(kHuge - 1);
+  if (end > begin) {
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint only
+  }
+}
 
 }  // namespace
 
@@ -57,7 +73,9 @@ KeyedDiff::KeyedDiff(RowKeyer keyer, Sink& member, size_t expected_rows)
       written_(std::make_unique<WrittenRows>(*this, member)),
       keys_(std::make_unique<KeyRows>(*this)),
       parent_(std::make_unique<ParentRows>(*this)) {
-  now_.reserve(expected_rows + expected_rows / 8);
+  Reserve(now_, expected_rows + expected_rows / 8);
+  Reserve(before_, expected_rows);
+  parent_text_.reserve(expected_rows * 8);
 }
 
 KeyedDiff::~KeyedDiff() = default;
@@ -81,7 +99,6 @@ absl::Status KeyedDiff::OnKey(absl::string_view key) {
 }
 
 absl::Status KeyedDiff::OnParent(absl::string_view row, absl::string_view key) {
-  if (before_.empty()) before_.reserve(now_.size());
   before_.push_back({IdOf(key), RowCrc(row), parent_text_.size(),
                      static_cast<uint32_t>(key.size())});
   parent_text_.append(key.data(), key.size());

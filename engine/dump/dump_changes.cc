@@ -1,6 +1,8 @@
 // Incrementals whose changed rows the server names: Dumper::DataByKey and its pieces (see
 // dump_session.h and engine/dump/change_scan.h).
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "engine/ddl/schema_sql.h"
@@ -18,6 +20,32 @@ absl::Status StreamCopy(PgConnection& conn, const std::string& copy_out, formats
   PGARK_RETURN_IF_ERROR(formats::Pump(*copy, rows).status());
   return rows.Close();
 }
+
+// The parent's rows of a table replayed on a thread of its own while the server is asked for
+// the changes, into `out`. Stopped (its result dropped) if not waited for.
+class ParentReplay : public formats::RowConsumer {
+ public:
+  ParentReplay(const IncrementalBase& base, const TableDef& t, formats::RowConsumer& out)
+      : out_(out), thread_([this, &base, &t] { status_ = base.ReplayParentRows(t, *this); }) {}
+  ~ParentReplay() override {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+  absl::Status Wait() {
+    thread_.join();
+    return status_;
+  }
+  absl::Status OnRow(absl::string_view row, absl::string_view key) override {
+    if (stop_.load(std::memory_order_relaxed)) return absl::CancelledError("not needed");
+    return out_.OnRow(row, key);
+  }
+
+ private:
+  formats::RowConsumer& out_;
+  std::atomic<bool> stop_{false};
+  absl::Status status_;
+  std::thread thread_;  // last: started once the rest is ready
+};
 
 }  // namespace
 
@@ -68,6 +96,8 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
                          formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns));
   formats::KeyedDiff diff(std::move(keyer), member,
                           static_cast<size_t>(std::max<int64_t>(0, before.record_count)));
+  // The parent's keys are read from the chain while the server answers (two cores busy).
+  ParentReplay parent(*base_, t, diff.parent());
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
   ProgressTap progress(listener_);
   formats::RowDigestTap written(&diff.written());
@@ -79,13 +109,12 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
   ProgressTap keys(listener_);
   keys.set_downstream(&diff.keys());
   PGARK_RETURN_IF_ERROR(StreamCopy(conn_, KeysSql(t), keys));
-  PGARK_RETURN_IF_ERROR(Annotate(base_->ReplayParentRows(t, diff.parent()),
-                                 "comparing its keys with the base backups'"));
+  PGARK_RETURN_IF_ERROR(Annotate(parent.Wait(), "comparing its keys with the base backups'"));
   return diff.Finish();
 }
 
 absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, formats::Sink& member,
-                                                        const formats::TableEntry& before) {
+                                                        formats::KeyedChanges added) {
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
   ProgressTap progress(listener_);
   formats::RowDigestTap written(&member);
@@ -93,21 +122,23 @@ absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, forma
   progress.set_downstream(&written);
   PGARK_RETURN_IF_ERROR(StreamCopy(conn_, WrittenRowsSql(t, *change_scan_), progress));
   PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
-  // Counted again in this snapshot, so they cannot differ from the count that chose this way.
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
-  std::optional<formats::KeyedChanges> added =
-      OnlyAdded(before, PgRow(r, 0).Int("rows"), written.digest());
-  if (!added) return absl::InternalError("the table's rows changed within one snapshot");
-  return *std::move(added);
+  // Read in the snapshot they were counted in: the same rows.
+  if (written.digest().rows != added.inserted) {
+    return absl::InternalError("the written rows changed within one snapshot");
+  }
+  added.digest.sum += written.digest().sum;
+  return added;
 }
 
 absl::StatusOr<bool> Dumper::DataByChanges(const TableDef& t) {
   const formats::TableEntry& before = *base_->ParentTable(t);
   const bool keyed = !t.key_columns.empty();
-  if (!keyed) {  // only when it gained rows and lost none
+  std::optional<formats::KeyedChanges> added;  // without a key: only when it gained rows
+  if (!keyed) {
     PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
     const PgRow row(r, 0);
-    if (!OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")})) {
+    added = OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")});
+    if (!added) {
       manifest_.changes.hashed_tables.push_back(absl::StrCat(
           t.ref.DisplayName(), ": no key, and rows were deleted or rewritten since the base"));
       return false;
@@ -118,7 +149,7 @@ absl::StatusOr<bool> Dumper::DataByChanges(const TableDef& t) {
   }
   PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
   absl::StatusOr<formats::KeyedChanges> changes =
-      keyed ? DiffByKey(t, *member, before) : AddedRows(t, *member, before);
+      keyed ? DiffByKey(t, *member, before) : AddedRows(t, *member, *std::move(added));
   absl::StatusOr<uint64_t> raw_bytes = writer_->EndMember();
   PGARK_RETURN_IF_ERROR(
       Annotate(changes.status(), absl::StrCat("dumping table \"", t.ref.DisplayName(), "\"")));

@@ -140,9 +140,10 @@ class Dumper {
   // added, every key and the parent's rows.
   absl::StatusOr<formats::KeyedChanges> DiffByKey(const TableDef& t, formats::Sink& member,
                                                   const formats::TableEntry& before);
-  // A table without a key that only gained rows: streams the written rows into the member.
+  // A table without a key that only gained rows (`added`: its changes, counted): streams the
+  // written rows into the member.
   absl::StatusOr<formats::KeyedChanges> AddedRows(const TableDef& t, formats::Sink& member,
-                                                  const formats::TableEntry& before);
+                                                  formats::KeyedChanges added);
   // The ROW DELETES member (by key) of `t`, when rows went away.
   absl::Status WriteKeyDeletes(const TableDef& t, const std::vector<std::string>& keys);
 
