@@ -57,6 +57,40 @@ TEST(ManifestTest, RoundTrips) {
   EXPECT_EQ(EncodeManifest(*back), json);
 }
 
+TEST(ManifestTest, IncrementalFactsRoundTrip) {
+  Manifest m = Sample();
+  m.type = BackupType::kIncremental;
+  m.base_backup = "backup-full-20261125-110000.sql.gz";
+  m.dependencies = {m.base_backup};
+  m.change_point = {.xmin = (uint64_t{3} << 32) + 7, .xmax = (uint64_t{3} << 32) + 9,
+                    .system_identifier = "7716574147748763244", .database_oid = 16384,
+                    .enum_labels = "e3b0c442"};
+  m.changes.tables_by_key = 1;
+  m.changes.hashed_tables = {"log: no key, and rows were deleted or rewritten since the base"};
+  MemberEntry deletes;
+  deletes.section = Section::kData;
+  deletes.kind = MemberKind::kRowDeletes;
+  deletes.schema = deletes.name = deletes.table = "books";
+  deletes.rows = 2;
+  deletes.deletes_by_key = true;
+  m.members.push_back(deletes);
+  std::string json = EncodeManifest(m);
+  EXPECT_THAT(json, HasSubstr("\"deletesBy\": \"key\""));
+  absl::StatusOr<Manifest> back = DecodeManifest(json);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->change_point.xmin, m.change_point.xmin);
+  EXPECT_EQ(back->change_point.system_identifier, "7716574147748763244");
+  EXPECT_TRUE(back->change_point.known());
+  EXPECT_EQ(back->changes.hashed_tables, m.changes.hashed_tables);
+  EXPECT_TRUE(back->members.back().deletes_by_key);
+  EXPECT_FALSE(back->members.front().deletes_by_key);
+  EXPECT_EQ(EncodeManifest(*back), json);
+  const std::string by_key = "\"deletesBy\": \"key\"";
+  std::string unknown = json;
+  unknown.replace(unknown.find(by_key), by_key.size(), "\"deletesBy\": \"row\"");
+  EXPECT_THAT(DecodeManifest(unknown), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("deletesBy")));
+}
+
 TEST(ManifestTest, RejectsDamage) {
   EXPECT_THAT(DecodeManifest("{not json"), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(DecodeManifest("[]"), StatusIs(absl::StatusCode::kDataLoss));
