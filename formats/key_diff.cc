@@ -13,7 +13,6 @@
 namespace pgark::formats {
 namespace {
 
-KeyedDiff::KeyId IdOf(absl::string_view key) { return {absl::HashOf(key), RowCrc(key)}; }
 
 // Room for `n` entries, in huge pages where the kernel offers them on request: the arrays are
 // written once in order, and faulting them in 4 KiB at a time costs more than filling them.
@@ -28,7 +27,46 @@ void Reserve(std::vector<T>& v, size_t n) {
   }
 }
 
+// Sorts `v` by `id` (uniform hashes) in place: its entries moved into 4096 buckets by the id's
+// top bits (American flag sort: no second array to fault in), then each bucket, small enough
+// for the cache, sorted by `less`. Several times std::sort on the whole.
+template <typename T, typename Less>
+void SortByIds(std::vector<T>& v, Less less) {
+  constexpr int kBits = 12;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  if (v.size() < (size_t{1} << 16)) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  auto bucket = [](const T& x) { return static_cast<size_t>(x.id.a >> (64 - kBits)); };
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const T& x : v) ++start[bucket(x) + 1];
+  for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+  std::vector<size_t> next(start.begin(), start.end() - 1);
+  for (size_t b = 0; b < kBuckets; ++b) {
+    while (next[b] < start[b + 1]) {
+      T x = v[next[b]];
+      for (size_t d = bucket(x); d != b; d = bucket(x)) std::swap(x, v[next[d]++]);
+      v[next[b]++] = x;
+    }
+  }
+  for (size_t b = 0; b < kBuckets; ++b) {
+    std::sort(v.begin() + static_cast<ptrdiff_t>(start[b]),
+              v.begin() + static_cast<ptrdiff_t>(start[b + 1]), less);
+  }
+}
+
+constexpr uint64_t kTextOffsetMask = (uint64_t{1} << 40) - 1;
+
 }  // namespace
+
+KeyedDiff::KeyId KeyedDiff::IdOf(absl::string_view key) {
+  return {absl::HashOf(key), RowCrc(key) & ~uint64_t{1}};
+}
+
+absl::string_view KeyedDiff::TextOf(const Before& b) const {
+  return absl::string_view(parent_text_).substr(b.text & kTextOffsetMask, b.text >> 40);
+}
 
 class KeyedDiff::WrittenRows : public RowSplitter {
  public:
@@ -88,46 +126,55 @@ absl::Status KeyedDiff::OnWritten(absl::string_view row) {
   PGARK_ASSIGN_OR_RETURN(absl::string_view key, keyer_.KeyText(row));
   written_digest_.sum += RowCrc(row);
   ++written_digest_.rows;
-  now_.push_back({IdOf(key), true});
+  KeyId id = IdOf(key);
+  id.b |= 1;
+  now_.push_back({id});
   return absl::OkStatus();
 }
 
 absl::Status KeyedDiff::OnKey(absl::string_view key) {
   ++rows_;
-  now_.push_back({IdOf(key), false});
+  now_.push_back({IdOf(key)});
   return absl::OkStatus();
 }
 
 absl::Status KeyedDiff::OnParent(absl::string_view row, absl::string_view key) {
-  before_.push_back({IdOf(key), RowCrc(row), parent_text_.size(),
-                     static_cast<uint32_t>(key.size())});
+  if (parent_text_.size() > kTextOffsetMask || key.size() >= (uint64_t{1} << 24)) {
+    return absl::ResourceExhaustedError("the table's keys are too long to compare");
+  }
+  before_.push_back({IdOf(key), RowCrc(row), parent_text_.size() | (uint64_t{key.size()} << 40)});
   parent_text_.append(key.data(), key.size());
   return absl::OkStatus();
 }
 
+void KeyedDiff::SortParent() {
+  if (parent_sorted_) return;
+  SortByIds(before_, [](const Before& x, const Before& y) { return x.id < y.id; });
+  parent_sorted_ = true;
+}
+
 absl::Status KeyedDiff::Merge() {
-  // Sorted by key; a written row's two entries (written, then seen) next to each other.
-  std::sort(now_.begin(), now_.end(), [](const Now& x, const Now& y) {
-    return x.id != y.id ? x.id < y.id : x.written > y.written;
-  });
-  std::sort(before_.begin(), before_.end(),
-            [](const Before& x, const Before& y) { return x.id < y.id; });
+  // Sorted by key; a written row's two entries (seen among all keys, then written) adjacent.
+  SortByIds(now_, [](const Now& x, const Now& y) { return x.id < y.id; });
+  SortParent();
+  auto gone = [&](const Before& p) { changes_.deletes.emplace_back(TextOf(p)); };
   size_t b = 0;
   for (size_t n = 0; n < now_.size(); ++n) {
-    const bool written = now_[n].written;
-    if (written && (n + 1 == now_.size() || now_[n + 1].id != now_[n].id)) {
+    if (now_[n].written()) {
       return absl::DataLossError("a written row's key is missing from the table's keys");
     }
-    if (written) ++n;  // its entry among all keys
-    if (n + 1 < now_.size() && now_[n + 1].id == now_[n].id) {
+    const bool written = n + 1 < now_.size() && now_[n + 1].SameKey(now_[n]) && now_[n + 1].written();
+    const KeyId id = now_[n].id;
+    if (written) ++n;
+    if (n + 1 < now_.size() && now_[n + 1].SameKey(now_[n])) {
       return absl::DataLossError("the server returned a key twice: it is not unique");
     }
-    for (; b < before_.size() && before_[b].id < now_[n].id; ++b) {  // gone since the parent
+    for (; b < before_.size() && before_[b].id < id; ++b) {  // gone since the parent
       ++changes_.deleted;
-      changes_.deletes.push_back(parent_text_.substr(before_[b].text, before_[b].length));
+      gone(before_[b]);
     }
-    const bool in_parent = b < before_.size() && before_[b].id == now_[n].id;
-    if (in_parent && b + 1 < before_.size() && before_[b + 1].id == now_[n].id) {
+    const bool in_parent = b < before_.size() && before_[b].id == id;
+    if (in_parent && b + 1 < before_.size() && before_[b + 1].id == id) {
       return absl::DataLossError("the base backups hold a key twice");
     }
     if (!in_parent && !written) {
@@ -139,7 +186,7 @@ absl::Status KeyedDiff::Merge() {
       ++changes_.inserted;
     } else if (written) {  // written again since the parent: the old version goes
       ++changes_.updated;
-      changes_.deletes.push_back(parent_text_.substr(before_[b].text, before_[b].length));
+      gone(before_[b]);
     } else {
       changes_.digest.sum += before_[b].crc;  // kept as it was
     }
@@ -147,7 +194,7 @@ absl::Status KeyedDiff::Merge() {
   }
   for (; b < before_.size(); ++b) {
     ++changes_.deleted;
-    changes_.deletes.push_back(parent_text_.substr(before_[b].text, before_[b].length));
+    gone(before_[b]);
   }
   return absl::OkStatus();
 }

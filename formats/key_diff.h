@@ -47,6 +47,9 @@ class KeyedDiff {
   Sink& written();
   Sink& keys();
   RowConsumer& parent();
+  // Sorts the parent's keys: may be called on the thread that fed `parent()`, once it is done,
+  // while the others are still fed (Finish does it otherwise).
+  void SortParent();
 
   int64_t written_rows() const { return written_digest_.rows; }
   int64_t rows() const { return rows_; }  // keys seen: the rows in the table now
@@ -67,16 +70,23 @@ class KeyedDiff {
   class WrittenRows;
   class KeyRows;
   class ParentRows;
+  // A key now: its id, the low bit of `b` set for a written row's entry (else the entry from
+  // the list of all keys), so that sorting puts a key's two entries next to each other.
   struct Now {
     KeyId id;
-    bool written = false;  // else: seen among all keys
+    bool written() const { return id.b & 1; }
+    uint64_t key_b() const { return id.b & ~uint64_t{1}; }
+    bool SameKey(const Now& o) const { return id.a == o.id.a && key_b() == o.key_b(); }
   };
+  // A key of the parent: its id (low bit of `b` clear), its row's CRC for the digest, and where
+  // its text is in parent_text_ (offset in the low 40 bits, length above).
   struct Before {
     KeyId id;
-    uint64_t crc = 0;     // of the whole row
-    uint64_t text = 0;    // offset of the key's text in parent_text_
-    uint32_t length = 0;  // and its length
+    uint64_t crc = 0;
+    uint64_t text = 0;
   };
+  static KeyId IdOf(absl::string_view key);
+  absl::string_view TextOf(const Before& b) const;
 
   absl::Status OnWritten(absl::string_view row);
   absl::Status OnKey(absl::string_view key);
@@ -91,6 +101,7 @@ class KeyedDiff {
   std::vector<Now> now_;
   std::vector<Before> before_;
   std::string parent_text_;
+  bool parent_sorted_ = false;
   int64_t rows_ = 0;
   RowDigest written_digest_;
   KeyedChanges changes_;

@@ -131,6 +131,35 @@ TEST(RowDiffTest, KeyDiffNamesDeletesAndUpdatesAndKeepsTheDigest) {
   EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\tnew 1\n2\tB2\n5\te\n"));
 }
 
+TEST(RowDiffTest, KeyDiffOfManyRowsSortsInBuckets) {
+  // Enough keys for the bucketed sort: every 7th row rewritten, every 11th gone, 3000 new.
+  std::string base, written, now;
+  int64_t updated = 0, deleted = 0;
+  for (int i = 0; i < 150000; ++i) {
+    absl::StrAppend(&base, i, "\trow ", i, "\n");
+    if (i % 11 == 0) {
+      ++deleted;
+    } else if (i % 7 == 0) {
+      ++updated;
+      absl::StrAppend(&written, i, "\tnew ", i, "\n");
+      absl::StrAppend(&now, i, "\tnew ", i, "\n");
+    } else {
+      absl::StrAppend(&now, i, "\trow ", i, "\n");
+    }
+  }
+  for (int i = 200000; i < 203000; ++i) {
+    absl::StrAppend(&written, i, "\tadded\n");
+    absl::StrAppend(&now, i, "\tadded\n");
+  }
+  std::vector<Link> chain = {{base, ""}};
+  KeyedChanges c = KeyDiff(chain, written, now);
+  EXPECT_EQ(c.inserted, 3000);
+  EXPECT_EQ(c.updated, updated);
+  EXPECT_EQ(c.deleted, deleted);
+  EXPECT_EQ(c.digest, DigestOf(now));
+  EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted(now));
+}
+
 TEST(RowDiffTest, KeyDiffRefusesAHistoryThatDoesNotFit) {
   std::vector<Link> chain = {{"1\ta\n", ""}};
   StringSink member;

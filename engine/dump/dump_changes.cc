@@ -21,12 +21,15 @@ absl::Status StreamCopy(PgConnection& conn, const std::string& copy_out, formats
   return rows.Close();
 }
 
-// The parent's rows of a table replayed on a thread of its own while the server is asked for
-// the changes, into `out`. Stopped (its result dropped) if not waited for.
+// The parent's rows of a table replayed into `diff`, and sorted, on a thread of its own while
+// the server is asked for the changes. Stopped (its result dropped) if not waited for.
 class ParentReplay : public formats::RowConsumer {
  public:
-  ParentReplay(const IncrementalBase& base, const TableDef& t, formats::RowConsumer& out)
-      : out_(out), thread_([this, &base, &t] { status_ = base.ReplayParentRows(t, *this); }) {}
+  ParentReplay(const IncrementalBase& base, const TableDef& t, formats::KeyedDiff& diff)
+      : out_(diff.parent()), thread_([this, &base, &t, &diff] {
+          status_ = base.ReplayParentRows(t, *this);
+          if (status_.ok()) diff.SortParent();
+        }) {}
   ~ParentReplay() override {
     stop_.store(true);
     if (thread_.joinable()) thread_.join();
@@ -97,7 +100,7 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
   formats::KeyedDiff diff(std::move(keyer), member,
                           static_cast<size_t>(std::max<int64_t>(0, before.record_count)));
   // The parent's keys are read from the chain while the server answers (two cores busy).
-  ParentReplay parent(*base_, t, diff.parent());
+  ParentReplay parent(*base_, t, diff);
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
   ProgressTap progress(listener_);
   formats::RowDigestTap written(&diff.written());
