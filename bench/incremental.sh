@@ -89,7 +89,7 @@ SQL
   done
   createdb "${db}_chain"
   t0=$(date +%s.%N)
-  "$pgark" --quiet --db "dbname=${db}_chain" --backup-dir "$dir" restore full "$parent"
+  "$pgark" --quiet --db "dbname=${db}_chain" --backup-dir "$dir" restore full "$parent" >/dev/null
   t1=$(date +%s.%N)
   same=no
   [[ "$(digests "$db")" == "$(digests "${db}_chain")" ]] && same=yes
