@@ -77,8 +77,9 @@ struct ChangeSummary {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t deleted = 0;
-  // How the changes were found: tables whose written rows the server named (diffed by key),
-  // and "table: why" for each table whose every row was read and hashed instead.
+  // How the changes were found: tables whose changes the server named (diffed by key, or, for
+  // a table that only gained rows, by count), and "table: why" for each table whose every row
+  // was read and hashed instead.
   int64_t tables_by_key = 0;
   std::vector<std::string> hashed_tables;
 };

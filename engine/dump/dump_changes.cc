@@ -1,4 +1,4 @@
-// Incrementals whose changed rows the server names: Dumper::DataByKey and its pieces (see
+// Incrementals whose changed rows the server names: Dumper::DataByChanges and its pieces (see
 // dump_session.h and engine/dump/change_scan.h).
 #include <algorithm>
 #include <atomic>
