@@ -45,7 +45,9 @@ class FidelityTest : public testing::IntegrationTest {
                               via_psql),
               0);
     const std::string schema = SchemaDump(src);
-    if (with_owners) EXPECT_THAT(schema, ::testing::HasSubstr(" OWNER TO "));
+    if (with_owners) {
+      EXPECT_THAT(schema, ::testing::HasSubstr(" OWNER TO "));
+    }
     EXPECT_EQ(SchemaDump(via_pgark), schema);
     EXPECT_EQ(SchemaDump(via_psql), schema);
     EXPECT_EQ(DatabaseDigest(via_pgark), DatabaseDigest(src));

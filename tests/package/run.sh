@@ -15,9 +15,12 @@ deb=$(bash "$root/tools/package.sh" 2>/dev/null | tail -1)
 cache=/var/cache/pgark/rootfs
 mkdir -p "$cache/archives/partial"
 if [[ ! -f $cache/bookworm-minbase.tar ]]; then
-  mmdebstrap --variant=minbase --quiet bookworm "$cache/bookworm-minbase.tar.tmp" \
+  # The format is named: mmdebstrap guesses it from the file name's ending, and makes a
+  # directory of an unknown one. A leftover of an interrupted run goes first.
+  rm -rf "$cache/bookworm-minbase.tar" "$cache/partial-minbase.tar"
+  mmdebstrap --variant=minbase --format=tar --quiet bookworm "$cache/partial-minbase.tar" \
     http://deb.debian.org/debian
-  mv "$cache/bookworm-minbase.tar.tmp" "$cache/bookworm-minbase.tar"
+  mv "$cache/partial-minbase.tar" "$cache/bookworm-minbase.tar"
 fi
 rootfs=$(mktemp -d /tmp/pgark-rootfs-XXXXXX)
 cleanup() {
