@@ -124,11 +124,12 @@ RowConsumer& KeyedDiff::parent() { return *parent_; }
 
 absl::Status KeyedDiff::OnWritten(absl::string_view row) {
   PGARK_ASSIGN_OR_RETURN(absl::string_view key, keyer_.KeyText(row));
-  written_digest_.sum += RowCrc(row);
+  const uint64_t crc = RowCrc(row);
+  written_digest_.sum += crc;
   ++written_digest_.rows;
   KeyId id = IdOf(key);
   id.b |= 1;
-  now_.push_back({id});
+  now_.push_back({id, crc});
   return absl::OkStatus();
 }
 
@@ -165,7 +166,7 @@ absl::Status KeyedDiff::Merge() {
     }
     const bool written = n + 1 < now_.size() && now_[n + 1].SameKey(now_[n]) && now_[n + 1].written();
     const KeyId id = now_[n].id;
-    if (written) ++n;
+    if (written) ++n;  // now_[n]: the written entry, with the row's CRC
     if (n + 1 < now_.size() && now_[n + 1].SameKey(now_[n])) {
       return absl::DataLossError("the server returned a key twice: it is not unique");
     }
@@ -185,7 +186,7 @@ absl::Status KeyedDiff::Merge() {
     if (!in_parent) {
       ++changes_.inserted;
     } else if (written) {  // written again since the parent: the old version goes
-      ++changes_.updated;
+      ++(before_[b].crc == now_[n].crc ? changes_.rewritten_same : changes_.updated);
       gone(before_[b]);
     } else {
       changes_.digest.sum += before_[b].crc;  // kept as it was

@@ -31,6 +31,9 @@ struct KeyedChanges {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t deleted = 0;
+  // Written rows equal to the parent's (the server could not rule out that the parent saw
+  // them): stored again, with their old version deleted, but not counted as updated.
+  int64_t rewritten_same = 0;
   std::vector<std::string> deletes;  // parent keys to delete, as text
   RowDigest digest;                  // of the table's rows now
 };
@@ -74,6 +77,7 @@ class KeyedDiff {
   // the list of all keys), so that sorting puts a key's two entries next to each other.
   struct Now {
     KeyId id;
+    uint64_t crc = 0;  // a written row's CRC-64
     bool written() const { return id.b & 1; }
     uint64_t key_b() const { return id.b & ~uint64_t{1}; }
     bool SameKey(const Now& o) const { return id.a == o.id.a && key_b() == o.key_b(); }

@@ -127,7 +127,9 @@ TEST(RowDiffTest, KeyDiffNamesDeletesAndUpdatesAndKeepsTheDigest) {
   KeyDiff(chain, "1\tnew 1\n", "1\tnew 1\n2\tB2\n5\te\n");
   EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\tnew 1\n2\tB2\n5\te\n"));
   // A false alarm (the server names a row as written that is not new) stores it again, harmlessly.
-  KeyDiff(chain, "2\tB2\n", "1\tnew 1\n2\tB2\n5\te\n");
+  KeyedChanges same = KeyDiff(chain, "2\tB2\n", "1\tnew 1\n2\tB2\n5\te\n");
+  EXPECT_EQ(same.updated, 0);
+  EXPECT_EQ(same.rewritten_same, 1);
   EXPECT_EQ(Sorted(Replay(chain, {0})), Sorted("1\tnew 1\n2\tB2\n5\te\n"));
 }
 
