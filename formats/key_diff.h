@@ -54,7 +54,8 @@ class KeyedDiff {
   // while the others are still fed (Finish does it otherwise).
   void SortParent();
 
-  int64_t written_rows() const { return written_digest_.rows; }
+  // The written rows' digest (and count), as far as fed.
+  const RowDigest& written_digest() const { return written_digest_; }
   int64_t rows() const { return rows_; }  // keys seen: the rows in the table now
   // kDataLoss if a side holds a key twice; kFailedPrecondition if a row now is neither
   // written since the parent nor in it (the server's history does not match the chain's).

@@ -103,18 +103,18 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
   ParentReplay parent(*base_, t, diff);
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
   ProgressTap progress(listener_);
-  formats::RowDigestTap written(&diff.written());
-  progress.set_downstream(&written);
+  progress.set_downstream(&diff.written());
   PGARK_RETURN_IF_ERROR(StreamCopy(conn_, WrittenRowsSql(t, *change_scan_), progress));
   PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
-  if (written.digest().rows == 0) {  // untouched unless rows went away: one count tells
+  const formats::RowDigest& written = diff.written_digest();
+  if (written.rows == 0) {  // untouched unless rows went away: one count tells
     PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
-    if (auto same = OnlyAdded(before, PgRow(r, 0).Int("rows"), written.digest())) return *same;
+    if (auto same = OnlyAdded(before, PgRow(r, 0).Int("rows"), written)) return *same;
   }
   ProgressTap keys(listener_);
   keys.set_downstream(&diff.keys());
   PGARK_RETURN_IF_ERROR(StreamCopy(conn_, KeysSql(t), keys));
-  if (auto added = OnlyAdded(before, diff.rows(), written.digest())) return *added;
+  if (auto added = OnlyAdded(before, diff.rows(), written)) return *added;
   PGARK_RETURN_IF_ERROR(Annotate(parent.Wait(), "comparing its keys with the base backups'"));
   return diff.Finish();
 }
