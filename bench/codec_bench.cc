@@ -1,5 +1,5 @@
-// The in-memory parts of the data path, one codec at a time: gzip engines and levels on 1 MiB
-// blocks (the archive's unit), the parallel block compressor, SHA-256, row hashing for
+// The in-memory parts of the data path, one codec at a time: gzip engines and levels and zstd
+// levels on 1 MiB blocks (the archive's unit), decompression, the parallel block compressor, SHA-256, row hashing for
 // incremental backups, COPY text to JSON, and the CSV and JSON readers of import.
 //   ./build/bench/codec_bench --benchmark_min_time=0.5
 #include <string>
@@ -8,6 +8,7 @@
 #include "benchmark/benchmark.h"
 #include "formats/block_gzip.h"
 #include "formats/byte_counter.h"
+#include "formats/compression.h"
 #include "formats/copy_text.h"
 #include "formats/gzip.h"
 #include "formats/member_pipeline.h"
@@ -15,6 +16,7 @@
 #include "formats/record_readers.h"
 #include "formats/row_diff.h"
 #include "formats/sha256.h"
+#include "formats/zstd_codec.h"
 
 namespace pgark::formats {
 namespace {
@@ -49,6 +51,42 @@ BENCHMARK(BM_GzipBlock)
     ->Args({static_cast<int>(GzipEngine::kIsal), 1})
     ->Unit(benchmark::kMillisecond);
 
+// zstd (--compress zstd:LEVEL) on the same 1 MiB blocks.
+void BM_ZstdBlock(benchmark::State& state) {
+  const int level = static_cast<int>(state.range(0));
+  const absl::string_view block = absl::string_view(CopyRows()).substr(0, 1 << 20);
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    Check(ZstdBlock(level, block, out));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * block.size()));
+  state.counters["ratio"] = static_cast<double>(block.size()) / static_cast<double>(out.size());
+}
+BENCHMARK(BM_ZstdBlock)->Arg(1)->Arg(3)->Arg(6)->Arg(9)->Arg(19)->Unit(benchmark::kMillisecond);
+
+// What a restore's reader thread does: 32 MiB of 1 MiB frames decompressed (igzip for gzip
+// level 4, libzstd for zstd level 3).
+void BM_Decompress(benchmark::State& state) {
+  const Compression c = state.range(0) == 0 ? Compression{Codec::kGzip, 4}
+                                            : Compression{Codec::kZstd, 3};
+  const std::string& data = CopyRows();
+  std::string stored;
+  for (size_t at = 0; at < data.size(); at += 1 << 20) {
+    Check(CompressBlock(c, absl::string_view(data).substr(at, 1 << 20), stored));
+  }
+  for (auto _ : state) {
+    NullSink null;
+    std::unique_ptr<ForwardingSink> d = NewDecompressor(c.codec);
+    d->set_downstream(&null);
+    Check(d->Append(stored));
+    Check(d->Close());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
+  state.SetLabel(std::string(CodecName(c.codec)));
+}
+BENCHMARK(BM_Decompress)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 // 32 MiB through the archive's MemberPipeline (level 4, the default) with N compression
 // threads: blocks cut on this thread, compressed on the pool, digested and "written" in order.
 void BM_MemberPipeline(benchmark::State& state) {
@@ -57,7 +95,7 @@ void BM_MemberPipeline(benchmark::State& state) {
   CompressionPool pool(threads);
   for (auto _ : state) {
     NullSink null;
-    MemberPipeline pipe({.level = 4}, threads > 1 ? &pool : nullptr, null);
+    MemberPipeline pipe({.compression = {Codec::kGzip, 4}}, threads > 1 ? &pool : nullptr, null);
     for (size_t at = 0; at < data.size(); at += 64 * 1024) {
       Check(pipe.member().Append(absl::string_view(data).substr(at, 64 * 1024)));
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/compression.h"
 #include "formats/encryption.h"
 #include "formats/member_kind.h"
 
@@ -37,11 +38,9 @@ struct BackupOptions {
   std::string backup_dir;           // must exist or be creatable (mode 0700)
   std::vector<std::string> tables;  // table backups: names as the user typed them
   Content content = Content::kSchemaAndData;
-  bool compress = true;
-  // 1-9. The default, 4, is chosen from bench/README.md: with libdeflate it is about a
-  // quarter faster than 6 for 1% more bytes, and still smaller than pg_dump -Fc (zlib 6).
-  // 1 is the "fast" level (ISA-L).
-  int gzip_level = 4;
+  // gzip (the default, level 4: bench/README.md, about a quarter faster than 6 for 1% more
+  // bytes and still smaller than pg_dump -Fc; 1 is ISA-L's fast level), zstd or none.
+  formats::Compression compression{formats::Codec::kGzip, 4};
   int jobs = 0;        // threads compressing the archive; 0: one per core
   // A table with at least two parts' worth of heap (PostgreSQL 14+) is stored as several data
   // members of about this many bytes of pages each (at most 16), so that a parallel restore

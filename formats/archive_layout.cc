@@ -42,8 +42,8 @@ std::string BackupId(absl::string_view type, absl::string_view label, absl::Time
   return id;
 }
 
-std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool encrypted) {
-  return absl::StrCat(backup_id, compressed ? ".sql.gz" : ".sql", encrypted ? ".enc" : "");
+std::string ArchiveFileName(absl::string_view backup_id, Codec codec, bool encrypted) {
+  return absl::StrCat(backup_id, ArchiveSuffix(codec), encrypted ? ".enc" : "");
 }
 
 std::string BackupManifestName(absl::string_view backup_id) {
@@ -51,14 +51,15 @@ std::string BackupManifestName(absl::string_view backup_id) {
 }
 
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file) {
-  for (absl::string_view suffix : {".sql.gz.enc", ".sql.enc", ".sql.gz", ".sql"}) {
+  for (absl::string_view suffix :
+       {".sql.gz.enc", ".sql.zst.enc", ".sql.enc", ".sql.gz", ".sql.zst", ".sql"}) {
     if (absl::EndsWith(archive_file, suffix) && archive_file.size() > suffix.size()) {
       archive_file.remove_suffix(suffix.size());
       return BackupManifestName(archive_file);
     }
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "\"", archive_file, "\" is not a backup file name (expected a .sql.gz or .sql file)"));
+      "\"", archive_file, "\" is not a backup file name (expected a .sql.gz, .sql.zst or .sql file)"));
 }
 
 bool IsArchiveFileName(absl::string_view name) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "formats/compression.h"
 
 namespace pgark::formats {
 
@@ -26,12 +27,14 @@ std::string IsoTimestamp(absl::Time t);
 // two backups made in one second apart.
 std::string BackupId(absl::string_view type, absl::string_view label, absl::Time t, int sequence);
 
-// The archive file for a backup id: ".sql.gz" when compressed, else ".sql"; ".enc" appended
+// The archive file for a backup id: ".sql.gz", ".sql.zst" or ".sql" (formats/compression.h);
+// ".enc" appended
 // when encrypted.
-std::string ArchiveFileName(absl::string_view backup_id, bool compressed, bool encrypted = false);
+std::string ArchiveFileName(absl::string_view backup_id, Codec codec, bool encrypted = false);
 // "<backup id>-manifest.json".
 std::string BackupManifestName(absl::string_view backup_id);
-// "<backup id>-manifest.json" for an archive file name (".sql.gz", ".sql", either + ".enc").
+// "<backup id>-manifest.json" for an archive file name (".sql.gz", ".sql.zst", ".sql", any +
+// ".enc").
 // kInvalidArgument if `archive_file` does not end in one of them.
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file);
 // True for the name of a backup archive ("backup-" + a name ManifestFileName accepts).

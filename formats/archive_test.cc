@@ -21,23 +21,25 @@ using ::pgark::testing::IsOkAndHolds;
 using ::pgark::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class ArchiveTest : public ::testing::TestWithParam<bool> {
+class ArchiveTest : public ::testing::TestWithParam<Codec> {
  protected:
   void SetUp() override {
     static int counter = 0;
     dir_ = ::testing::TempDir() + "/archive_" + std::to_string(::getpid()) + "_" +
            std::to_string(counter++);
     ASSERT_THAT(EnsurePrivateDirectory(dir_), IsOk());
-    path_ = JoinPath(dir_, GetParam() ? "a.sql.gz" : "a.sql");
+    path_ = JoinPath(dir_, absl::StrCat("a", ArchiveSuffix(GetParam())));
   }
+
+  Compression Chosen() const { return {GetParam(), DefaultLevel(GetParam())}; }
 
   // Writes header + one data member + trailer and returns the manifest describing them.
   Manifest WriteArchive(const std::string& rows) {
-    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compress = GetParam()});
+    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compression = Chosen()});
     EXPECT_THAT(writer, IsOk());
     Manifest m;
-    m.backup_file = "a.sql.gz";
-    m.compressed = GetParam();
+    m.backup_file = absl::StrCat("a", ArchiveSuffix(GetParam()));
+    m.compression = GetParam();
     auto header = (*writer)->WriteMember("SET client_encoding = 'UTF8';\n");
     EXPECT_THAT(header, IsOk());
     m.members.push_back({.section = Section::kPreData, .kind = MemberKind::kHeader, .raw_bytes = *header});
@@ -98,7 +100,11 @@ TEST_P(ArchiveTest, MembersAreSeekableAndVerified) {
 
 TEST_P(ArchiveTest, WholeFileIsOneValidStream) {
   Manifest m = WriteArchive("1\n2\n");
-  FILE* p = popen(((GetParam() ? "gzip -dc " : "cat ") + path_).c_str(), "r");
+  // What a user without pgark would run: gunzip, zstd -d, or nothing.
+  const char* const reader = GetParam() == Codec::kGzip   ? "gzip -dc "
+                             : GetParam() == Codec::kZstd ? "zstd -qdc "
+                                                          : "cat ";
+  FILE* p = popen((reader + path_).c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[4096];
   size_t n = std::fread(buf, 1, sizeof(buf), p);
@@ -137,14 +143,16 @@ TEST_P(ArchiveTest, TruncationIsDetected) {
 
 TEST_P(ArchiveTest, DestroyedWriterLeavesNoFile) {
   {
-    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compress = GetParam()});
+    auto writer = ArchiveWriter::Open(LocalFile(path_), {.compression = Chosen()});
     ASSERT_THAT(writer, IsOk());
     ASSERT_THAT((*writer)->WriteMember("partial"), IsOk());
   }
   EXPECT_NE(::access(path_.c_str(), F_OK), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(CompressedAndPlain, ArchiveTest, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(EveryCodec, ArchiveTest,
+                         ::testing::Values(Codec::kGzip, Codec::kZstd, Codec::kNone),
+                         [](const auto& info) { return std::string(CodecName(info.param)); });
 
 // The rows of a framed member, split into chunks of `chunk` bytes, through a CopyFramingSink
 // for header "HEAD\n".

@@ -101,7 +101,8 @@ absl::StatusOr<std::vector<std::string>> CheckArchive(const StoredObject& archiv
         inspector->set_downstream(&null);
         out = inspector.get();
       }
-      s = ReadMember(archive, entry, {manifest.compressed, options.key, /*raw_digest=*/true}, *out);
+      s = ReadMember(archive, entry, {manifest.compression, options.key, /*raw_digest=*/true},
+                     *out);
       if (s.ok() && inspector != nullptr) {
         s = inspector->Close();
         if (absl::IsDataLoss(s)) {

@@ -13,17 +13,17 @@ namespace pgark::formats {
 namespace {
 
 MemberPipelineOptions PipelineOptions(const ArchiveOptions& options) {
-  return {.compress = options.compress, .level = options.gzip.level};
+  return {.compression = options.compression};
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(
     const StoredObject& archive, const ArchiveOptions& options) {
-  if (options.compress) PGARK_RETURN_IF_ERROR(ValidateGzipOptions(options.gzip));
+  PGARK_RETURN_IF_ERROR(ValidateCompression(options.compression));
   PGARK_ASSIGN_OR_RETURN(std::unique_ptr<Sink> file, archive.storage->Create(archive.name));
   std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(options));
-  if (options.compress && options.jobs > 1) {
+  if (options.compression.codec != Codec::kNone && options.jobs > 1) {
     writer->pool_ = std::make_unique<CompressionPool>(options.jobs);
   }
   if (options.key != nullptr) {
@@ -215,7 +215,7 @@ absl::Status ReadMember(const StoredObject& archive, const MemberEntry& entry,
   PGARK_RETURN_IF_ERROR(source.status());
   FilterChain chain;
   Sha256Tap* stored_sha = chain.Add<Sha256Tap>();
-  if (options.compressed) chain.Add<GzipDecompressor>();
+  if (options.codec != Codec::kNone) chain.Adopt(NewDecompressor(options.codec));
   Sha256Tap* raw_sha = options.raw_digest ? chain.Add<Sha256Tap>() : nullptr;
   ByteCounter* raw_bytes = chain.Add<ByteCounter>(entry.raw_bytes);
   PGARK_RETURN_IF_ERROR(chain.Open(&out, /*close_terminal=*/false));

@@ -1,6 +1,6 @@
-// `ArchiveWriter` writes a pgark archive: one file made of consecutive members, each a complete
-// gzip member (or a plain byte range when uncompressed), and records the member index that goes
-// into the manifest. Concatenated, the members decompress to one plain SQL script. Members are
+// `ArchiveWriter` writes a pgark archive: one file made of consecutive members, each complete
+// gzip members or zstd frames (or a plain byte range when uncompressed), and records the member
+// index that goes into the manifest. Concatenated, the members decompress to one plain SQL script. Members are
 // compressed and written behind the caller (formats/member_pipeline.h), so where each one lies
 // and its digests are known when the archive is closed.
 //
@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "formats/block_gzip.h"
 #include "formats/byte_counter.h"
+#include "formats/compression.h"
 #include "formats/encryption.h"
 #include "formats/file_io.h"
 #include "formats/filter_chain.h"
@@ -33,8 +34,8 @@
 namespace pgark::formats {
 
 struct ArchiveOptions {
-  bool compress = true;  // gzip each member; false writes a plain .sql file
-  GzipOptions gzip;      // used when `compress`: the level
+  // How each member is compressed (Codec::kNone: a plain .sql file).
+  Compression compression;
   // Threads compressing blocks of each member (formats/block_gzip.h); 1: the writer thread.
   int jobs = 1;
   // When set, the file is encrypted (formats/encryption.h) after compression. Member offsets
@@ -44,16 +45,16 @@ struct ArchiveOptions {
 
 // How to read an archive's members back.
 struct ArchiveReadOptions {
-  bool compressed = true;
+  Codec codec = Codec::kGzip;  // the manifest's
   std::shared_ptr<const EncryptionKey> key;  // REQUIRED for an encrypted archive
   // Also digest the decompressed bytes and compare with the manifest's rawSha256. A restore
   // does not need to: the stored digest pins the exact bytes read, and each gzip member's
-  // CRC-32 and length check what inflating them gave. `verify` does, to check the manifest
+  // CRC-32 and length (each zstd frame's checksum) check what decompressing them gave. `verify` does, to check the manifest
   // whole; it costs a SHA-256 pass over the largest stream (about 0.2 s of CPU per 400 MB).
   bool raw_digest = false;
 };
 
-// The plaintext (gzip) bytes [offset, offset + length) of an archive: a ranged read of the
+// The plaintext (compressed) bytes [offset, offset + length) of an archive: a ranged read of the
 // object, or the decrypted range when `key` is set.
 absl::StatusOr<std::unique_ptr<Source>> OpenArchiveRange(const StoredObject& archive,
                                                          const std::shared_ptr<const EncryptionKey>& key,
@@ -166,8 +167,8 @@ class CopyFramingSink : public ForwardingSink {
 
 // Streams the raw bytes of member `entry` of `archive` into `out` (which is not
 // closed), checking the stored digest, both sizes and, if asked, the decompressed digest
-// against the entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt gzip; `out` may
-// by then have received bytes, so the caller must discard them (e.g. abort its COPY).
+// against the entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt
+// frame; `out` may by then have received bytes, so the caller must discard them (e.g. abort its COPY).
 absl::Status ReadMember(const StoredObject& archive, const MemberEntry& entry,
                         const ArchiveReadOptions& options, Sink& out);
 

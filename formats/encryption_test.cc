@@ -160,7 +160,7 @@ TEST_F(EncryptionTest, KeyIdIsStableAndRevealsNothingObvious) {
 
 TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   const std::string path = JoinPath(dir_, "a.sql.gz.enc");
-  auto writer = ArchiveWriter::Open(LocalFile(path), {.compress = true, .key = key_});
+  auto writer = ArchiveWriter::Open(LocalFile(path), {.key = key_});
   ASSERT_THAT(writer, IsOk());
   Manifest m;
   m.backup_file = "a.sql.gz.enc";
@@ -177,7 +177,7 @@ TEST_F(EncryptionTest, EncryptedArchiveVerifiesOnlyWithItsKey) {
   m.checksum = summary->sha256;
   EXPECT_EQ(m.members[1].offset, m.members[0].stored_bytes);  // plaintext coordinates
   StringSink out;
-  ASSERT_THAT(ReadMember(LocalFile(path), m.members[1], {true, key_}, out), IsOk());
+  ASSERT_THAT(ReadMember(LocalFile(path), m.members[1], {Codec::kGzip, key_}, out), IsOk());
   EXPECT_EQ(out.data(), Pattern(5000));
   EXPECT_THAT(CheckArchive(LocalFile(path), m, {.inflate = true, .key = key_}),
               IsOkAndHolds(::testing::IsEmpty()));

@@ -6,6 +6,7 @@
 #include <libdeflate.h>
 #include <openssl/crypto.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -17,6 +18,7 @@ std::vector<std::pair<std::string, std::string>> LibraryVersions() {
   return {
       {"zlib", zlibVersion()},
       {"libdeflate", LIBDEFLATE_VERSION_STRING},
+      {"zstd", ZSTD_versionString()},
       {"ISA-L", absl::StrCat(ISAL_MAJOR_VERSION, ".", ISAL_MINOR_VERSION, ".", ISAL_PATCH_VERSION)},
       {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
       {"libcurl", curl != nullptr ? curl->version : "unknown"},

@@ -140,6 +140,23 @@ absl::Status DecodeMember(const Json& j, size_t index, MemberEntry& m) {
   return absl::OkStatus();
 }
 
+// "compressed" (the seed's field) and "compression" (the codec; absent before formatVersion 6,
+// when only gzip existed) must agree.
+absl::Status GetCompression(Reader& r, Manifest& m) {
+  bool compressed = true;
+  PGARK_RETURN_IF_ERROR(r.Get("compressed", compressed));
+  std::string codec = compressed ? "gzip" : "none";
+  PGARK_RETURN_IF_ERROR(r.Get("compression", codec, /*required=*/false));
+  absl::StatusOr<Codec> parsed = CodecFromName(codec);
+  if (!parsed.ok()) return absl::DataLossError(absl::StrCat("manifest: ", parsed.status().message()));
+  m.compression = *parsed;
+  if (m.compressed() != compressed) {
+    return absl::DataLossError(absl::StrCat("manifest: compressed is ", compressed ? "true" : "false",
+                                            " but compression is ", codec));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string EncodeManifest(const Manifest& m) {
@@ -166,7 +183,8 @@ std::string EncodeManifest(const Manifest& m) {
             {"toolVersion", m.tool_version},
             {"tables", tables},
             {"size", m.size},
-            {"compressed", m.compressed},
+            {"compressed", m.compressed()},
+            {"compression", CodecName(m.compression)},
             {"checksum", m.checksum},
             {"dependencies", m.dependencies},
             {"encrypted", m.encrypted()}};
@@ -232,7 +250,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
   const bool open = m.sealed.empty();
   PGARK_RETURN_IF_ERROR(r.Get("totalRecordCount", m.total_record_count, open));
   PGARK_RETURN_IF_ERROR(r.Get("size", m.size));
-  PGARK_RETURN_IF_ERROR(r.Get("compressed", m.compressed));
+  PGARK_RETURN_IF_ERROR(GetCompression(r, m));
   PGARK_RETURN_IF_ERROR(r.Get("checksum", m.checksum));
   Json tables, members;
   PGARK_RETURN_IF_ERROR(GetStrings(r, "dependencies", m.dependencies, true));

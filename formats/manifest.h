@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "formats/compression.h"
 #include "formats/member_kind.h"
 
 namespace pgark::formats {
@@ -19,9 +20,9 @@ namespace pgark::formats {
 // lowest version that describes their file (1: plain full and table backups; 2: incremental
 // ones; 3: a table stored in parts; 4: encrypted, with a sealed manifest; 5: row deletes named
 // by key text), so older readers refuse only what they cannot read.
-inline constexpr int kManifestFormatVersion = 5;
+inline constexpr int kManifestFormatVersion = 6;
 
-// One gzip member (or, uncompressed, one byte range) of the archive.
+// One member of the archive: gzip members or zstd frames (or, uncompressed, a byte range).
 struct MemberEntry {
   Section section = Section::kPreData;
   MemberKind kind = MemberKind::kHeader;
@@ -111,7 +112,9 @@ struct Manifest {
   std::vector<TableEntry> tables;
   int64_t total_record_count = 0;
   uint64_t size = 0;  // archive file size in bytes
-  bool compressed = true;
+  // How the members are compressed ("compression"; zstd needs formatVersion 6). The seed's
+  // "compressed" is written beside it: whether there is any.
+  Codec compression = Codec::kGzip;
   std::string checksum;  // SHA-256 of the whole archive file
   // Incremental backups: every backup this one needs, oldest (the full base) first; the last
   // is `base_backup`, the parent it was diffed against.
@@ -134,6 +137,7 @@ struct Manifest {
   // needs without the key: no member, no digest of plaintext, no row count, no column.
   std::string sealed;
 
+  bool compressed() const { return compression != Codec::kNone; }
   bool encrypted() const { return !cipher.empty(); }
   // A sealed manifest read without its key: the members and counts are not known.
   bool facts_sealed() const { return !sealed.empty(); }

@@ -57,6 +57,32 @@ TEST(ManifestTest, RoundTrips) {
   EXPECT_EQ(EncodeManifest(*back), json);
 }
 
+TEST(ManifestTest, CompressionRoundTripsAndMustAgreeWithCompressed) {
+  Manifest m = Sample();
+  m.compression = Codec::kZstd;
+  const std::string json = EncodeManifest(m);
+  EXPECT_THAT(json, HasSubstr("\"compression\": \"zstd\""));
+  EXPECT_THAT(json, HasSubstr("\"compressed\": true"));
+  auto back = DecodeManifest(json);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->compression, Codec::kZstd);
+  // Written before "compression" existed: "compressed" alone means gzip or none.
+  for (bool compressed : {true, false}) {
+    std::string old = json;
+    old.replace(old.find("\"compression\": \"zstd\","), 25, "");
+    if (!compressed) old.replace(old.find("\"compressed\": true"), 18, "\"compressed\": false");
+    auto decoded = DecodeManifest(old);
+    ASSERT_THAT(decoded, IsOk());
+    EXPECT_EQ(decoded->compression, compressed ? Codec::kGzip : Codec::kNone);
+  }
+  std::string lie = json;
+  lie.replace(lie.find("\"compressed\": true"), 18, "\"compressed\": false");
+  EXPECT_THAT(DecodeManifest(lie), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("compression")));
+  std::string unknown = json;
+  unknown.replace(unknown.find("\"zstd\""), 6, "\"lz4\"");
+  EXPECT_THAT(DecodeManifest(unknown), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("lz4")));
+}
+
 TEST(ManifestTest, IncrementalFactsRoundTrip) {
   Manifest m = Sample();
   m.type = BackupType::kIncremental;

@@ -31,7 +31,6 @@ struct MemberPipeline::Digests {
 MemberPipeline::MemberPipeline(const MemberPipelineOptions& options, CompressionPool* pool,
                                Sink& out)
     : options_(options),
-      engine_(EngineForLevel(options.level)),
       pool_(pool),
       out_(out),
       digests_(std::make_unique<Digests>()) {
@@ -56,7 +55,7 @@ absl::Status MemberPipeline::Add(absl::string_view data) {
     data.remove_prefix(take);
     member_raw_bytes_ += take;
     if (block_.size() == options_.block_bytes) {
-      caller_status_ = Dispatch(/*ends_member=*/false, options_.compress);
+      caller_status_ = Dispatch(/*ends_member=*/false, compressing());
       if (!caller_status_.ok()) return caller_status_;
     }
   }
@@ -65,9 +64,9 @@ absl::Status MemberPipeline::Add(absl::string_view data) {
 
 absl::StatusOr<uint64_t> MemberPipeline::EndMember() {
   if (!caller_status_.ok()) return caller_status_;
-  // An empty member is still one (empty) gzip member; one whose last block was full ends
+  // An empty member is still one (empty) gzip member or zstd frame; one whose last block was full ends
   // with an empty, uncompressed marker that writes nothing.
-  const bool compress = options_.compress && (!block_.empty() || !member_has_blocks_);
+  const bool compress = compressing() && (!block_.empty() || !member_has_blocks_);
   caller_status_ = Dispatch(/*ends_member=*/true, compress);
   if (!caller_status_.ok()) return caller_status_;
   const uint64_t raw_bytes = member_raw_bytes_;
@@ -92,10 +91,8 @@ absl::Status MemberPipeline::Dispatch(bool ends_member, bool compress) {
   block_.reserve(options_.block_bytes);
   PGARK_RETURN_IF_ERROR(Enqueue(block));
   if (compress && pool_ != nullptr) {
-    const GzipEngine engine = engine_;
-    const int level = options_.level;
-    pool_->Submit([block, engine, level] {
-      block->status = GzipBlock(engine, level, block->raw, block->stored);
+    pool_->Submit([block, compression = options_.compression] {
+      block->status = CompressBlock(compression, block->raw, block->stored);
       block->ready.Notify();
     });
   } else {
@@ -190,13 +187,13 @@ absl::Status MemberPipeline::Write(Block& block) {
     return absl::OkStatus();
   }
   if (block.compress && pool_ == nullptr) {
-    block.status = GzipBlock(engine_, options_.level, block.raw, block.stored);
+    block.status = CompressBlock(options_.compression, block.raw, block.stored);
   }
   PGARK_RETURN_IF_ERROR(block.status);
   const std::string& stored = block.compress ? block.stored : block.raw;
   PGARK_RETURN_IF_ERROR(d.raw.Update(block.raw));
   d.raw_bytes += block.raw.size();
-  if (options_.compress) PGARK_RETURN_IF_ERROR(d.stored.Update(stored));
+  if (compressing()) PGARK_RETURN_IF_ERROR(d.stored.Update(stored));
   d.stored_bytes += stored.size();
   if (!stored.empty()) PGARK_RETURN_IF_ERROR(out_.Append(stored));
   offset_ += stored.size();
@@ -206,7 +203,7 @@ absl::Status MemberPipeline::Write(Block& block) {
   entry.raw_bytes = d.raw_bytes;
   entry.stored_bytes = d.stored_bytes;
   PGARK_ASSIGN_OR_RETURN(entry.raw_sha256, d.raw.HexDigest());
-  if (options_.compress) {
+  if (compressing()) {
     PGARK_ASSIGN_OR_RETURN(entry.stored_sha256, d.stored.HexDigest());
   } else {
     entry.stored_sha256 = entry.raw_sha256;  // the same bytes

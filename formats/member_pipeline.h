@@ -2,7 +2,8 @@
 // archive's stored bytes and records where each member lies and its digests.
 //
 //   caller's thread      cuts each member into blocks (1 MiB): one copy, nothing else
-//   CompressionPool      compresses blocks, each into its own gzip member, side by side
+//   CompressionPool      compresses blocks, each into its own gzip member or zstd frame,
+//                        side by side
 //   the writer thread    takes the blocks in order and does what must be sequential: the raw
 //                        and stored SHA-256 of each member and the Append to `out`
 //
@@ -29,14 +30,14 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "formats/block_gzip.h"
+#include "formats/compression.h"
 #include "formats/manifest.h"
 #include "formats/sink.h"
 
 namespace pgark::formats {
 
 struct MemberPipelineOptions {
-  bool compress = true;  // false: members are stored as they are
-  int level = 6;         // gzip level; the engine is EngineForLevel(level)
+  Compression compression;  // Codec::kNone: members are stored as they are
   size_t block_bytes = 1 << 20;
   // Blocks handed on but not yet written: how far the caller may run ahead of compression
   // (e.g. reading a table the server sends slowly while the previous one's blocks are still
@@ -58,7 +59,7 @@ class MemberPipeline {
   // The current member's raw bytes go here. Its Close() does nothing: members end with
   // `EndMember`.
   Sink& member() { return member_sink_; }
-  // Ends the current member (an empty one is a valid empty gzip member) and returns its raw
+  // Ends the current member (an empty one is a valid empty gzip member or zstd frame) and returns its raw
   // size; the next Append starts another.
   absl::StatusOr<uint64_t> EndMember();
   // Queues a member that is already stored (e.g. compressed elsewhere): `copy` writes its
@@ -88,9 +89,9 @@ class MemberPipeline {
   absl::Status Enqueue(std::shared_ptr<Block> block);
   void WriterLoop();
   absl::Status Write(Block& block);
+  bool compressing() const { return options_.compression.codec != Codec::kNone; }
 
   const MemberPipelineOptions options_;
-  const GzipEngine engine_;
   CompressionPool* const pool_;
   Sink& out_;
   MemberSink member_sink_{*this};

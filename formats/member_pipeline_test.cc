@@ -23,12 +23,13 @@ std::string Text(size_t n) {
   return s;
 }
 
-std::string Inflate(absl::string_view gz) {
+std::string Inflate(absl::string_view stored, Codec codec = Codec::kGzip) {
+  if (codec == Codec::kNone) return std::string(stored);
   StringSink out;
-  GzipDecompressor d;
-  d.set_downstream(&out);
-  EXPECT_THAT(d.Append(gz), IsOk());
-  EXPECT_THAT(d.Close(), IsOk());
+  std::unique_ptr<ForwardingSink> d = NewDecompressor(codec);
+  d->set_downstream(&out);
+  EXPECT_THAT(d->Append(stored), IsOk());
+  EXPECT_THAT(d->Close(), IsOk());
   return out.data();
 }
 
@@ -61,7 +62,7 @@ Written Write(const std::vector<std::string>& members, MemberPipelineOptions opt
 
 // Each member's entry: contiguous offsets, sizes and both digests of what was written.
 void ExpectEntriesDescribe(const Written& w, const std::vector<std::string>& members,
-                           bool compressed) {
+                           Codec codec) {
   ASSERT_EQ(w.members.size(), members.size());
   uint64_t offset = 0;
   for (size_t i = 0; i < members.size(); ++i) {
@@ -72,7 +73,7 @@ void ExpectEntriesDescribe(const Written& w, const std::vector<std::string>& mem
     const absl::string_view stored = absl::string_view(w.bytes).substr(e.offset, e.stored_bytes);
     EXPECT_EQ(e.stored_sha256, *Sha256Hex(stored));
     EXPECT_EQ(e.raw_sha256, *Sha256Hex(members[i]));
-    EXPECT_EQ(compressed ? Inflate(stored) : std::string(stored), members[i]);
+    EXPECT_EQ(Inflate(stored, codec), members[i]);
     offset += e.stored_bytes;
   }
   EXPECT_EQ(offset, w.bytes.size());
@@ -83,33 +84,41 @@ TEST(MemberPipelineTest, MembersRoundTripWithAndWithoutThreads) {
   // Empty members, exactly one block, one byte either side, several blocks.
   const std::vector<std::string> members = {"", Text(1), Text(4095), Text(4096), "",
                                             Text(4097), Text(8192), Text(50000)};
-  for (int level : {1, 4, 6}) {
-    SCOPED_TRACE(level);
+  for (Compression c : {Compression{Codec::kGzip, 1}, Compression{Codec::kGzip, 4},
+                        Compression{Codec::kGzip, 6}, Compression{Codec::kZstd, 1},
+                        Compression{Codec::kZstd, 3}, Compression{Codec::kZstd, 19}}) {
+    SCOPED_TRACE(CompressionSpec(c));
     for (CompressionPool* p : {static_cast<CompressionPool*>(nullptr), &pool}) {
-      const MemberPipelineOptions o{.level = level, .block_bytes = 4096, .max_blocks = 3};
-      ExpectEntriesDescribe(Write(members, o, p, 777), members, true);
+      const MemberPipelineOptions o{.compression = c, .block_bytes = 4096, .max_blocks = 3};
+      ExpectEntriesDescribe(Write(members, o, p, 777), members, c.codec);
     }
   }
-  ExpectEntriesDescribe(
-      Write(members, {.compress = false, .block_bytes = 4096, .max_blocks = 2}, &pool, 1000),
-      members, false);
+  ExpectEntriesDescribe(Write(members, {.compression = {Codec::kNone}, .block_bytes = 4096,
+                                        .max_blocks = 2},
+                              &pool, 1000),
+                        members, Codec::kNone);
 }
 
 TEST(MemberPipelineTest, ThreadsAndQueueDepthDoNotChangeTheBytes) {
   const std::vector<std::string> members = {Text(300000), Text(20000), Text(16384)};
   CompressionPool pool(2);
-  const Written one = Write(members, {.level = 4, .block_bytes = 16384, .max_blocks = 1}, nullptr, 70000);
-  const Written two = Write(members, {.level = 4, .block_bytes = 16384, .max_blocks = 32}, &pool, 5000);
-  EXPECT_TRUE(one.bytes == two.bytes);
-  ASSERT_EQ(two.members.size(), 3u);
-  EXPECT_EQ(one.members[2].stored_sha256, two.members[2].stored_sha256);
+  for (Compression c : {Compression{Codec::kGzip, 4}, Compression{Codec::kZstd, 3}}) {
+    const Written one = Write(members, {.compression = c, .block_bytes = 16384, .max_blocks = 1},
+                              nullptr, 70000);
+    const Written two = Write(members, {.compression = c, .block_bytes = 16384, .max_blocks = 32},
+                              &pool, 5000);
+    EXPECT_TRUE(one.bytes == two.bytes);
+    ASSERT_EQ(two.members.size(), 3u);
+    EXPECT_EQ(one.members[2].stored_sha256, two.members[2].stored_sha256);
+  }
 }
 
 TEST(MemberPipelineTest, GunzipReadsEveryEngine) {
   const std::string data = Text(200000);
   CompressionPool pool(2);
-  const std::string gz = Write({data}, {.level = 1, .block_bytes = 8192}, &pool, 3000).bytes +
-                         Write({data}, {.level = 6, .block_bytes = 8192}, &pool, 3000).bytes;
+  const std::string gz =
+      Write({data}, {.compression = {Codec::kGzip, 1}, .block_bytes = 8192}, &pool, 3000).bytes +
+      Write({data}, {.compression = {Codec::kGzip, 6}, .block_bytes = 8192}, &pool, 3000).bytes;
   testing::GunzipOutput out = testing::GunzipWithTool(gz, "block");
   EXPECT_EQ(out.exit_status, 0);
   EXPECT_TRUE(out.data == data + data);
@@ -157,7 +166,8 @@ TEST(MemberPipelineTest, AWriteErrorReachesTheCallerAndNothingHangs) {
   CompressionPool pool(2);
   for (CompressionPool* p : {static_cast<CompressionPool*>(nullptr), &pool}) {
     FailingSink out(10000);
-    MemberPipeline pipe({.compress = false, .block_bytes = 4096, .max_blocks = 2}, p, out);
+    MemberPipeline pipe({.compression = {Codec::kNone}, .block_bytes = 4096, .max_blocks = 2}, p,
+                        out);
     absl::Status s;
     // The caller learns of the failure while appending (the queue is short) or at the end.
     for (int i = 0; i < 100 && s.ok(); ++i) s = pipe.member().Append(Text(4096));
@@ -172,7 +182,8 @@ TEST(MemberPipelineTest, AbandoningItMidMemberStopsCleanly) {
   CompressionPool pool(2);
   StringSink out;
   {
-    MemberPipeline pipe({.level = 6, .block_bytes = 4096, .max_blocks = 4}, &pool, out);
+    MemberPipeline pipe({.compression = {Codec::kZstd, 3}, .block_bytes = 4096, .max_blocks = 4},
+                        &pool, out);
     ASSERT_THAT(pipe.member().Append(Text(100000)), IsOk());
   }  // destroyed without EndMember or Finish: must neither hang nor crash
   EXPECT_LE(out.data().size(), 100000u);

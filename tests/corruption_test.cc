@@ -75,13 +75,13 @@ class CorruptionTest : public testing::IntegrationTest {
     std::vector<std::string> texts;
     for (const formats::MemberEntry& m : manifest_.members) {
       formats::StringSink text;
-      ASSERT_THAT(formats::ReadMember(formats::LocalFile(path_), m, {.compressed = manifest_.compressed}, text),
+      ASSERT_THAT(formats::ReadMember(formats::LocalFile(path_), m, {.codec = manifest_.compression}, text),
                   IsOk());
       texts.push_back(text.data());
       edit(m, texts.back());
     }
     ASSERT_EQ(::unlink(path_.c_str()), 0);
-    auto writer = formats::ArchiveWriter::Open(formats::LocalFile(path_), {.compress = manifest_.compressed});
+    auto writer = formats::ArchiveWriter::Open(formats::LocalFile(path_), {.compression = {manifest_.compression, 6}});
     ASSERT_THAT(writer, IsOk());
     for (size_t i = 0; i < texts.size(); ++i) {
       auto raw = (*writer)->WriteMember(texts[i]);

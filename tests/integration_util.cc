@@ -110,7 +110,9 @@ std::string IntegrationTest::SchemaDump(const std::string& db) {
 }
 
 int IntegrationTest::RestoreWithPsql(const std::string& archive_path, const std::string& db) {
-  std::string reader = absl::EndsWith(archive_path, ".gz") ? "gunzip -c " : "cat ";
+  std::string reader = absl::EndsWith(archive_path, ".gz")    ? "gunzip -c "
+                       : absl::EndsWith(archive_path, ".zst") ? "zstd -qdc "
+                                                              : "cat ";
   return cluster().Shell(absl::StrCat(reader, archive_path,
                                       " | psql -X -q -v ON_ERROR_STOP=1 -d ", db,
                                       " >/dev/null"));

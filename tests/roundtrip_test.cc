@@ -25,12 +25,12 @@ class RoundTripTest : public testing::IntegrationTest {
   engine::BackupResult BackupOrDie(const std::string& db, engine::BackupType type,
                                    std::vector<std::string> tables = {},
                                    engine::Content content = engine::Content::kSchemaAndData,
-                                   bool compress = true) {
+                                   formats::Codec codec = formats::Codec::kGzip) {
     engine::BackupOptions o;
     o.backup_dir = backup_dir_;
     o.tables = std::move(tables);
     o.content = content;
-    o.compress = compress;
+    o.compression = {codec, formats::DefaultLevel(codec)};
     auto r = engine::Backup(Connect(db), o, type, nullptr);
     EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : engine::BackupResult{};
@@ -56,22 +56,23 @@ class RoundTripTest : public testing::IntegrationTest {
 TEST_F(RoundTripTest, AwkwardTablesSurviveBothRestorePaths) {
   std::string src = NewDatabase("src");
   LoadSql(src, testing::SourcePath("tests/fixtures/awkward.sql"));
-  for (bool compress : {true, false}) {
-    SCOPED_TRACE(compress ? "compressed" : "plain");
+  for (formats::Codec codec : {formats::Codec::kGzip, formats::Codec::kZstd, formats::Codec::kNone}) {
+    const std::string name(formats::CodecName(codec));
+    SCOPED_TRACE(name);
     auto backup = BackupOrDie(src, engine::BackupType::kTable,
                               {"awkward", "\"Odd Schema\".\"Mixed.Case \"\"Table\"\"\"",
                                "empty_table", "scratch"},
-                              engine::Content::kSchemaAndData, compress);
+                              engine::Content::kSchemaAndData, codec);
     EXPECT_EQ(backup.manifest.tables.size(), 4u);
     EXPECT_EQ(backup.manifest.total_record_count, 9 + 3);
 
-    std::string via_pgark = NewDatabase(compress ? "pgark_gz" : "pgark_plain");
+    std::string via_pgark = NewDatabase("pgark_" + name);
     auto restored = RestoreInto(via_pgark, backup.manifest.backup_file);
     ASSERT_THAT(restored, IsOk());
     EXPECT_EQ(restored->record_count, 12);
     EXPECT_TRUE(restored->warnings.empty());
 
-    std::string via_psql = NewDatabase(compress ? "psql_gz" : "psql_plain");
+    std::string via_psql = NewDatabase("psql_" + name);
     ASSERT_EQ(RestoreWithPsql(ArchivePath(backup), via_psql), 0);
 
     const std::string expected = DatabaseDigest(src);

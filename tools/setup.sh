@@ -8,6 +8,7 @@ packages=(
   g++ meson ninja-build pkg-config          # toolchain
   libpq-dev zlib1g-dev libssl-dev           # libpq, zlib, OpenSSL libcrypto
   libdeflate-dev libisal-dev                # fast gzip compression (README: Dependencies)
+  libzstd-dev zstd                          # --compress zstd (zstd: the tests' oracle)
   libabsl-dev nlohmann-json3-dev            # Abseil (status, strings), JSON
   libpg-query-dev                           # PostgreSQL's parser: archives' schema statements
   libcpp-httplib-dev                        # HTTP server for `pgark mcp --http` (with OpenSSL)

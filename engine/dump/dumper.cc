@@ -164,7 +164,7 @@ absl::StatusOr<std::string> Dumper::ChooseBackupId(absl::Time now) {
   auto taken = [&](const std::string& id) -> absl::StatusOr<bool> {
     PGARK_ASSIGN_OR_RETURN(
         bool archive,
-        exists(formats::ArchiveFileName(id, options_.compress, options_.key != nullptr)));
+        exists(formats::ArchiveFileName(id, options_.compression.codec, options_.key != nullptr)));
     if (archive) return true;
     return exists(formats::BackupManifestName(id));
   };
@@ -189,9 +189,11 @@ absl::Status Dumper::StartManifest(absl::Time now) {
   PGARK_ASSIGN_OR_RETURN(manifest_.backup_id, ChooseBackupId(now));
   // The oldest format that describes this archive: 2 (incrementals), 3 once a table is stored
   // in parts (an older reader would replay only the first), 4 when encrypted (sealed manifest).
+  // 6 when zstd-compressed (an older reader would take its frames for corrupt gzip).
   manifest_.format_version = options_.key != nullptr ? 4 : 2;
-  manifest_.backup_file =
-      formats::ArchiveFileName(manifest_.backup_id, options_.compress, options_.key != nullptr);
+  if (options_.compression.codec == formats::Codec::kZstd) manifest_.format_version = 6;
+  manifest_.backup_file = formats::ArchiveFileName(
+      manifest_.backup_id, options_.compression.codec, options_.key != nullptr);
   if (options_.key != nullptr) {
     manifest_.cipher = formats::kCipherName;
     PGARK_ASSIGN_OR_RETURN(manifest_.key_id, options_.key->KeyId());
@@ -204,16 +206,16 @@ absl::Status Dumper::StartManifest(absl::Time now) {
   manifest_.postgres_version = server_.version;
   manifest_.server_version_num = server_.version_num;
   manifest_.tool_version = kPgarkVersion;
-  manifest_.compressed = options_.compress;
+  manifest_.compression = options_.compression.codec;
   return absl::OkStatus();
 }
 
 absl::Status Dumper::OpenArchive(const std::vector<PlannedMember>& plan) {
   PGARK_ASSIGN_OR_RETURN(
-      writer_, ArchiveWriter::Open({repository_, manifest_.backup_file}, {.compress = options_.compress,
-                                                   .gzip = {.level = options_.gzip_level},
-                                                   .jobs = CompressionJobs(options_.jobs),
-                                                   .key = options_.key}));
+      writer_, ArchiveWriter::Open({repository_, manifest_.backup_file},
+                                   {.compression = options_.compression,
+                                    .jobs = CompressionJobs(options_.jobs),
+                                    .key = options_.key}));
   for (const PlannedMember& m : plan) {
     if (m.data == nullptr) continue;
     PGARK_ASSIGN_OR_RETURN(std::vector<DataPiece> pieces, PiecesOf(*m.data));
@@ -553,11 +555,7 @@ absl::Status ValidateOptions(const BackupOptions& options, BackupType type) {
   if (options.jobs < 0 || options.jobs > 256) {
     return absl::InvalidArgumentError(absl::StrCat("--jobs ", options.jobs, " is out of range 1-256"));
   }
-  if (options.gzip_level < 1 || options.gzip_level > 9) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("compression level ", options.gzip_level, " is out of range 1-9"));
-  }
-  return absl::OkStatus();
+  return formats::ValidateCompression(options.compression);
 }
 
 }  // namespace

@@ -69,7 +69,8 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::shared_ptr<formats::Storage>&
     if (!manifest.ok()) return manifest.status();
   }
   b.manifest = *std::move(manifest);
-  b.read = {b.manifest.compressed, b.manifest.encrypted() ? std::move(key) : nullptr};
+  b.offered_key = key;
+  b.read = {b.manifest.compression, b.manifest.encrypted() ? std::move(key) : nullptr};
   return b;
 }
 
@@ -150,7 +151,7 @@ absl::StatusOr<std::vector<LoadedBackup>> LoadChain(LoadedBackup backup) {
   std::vector<LoadedBackup> chain;
   const std::vector<std::string> deps = backup.manifest.dependencies;
   for (size_t i = 0; i < deps.size(); ++i) {
-    absl::StatusOr<LoadedBackup> link = LoadBackup(backup.archive.storage, deps[i], backup.read.key);
+    absl::StatusOr<LoadedBackup> link = LoadBackup(backup.archive.storage, deps[i], backup.offered_key);
     if (!link.ok()) {
       return absl::DataLossError(absl::StrCat(
           "backup \"", backup.manifest.backup_file, "\" needs \"", deps[i],

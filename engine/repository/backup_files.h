@@ -20,6 +20,9 @@ struct LoadedBackup {
   std::string manifest_file;  // the manifest's name beside it
   formats::Manifest manifest;
   formats::ArchiveReadOptions read;  // how to read its members (compression, key)
+  // The key the caller offered (also when this backup is not encrypted): its chain's
+  // encrypted links are read with it.
+  std::shared_ptr<const formats::EncryptionKey> offered_key;
 };
 
 // kInvalidArgument for a name that is not a plain backup file name; kNotFound if the archive
@@ -34,7 +37,7 @@ absl::StatusOr<LoadedBackup> LoadBackup(const std::string& backup_dir,
                                         const std::string& backup_file,
                                         std::shared_ptr<const formats::EncryptionKey> key = nullptr);
 
-// kFailedPrecondition if `backup` is encrypted and no key was given.
+// kUnauthenticated if `backup` is encrypted and no key was given.
 absl::Status RequireKey(const LoadedBackup& backup);
 
 // kFailedPrecondition when `manifest`'s server is of a newer major version than the server a

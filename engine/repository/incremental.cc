@@ -78,6 +78,7 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
 
 absl::Status VerifyChain(const std::vector<LoadedBackup>& chain) {
   for (const LoadedBackup& link : chain) {
+    PGARK_RETURN_IF_ERROR(RequireKey(link));  // an encrypted parent of a plain incremental
     if (link.archive.storage->local()) {
       PGARK_RETURN_IF_ERROR(formats::VerifyArchive(link.archive, link.manifest,
                                                    {.inflate = false, .key = link.read.key}));

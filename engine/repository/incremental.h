@@ -33,7 +33,8 @@ absl::Status ReplayTableRows(const std::vector<LoadedBackup>& chain, size_t upto
                              formats::RowConsumer& out);
 
 // Verifies every link before anything is done with the chain, so that a damaged or missing
-// link is refused first. A local file is read once (its size and SHA-256); an object in
+// link is refused first, and so is an encrypted link when no key was offered
+// (kUnauthenticated). A local file is read once (its size and SHA-256); an object in
 // object storage is not downloaded twice: its size is checked here, and each member's SHA-256
 // as it streams later, inside the restore's transaction (a mismatch rolls it back), so that
 // restoring one table reads only that table's members.

@@ -52,7 +52,7 @@ BackupInfo Describe(const std::shared_ptr<formats::Storage>& repository,
   info.created = m.timestamp;
   info.tables = static_cast<int>(m.tables.size());
   if (!m.facts_sealed()) info.record_count = m.total_record_count;
-  info.compressed = m.compressed;
+  info.compression = m.compression;
   info.encrypted = m.encrypted();
   info.dependencies = m.dependencies;
   info.base_backup = m.base_backup;

@@ -25,7 +25,7 @@ struct BackupInfo {
   int tables = 0;
   // nullopt for an encrypted backup listed without its key: its counts are sealed.
   std::optional<int64_t> record_count;
-  bool compressed = true;
+  formats::Codec compression = formats::Codec::kGzip;
   bool encrypted = false;
   std::vector<std::string> dependencies;
   std::string base_backup;  // incremental: the backup it was diffed against

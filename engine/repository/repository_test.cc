@@ -32,7 +32,7 @@ class RepositoryTest : public ::testing::Test {
     absl::Time t = absl::FromUnixSeconds(1795608000) - absl::Hours(24) * days;
     formats::Manifest m;
     m.backup_id = formats::BackupId(type, "", t, 0);
-    m.backup_file = formats::ArchiveFileName(m.backup_id, true);
+    m.backup_file = formats::ArchiveFileName(m.backup_id, formats::Codec::kGzip);
     m.type = *formats::ParseBackupType(type);
     m.content = formats::Content::kSchemaAndData;
     m.timestamp = formats::IsoTimestamp(t);

@@ -44,14 +44,16 @@ using namespace cli_internal;  // NOLINT: the CLI's own helpers
 
 constexpr char kUsage[] =
     "usage: pgark [--db CONNINFO|URI] [--backup-dir DIR] [--json] [--quiet] [--verbose] COMMAND ...\n"
-    "  backup full  [--schema-only|--data-only] [--no-compress] [--compress-level N|fast]\n"
+    "  backup full  [--schema-only|--data-only] [--compress gzip|zstd|none[:LEVEL]]\n"
+    "               [--no-compress] [--compress-level N|fast]  (zstd: 1-19, default 3;\n"
+    "               gzip: 1-9, default 4)\n"
     "               [--jobs N] [--label L] [--with-owners] [--statistics] [--with-globals]\n"
     "               (--statistics: also the planner statistics, restored by PostgreSQL 18+;\n"
     "               --with-globals: also the cluster's roles, tablespaces and databases)\n"
-    "  backup table TABLE... [--schema-only|--data-only] [--no-compress] [--compress-level N]\n"
+    "  backup table TABLE... [--schema-only|--data-only] [--compress C[:LEVEL]] [--no-compress]\n"
     "               [--statistics]\n"
     "  backup globals     (roles, memberships, role settings, tablespaces, databases)\n"
-    "  backup incremental [--base FILE] [--no-compress] [--compress-level N] [--label L]\n"
+    "  backup incremental [--base FILE] [--compress C[:LEVEL]] [--no-compress] [--label L]\n"
     "               (only what changed since FILE; default: the newest full or incremental)\n"
     "  restore full FILE  [--drop-existing] [--on-conflict error|skip|update] [--target-db DB]\n"
     "                     [--jobs N]  (N > 1: an empty database, restored in parallel)\n"
@@ -91,7 +93,8 @@ constexpr char kUsage[] =
     "BACKUP_ENCRYPTION_KEY or in the file BACKUP_ENCRYPTION_KEY_FILE, which also reads them.\n";
 
 const std::set<std::string> kValueFlags = {"db",        "backup-dir", "on-conflict", "table",
-                                           "label",     "compress-level", "target-db", "where",
+                                           "label",     "compress", "compress-level",
+                                           "target-db", "where",
                                            "limit",     "columns", "type", "sort", "map",
                                            "conflict-columns", "retention-days", "offset", "output", "base", "full", "incremental", "jobs", "drill",
                                            "map-tablespace", "http", "token-file", "allowed-host",
@@ -238,6 +241,28 @@ absl::Status CheckAllowed(const std::vector<std::string>& tables) {
   return absl::OkStatus();
 }
 
+// --compress CODEC[:LEVEL], --no-compress and --compress-level N|fast over BACKUP_COMPRESSION
+// and BACKUP_COMPRESSION_LEVEL.
+absl::StatusOr<formats::Compression> CompressionOf(const ParsedArgs& args) {
+  PGARK_ASSIGN_OR_RETURN(formats::Compression fallback, CompressionFromEnvironment());
+  const std::string spec = args.Value("compress");
+  std::optional<bool> enabled;
+  if (args.Has("no-compress")) enabled = false;
+  PGARK_ASSIGN_OR_RETURN(formats::Compression c, ChooseCompression(enabled, spec, fallback));
+  if (args.values.count("compress-level") == 0) return c;
+  const std::string level = args.Value("compress-level");
+  if (absl::StrContains(spec, ':')) {
+    return absl::InvalidArgumentError("--compress names a level already: drop --compress-level");
+  }
+  if (level == "fast") {
+    c.level = 1;
+  } else if (!absl::SimpleAtoi(level, &c.level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--compress-level \"", level, "\" is not fast or a number"));
+  }
+  return c;
+}
+
 // Backup settings from flags and the environment (BACKUP_COMPRESSION, encryption).
 absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::BackupType type,
                                                       std::vector<std::string> tables) {
@@ -247,9 +272,7 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   absl::StatusOr<engine::Content> content = ContentOf(c.args);
   if (!content.ok()) return content.status();
   o.content = *content;
-  absl::StatusOr<bool> compress = CompressionFromEnvironment();
-  if (!compress.ok()) return compress.status();
-  o.compress = !c.args.Has("no-compress") && *compress;
+  PGARK_ASSIGN_OR_RETURN(o.compression, CompressionOf(c.args));
   o.label = c.args.Value("label");
   if (c.args.Has("with-owners") && c.args.Has("no-owner")) {
     return absl::InvalidArgumentError("--with-owners and --no-owner exclude each other");
@@ -263,19 +286,6 @@ absl::StatusOr<engine::BackupOptions> BackupOptionsOf(const Context& c, engine::
   o.base_file = c.args.Value("base");
   if (!o.base_file.empty() && type != engine::BackupType::kIncremental) {
     return absl::InvalidArgumentError("--base belongs to backup incremental");
-  }
-  // --compress-level, else BACKUP_COMPRESSION_LEVEL: 1-9, or "fast" (1).
-  const bool level_flag = c.args.values.count("compress-level") > 0;
-  if (std::string level = level_flag ? c.args.Value("compress-level")
-                                     : Env("BACKUP_COMPRESSION_LEVEL");
-      !level.empty()) {
-    if (level == "fast") {
-      o.gzip_level = 1;
-    } else if (!absl::SimpleAtoi(level, &o.gzip_level)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(level_flag ? "--compress-level" : "BACKUP_COMPRESSION_LEVEL", " \"", level,
-                       "\" is not fast or a number from 1 to 9"));
-    }
   }
   absl::StatusOr<std::optional<int64_t>> jobs = PositiveFlag(c.args, "jobs");
   if (!jobs.ok()) return jobs.status();

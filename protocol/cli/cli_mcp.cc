@@ -24,7 +24,7 @@ absl::StatusOr<EngineToolsConfig> ToolsConfig(const Context& c) {
   EngineToolsConfig config;
   config.connect = c.connect;
   config.backup_dir = c.backup_dir;
-  PGARK_ASSIGN_OR_RETURN(config.compress_by_default, CompressionFromEnvironment());
+  PGARK_ASSIGN_OR_RETURN(config.compression, CompressionFromEnvironment());
   config.allowed_tables = AllowedTablesFromEnvironment();
   if (!c.encryption.ok()) return c.encryption.status();
   config.encryption = *c.encryption;

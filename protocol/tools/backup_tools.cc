@@ -10,6 +10,14 @@
 namespace pgark::protocol {
 namespace {
 
+Json CompressionArg() {
+  return {{"type", "string"},
+          {"maxLength", 7},
+          {"pattern", "^(gzip|zstd|none)(:[0-9]{1,2})?$"},
+          {"description", "codec[:level]: gzip (default; gunzip | psql reads it; 1-9), zstd "
+                          "(smaller and faster; 1-19, default 3) or none"}};
+}
+
 constexpr char kStatisticsNote[] =
     "also planner statistics (PostgreSQL 18+ applies them on restore)";
 
@@ -20,7 +28,8 @@ Json BackupOutput(engine::BackupType type) {
             {"type", {{"type", "string"}}},         {"size", count},
             {"tables", {{"type", "integer"}}},      {"recordCount", {{"type", "integer"}}},
             {"duration", {{"type", "integer"}}},    {"compressed", {{"type", "boolean"}}},
-            {"encrypted", {{"type", "boolean"}}},   {"checksum", {{"type", "string"}}},
+            {"compression", {{"type", "string"}}},  {"encrypted", {{"type", "boolean"}}},
+            {"checksum", {{"type", "string"}}},
             {"warnings", Strings()}};
   if (type == engine::BackupType::kTable) p["table"] = {{"type", "string"}};
   if (type == engine::BackupType::kIncremental) {
@@ -42,7 +51,12 @@ absl::StatusOr<engine::BackupOptions> DecodeBackup(engine::BackupType type, cons
                                                    const EngineToolsConfig& config) {
   engine::BackupOptions o;
   o.backup_dir = config.backup_dir;
-  o.compress = args.value("compress", config.compress_by_default);
+  std::optional<bool> enabled;
+  if (auto it = args.find("compress"); it != args.end() && it->is_boolean()) {
+    enabled = it->get<bool>();
+  }
+  PGARK_ASSIGN_OR_RETURN(o.compression, ChooseCompression(enabled, args.value("compression", ""),
+                                                          config.compression));
   o.key = config.encryption.ForWriting();
   o.read_key = config.encryption.key;
   if (type == engine::BackupType::kIncremental) o.base_file = args.value("baseBackup", "");
@@ -79,7 +93,8 @@ ToolSpec BackupFullTool(const EngineToolsConfig& config) {
   return {"db_backup_full", "Full database backup",
           "Back up the whole database (one consistent snapshot) to a new file with a SHA-256 "
           "manifest. Changes nothing in the database. Reports progress.",
-          Schema({{"compress", Bool("gzip the backup", true)},
+          Schema({{"compress", Bool("compress the backup", true)},
+                  {"compression", CompressionArg()},
                   {"includeSchema", Bool("include the schema (false: data only)", true)},
                   {"schemaOnly", Bool("only the schema, no rows", false)},
                   {"dataOnly", Bool("only the rows, no schema", false)},
@@ -96,7 +111,8 @@ ToolSpec BackupTableTool(const EngineToolsConfig& config) {
           "Back up one table (definition, indexes, triggers, rows) to a new file. Changes "
           "nothing in the database.",
           Schema({{"table", TableArg("table name, e.g. books or app.\"Order Lines\"")},
-                  {"compress", Bool("gzip the backup", true)},
+                  {"compress", Bool("compress the backup", true)},
+                  {"compression", CompressionArg()},
                   {"schemaOnly", Bool("only the definition", false)},
                   {"dataOnly", Bool("only the rows", false)},
                   {"statistics", Bool(kStatisticsNote, false)}},
@@ -112,7 +128,8 @@ ToolSpec BackupIncrementalTool(const EngineToolsConfig& config) {
           "the database.",
           Schema({{"baseBackup", FileArg("parent backup (full or incremental); default: the "
                                          "newest one of this database")},
-                  {"compress", Bool("gzip the backup", true)}}),
+                  {"compress", Bool("compress the backup", true)},
+                  {"compression", CompressionArg()}}),
           BackupOutput(engine::BackupType::kIncremental), Annotations(false, false, false),
           BackupHandler(engine::BackupType::kIncremental, config)};
 }

@@ -20,7 +20,7 @@ namespace pgark::protocol {
 struct EngineToolsConfig {
   engine::ConnectOptions connect;
   std::string backup_dir;
-  bool compress_by_default = true;
+  formats::Compression compression;  // BACKUP_COMPRESSION(_LEVEL)
   // PGARK_ALLOWED_TABLES: when not empty, tools refuse every other table.
   std::vector<std::string> allowed_tables;
   Encryption encryption;

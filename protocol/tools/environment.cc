@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -31,8 +32,51 @@ absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback) {
       "\" is not a boolean; use true or false (or 1/0, yes/no, on/off)"));
 }
 
-absl::StatusOr<bool> CompressionFromEnvironment() {
-  return BoolFromEnvironment("BACKUP_COMPRESSION", true);
+absl::StatusOr<formats::Compression> CompressionFromEnvironment() {
+  formats::Compression c{formats::Codec::kGzip, formats::DefaultLevel(formats::Codec::kGzip)};
+  const std::string value = Env("BACKUP_COMPRESSION");
+  if (absl::StatusOr<bool> on = BoolFromEnvironment("BACKUP_COMPRESSION", true); on.ok()) {
+    if (!*on) c.codec = formats::Codec::kNone;
+  } else {
+    absl::StatusOr<formats::Compression> parsed = formats::ParseCompression(value);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "BACKUP_COMPRESSION: ", parsed.status().message(), " (or true/false)"));
+    }
+    c = *parsed;
+    if (absl::StrContains(value, ':')) return c;  // the level is named
+  }
+  const std::string level = Env("BACKUP_COMPRESSION_LEVEL");
+  if (level.empty() || c.codec == formats::Codec::kNone) return c;
+  if (level == "fast") {
+    c.level = 1;
+  } else if (!absl::SimpleAtoi(level, &c.level)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "BACKUP_COMPRESSION_LEVEL \"", level.substr(0, 40), "\" is not fast or a number"));
+  }
+  if (absl::Status s = formats::ValidateCompression(c); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("BACKUP_COMPRESSION_LEVEL: ", s.message()));
+  }
+  return c;
+}
+
+absl::StatusOr<formats::Compression> ChooseCompression(std::optional<bool> enabled,
+                                                       absl::string_view spec,
+                                                       const formats::Compression& fallback) {
+  formats::Compression c = fallback;
+  if (!spec.empty()) {
+    PGARK_ASSIGN_OR_RETURN(c, formats::ParseCompression(spec));
+  }
+  if (enabled == false) {
+    if (!spec.empty() && c.codec != formats::Codec::kNone) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no compression and compression ", formats::CompressionSpec(c), " exclude each other"));
+    }
+    c.codec = formats::Codec::kNone;
+  } else if (enabled == true && c.codec == formats::Codec::kNone && spec.empty()) {
+    c = {formats::Codec::kGzip, formats::DefaultLevel(formats::Codec::kGzip)};
+  }
+  return c;
 }
 
 absl::StatusOr<Encryption> EncryptionFromEnvironment() {

@@ -4,11 +4,13 @@
 #define PGARK_PROTOCOL_TOOLS_ENVIRONMENT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/operations/operations.h"
+#include "formats/compression.h"
 #include "formats/encryption.h"
 
 namespace pgark::protocol {
@@ -20,8 +22,18 @@ std::string Env(const char* name, std::string fallback = "");
 // empty; kInvalidArgument for anything else.
 absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback);
 
-// BACKUP_COMPRESSION: backups are compressed unless it is false.
-absl::StatusOr<bool> CompressionFromEnvironment();
+// BACKUP_COMPRESSION: true (the default: gzip), false (none), or a codec as --compress takes
+// it (gzip, zstd, none, with an optional ":LEVEL"); BACKUP_COMPRESSION_LEVEL (1-9, zstd 1-19,
+// or "fast") sets the level when the codec names none.
+absl::StatusOr<formats::Compression> CompressionFromEnvironment();
+
+// The compression one backup asks for: `spec` (--compress / the tool's "compression"; empty:
+// not given) over `fallback` (the environment's); `enabled` false (--no-compress, "compress":
+// false) means none, true a codec even when the fallback is none. kInvalidArgument when they
+// contradict each other or `spec` is not a codec.
+absl::StatusOr<formats::Compression> ChooseCompression(std::optional<bool> enabled,
+                                                       absl::string_view spec,
+                                                       const formats::Compression& fallback);
 
 // BACKUP_ENCRYPT, BACKUP_ENCRYPTION_KEY and BACKUP_ENCRYPTION_KEY_FILE.
 struct Encryption {

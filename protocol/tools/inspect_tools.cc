@@ -29,7 +29,8 @@ Json DescriptionJson(const engine::BackupDescription& d) {
               {"database", m.database},
               {"serverVersion", m.postgres_version},
               {"size", m.size},
-              {"compressed", m.compressed},
+              {"compressed", m.compressed()},
+              {"compression", formats::CodecName(m.compression)},
               {"encrypted", m.encrypted()},
               {"factsKnown", d.facts_known},
               {"dependencies", m.dependencies}};

@@ -18,7 +18,8 @@ Json BackupResultJson(const engine::BackupResult& result) {
             {"tables", m.tables.size()},
             {"recordCount", m.total_record_count},
             {"duration", result.duration_ms},
-            {"compressed", m.compressed},
+            {"compressed", m.compressed()},
+            {"compression", formats::CodecName(m.compression)},
             {"encrypted", m.encrypted()},
             {"checksum", m.checksum},
             {"warnings", formats::BoundedList(result.warnings)}};

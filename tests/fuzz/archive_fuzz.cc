@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)CheckArchive(LocalFile(ArchivePath()), *manifest, options);
   for (const MemberEntry& e : manifest->members) {
     StringSink text(1 << 20);
-    (void)ReadMember(LocalFile(ArchivePath()), e, {.compressed = manifest->compressed}, text);
+    (void)ReadMember(LocalFile(ArchivePath()), e, {.codec = manifest->compression}, text);
   }
   return 0;
 }

@@ -125,8 +125,11 @@ test('every tool, end to end', async () => {
   assert.ok(lines.includes('info db_backup_full: started'), JSON.stringify(lines));
   assert.ok(lines.some((l) => /^info db_backup_full: done in \d+ ms$/.test(l)), JSON.stringify(lines));
 
-  r = await call('db_backup_table', { table: 'books' });
+  r = await call('db_backup_table', { table: 'books', compression: 'zstd:5' });
+  assert.ok(!r.isError, r.content?.[0]?.text);
   assert.equal(r.structuredContent.table, 'books');
+  assert.equal(r.structuredContent.compression, 'zstd');
+  assert.match(r.structuredContent.backupFile, /\.sql\.zst$/);
   assert.equal(r.structuredContent.recordCount, 12);
   const tableBackup = r.structuredContent.backupFile;
 
@@ -311,6 +314,9 @@ test('hostile and wrong arguments are tool errors, and the server stays up', asy
     ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz', jobs: 0 }, /at least 1/],
     ['db_restore_full', { backupFile: 'backup-full-20990101-000000.sql.gz', jobs: 'two' }, /integer/],
     ['db_backup_full', { bogus: true }, /unknown argument/],
+    ['db_backup_full', { compression: 'lz4' }, /must match/],
+    ['db_backup_full', { compression: 'zstd:20' }, /out of range 1-19/],
+    ['db_backup_full', { compress: false, compression: 'zstd' }, /exclude each other/],
   ];
   for (const [name, args, pattern] of cases) {
     const r = await call(name, args);
