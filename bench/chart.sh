@@ -7,8 +7,9 @@ command -v gnuplot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install 
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
 title=$(grep -m1 '^Dataset:' "$table")
-# The first 12 rows of the table body: the backups and the restores (raw COPY first).
-grep '^| ' "$table" | sed -n '3,14p' | awk -F'|' '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3);
+# The backups and the restores (raw COPY first): the rows before the exports and imports.
+grep '^| ' "$table" | sed -n '3,$p' | grep -v -e 'copy items' -e 'export ' -e 'import ' |
+  awk -F'|' '{ gsub(/^ +| +$/, "", $2); gsub(/ /, "", $3);
   printf "\"%s\" %s\n", $2, $3 }' >"$data"
 gnuplot <<GP
 set terminal png size 1200,620 font ",10" noenhanced
