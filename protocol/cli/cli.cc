@@ -250,16 +250,11 @@ absl::StatusOr<formats::Compression> CompressionOf(const ParsedArgs& args) {
   if (args.Has("no-compress")) enabled = false;
   PGARK_ASSIGN_OR_RETURN(formats::Compression c, ChooseCompression(enabled, spec, fallback));
   if (args.values.count("compress-level") == 0) return c;
-  const std::string level = args.Value("compress-level");
   if (absl::StrContains(spec, ':')) {
     return absl::InvalidArgumentError("--compress names a level already: drop --compress-level");
   }
-  if (level == "fast") {
-    c.level = 1;
-  } else if (!absl::SimpleAtoi(level, &c.level)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--compress-level \"", level, "\" is not fast or a number"));
-  }
+  PGARK_ASSIGN_OR_RETURN(c.level,
+                         ParseCompressionLevel(args.Value("compress-level"), "--compress-level"));
   return c;
 }
 

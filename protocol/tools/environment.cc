@@ -48,16 +48,21 @@ absl::StatusOr<formats::Compression> CompressionFromEnvironment() {
   }
   const std::string level = Env("BACKUP_COMPRESSION_LEVEL");
   if (level.empty() || c.codec == formats::Codec::kNone) return c;
-  if (level == "fast") {
-    c.level = 1;
-  } else if (!absl::SimpleAtoi(level, &c.level)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "BACKUP_COMPRESSION_LEVEL \"", level.substr(0, 40), "\" is not fast or a number"));
-  }
+  PGARK_ASSIGN_OR_RETURN(c.level, ParseCompressionLevel(level, "BACKUP_COMPRESSION_LEVEL"));
   if (absl::Status s = formats::ValidateCompression(c); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("BACKUP_COMPRESSION_LEVEL: ", s.message()));
   }
   return c;
+}
+
+absl::StatusOr<int> ParseCompressionLevel(absl::string_view text, absl::string_view what) {
+  int level = 0;
+  if (text == "fast") return 1;
+  if (!absl::SimpleAtoi(text, &level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", text.substr(0, 40), "\" is not fast or a number"));
+  }
+  return level;
 }
 
 absl::StatusOr<formats::Compression> ChooseCompression(std::optional<bool> enabled,

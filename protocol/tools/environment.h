@@ -27,6 +27,10 @@ absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback);
 // or "fast") sets the level when the codec names none.
 absl::StatusOr<formats::Compression> CompressionFromEnvironment();
 
+// A level as --compress-level and BACKUP_COMPRESSION_LEVEL take it: a number, or "fast" (1).
+// kInvalidArgument naming `what` otherwise.
+absl::StatusOr<int> ParseCompressionLevel(absl::string_view text, absl::string_view what);
+
 // The compression one backup asks for: `spec` (--compress / the tool's "compression"; empty:
 // not given) over `fallback` (the environment's); `enabled` false (--no-compress, "compress":
 // false) means none, true a codec even when the fallback is none. kInvalidArgument when they
