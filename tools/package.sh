@@ -4,6 +4,9 @@
 # Depends: line that dpkg-shlibdeps derives from the libraries the binary links (never a
 # PostgreSQL client). Runs lintian on the result and fails on any error it reports.
 #   tools/package.sh            (prints the .deb's path on the last line)
+# For tests: PGARK_PACKAGE_BINARY=FILE packages that binary instead of building a release one
+# (the package test installs the binary the other tests ran, without a second compile), and
+# PGARK_PACKAGE_DIST=DIR writes the .deb there instead of ./dist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,16 +22,20 @@ build=build-release
 # Debian's hardening: fortified libc calls, full RELRO with immediate binding (PIE is the
 # compiler's default).
 hardening=(-Dcpp_args=-D_FORTIFY_SOURCE=2 "-Dcpp_link_args=-Wl,-z,relro,-z,now")
-if [[ -f $build/build.ninja ]]; then
-  meson configure "$build" "${hardening[@]}" >/dev/null
-else
-  meson setup "$build" --buildtype=release -Db_ndebug=true "${hardening[@]}" >/dev/null
+binary=${PGARK_PACKAGE_BINARY:-}
+if [[ -z $binary ]]; then
+  if [[ -f $build/build.ninja ]]; then
+    meson configure "$build" "${hardening[@]}" >/dev/null
+  else
+    meson setup "$build" --buildtype=release -Db_ndebug=true "${hardening[@]}" >/dev/null
+  fi
+  ninja -C "$build" tools/pgark >/dev/null
+  binary=$build/tools/pgark
 fi
-ninja -C "$build" tools/pgark >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/pgark
-install -D -m 0755 "$build/tools/pgark" "$stage/usr/bin/pgark"
+install -D -m 0755 "$binary" "$stage/usr/bin/pgark"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/pgark"
 install -d -m 0755 "$stage/usr/share/man/man1" "$stage/usr/share/doc/pgark" \
   "$stage/usr/share/bash-completion/completions"
@@ -72,8 +79,9 @@ Description: PostgreSQL backup, restore, export and import without pg_dump
 CONTROL
 (cd "$stage" && find usr -type f -exec md5sum {} + | sort -k2) >"$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
-mkdir -p dist
-deb=$root/dist/pgark_${version}_${arch}.deb
+dist=${PGARK_PACKAGE_DIST:-$root/dist}
+mkdir -p "$dist"
+deb=$dist/pgark_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
 lintian_out=$(lintian --fail-on none "$deb" 2>&1 || true)
 [[ -n $lintian_out ]] && echo "$lintian_out" >&2
