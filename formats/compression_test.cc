@@ -1,5 +1,7 @@
 #include "formats/compression.h"
 
+#include <zstd.h>
+
 #include <string>
 
 #include "formats/memory_io.h"
@@ -89,6 +91,25 @@ TEST(CompressionTest, DamagedZstdIsDataLoss) {
   std::string gz;
   ASSERT_THAT(CompressBlock({Codec::kGzip, 4}, "abc", gz), IsOk());
   EXPECT_THAT(Decompress(Codec::kZstd, gz, 4096), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+// A frame that asks for a 32 MiB window (pgark's need 1 MiB) is refused, not allocated.
+TEST(CompressionTest, ZstdFramesWithHugeWindowsAreRefused) {
+  const std::string text = Text(1 << 20);
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, 25);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+  std::string frame(ZSTD_compressBound(text.size()) + 64, '\0');
+  ZSTD_outBuffer out{frame.data(), frame.size(), 0};
+  // In two calls, so that the size is not known when the window is chosen.
+  ZSTD_inBuffer first{text.data(), text.size() / 2, 0};
+  ASSERT_FALSE(ZSTD_isError(ZSTD_compressStream2(cctx, &out, &first, ZSTD_e_continue)));
+  ZSTD_inBuffer rest{text.data() + text.size() / 2, text.size() - text.size() / 2, 0};
+  ASSERT_EQ(ZSTD_compressStream2(cctx, &out, &rest, ZSTD_e_end), 0u);
+  ZSTD_freeCCtx(cctx);
+  frame.resize(out.pos);
+  EXPECT_THAT(Decompress(Codec::kZstd, frame, 4096),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("zstd")));
 }
 
 TEST(CompressionTest, ZstdIsSmallerThanGzipAtItsDefault) {

@@ -53,12 +53,23 @@ absl::Status ZstdBlock(int level, absl::string_view in, std::string& out) {
   return absl::OkStatus();
 }
 
+// pgark's frames hold at most one block (1 MiB), so their window is at most 1 MiB; a hostile
+// archive asking for more (zstd's default limit is 128 MiB per stream, and a parallel restore
+// opens one stream per connection) is refused as damaged.
+constexpr int kMaxWindowLog = 23;
+
 struct ZstdDecompressor::State {
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZSTD_DCtx* dctx = NewContext();
   std::string out = std::string(ZSTD_DStreamOutSize(), '\0');
   bool in_frame = false;  // between a frame's first byte and its end
   bool any_frame = false;
   ~State() { ZSTD_freeDCtx(dctx); }
+
+  static ZSTD_DCtx* NewContext() {
+    ZSTD_DCtx* d = ZSTD_createDCtx();
+    if (d != nullptr) ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, kMaxWindowLog);
+    return d;
+  }
 };
 
 ZstdDecompressor::ZstdDecompressor() : state_(std::make_unique<State>()) {}
