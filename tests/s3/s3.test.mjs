@@ -157,10 +157,12 @@ for (const driver of ['local', 's3']) {
                    digest(sourceName()).split(',').find((d) => d.startsWith('tiny:')));
     });
 
-    test('encrypted backup, one table out of it, decrypt', async () => {
+    test('encrypted zstd backup, one table out of it, decrypt', async () => {
       const encEnv = { ...env, BACKUP_ENCRYPT: 'true', [KEY.split('=')[0]]: KEY.split('=')[1] };
-      const b = json(await pgark(['--json', 'backup', 'full'], encEnv));
+      const b = json(await pgark(['--json', 'backup', 'full', '--compress', 'zstd'], encEnv));
       assert.equal(b.encrypted, true);
+      assert.equal(b.compression, 'zstd');
+      assert.match(b.backupFile, /\.sql\.zst\.enc$/);
       const target = newDatabase('enc');
       s3.resetStats();
       json(await pgark(['--json', '--db', conninfo(target), 'restore', 'table', b.backupFile, '--table',
