@@ -329,6 +329,13 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
   }
   std::vector<size_t> all_data(jobs.size());
   for (size_t i = 0; i < all_data.size(); ++i) all_data[i] = i;
+  if (conns.size() > 1) {  // a staged restore: see CheckpointBeforeSwap
+    jobs.push_back({.run = [](PgConnection& conn) {
+                      CheckpointBeforeSwap(conn);
+                      return absl::OkStatus();
+                    },
+                    .after = all_data});
+  }
   for (const MemberEntry* m : indexes) {
     // After the table's rows; a partitioned table's (rows in its partitions) or a materialized
     // view's after all rows.

@@ -10,6 +10,7 @@
 #include "engine/catalog/catalog.h"
 #include "engine/ddl/schema_sql.h"
 #include "engine/ddl/sql_text.h"
+#include "engine/log.h"
 #include "engine/pg/transaction.h"
 #include "formats/status_macros.h"
 
@@ -134,6 +135,20 @@ absl::Status StagedDatabase::Swap(std::vector<std::string>& warnings) {
                                     "\": ", drop.message(), "; drop it when it is not needed"));
   }
   return absl::OkStatus();
+}
+
+void CheckpointBeforeSwap(PgConnection& conn) {
+  if (PQtransactionStatus(conn.raw()) != PQTRANS_IDLE) return;
+  const std::string may = conn.server_version_num() >= 150000
+                              ? "pg_catalog.pg_has_role(current_user, 'pg_checkpoint', 'MEMBER')"
+                              : "false";
+  absl::StatusOr<PgResult> allowed = conn.Exec(absl::StrCat(
+      "SELECT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) OR ",
+      may));
+  if (!allowed.ok() || allowed->rows() != 1 || allowed->Text(0, 0) != "t") return;
+  if (absl::Status s = conn.Exec("CHECKPOINT").status(); !s.ok()) {
+    log::Write(log::Level::kDebug, "restore", absl::StrCat("early checkpoint: ", s.message()));
+  }
 }
 
 }  // namespace pgark::engine
