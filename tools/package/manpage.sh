@@ -17,8 +17,9 @@ pgark \\- PostgreSQL backup, restore, export and import without pg_dump, psql or
 .SH DESCRIPTION
 .B pgark
 backs up, restores, exports and imports PostgreSQL databases through libpq alone: catalog
-queries for the schema, COPY streams for the data, gzip-compressed, checksummed and optionally
-encrypted archives that \\fBgunzip -c FILE | psql\\fR can also restore. Backups live in a local
+queries for the schema, COPY streams for the data, gzip-compressed (or, with
+\\fB\\-\\-compress zstd\\fR, zstd-compressed), checksummed and optionally encrypted archives
+that \\fBgunzip -c FILE | psql\\fR (\\fBzstd -dc\\fR) can also restore. Backups live in a local
 directory or in S3-compatible object storage. \\fBpgark mcp\\fR serves the same operations to AI
 agents as MCP tools. The full documentation is /usr/share/doc/pgark/README.md.gz.
 .SH USAGE

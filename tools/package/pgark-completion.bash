@@ -17,6 +17,7 @@ _pgark() {
     --on-conflict) COMPREPLY=($(compgen -W "error skip update" -- "$cur")); return ;;
     --type) COMPREPLY=($(compgen -W "full table incremental globals" -- "$cur")); return ;;
     --sort) COMPREPLY=($(compgen -W "date size" -- "$cur")); return ;;
+    --compress) COMPREPLY=($(compgen -W "gzip zstd none" -- "$cur")); return ;;
   esac
   if [[ -z $command ]]; then
     COMPREPLY=($(compgen -W "$commands $globals" -- "$cur"))
@@ -24,7 +25,7 @@ _pgark() {
   fi
   local words_for
   case $command in
-    backup) words_for="full table incremental globals --schema-only --data-only --no-compress --compress-level --jobs --label --with-owners --statistics --with-globals --base" ;;
+    backup) words_for="full table incremental globals --schema-only --data-only --compress --no-compress --compress-level --jobs --label --with-owners --statistics --with-globals --base" ;;
     restore) words_for="full table globals --drop-existing --on-conflict --target-db --jobs --create --with-globals --ignore-missing-roles --table --update-existing --map-tablespace" ;;
     export) words_for="json csv --where --limit --columns --ndjson" ;;
     import) words_for="json csv --on-conflict --has-headers --no-headers --map --conflict-columns --atomic" ;;
