@@ -4,12 +4,16 @@
 # (tests/fuzz/corpus/<target>) for a while. Prints one line per target; exits 1 if any target
 # crashed, leaked, hit undefined behaviour, ran out of memory or timed out.
 #   tools/fuzz.sh [--seconds N] [TARGET...]     N seconds each (default 10); all targets
+#   tools/fuzz.sh --build-only                    only builds them (tools/test.sh does that
+#                                                 behind the other tests, at low priority)
 # With GTEST_OUTPUT=xml:DIR/ (tools/test.sh), also writes DIR/fuzz_test.xml, one test case per
 # target. New inputs go to a scratch directory, never into the repository; a crashing input is
 # kept in build-fuzz/crashes/ and named in the output.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=10
+build_only=0
+if [[ ${1:-} == --build-only ]]; then build_only=1; shift; fi
 if [[ ${1:-} == --seconds ]]; then seconds=$2; shift 2; fi
 targets=("$@")
 ((${#targets[@]})) || targets=(csv_reader json_records manifest archive copy_text sql_statements
@@ -37,10 +41,12 @@ build() {
 }
 if ! build; then
   echo "fuzz: the fuzz targets did not build (clang, libfuzzer-14-dev: tools/setup.sh)" >&2
+  ((build_only)) && exit 1
   record build fail "the fuzz targets did not build"
   report
   exit 1
 fi
+((build_only)) && exit 0
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
