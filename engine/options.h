@@ -38,9 +38,8 @@ struct BackupOptions {
   std::string backup_dir;           // must exist or be creatable (mode 0700)
   std::vector<std::string> tables;  // table backups: names as the user typed them
   Content content = Content::kSchemaAndData;
-  // gzip (the default, level 4: bench/README.md, about a quarter faster than 6 for 1% more
-  // bytes and still smaller than pg_dump -Fc; 1 is ISA-L's fast level), zstd or none.
-  formats::Compression compression{formats::Codec::kGzip, 4};
+  // gzip at level 4 unless told otherwise (formats/compression.h), zstd or none.
+  formats::Compression compression;
   int jobs = 0;        // threads compressing the archive; 0: one per core
   // A table with at least two parts' worth of heap (PostgreSQL 14+) is stored as several data
   // members of about this many bytes of pages each (at most 16), so that a parallel restore

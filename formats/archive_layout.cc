@@ -51,15 +51,18 @@ std::string BackupManifestName(absl::string_view backup_id) {
 }
 
 absl::StatusOr<std::string> ManifestFileName(absl::string_view archive_file) {
-  for (absl::string_view suffix :
-       {".sql.gz.enc", ".sql.zst.enc", ".sql.enc", ".sql.gz", ".sql.zst", ".sql"}) {
-    if (absl::EndsWith(archive_file, suffix) && archive_file.size() > suffix.size()) {
-      archive_file.remove_suffix(suffix.size());
-      return BackupManifestName(archive_file);
+  for (bool encrypted : {true, false}) {
+    for (Codec codec : {Codec::kGzip, Codec::kZstd, Codec::kNone}) {
+      const std::string suffix = absl::StrCat(ArchiveSuffix(codec), encrypted ? ".enc" : "");
+      if (absl::EndsWith(archive_file, suffix) && archive_file.size() > suffix.size()) {
+        archive_file.remove_suffix(suffix.size());
+        return BackupManifestName(archive_file);
+      }
     }
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "\"", archive_file, "\" is not a backup file name (expected a .sql.gz, .sql.zst or .sql file)"));
+      "\"", archive_file,
+      "\" is not a backup file name (expected a .sql.gz, .sql.zst or .sql file)"));
 }
 
 bool IsArchiveFileName(absl::string_view name) {

@@ -152,7 +152,7 @@ TEST_P(ArchiveTest, DestroyedWriterLeavesNoFile) {
 
 INSTANTIATE_TEST_SUITE_P(EveryCodec, ArchiveTest,
                          ::testing::Values(Codec::kGzip, Codec::kZstd, Codec::kNone),
-                         [](const auto& info) { return std::string(CodecName(info.param)); });
+                         [](const auto& p) { return std::string(CodecName(p.param)); });
 
 // The rows of a framed member, split into chunks of `chunk` bytes, through a CopyFramingSink
 // for header "HEAD\n".

@@ -1,8 +1,8 @@
 // `ArchiveWriter` writes a pgark archive: one file made of consecutive members, each complete
 // gzip members or zstd frames (or a plain byte range when uncompressed), and records the member
-// index that goes into the manifest. Concatenated, the members decompress to one plain SQL script. Members are
-// compressed and written behind the caller (formats/member_pipeline.h), so where each one lies
-// and its digests are known when the archive is closed.
+// index that goes into the manifest. Concatenated, the members decompress to one plain SQL
+// script. Members are compressed and written behind the caller (formats/member_pipeline.h), so
+// where each one lies and its digests are known when the archive is closed.
 //
 //   auto writer = ArchiveWriter::Open(path, options);
 //   Sink* member = writer->BeginMember();  ... member->Append(...) ...
@@ -49,8 +49,8 @@ struct ArchiveReadOptions {
   std::shared_ptr<const EncryptionKey> key;  // REQUIRED for an encrypted archive
   // Also digest the decompressed bytes and compare with the manifest's rawSha256. A restore
   // does not need to: the stored digest pins the exact bytes read, and each gzip member's
-  // CRC-32 and length (each zstd frame's checksum) check what decompressing them gave. `verify` does, to check the manifest
-  // whole; it costs a SHA-256 pass over the largest stream (about 0.2 s of CPU per 400 MB).
+  // CRC-32 and length (each zstd frame's checksum) check what decompressing them gave.
+  // `verify` does, to check the manifest whole; it costs a SHA-256 pass over the largest stream (about 0.2 s of CPU per 400 MB).
   bool raw_digest = false;
 };
 
@@ -168,7 +168,8 @@ class CopyFramingSink : public ForwardingSink {
 // Streams the raw bytes of member `entry` of `archive` into `out` (which is not
 // closed), checking the stored digest, both sizes and, if asked, the decompressed digest
 // against the entry. kDataLoss (naming the member) on any mismatch, truncation or corrupt
-// frame; `out` may by then have received bytes, so the caller must discard them (e.g. abort its COPY).
+// frame; `out` may by then have received bytes, so the caller must discard them (e.g. abort
+// its COPY).
 absl::Status ReadMember(const StoredObject& archive, const MemberEntry& entry,
                         const ArchiveReadOptions& options, Sink& out);
 

@@ -28,8 +28,6 @@ absl::StatusOr<Codec> CodecFromName(absl::string_view name) {
       "compression \"", absl::CHexEscape(name.substr(0, 40)), "\" is not gzip, zstd or none"));
 }
 
-int DefaultLevel(Codec codec) { return codec == Codec::kZstd ? 3 : 4; }
-
 absl::StatusOr<Compression> ParseCompression(absl::string_view spec) {
   const size_t colon = spec.find(':');
   Compression c;

@@ -16,20 +16,21 @@ namespace pgark::formats {
 
 enum class Codec { kNone, kGzip, kZstd };
 
+// The level a codec gets when none is named: gzip 4 (bench/README.md: about a quarter faster
+// than 6 for 1% more bytes, still smaller than pg_dump -Fc), zstd 3 (zstd's own default).
+constexpr int DefaultLevel(Codec codec) { return codec == Codec::kZstd ? 3 : 4; }
+
+// The default is pgark's: gzip at its default level.
 struct Compression {
   Codec codec = Codec::kGzip;
   // gzip 1-9 (1: ISA-L's fast level; formats/block_gzip.h), zstd 1-19.
-  int level = 6;
+  int level = DefaultLevel(Codec::kGzip);
 };
 
 // "gzip", "zstd" or "none" (as the manifest's "compression" field spells it).
 absl::string_view CodecName(Codec codec);
 // kInvalidArgument naming the choices when `name` is none of them.
 absl::StatusOr<Codec> CodecFromName(absl::string_view name);
-// The level a codec gets when none is named: gzip 4 (bench/README.md: about a quarter faster
-// than 6 for 1% more bytes), zstd 3 (zstd's own default).
-int DefaultLevel(Codec codec);
-
 // Parses "gzip", "zstd", "none", "gzip:LEVEL" or "zstd:LEVEL" (case-insensitive).
 absl::StatusOr<Compression> ParseCompression(absl::string_view spec);
 // kInvalidArgument when the level is outside the codec's range.

@@ -148,10 +148,13 @@ absl::Status GetCompression(Reader& r, Manifest& m) {
   std::string codec = compressed ? "gzip" : "none";
   PGARK_RETURN_IF_ERROR(r.Get("compression", codec, /*required=*/false));
   absl::StatusOr<Codec> parsed = CodecFromName(codec);
-  if (!parsed.ok()) return absl::DataLossError(absl::StrCat("manifest: ", parsed.status().message()));
+  if (!parsed.ok()) {
+    return absl::DataLossError(absl::StrCat("manifest: ", parsed.status().message()));
+  }
   m.compression = *parsed;
   if (m.compressed() != compressed) {
-    return absl::DataLossError(absl::StrCat("manifest: compressed is ", compressed ? "true" : "false",
+    return absl::DataLossError(absl::StrCat("manifest: compressed is ",
+                                            compressed ? "true" : "false",
                                             " but compression is ", codec));
   }
   return absl::OkStatus();

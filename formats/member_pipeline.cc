@@ -64,8 +64,8 @@ absl::Status MemberPipeline::Add(absl::string_view data) {
 
 absl::StatusOr<uint64_t> MemberPipeline::EndMember() {
   if (!caller_status_.ok()) return caller_status_;
-  // An empty member is still one (empty) gzip member or zstd frame; one whose last block was full ends
-  // with an empty, uncompressed marker that writes nothing.
+  // An empty member is still one (empty) gzip member or zstd frame; one whose last block was
+  // full ends with an empty, uncompressed marker that writes nothing.
   const bool compress = compressing() && (!block_.empty() || !member_has_blocks_);
   caller_status_ = Dispatch(/*ends_member=*/true, compress);
   if (!caller_status_.ok()) return caller_status_;

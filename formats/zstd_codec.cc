@@ -79,25 +79,18 @@ absl::Status ZstdDecompressor::Transform(absl::string_view data) {
   State& s = *state_;
   if (s.dctx == nullptr) return absl::ResourceExhaustedError("zstd: no memory for a context");
   ZSTD_inBuffer in{data.data(), data.size(), 0};
-  while (in.pos < in.size) {
-    s.in_frame = true;
-    s.any_frame = true;
+  // Until the input is used up and a call leaves room in the output (zstd may be holding more).
+  bool output_full = false;
+  while (in.pos < in.size || output_full) {
     ZSTD_outBuffer out{s.out.data(), s.out.size(), 0};
     const size_t rc = ZSTD_decompressStream(s.dctx, &out, &in);
     if (ZSTD_isError(rc)) return ZstdError("decompress", rc);
+    s.any_frame = true;
+    s.in_frame = rc != 0;  // 0: a frame ended and was flushed whole
     if (out.pos > 0) {
       PGARK_RETURN_IF_ERROR(Forward(absl::string_view(s.out.data(), out.pos)));
     }
-    if (rc == 0) s.in_frame = false;  // a frame ended and was flushed whole
-  }
-  // Output held back while the input ran out: flush it before more input arrives.
-  while (s.in_frame) {
-    ZSTD_outBuffer out{s.out.data(), s.out.size(), 0};
-    const size_t rc = ZSTD_decompressStream(s.dctx, &out, &in);
-    if (ZSTD_isError(rc)) return ZstdError("decompress", rc);
-    if (out.pos == 0) break;
-    PGARK_RETURN_IF_ERROR(Forward(absl::string_view(s.out.data(), out.pos)));
-    if (rc == 0) s.in_frame = false;
+    output_full = out.pos == out.size;
   }
   return absl::OkStatus();
 }

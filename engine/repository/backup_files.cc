@@ -151,7 +151,8 @@ absl::StatusOr<std::vector<LoadedBackup>> LoadChain(LoadedBackup backup) {
   std::vector<LoadedBackup> chain;
   const std::vector<std::string> deps = backup.manifest.dependencies;
   for (size_t i = 0; i < deps.size(); ++i) {
-    absl::StatusOr<LoadedBackup> link = LoadBackup(backup.archive.storage, deps[i], backup.offered_key);
+    absl::StatusOr<LoadedBackup> link =
+        LoadBackup(backup.archive.storage, deps[i], backup.offered_key);
     if (!link.ok()) {
       return absl::DataLossError(absl::StrCat(
           "backup \"", backup.manifest.backup_file, "\" needs \"", deps[i],

@@ -33,7 +33,7 @@ absl::StatusOr<bool> BoolFromEnvironment(const char* name, bool fallback) {
 }
 
 absl::StatusOr<formats::Compression> CompressionFromEnvironment() {
-  formats::Compression c{formats::Codec::kGzip, formats::DefaultLevel(formats::Codec::kGzip)};
+  formats::Compression c;  // gzip at its default level
   const std::string value = Env("BACKUP_COMPRESSION");
   if (absl::StatusOr<bool> on = BoolFromEnvironment("BACKUP_COMPRESSION", true); on.ok()) {
     if (!*on) c.codec = formats::Codec::kNone;
@@ -79,7 +79,7 @@ absl::StatusOr<formats::Compression> ChooseCompression(std::optional<bool> enabl
     }
     c.codec = formats::Codec::kNone;
   } else if (enabled == true && c.codec == formats::Codec::kNone && spec.empty()) {
-    c = {formats::Codec::kGzip, formats::DefaultLevel(formats::Codec::kGzip)};
+    c = formats::Compression();
   }
   return c;
 }
