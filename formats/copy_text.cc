@@ -24,6 +24,80 @@ void AppendCopyTextField(std::string& line, const std::optional<std::string>& v)
   }
 }
 
+namespace {
+
+// Walks a record field of COPY text (AppendRecordAsRow) one COPY character at a time: a byte,
+// or a backslash escape.
+class RecordCursor {
+ public:
+  explicit RecordCursor(absl::string_view text) : text_(text) {}
+  bool AtEnd() const { return pos_ == text_.size(); }
+  bool Peek(char c) const { return !AtEnd() && text_[pos_] == c; }
+  bool Take(char c) {
+    if (!Peek(c)) return false;
+    ++pos_;
+    return true;
+  }
+  // The next character as COPY wrote it ("\\" for a backslash); empty at the end or in a
+  // cut escape.
+  absl::string_view Next() {
+    const size_t n = Peek('\\') ? 2 : 1;
+    if (pos_ + n > text_.size()) return {};
+    absl::string_view c = text_.substr(pos_, n);
+    pos_ += n;
+    return c;
+  }
+
+ private:
+  absl::string_view text_;
+  size_t pos_ = 0;
+};
+
+// A quoted value of record_out: '"' and '\\' doubled, the opening quote taken.
+bool AppendQuoted(RecordCursor& in, std::string& row) {
+  for (;;) {
+    if (in.Take('"')) {
+      if (!in.Take('"')) return true;
+      row.push_back('"');
+      continue;
+    }
+    absl::string_view c = in.Next();
+    if (c.empty()) return false;
+    if (c == "\\\\") {  // record_out doubles a backslash: the second one is the value's
+      c = in.Next();
+      if (c.empty()) return false;
+    }
+    row.append(c.data(), c.size());
+  }
+}
+
+}  // namespace
+
+absl::Status AppendRecordAsRow(absl::string_view field, size_t columns, std::string& row) {
+  RecordCursor in(field);
+  bool ok = in.Take('(');
+  for (size_t i = 0; ok && i < columns; ++i) {
+    if (i > 0) row.push_back('\t');
+    if (in.Peek(',') || in.Peek(')')) {
+      row.append("\\N");  // record_out writes nothing for NULL, "" for an empty string
+    } else if (in.Take('"')) {
+      ok = AppendQuoted(in, row);
+    } else {
+      while (ok && !in.AtEnd() && !in.Peek(',') && !in.Peek(')')) {
+        absl::string_view c = in.Next();
+        ok = !c.empty() && c != "\"";
+        row.append(c.data(), c.size());
+      }
+    }
+    ok = ok && in.Take(i + 1 < columns ? ',' : ')');
+  }
+  if (!ok || !in.AtEnd() || columns == 0) {
+    return absl::DataLossError(
+        "the server sent a row value that is not a record of the table's columns");
+  }
+  return absl::OkStatus();
+}
+
 bool IsPostgresUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);

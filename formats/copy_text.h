@@ -23,6 +23,14 @@ void AppendCopyTextField(std::string& line, const std::optional<std::string>& va
 // nothing past U+10FFFF.
 bool IsPostgresUtf8(absl::string_view text);
 
+// One field of COPY TO's text holding a row value (`COPY (SELECT ROW(a, b)) TO STDOUT`:
+// record_out's "(1,\"a b\",)" under COPY's escapes) appended to `row` as the COPY text of its
+// columns as fields of their own: tab-separated, NULL as \N, each value's bytes escaped as COPY
+// escapes them. It works on the escaped text, since COPY escapes a character alike wherever it
+// stands (and UTF-8 has no ASCII byte inside a character). kDataLoss unless `field` is a
+// record of exactly `columns` values.
+absl::Status AppendRecordAsRow(absl::string_view field, size_t columns, std::string& row);
+
 class CopyTextUnescaper : public ForwardingSink {
  protected:
   absl::Status Transform(absl::string_view data) override;

@@ -1,6 +1,7 @@
 #include "formats/copy_text.h"
 
 #include "formats/memory_io.h"
+#include "formats/status_macros.h"
 #include "gtest/gtest.h"
 #include "tests/status_matchers.h"
 
@@ -68,6 +69,37 @@ TEST(CopyTextFieldTest, PostgresUtf8) {
   EXPECT_FALSE(IsPostgresUtf8("\xf4\x90\x80\x80"));                      // past U+10FFFF
   EXPECT_FALSE(IsPostgresUtf8("\xe2\x82"));                              // cut short
   EXPECT_FALSE(IsPostgresUtf8("\xff"));
+}
+
+// AppendRecordAsRow of `field` (record_out's text under COPY's escapes) for `columns` columns.
+absl::StatusOr<std::string> RecordRow(absl::string_view field, size_t columns) {
+  std::string row = "k\t";  // appended to, not replaced
+  PGARK_RETURN_IF_ERROR(AppendRecordAsRow(field, columns, row));
+  return row;
+}
+
+TEST(RecordAsRowTest, GivesEachColumnAsCopyWritesIt) {
+  EXPECT_EQ(*RecordRow("(1,plain,)", 3), "k\t1\tplain\t\\N");       // NULL: nothing
+  EXPECT_EQ(*RecordRow("(\"\",x)", 2), "k\t\tx");                    // empty string: ""
+  EXPECT_EQ(*RecordRow("(\"say \"\"hi\"\"\")", 1), "k\tsay \"hi\"");  // "" is one quote
+  EXPECT_EQ(*RecordRow("(\"(a, b)\")", 1), "k\t(a, b)");
+  // A backslash: doubled by record_out, then each of the two escaped by COPY.
+  EXPECT_EQ(*RecordRow("(\"a\\\\\\\\b\")", 1), "k\ta\\\\b");
+  // A newline and a tab in a value: quoted by record_out, escaped by COPY as in any field.
+  EXPECT_EQ(*RecordRow("(\"a\\nb\",\"c\\td\")", 2), "k\ta\\nb\tc\\td");
+  // An array and a composite inside: record_out's quoting of their own quotes undone.
+  EXPECT_EQ(*RecordRow("(\"{\"\"x y\"\",z}\",\"(1,\"\"\"\")\")", 2),
+            "k\t{\"x y\",z}\t(1,\"\")");
+  // The text "\N" is not NULL: its backslash stays escaped.
+  EXPECT_EQ(*RecordRow("(\"\\\\\\\\N\")", 1), "k\t\\\\N");
+}
+
+TEST(RecordAsRowTest, RefusesWhatIsNotARecordOfTheColumns) {
+  for (absl::string_view bad : {"1,2", "(1,2", "(1,2,3)", "(1)", "(1,\"ab)", "(1,a\"b)",
+                                "(1,2)x", "(1,a\\", "(1,\"a\\\\", "", "()"}) {
+    EXPECT_THAT(RecordRow(bad, 2).status(), StatusIs(absl::StatusCode::kDataLoss)) << bad;
+  }
+  EXPECT_THAT(RecordRow("()", 0).status(), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "formats/copy_text.h"
 #include "formats/status_macros.h"
 
 namespace pgark::formats {
@@ -68,31 +69,42 @@ absl::string_view KeyedDiff::TextOf(const Before& b) const {
   return absl::string_view(parent_text_).substr(b.text & kTextOffsetMask, b.text >> 40);
 }
 
-class KeyedDiff::WrittenRows : public RowSplitter {
+// A line of the scan: the key's fields, a tab, and the record of a written row or \N.
+class KeyedDiff::ScanRows : public RowSplitter {
  public:
-  WrittenRows(KeyedDiff& diff, Sink& member) : diff_(diff), member_(member) {}
-  absl::Status Append(absl::string_view data) override {
-    PGARK_RETURN_IF_ERROR(member_.Append(data));
-    return RowSplitter::Append(data);
+  ScanRows(KeyedDiff& diff, size_t columns, Sink& member)
+      : diff_(diff), columns_(columns), member_(member) {}
+
+ protected:
+  absl::Status OnRow(absl::string_view line) override {
+    const size_t tab = line.rfind('\t');
+    if (tab == absl::string_view::npos) {
+      return absl::DataLossError("the server sent a row without its key");
+    }
+    const absl::string_view key = line.substr(0, tab), record = line.substr(tab + 1);
+    if (record != "\\N") {
+      const size_t begin = rows_.size();
+      PGARK_RETURN_IF_ERROR(AppendRecordAsRow(record, columns_, rows_));
+      PGARK_RETURN_IF_ERROR(diff_.OnWritten(absl::string_view(rows_).substr(begin), key));
+      rows_.push_back('\n');
+      if (rows_.size() >= kFlushBytes) PGARK_RETURN_IF_ERROR(Flush());
+    }
+    return diff_.OnKey(key);
+  }
+  absl::Status OnEnd() override { return Flush(); }
+
+ private:
+  static constexpr size_t kFlushBytes = 256 * 1024;
+  absl::Status Flush() {
+    PGARK_RETURN_IF_ERROR(member_.Append(rows_));
+    rows_.clear();
+    return absl::OkStatus();
   }
 
- protected:
-  absl::Status OnRow(absl::string_view row) override { return diff_.OnWritten(row); }
-
- private:
   KeyedDiff& diff_;
+  const size_t columns_;
   Sink& member_;
-};
-
-class KeyedDiff::KeyRows : public RowSplitter {
- public:
-  explicit KeyRows(KeyedDiff& diff) : diff_(diff) {}
-
- protected:
-  absl::Status OnRow(absl::string_view key) override { return diff_.OnKey(key); }
-
- private:
-  KeyedDiff& diff_;
+  std::string rows_;  // written rows not yet passed on
 };
 
 class KeyedDiff::ParentRows : public RowConsumer {
@@ -106,10 +118,9 @@ class KeyedDiff::ParentRows : public RowConsumer {
   KeyedDiff& diff_;
 };
 
-KeyedDiff::KeyedDiff(RowKeyer keyer, Sink& member, size_t expected_rows)
+KeyedDiff::KeyedDiff(RowKeyer keyer, size_t columns, Sink& member, size_t expected_rows)
     : keyer_(std::move(keyer)),
-      written_(std::make_unique<WrittenRows>(*this, member)),
-      keys_(std::make_unique<KeyRows>(*this)),
+      scan_(std::make_unique<ScanRows>(*this, columns, member)),
       parent_(std::make_unique<ParentRows>(*this)) {
   Reserve(now_, expected_rows + expected_rows / 8);
   Reserve(before_, expected_rows);
@@ -118,12 +129,14 @@ KeyedDiff::KeyedDiff(RowKeyer keyer, Sink& member, size_t expected_rows)
 
 KeyedDiff::~KeyedDiff() = default;
 
-Sink& KeyedDiff::written() { return *written_; }
-Sink& KeyedDiff::keys() { return *keys_; }
+Sink& KeyedDiff::scan() { return *scan_; }
 RowConsumer& KeyedDiff::parent() { return *parent_; }
 
-absl::Status KeyedDiff::OnWritten(absl::string_view row) {
-  PGARK_ASSIGN_OR_RETURN(absl::string_view key, keyer_.KeyText(row));
+absl::Status KeyedDiff::OnWritten(absl::string_view row, absl::string_view key) {
+  PGARK_ASSIGN_OR_RETURN(absl::string_view row_key, keyer_.KeyText(row));
+  if (row_key != key) {
+    return absl::DataLossError("a written row's key differs from the key the server sent with it");
+  }
   const uint64_t crc = RowCrc(row);
   written_digest_.sum += crc;
   ++written_digest_.rows;
@@ -201,8 +214,7 @@ absl::Status KeyedDiff::Merge() {
 }
 
 absl::StatusOr<KeyedChanges> KeyedDiff::Finish() {
-  PGARK_RETURN_IF_ERROR(written_->Close());
-  PGARK_RETURN_IF_ERROR(keys_->Close());
+  PGARK_RETURN_IF_ERROR(scan_->Close());
   PGARK_RETURN_IF_ERROR(Merge());
   changes_.digest.sum += written_digest_.sum;
   changes_.digest.rows = rows_;

@@ -1,13 +1,14 @@
 // Change detection by key, for incremental backups whose changed rows the server picks
-// (engine/dump/change_scan.h asks it for the rows written since the parent's snapshot, and for
-// the keys of all rows). With the parent's rows replayed from the chain, that gives what an
-// incremental stores, without reading or hashing any row the server did not pick: the rows
-// written since the parent, and the parent's keys to delete (rows gone, and the old versions of
-// rows written again), named by their text (formats/row_diff.h).
+// (engine/dump/change_scan.h asks it, in one pass over the table, for every row's key and for
+// the whole row of those written since the parent's snapshot). With the parent's rows replayed
+// from the chain, that gives what an incremental stores, without reading or hashing any row the
+// server did not pick: the rows written since the parent, and the parent's keys to delete (rows
+// gone, and the old versions of rows written again), named by their text (formats/row_diff.h).
 //
-// Feed, in this order: `written()` (COPY text of the rows written since the parent; forwarded
-// to the member), `keys()` (COPY text of every row's key columns, in key order), `parent()`
-// (the parent's rows), then `Finish()`.
+// Feed, in this order: `scan()` (COPY text, a line per row of the table now: its key columns,
+// then the whole row as a record, formats/copy_text.h, if it was written since the parent, else
+// NULL; the written rows go on to the member as COPY rows), `parent()` (the parent's rows), then
+// `Finish()`.
 //
 // Keys are collected into arrays as they stream and compared by sorting both sides and merging
 // them: a hash table probed at random costs a cache and TLB miss per row, which on big tables
@@ -40,15 +41,15 @@ struct KeyedChanges {
 
 class KeyedDiff {
  public:
-  // `keyer` finds the key in a whole row; written rows go on to `member`, which it does not
-  // close. `expected_rows`: about how many rows the table has (room is made for them up front).
-  KeyedDiff(RowKeyer keyer, Sink& member, size_t expected_rows = 0);
+  // `keyer` finds the key in a whole row of `columns` columns; written rows go on to `member`,
+  // which it does not close. `expected_rows`: about how many rows the table has (room is made
+  // for them up front).
+  KeyedDiff(RowKeyer keyer, size_t columns, Sink& member, size_t expected_rows = 0);
   ~KeyedDiff();
   KeyedDiff(const KeyedDiff&) = delete;
   KeyedDiff& operator=(const KeyedDiff&) = delete;
 
-  Sink& written();
-  Sink& keys();
+  Sink& scan();
   RowConsumer& parent();
   // Sorts the parent's keys: may be called on the thread that fed `parent()`, once it is done,
   // while the others are still fed (Finish does it otherwise).
@@ -71,8 +72,7 @@ class KeyedDiff {
   };
 
  private:
-  class WrittenRows;
-  class KeyRows;
+  class ScanRows;
   class ParentRows;
   // A key now: its id, the low bit of `b` set for a written row's entry (else the entry from
   // the list of all keys), so that sorting puts a key's two entries next to each other.
@@ -93,15 +93,14 @@ class KeyedDiff {
   static KeyId IdOf(absl::string_view key);
   absl::string_view TextOf(const Before& b) const;
 
-  absl::Status OnWritten(absl::string_view row);
+  absl::Status OnWritten(absl::string_view row, absl::string_view key);
   absl::Status OnKey(absl::string_view key);
   absl::Status OnParent(absl::string_view row, absl::string_view key);
   // Walks both sorted sides together, filling changes_.
   absl::Status Merge();
 
   RowKeyer keyer_;
-  std::unique_ptr<WrittenRows> written_;
-  std::unique_ptr<KeyRows> keys_;
+  std::unique_ptr<ScanRows> scan_;
   std::unique_ptr<ParentRows> parent_;
   std::vector<Now> now_;
   std::vector<Before> before_;

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -78,17 +79,30 @@ RowChanges Diff(std::vector<Link>& chain, const std::string& now, const std::vec
   return differ.changes();
 }
 
+// The server's scan of a table of two columns keyed by the first (formats/key_diff.h): `now`'s
+// keys, with the whole row, as a record, of those in `written`. Values are quoted as record_out
+// quotes those with spaces.
+std::string ScanText(const std::string& written, const std::string& now) {
+  absl::flat_hash_set<absl::string_view> rewritten = absl::StrSplit(written, '\n');
+  std::string scan;
+  for (absl::string_view row : absl::StrSplit(now, '\n', absl::SkipEmpty())) {
+    const std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(row, '\t');
+    absl::StrAppend(&scan, kv.first, "\t");
+    if (rewritten.contains(row)) {
+      absl::StrAppend(&scan, "(", kv.first, ",\"", kv.second, "\")\n");
+    } else {
+      absl::StrAppend(&scan, "\\N\n");
+    }
+  }
+  return scan;
+}
+
 // Diffs by key (formats/key_diff.h): `written` are the rows the server says were written since
-// the chain's last link, `now` the whole table (for its keys, the key being field 0).
+// the chain's last link, in `now`'s order, `now` the whole table.
 KeyedChanges KeyDiff(std::vector<Link>& chain, const std::string& written, const std::string& now) {
   StringSink member;
-  KeyedDiff diff(RowKeyer({0}), member);
-  EXPECT_THAT(Feed(diff.written(), written, 9), IsOk());
-  std::string keys;
-  for (absl::string_view row : absl::StrSplit(now, '\n', absl::SkipEmpty())) {
-    absl::StrAppend(&keys, row.substr(0, row.find('\t')), "\n");
-  }
-  EXPECT_THAT(Feed(diff.keys(), keys, 4), IsOk());
+  KeyedDiff diff(RowKeyer({0}), 2, member);
+  EXPECT_THAT(Feed(diff.scan(), ScanText(written, now), 9), IsOk());
   PendingDeletes pending;
   for (size_t i = chain.size(); i-- > 0;) {
     ChainRowFilter filter(RowKeyer({0}), pending, diff.parent());
@@ -165,16 +179,20 @@ TEST(RowDiffTest, KeyDiffOfManyRowsSortsInBuckets) {
 TEST(RowDiffTest, KeyDiffRefusesAHistoryThatDoesNotFit) {
   std::vector<Link> chain = {{"1\ta\n", ""}};
   StringSink member;
-  KeyedDiff diff(RowKeyer({0}), member);
-  EXPECT_THAT(Feed(diff.written(), "", 9), IsOk());
-  EXPECT_THAT(Feed(diff.keys(), "1\n7\n", 4), IsOk());  // 7: neither in the parent nor written
+  KeyedDiff diff(RowKeyer({0}), 2, member);
+  EXPECT_THAT(Feed(diff.scan(), "1\t\\N\n7\t\\N\n", 4), IsOk());  // 7: neither in the parent nor written
   PendingDeletes pending;
   ChainRowFilter filter(RowKeyer({0}), pending, diff.parent());
   EXPECT_THAT(Feed(filter, chain[0].rows, 11), IsOk());
   EXPECT_THAT(diff.Finish().status(), StatusIs(absl::StatusCode::kFailedPrecondition));
-  KeyedDiff twice(RowKeyer({0}), member);
-  EXPECT_THAT(Feed(twice.keys(), "1\n1\n", 4), IsOk());
+  KeyedDiff twice(RowKeyer({0}), 2, member);
+  EXPECT_THAT(Feed(twice.scan(), "1\t\\N\n1\t\\N\n", 4), IsOk());
   EXPECT_THAT(twice.Finish().status(), StatusIs(absl::StatusCode::kDataLoss));
+  // A written row whose record does not hold the key it came with, or is not a record.
+  for (const char* scan : {"1\t(2,x)\n", "1\t(1,x,y)\n", "1\n"}) {
+    KeyedDiff wrong(RowKeyer({0}), 2, member);
+    EXPECT_THAT(Feed(wrong.scan(), scan, 4), StatusIs(absl::StatusCode::kDataLoss)) << scan;
+  }
 }
 
 TEST(RowDiffTest, KeyedTableChainReplaysToEveryState) {

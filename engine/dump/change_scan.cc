@@ -83,9 +83,10 @@ std::string WrittenRowsSql(const TableDef& t, const ChangeScan& scan) {
                       ") TO STDOUT");
 }
 
-std::string KeysSql(const TableDef& t) {
-  return absl::StrCat("COPY (SELECT ", QuoteIdentList(t.key_columns), " FROM ONLY ",
-                      QualifiedName(t.ref.schema, t.ref.name), ") TO STDOUT");
+std::string ScanSql(const TableDef& t, const ChangeScan& scan) {
+  return absl::StrCat("COPY (SELECT ", QuoteIdentList(t.key_columns), ", CASE WHEN ",
+                      WrittenSince(scan), " THEN ROW(", QuoteIdentList(t.CopyColumns()),
+                      ") END FROM ONLY ", QualifiedName(t.ref.schema, t.ref.name), ") TO STDOUT");
 }
 
 std::string CountRowsSql(const TableDef& t, const ChangeScan& scan) {

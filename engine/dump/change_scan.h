@@ -43,8 +43,10 @@ std::optional<std::string> WhyNotScanned(const TableDef& t);
 
 // COPY of the rows of `t` written since the parent.
 std::string WrittenRowsSql(const TableDef& t, const ChangeScan& scan);
-// COPY of the key columns of every row of `t`.
-std::string KeysSql(const TableDef& t);
+// COPY of every row of `t` (a keyed table) in one pass: its key columns, then the whole row
+// as a record if it was written since the parent, else NULL (formats/key_diff.h). One pass
+// instead of one for the written rows and one for the keys: each costs about the same.
+std::string ScanSql(const TableDef& t, const ChangeScan& scan);
 // The rows of `t` ("rows") and how many were written since the parent ("written").
 std::string CountRowsSql(const TableDef& t, const ChangeScan& scan);
 

@@ -97,24 +97,17 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
                                                         const formats::TableEntry& before) {
   PGARK_ASSIGN_OR_RETURN(formats::RowKeyer keyer,
                          formats::RowKeyer::ForColumns(t.CopyColumns(), t.key_columns));
-  formats::KeyedDiff diff(std::move(keyer), member,
+  formats::KeyedDiff diff(std::move(keyer), t.CopyColumns().size(), member,
                           static_cast<size_t>(std::max<int64_t>(0, before.record_count)));
   // The parent's keys are read from the chain while the server answers (two cores busy).
   ParentReplay parent(*base_, t, diff);
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
   ProgressTap progress(listener_);
-  progress.set_downstream(&diff.written());
-  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, WrittenRowsSql(t, *change_scan_), progress));
+  progress.set_downstream(&diff.scan());
+  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, ScanSql(t, *change_scan_), progress));
   PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
-  const formats::RowDigest& written = diff.written_digest();
-  if (written.rows == 0) {  // untouched unless rows went away: one count tells
-    PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
-    if (auto same = OnlyAdded(before, PgRow(r, 0).Int("rows"), written)) return *same;
-  }
-  ProgressTap keys(listener_);
-  keys.set_downstream(&diff.keys());
-  PGARK_RETURN_IF_ERROR(StreamCopy(conn_, KeysSql(t), keys));
-  if (auto added = OnlyAdded(before, diff.rows(), written)) return *added;
+  // Untouched, or only gained rows: the parent's keys are not needed.
+  if (auto added = OnlyAdded(before, diff.rows(), diff.written_digest())) return *added;
   PGARK_RETURN_IF_ERROR(Annotate(parent.Wait(), "comparing its keys with the base backups'"));
   return diff.Finish();
 }
