@@ -14,6 +14,9 @@
 #   planner statistics (backup --statistics, fixtures/statistics.sql) restored on 18 from 12,
 #     15, 17 and 18 give the source's pg_stats and plans before any ANALYZE (statistics.py);
 #     restored on 15 they are skipped with a warning;
+#   incrementals whose changes the server names: a full backup, rows updated, deleted and
+#     inserted (values record_out quotes), an incremental, the chain restored equals the source
+#     by fingerprint, both tables diffed by the rows written since (none hashed);
 #   cluster globals (tests/globals/fixture.sql) of 12, 15, 16 and 18 restored by `restore
 #     globals` into a fresh newer cluster equal the fixture loaded natively there
 #     (globals.py), password hashes byte for byte.
@@ -127,6 +130,34 @@ same_version() {  # same_version MAJOR
   echo "versions: PG$m ($num): the everything fixture had $failed statements this version lacks" >&2
 }
 
+backup_json() {  # backup_json MAJOR DB ARGS...: pgark's --json result of `backup ARGS`
+  BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" --json backup "${@:3}" \
+    2>"$work/backup-$1-$2.err" || { cat "$work/backup-$1-$2.err"; return 1; }
+}
+incremental_chain() {  # incremental_chain MAJOR
+  local m=$1 name="PG$1: incremental chain by the rows the server names" out msg
+  on "$m" createdb inc && on "$m" psql -X -q -v ON_ERROR_STOP=1 -d inc -c "
+    CREATE TABLE k (id int PRIMARY KEY, v text, tags text[]);
+    INSERT INTO k SELECT g, 'v ' || g, ARRAY['a'] FROM generate_series(1, 3000) g;
+    CREATE TABLE log (at int, what text);
+    INSERT INTO log SELECT g, 'boot' FROM generate_series(1, 300) g;" >/dev/null &&
+    backup_json "$m" inc full >/dev/null &&
+    on "$m" psql -X -q -v ON_ERROR_STOP=1 -d inc -c "
+      UPDATE k SET v = E'a \"q\", (p)\\\\ \\n', tags = ARRAY['x y', NULL] WHERE id % 10 = 1;
+      DELETE FROM k WHERE id % 10 = 2; INSERT INTO k VALUES (5000, '', '{}');
+      INSERT INTO log VALUES (301, NULL);" >/dev/null &&
+    out=$(backup_json "$m" inc incremental) || { check "$name" fail "$out"; return; }
+  msg=$(python3 -c 'import json,sys; d=json.load(sys.stdin); c=d["changeDetection"]
+print(d["backupFile"] if c["tablesByKey"] == 2 and not c["hashedTables"] else c)' <<<"$out")
+  if [[ $msg != backup-* ]]; then check "$name" fail "$msg"; return; fi
+  on "$m" createdb inc_copy &&
+    BACKUP_DIR=$work/backups-$m "$pgark" --db "$(conninfo "$m" inc_copy)" restore full "$msg" \
+      >/dev/null 2>"$work/restore-$m-inc.err" &&
+    msg=$(fingerprints_equal "$m" inc inc_copy) ||
+    { check "$name" fail "${msg:-$(tail -2 "$work/restore-$m-inc.err")}"; return; }
+  check "$name" ok ""
+}
+
 upgrade() {  # upgrade OLD NEW: OLD's matrix backup restored on NEW equals the fixture loaded there
   local old=$1 new=$2 name="upgrade PG$1 -> PG$2" file msg
   file=$(cat "$work/file-$old-matrix" 2>/dev/null) || { check "$name" fail "no PG$old backup"; return; }
@@ -236,7 +267,7 @@ globals_move() {  # globals_move OLD NEW: OLD's globals restored on NEW equal th
 
 for m in "${majors[@]}"; do
   mkdir -p "$work/backups-$m" && chmod 700 "$work/backups-$m"
-  if start "$m"; then same_version "$m"; else
+  if start "$m"; then same_version "$m"; incremental_chain "$m"; else
     check "PG$m: server starts" fail "$(tail -3 "$work/initdb$m.log" "$work/server$m.log" 2>/dev/null)"
   fi
 done
