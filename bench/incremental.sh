@@ -5,8 +5,9 @@
 # (10%, composite key); a full backup; then rounds touching 0.1%, 1% and 10% of the rows (on
 # the keyed tables a third updated, a third deleted, a third inserted; the log only appended
 # to), after each an incremental on the previous link and a full backup of the same state,
-# timed, sized, and the server's pages each read (pg_stat_database). Then the chain is restored
-# and compared with the source by per-table digests. Prints Markdown. Asserts nothing.
+# timed (the median of PGARK_BENCH_RUNS runs, default 3, each on the same parent), sized, and
+# the server's pages each read (pg_stat_database). Then the chain is restored and compared with
+# the source by per-table digests. Prints Markdown. Asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000000}")
@@ -32,6 +33,13 @@ timed() {
   b1=$(sql "$db" -c "SELECT pg_stat_clear_snapshot(); SELECT blks_hit + blks_read FROM pg_stat_database WHERE datname = '$db'" | tail -1)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   pages=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.0f", (b - a) * 8 / 1024 }')
+}
+runs=${PGARK_BENCH_RUNS:-3}
+# median_timed DB ARGS...: timed, $runs times; secs is the median, out and pages the last run's.
+median_timed() {
+  local all=()
+  for ((r = 0; r < runs; r++)); do timed "$@"; all+=("$secs"); done
+  secs=$(printf '%s\n' "${all[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$out"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -79,11 +87,11 @@ INSERT INTO events SELECT 'k0', '{"n": 1}', now() FROM generate_series(1, ($n * 
 UPDATE lines SET qty = qty + 1 WHERE order_id % (200 / $pct)::int = $round;
 DELETE FROM lines WHERE order_id % (200 / $pct)::int = $round + 1;
 SQL
-    timed "$db" backup incremental --base "$parent"
+    median_timed "$db" backup incremental --base "$parent"
     isecs=$secs isize=$(field "['size']") ipages=$pages
     changes=$(python3 -c "import json,sys; c=json.load(sys.stdin)['changedRows']; print(f\"{c['inserted']}/{c['updated']}/{c['deleted']}\")" <<<"$out")
     parent=$(field "['backupFile']")
-    timed "$db" backup full
+    median_timed "$db" backup full
     fsize=$(field "['size']")
     echo "| $pct% | $isecs | $secs | $(ratio "$isecs" "$secs") | $isize | $fsize | $(awk -v a="$isize" -v b="$fsize" 'BEGIN { printf "%.2f%%", 100 * a / b }') | $ipages / $pages | $changes |"
   done
