@@ -55,9 +55,6 @@ class KeyedDiff {
   // while the others are still fed (Finish does it otherwise).
   void SortParent();
 
-  // The written rows' digest (and count), as far as fed.
-  const RowDigest& written_digest() const { return written_digest_; }
-  int64_t rows() const { return rows_; }  // keys seen: the rows in the table now
   // kDataLoss if a side holds a key twice; kFailedPrecondition if a row now is neither
   // written since the parent nor in it (the server's history does not match the chain's).
   absl::StatusOr<KeyedChanges> Finish();

@@ -106,8 +106,6 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
   progress.set_downstream(&diff.scan());
   PGARK_RETURN_IF_ERROR(StreamCopy(conn_, ScanSql(t, *change_scan_), progress));
   PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
-  // Untouched, or only gained rows: the parent's keys are not needed.
-  if (auto added = OnlyAdded(before, diff.rows(), diff.written_digest())) return *added;
   PGARK_RETURN_IF_ERROR(Annotate(parent.Wait(), "comparing its keys with the base backups'"));
   return diff.Finish();
 }
@@ -115,6 +113,10 @@ absl::StatusOr<formats::KeyedChanges> Dumper::DiffByKey(const TableDef& t, forma
 absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, formats::Sink& member,
                                                         formats::KeyedChanges added) {
   PGARK_RETURN_IF_ERROR(member.Append(CopyFromStdinLine(t)));
+  if (added.inserted == 0) {  // untouched: nothing to read
+    PGARK_RETURN_IF_ERROR(member.Append(kCopyTrailer));
+    return added;
+  }
   ProgressTap progress(listener_);
   formats::RowDigestTap written(&member);
   written.set_close_downstream(false);  // the member is ended by EndMember
@@ -132,23 +134,24 @@ absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, forma
 absl::StatusOr<bool> Dumper::DataByChanges(const TableDef& t) {
   const formats::TableEntry& before = *base_->ParentTable(t);
   const bool keyed = !t.key_columns.empty();
-  std::optional<formats::KeyedChanges> added;  // without a key: only when it gained rows
-  if (!keyed) {
-    PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
-    const PgRow row(r, 0);
-    added = OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")});
-    if (!added) {
-      manifest_.changes.hashed_tables.push_back(absl::StrCat(
-          t.ref.DisplayName(), ": no key, and rows were deleted or rewritten since the base"));
-      return false;
-    }
+  // A count first: an untouched table (the common case) costs that pass alone, and one that
+  // only gained rows a pass for them; a keyed one that lost or rewrote rows then a pass for its
+  // keys and written rows (DiffByKey), one without a key has every row hashed.
+  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
+  const PgRow row(r, 0);
+  std::optional<formats::KeyedChanges> added =
+      OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")});
+  if (!added && !keyed) {
+    manifest_.changes.hashed_tables.push_back(absl::StrCat(
+        t.ref.DisplayName(), ": no key, and rows were deleted or rewritten since the base"));
+    return false;
   }
   // The table's piece (an incremental's table is one) is read here, not by DumpPieces.
   for (; next_piece_ < pieces_.size() && pieces_[next_piece_].table == &t; ++next_piece_) {
   }
   PGARK_ASSIGN_OR_RETURN(formats::Sink * member, writer_->BeginMember());
   absl::StatusOr<formats::KeyedChanges> changes =
-      keyed ? DiffByKey(t, *member, before) : AddedRows(t, *member, *std::move(added));
+      added ? AddedRows(t, *member, *std::move(added)) : DiffByKey(t, *member, before);
   absl::StatusOr<uint64_t> raw_bytes = writer_->EndMember();
   PGARK_RETURN_IF_ERROR(
       Annotate(changes.status(), absl::StrCat("dumping table \"", t.ref.DisplayName(), "\"")));
