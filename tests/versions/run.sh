@@ -96,15 +96,21 @@ fingerprints_equal() {  # fingerprints_equal MAJOR DB_A DB_B [--upgrade]: prints
   head -c 600 "$work/diff-$1-$2-$3"
   return 1
 }
+backup_json() {  # backup_json MAJOR DB ARGS...: pgark's --json result of `backup ARGS`
+  BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" --json backup "${@:3}" \
+    2>"$work/backup-$1-$2.err" || { cat "$work/backup-$1-$2.err"; return 1; }
+}
+restore_into() {  # restore_into MAJOR NEW_DB FILE: FILE restored into a database created for it
+  on "$1" createdb "$2" &&
+    BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" restore full "$3" \
+      >/dev/null 2>"$work/restore-$1-$2.err" || { cat "$work/restore-$1-$2.err"; return 1; }
+}
 round_trip() {  # round_trip MAJOR SOURCE_DB COPY_DB: backup of SOURCE restored into COPY
   local out file
-  out=$(BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" --json backup full \
-        --with-owners 2>"$work/backup-$1-$2.err") || { cat "$work/backup-$1-$2.err"; return 1; }
+  out=$(backup_json "$1" "$2" full --with-owners) || { echo "$out"; return 1; }
   file=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["backupFile"])' <<<"$out")
   echo "$file" >"$work/file-$1-$2"
-  on "$1" createdb "$3" &&
-    BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$3")" restore full "$file" \
-      >/dev/null 2>"$work/restore-$1-$3.err" || { cat "$work/restore-$1-$3.err"; return 1; }
+  restore_into "$1" "$3" "$file"
 }
 
 same_version() {  # same_version MAJOR
@@ -130,10 +136,6 @@ same_version() {  # same_version MAJOR
   echo "versions: PG$m ($num): the everything fixture had $failed statements this version lacks" >&2
 }
 
-backup_json() {  # backup_json MAJOR DB ARGS...: pgark's --json result of `backup ARGS`
-  BACKUP_DIR=$work/backups-$1 "$pgark" --db "$(conninfo "$1" "$2")" --json backup "${@:3}" \
-    2>"$work/backup-$1-$2.err" || { cat "$work/backup-$1-$2.err"; return 1; }
-}
 incremental_chain() {  # incremental_chain MAJOR
   local m=$1 name="PG$1: incremental chain by the rows the server names" out msg
   on "$m" createdb inc && on "$m" psql -X -q -v ON_ERROR_STOP=1 -d inc -c "
@@ -150,11 +152,8 @@ incremental_chain() {  # incremental_chain MAJOR
   msg=$(python3 -c 'import json,sys; d=json.load(sys.stdin); c=d["changeDetection"]
 print(d["backupFile"] if c["tablesByKey"] == 2 and not c["hashedTables"] else c)' <<<"$out")
   if [[ $msg != backup-* ]]; then check "$name" fail "$msg"; return; fi
-  on "$m" createdb inc_copy &&
-    BACKUP_DIR=$work/backups-$m "$pgark" --db "$(conninfo "$m" inc_copy)" restore full "$msg" \
-      >/dev/null 2>"$work/restore-$m-inc.err" &&
-    msg=$(fingerprints_equal "$m" inc inc_copy) ||
-    { check "$name" fail "${msg:-$(tail -2 "$work/restore-$m-inc.err")}"; return; }
+  msg=$(restore_into "$m" inc_copy "$msg") && msg=$(fingerprints_equal "$m" inc inc_copy) ||
+    { check "$name" fail "$msg"; return; }
   check "$name" ok ""
 }
 
