@@ -75,10 +75,15 @@ struct RestoreOptions {
   // backup's database properties (settings, comment, ACL); dropped again if the restore fails.
   // A whole full or incremental backup only.
   bool create_database = false;
-  // Connections loading the data and building indexes. Above 1, an empty target database is
-  // restored through a staged copy (see engine/staged_database.h); otherwise, or when it
-  // cannot be, one connection restores everything in one transaction. At most kMaxRestoreJobs.
+  // Connections loading the data and building indexes. Above 1, a database made for this
+  // restore (create_database, fresh_target) is loaded directly, an empty target database
+  // through a staged copy (see engine/staged_database.h); otherwise, or when it cannot be, one
+  // connection restores everything in one transaction. At most kMaxRestoreJobs.
   int jobs = 1;
+  // The target database was made for this restore by the caller (a drill's scratch database):
+  // nothing else uses it and the caller drops it if the restore fails, so all-or-nothing holds
+  // without a staged copy.
+  bool fresh_target = false;
   std::shared_ptr<const formats::EncryptionKey> key;  // for an encrypted backup
   // A backup made --with-owners names the roles it needs (the manifest's "roles"): one missing
   // in the target is an error before anything is restored, unless `with_globals` restores the

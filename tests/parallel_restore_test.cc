@@ -1,9 +1,13 @@
 // Parallel restore (engine/restore/staged_database.h): an empty target is restored over several
-// connections into a private copy that replaces it in one step. Checked here: the result equals
+// connections into a private copy that replaces it in one step; a database the restore makes
+// (--create) is loaded directly, under a private name until done. Checked here: the result equals
 // the source like a one-transaction restore does, the database's own properties survive the
 // swap, and every way it can fail (a bad row, a stop request, a non-empty or busy target)
 // leaves the target as it was and no copy behind. Also big tables stored in parts (several
 // data members of page ranges), which every reader of an archive must put back together.
+#include <atomic>
+#include <functional>
+
 #include "engine/dump/dumper.h"
 #include "engine/pg/pg_connection.h"
 #include "engine/restore/restorer.h"
@@ -194,6 +198,76 @@ TEST_F(ParallelRestoreTest, CommandLine) {
   r = Pgark(Db(dst) + " restore full " + file + " --jobs 0");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--jobs \"0\" is not a positive number"));
+}
+
+// Calls `at` once, when the first table's rows are in (on a restore's own thread); asks to stop
+// from then on if `then_stop`.
+class OnFirstTableEnd : public engine::ProgressListener {
+ public:
+  explicit OnFirstTableEnd(std::function<void()> at, bool then_stop = false)
+      : at_(std::move(at)), then_stop_(then_stop) {}
+  void OnTableEnd(const std::string&, int64_t, uint64_t) override {
+    if (!called_.exchange(true)) at_();
+  }
+  bool Cancelled() override { return then_stop_ && called_; }
+
+ private:
+  std::function<void()> at_;
+  const bool then_stop_;
+  std::atomic<bool> called_{false};
+};
+
+// --create with --jobs: the database made for the restore is loaded directly over the
+// connections (no copy to make, swap and drop), under a private name until it is done; a
+// failure or a stop drops it, and a name taken meanwhile is reported, not overwritten.
+TEST_F(ParallelRestoreTest, ADatabaseMadeForTheRestoreIsLoadedDirectlyUnderAPrivateName) {
+  std::string src = NewDatabase("src");
+  LoadSql(src, testing::SourcePath("tests/fixtures/everything.sql"));
+  Exec(src, "DO $$ BEGIN"
+            "  EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '3MB');"
+            "  EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'it''s made');"
+            "END $$");
+  const std::string file = BackupOrDie(src);
+  const std::string made = src + "_made";
+  const std::string exists = "SELECT count(*) FROM pg_database WHERE datname = '" + made + "'";
+  Exec("postgres", "DROP DATABASE IF EXISTS \"" + made + "\"");
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = file;
+  o.jobs = 3;
+  o.create_database = true;
+  engine::ConnectOptions to_made = Connect("postgres");
+  to_made.dbname = made;
+  std::string seen_while_loading;  // [the name, private copies] when the first table is in
+  OnFirstTableEnd look([&] { seen_while_loading = Query("postgres", exists) + Copies(); });
+  auto restored = engine::Restore(to_made, o, &look);
+  ASSERT_THAT(restored, IsOk());
+  EXPECT_EQ(seen_while_loading, "01") << "under a private name while it was loaded";
+  EXPECT_THAT(restored->warnings,
+              ElementsAre("the server warned: wal_level is insufficient to publish logical changes"));
+  EXPECT_EQ(Copies(), "0");
+  EXPECT_EQ(SchemaDump(made), SchemaDump(src));
+  EXPECT_EQ(DatabaseDigest(made), DatabaseDigest(src));
+  const std::string properties =
+      "SELECT (SELECT array_agg(s ORDER BY s) FROM pg_db_role_setting r, unnest(r.setconfig) s "
+      "WHERE r.setdatabase = d.oid AND r.setrole = 0), shobj_description(d.oid, 'pg_database') "
+      "FROM pg_database d WHERE d.datname = current_database()";
+  EXPECT_EQ(Query(made, properties), Query(src, properties));
+
+  // Stopped under way: nothing is left, under either name.
+  Exec("postgres", "DROP DATABASE \"" + made + "\"");
+  OnFirstTableEnd stop([] {}, /*then_stop=*/true);
+  EXPECT_TRUE(absl::IsCancelled(engine::Restore(to_made, o, &stop).status()));
+  EXPECT_EQ(Query("postgres", exists) + Copies(), "00");
+
+  // The name taken by another session while it was loaded: that database is left alone.
+  OnFirstTableEnd take([&] { Exec("postgres", "CREATE DATABASE \"" + made + "\""); });
+  auto raced = engine::Restore(to_made, o, &take);
+  ASSERT_FALSE(raced.ok());
+  EXPECT_THAT(std::string(raced.status().message()),
+              HasSubstr("naming the restored database \"" + made + "\" (it was dropped)"));
+  EXPECT_EQ(Query("postgres", exists) + Copies(), "10");
+  EXPECT_EQ(Query(made, "SELECT count(*) FROM pg_class WHERE oid >= 16384"), "0");
 }
 
 TEST_F(ParallelRestoreTest, BigTablesAreStoredInPartsAndComeBackWhole) {

@@ -207,12 +207,13 @@ absl::StatusOr<DrillResult> Drill(const ConnectOptions& connect, const DrillOpti
                          CreatedDatabase::Create(server, result.scratch_database,
                                                  newest.manifest.encoding));
   if (scratch->existed()) {
-    scratch->Keep();  // not ours to drop
+    scratch->Keep().IgnoreError();  // not ours to drop (never fails: not hidden)
     return absl::AlreadyExistsError(absl::StrCat(
         "database \"", result.scratch_database, "\" exists; a drill restores into a new one"));
   }
   RestoreOptions restore{.backup_dir = options.backup_dir, .backup_file = result.backup_file};
   restore.jobs = options.jobs;
+  restore.fresh_target = true;  // made above, dropped below unless kept
   restore.key = options.key;
   restore.ignore_missing_roles = true;  // owners are not what a drill proves
   const absl::Time start = absl::Now();
@@ -232,7 +233,7 @@ absl::StatusOr<DrillResult> Drill(const ConnectOptions& connect, const DrillOpti
   result.passed = result.problems.empty();
   result.drilled_at = formats::IsoTimestamp(absl::Now());
   result.kept = options.keep;
-  if (options.keep) scratch->Keep();
+  if (options.keep) scratch->Keep().IgnoreError();  // never fails: not hidden
   (void)RecordDrill(options.backup_dir, result);  // best effort, as validate's record
   return result;
 }

@@ -3,12 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "engine/catalog/catalog.h"
 #include "engine/ddl/sql_text.h"
+#include "engine/restore/staged_database.h"
 #include "formats/status_macros.h"
 
 namespace pgark::engine {
 
 absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreatedDatabase::Create(
-    const ConnectOptions& target, const std::string& name, const std::string& encoding) {
+    const ConnectOptions& target, const std::string& name, const std::string& encoding,
+    bool hidden) {
   PGARK_ASSIGN_OR_RETURN(PgConnection admin, PgConnection::ConnectMaintenance(target));
   PGARK_ASSIGN_OR_RETURN(
       PgResult exists,
@@ -24,15 +26,34 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreatedDatabase::Create(
           "database \"", name, "\" already exists and is not empty; restore into it without "
           "--create, or name another with --target-db"));
     }
-    auto adopted = std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect));
+    auto adopted =
+        std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect, name));
     adopted->keep_ = true;
     adopted->existed_ = true;
     return adopted;
   }
-  PGARK_RETURN_IF_ERROR(admin.Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(name),
+  if (hidden) connect.dbname = PrivateRestoreName();
+  PGARK_RETURN_IF_ERROR(admin.Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(connect.dbname),
                                                 " TEMPLATE template0 ENCODING ",
                                                 QuoteLiteral(encoding))));
-  return std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect));
+  return std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect, name));
+}
+
+absl::Status CreatedDatabase::Keep() {
+  if (keep_) return absl::OkStatus();
+  if (connect_.dbname != name_) {
+    absl::Status renamed = admin_
+                               .Exec(absl::StrCat("ALTER DATABASE ", QuoteIdent(connect_.dbname),
+                                                  " RENAME TO ", QuoteIdent(name_)))
+                               .status();
+    if (!renamed.ok()) {
+      return Annotate(renamed, absl::StrCat("naming the restored database \"", name_,
+                                            "\" (it was dropped)"));
+    }
+    connect_.dbname = name_;
+  }
+  keep_ = true;
+  return absl::OkStatus();
 }
 
 CreatedDatabase::~CreatedDatabase() {

@@ -42,22 +42,25 @@ using formats::MemberEntry;
 using formats::MemberKind;
 
 // Restores the selected objects of one verified archive: in one transaction on one connection,
-// or, into a staged database, spread over several.
+// or, into a staged copy or a database made for the restore, spread over several.
 class Restorer {
  public:
   // `chain`: the backup to restore, last, after the links it depends on (just itself unless
   // it is an incremental).
   Restorer(PgConnection& conn, const std::vector<LoadedBackup>& chain,
-           const RestoreOptions& options, ProgressListener& listener, RestoreResult& result)
+           const RestoreOptions& options, ProgressListener& listener, RestoreResult& result,
+           bool staged)
       : conn_(conn),
         chain_(chain),
         backup_(chain.back()),
         options_(options),
         listener_(listener, stop_),
-        result_(result) {}
+        result_(result),
+        staged_(staged) {}
 
   // No `helpers`: everything in one transaction on the connection, committed at the end.
-  // With helpers (only for a staged database, see staged_database.h): the schema in one
+  // With helpers (only for a staged copy, see staged_database.h, or a database made for this
+  // restore, dropped if it fails): the schema in one
   // transaction, then the tables' rows and their keys and indexes spread over all the
   // connections, each committed on its own, then the rest of the post-data in one transaction.
   absl::Status Run(const std::vector<formats::TableEntry>& tables,
@@ -103,6 +106,7 @@ class Restorer {
   std::set<std::string> created_;           // OwnerKey of objects this restore created
   std::atomic<int> stage_counter_{0};
   bool statistics_skipped_ = false;
+  const bool staged_;  // into a staged copy, swapped in (and the old one dropped) at the end
 };
 
 absl::StatusOr<std::string> Restorer::MemberText(const MemberEntry& entry) {
@@ -329,7 +333,7 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
   }
   std::vector<size_t> all_data(jobs.size());
   for (size_t i = 0; i < all_data.size(); ++i) all_data[i] = i;
-  if (conns.size() > 1) {  // a staged restore: see CheckpointBeforeSwap
+  if (staged_) {  // see CheckpointBeforeSwap
     jobs.push_back({.run = [](PgConnection& conn) {
                       CheckpointBeforeSwap(conn);
                       return absl::OkStatus();
@@ -484,8 +488,8 @@ absl::Status Restorer::Run(const std::vector<formats::TableEntry>& tables,
 }
 
 // Restores into `connect`'s database over `jobs` connections (one: a single transaction) and
-// closes them all before returning.
-absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
+// closes them all before returning. `staged`: into a staged copy.
+absl::Status RestoreInto(const ConnectOptions& connect, int jobs, bool staged,
                          const std::vector<LoadedBackup>& chain,
                          const std::vector<formats::TableEntry>& tables,
                          const RestoreOptions& options, ProgressListener& listener,
@@ -503,7 +507,7 @@ absl::Status RestoreInto(const ConnectOptions& connect, int jobs,
   conn.CollectWarnings();
   for (PgConnection* helper : helpers) helper->CollectWarnings();
   // On failure the restorer's transaction has rolled back: the database is as it was.
-  Restorer restorer(conn, chain, options, listener, result);
+  Restorer restorer(conn, chain, options, listener, result, staged);
   absl::Status s = restorer.Run(tables, helpers);
   helpers.push_back(&conn);
   for (PgConnection* c : helpers) {
@@ -571,8 +575,9 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreateTarget(const ConnectOptio
         "--create makes a database from a whole full or incremental backup; restore a table "
         "backup, or some tables, into an existing database instead");
   }
+  // Over several connections it is loaded under a private name, given its own at the end.
   return CreatedDatabase::Create(connect, connect.dbname.empty() ? manifest.database : connect.dbname,
-                                 manifest.encoding);
+                                 manifest.encoding, /*hidden=*/options.jobs > 1);
 }
 
 }  // namespace
@@ -618,8 +623,11 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   // Into an older server: what it cannot take is named before anything is restored.
   PGARK_RETURN_IF_ERROR(CheckDowngrade(target, newest));
 
+  // A database made for this restore is dropped if it fails: loaded directly. An existing
+  // one is loaded through a copy swapped in at the end.
+  const bool fresh = options.fresh_target || (created && !created->existed());
   std::unique_ptr<StagedDatabase> staged;
-  if (options.jobs > 1) {
+  if (options.jobs > 1 && !fresh) {
     absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(target);
     if (made.ok()) {
       staged = *std::move(made);
@@ -636,20 +644,22 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
     }
   }
   log::LoggedProgress logged(ListenerOr(listener), "restore");
-  absl::Status s = RestoreInto(staged ? staged->connect() : target,
-                               staged ? std::min(options.jobs, kMaxRestoreJobs) : 1, chain, tables,
-                               options,
+  const int jobs = staged || fresh ? std::min(options.jobs, kMaxRestoreJobs) : 1;
+  absl::Status s = RestoreInto(staged ? staged->connect() : target, jobs, staged != nullptr,
+                               chain, tables, options,
                                log::Enabled(log::Level::kInfo) ? logged : ListenerOr(listener),
                                result);
   if (s.ok() && staged) s = staged->Swap(result.warnings);
+  if (s.ok() && created) s = created->Keep();
   if (!s.ok()) {
     if (absl::IsCancelled(s)) {
-      return absl::CancelledError(staged ? "restore cancelled; the database was not changed"
-                                         : "restore cancelled; rolled back");
+      return absl::CancelledError(staged     ? "restore cancelled; the database was not changed"
+                                  : created  ? "restore cancelled; the database was not created"
+                                  : jobs > 1 ? "restore cancelled"
+                                             : "restore cancelled; rolled back");
     }
     return s;
   }
-  if (created) created->Keep();
   result.duration_ms = absl::ToInt64Milliseconds(absl::Now() - start);
   log::Write(log::Level::kInfo, "restore",
              absl::StrCat("restored ", result.restored_tables.size(), " tables, ",

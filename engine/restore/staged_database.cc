@@ -56,8 +56,7 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
       new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
   PGARK_ASSIGN_OR_RETURN(staged->others_,
                          Catalog(staged->admin_).ListDatabases(kStagedPrefix));
-  std::random_device rd;
-  staged->staged_name_ = absl::StrFormat("%s%08x%04x", kStagedPrefix, rd(), rd() & 0xffff);
+  staged->staged_name_ = PrivateRestoreName();
   absl::Status s = staged->admin_
                        .Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(staged->staged_name_),
                                           " TEMPLATE ", QuoteIdent(staged->target_name_),
@@ -73,6 +72,11 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   staged->staged_connect_ = target;
   staged->staged_connect_.dbname = staged->staged_name_;
   return staged;
+}
+
+std::string PrivateRestoreName() {
+  std::random_device rd;
+  return absl::StrFormat("%s%08x%04x", kStagedPrefix, rd(), rd() & 0xffff);
 }
 
 StagedDatabase::StagedDatabase(PgConnection admin, ConnectOptions target, std::string target_name,

@@ -62,6 +62,10 @@ class StagedDatabase {
   std::vector<std::string> others_;
 };
 
+// A fresh private name for a database a restore loads before it carries the name asked for:
+// "pgark_restore_" and 48 random bits.
+std::string PrivateRestoreName();
+
 // The swap ends by dropping the replaced database, and DROP DATABASE forces a checkpoint that
 // writes every buffer the restore dirtied (0.6-0.8 s after loading 400 MB on 2 cores). Called
 // once the rows are in, this checkpoints then, so that the write overlaps the index builds
