@@ -92,6 +92,8 @@ if [[ $only != restore ]]; then
 fi
 before="createdb r" after="dropdb r" run "pgark restore full" "$restore" "" "$pgark --quiet --db dbname=r --backup-dir $out/pgark6 restore full $(basename "$f6")"
 before="createdb r" after="dropdb r" run "pgark restore full --jobs 2" "$restore" "" "$pgark --quiet --db dbname=r --backup-dir $out/pgark6 restore full --jobs 2 $(basename "$f6")"
+# --create makes the database itself (timed, unlike createdb above) and loads it directly.
+before="" after="dropdb r" run "pgark restore full --create --jobs 2" "$restore" "" "$pgark --quiet --db dbname=postgres --backup-dir $out/pgark6 restore full --create --target-db r --jobs 2 $(basename "$f6")"
 before="createdb r" after="dropdb r" run "pgark restore full --jobs 2 (zstd archive)" "$restore" "" "$pgark --quiet --db dbname=r --backup-dir $out/pgarkzstd restore full --jobs 2 $(basename "$fz")"
 
 if [[ $only != restore ]]; then
