@@ -83,10 +83,21 @@ class Restorer {
                               const std::vector<const MemberEntry*>& data,
                               const std::vector<const MemberEntry*>& indexes,
                               const std::vector<PgConnection*>& conns);
+  // How a table's rows may be frozen as they are loaded (COPY ... FREEZE: no hint bits to set
+  // and write again when the index builds and first queries read them, no anti-wraparound
+  // vacuum to come; from PostgreSQL 14 visible to index-only scans at once). Only a table this
+  // restore created, and only in a transaction that created or emptied it.
+  enum class Freeze {
+    kNo,
+    kCreatedHere,    // the open transaction created it
+    kTruncateFirst,  // loaded by one job: in its own transaction, after TRUNCATE ONLY
+  };
   absl::Status LoadData(PgConnection& conn, const formats::TableEntry& table,
-                        const MemberEntry& data, bool direct);
+                        const MemberEntry& data, bool direct, Freeze freeze);
   absl::StatusOr<int64_t> CopyMember(PgConnection& conn, const MemberEntry& data,
-                                     const std::string& target);
+                                     const std::string& target, bool freeze = false);
+  absl::StatusOr<int64_t> CopyIntoTruncated(PgConnection& conn, const MemberEntry& data,
+                                            const std::string& table);
   absl::Status RestPostData(const std::vector<const MemberEntry*>& post);
   // A STATISTICS DATA member on a server that cannot import statistics: said once, skipped.
   bool SkipStatistics(const MemberEntry& m);
@@ -142,12 +153,13 @@ absl::StatusOr<bool> Restorer::ExecMemberKeepingExisting(const MemberEntry& entr
 }
 
 absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEntry& data,
-                                             const std::string& target) {
+                                             const std::string& target, bool freeze) {
   std::string columns =
       data.columns.empty() ? "" : absl::StrCat(" (", QuoteIdentList(data.columns), ")");
-  PGARK_ASSIGN_OR_RETURN(
-      std::unique_ptr<CopyInSink> copy,
-      CopyInSink::Open(conn, absl::StrCat("COPY ", target, columns, " FROM STDIN")));
+  PGARK_ASSIGN_OR_RETURN(std::unique_ptr<CopyInSink> copy,
+                         CopyInSink::Open(conn, absl::StrCat("COPY ", target, columns,
+                                                             " FROM STDIN",
+                                                             freeze ? " WITH (FREEZE)" : "")));
   // member bytes -> trim the COPY framing -> progress and cancellation -> the server
   ProgressTap progress(listener_);
   progress.set_downstream(copy.get());
@@ -196,8 +208,22 @@ absl::StatusOr<int64_t> Restorer::CopyMember(PgConnection& conn, const MemberEnt
   return copy->rows();
 }
 
+absl::StatusOr<int64_t> Restorer::CopyIntoTruncated(PgConnection& conn, const MemberEntry& data,
+                                                    const std::string& table) {
+  PGARK_ASSIGN_OR_RETURN(Transaction load, Transaction::Begin(conn));
+  if (absl::Status emptied = conn.Exec(absl::StrCat("TRUNCATE ONLY ", table)).status();
+      !emptied.ok()) {  // not this role's to truncate (an owner given away): loaded unfrozen
+    log::Write(log::Level::kDebug, "restore", absl::StrCat("no FREEZE: ", emptied.message()));
+    load.RollBack();
+    return CopyMember(conn, data, table);
+  }
+  PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(conn, data, table, /*freeze=*/true));
+  PGARK_RETURN_IF_ERROR(load.Commit());
+  return rows;
+}
+
 absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& table,
-                                const MemberEntry& data, bool direct) {
+                                const MemberEntry& data, bool direct, Freeze freeze) {
   const std::string qualified = QualifiedName(table.schema, table.table);
   if (data.extension_config && options_.drop_existing && data.part <= 1) {
     // The extension's table stays; the user rows in it are replaced by the backup's.
@@ -205,7 +231,10 @@ absl::Status Restorer::LoadData(PgConnection& conn, const formats::TableEntry& t
         conn.Exec(absl::StrCat("DELETE FROM ONLY ", qualified, " ", data.row_filter)).status());
   }
   if (direct) {
-    PGARK_ASSIGN_OR_RETURN(int64_t rows, CopyMember(conn, data, qualified));
+    PGARK_ASSIGN_OR_RETURN(int64_t rows,
+                           freeze == Freeze::kTruncateFirst
+                               ? CopyIntoTruncated(conn, data, qualified)
+                               : CopyMember(conn, data, qualified, freeze == Freeze::kCreatedHere));
     absl::MutexLock lock(&result_mu_);
     result_.record_count += rows;
     return absl::OkStatus();
@@ -314,15 +343,20 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     auto found = table_of.find(OwnerOf(*m));
     if (found == table_of.end()) continue;
     const formats::TableEntry* table = found->second;
-    const bool direct = created_.count(OwnerOf(*m)) || options_.on_conflict == OnConflict::kError;
+    const bool created = created_.count(OwnerOf(*m)) > 0;
+    const bool direct = created || options_.on_conflict == OnConflict::kError;
     data_jobs[OwnerOf(*m)].push_back(jobs.size());
     Progress* p = &progress[OwnerOf(*m)];
-    jobs.push_back({.run = [this, table, m, direct, p](PgConnection& conn) {
+    const Freeze freeze = !created || m->extension_config ? Freeze::kNo
+                          : conns.size() == 1             ? Freeze::kCreatedHere
+                          : p->parts == 1                 ? Freeze::kTruncateFirst
+                                                          : Freeze::kNo;
+    jobs.push_back({.run = [this, table, m, direct, freeze, p](PgConnection& conn) {
       {
         absl::MutexLock lock(&result_mu_);
         if (p->started++ == 0) listener_.OnTableBegin(table->name);
       }
-      PGARK_RETURN_IF_ERROR(Annotate(LoadData(conn, *table, *m, direct),
+      PGARK_RETURN_IF_ERROR(Annotate(LoadData(conn, *table, *m, direct, freeze),
                                      absl::StrCat("restoring table \"", table->name, "\"",
                                                   m->part > 0 ? absl::StrCat(" part ", m->part)
                                                               : "")));
