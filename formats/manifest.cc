@@ -169,6 +169,7 @@ std::string EncodeManifest(const Manifest& m) {
     Json e = {{"name", t.name}, {"schema", t.schema}, {"table", t.table}};
     if (!sealed) e["recordCount"] = t.record_count;
     if (!sealed && !t.content_digest.empty()) e["contentDigest"] = t.content_digest;
+    if (!sealed && t.rewrites_seen >= 0) e["rewritesSeen"] = t.rewrites_seen;
     tables.push_back(std::move(e));
   }
   Json j = {{"formatVersion", m.format_version},
@@ -301,6 +302,7 @@ absl::StatusOr<Manifest> DecodeManifest(absl::string_view text) {
     PGARK_RETURN_IF_ERROR(tr.Get("table", e.table));
     PGARK_RETURN_IF_ERROR(tr.Get("recordCount", e.record_count, open));
     PGARK_RETURN_IF_ERROR(tr.Get("contentDigest", e.content_digest, false));
+    PGARK_RETURN_IF_ERROR(tr.Get("rewritesSeen", e.rewrites_seen, false));
     m.tables.push_back(std::move(e));
   }
   for (size_t i = 0; i < members.size(); ++i) {

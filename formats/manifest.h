@@ -93,6 +93,10 @@ struct TableEntry {
   // The rows' order-independent digest at backup time (formats/row_digest.h; "" in archives
   // made before it was recorded): what `pgark drill` checks the restored copy against.
   std::string content_digest;
+  // The server's cumulative count of the table's updated and deleted rows at backup time
+  // (pg_stat_all_tables n_tup_upd + n_tup_del; -1 unknown). A hint only (statistics lag and
+  // may be reset): a higher count at the next incremental says rows were rewritten since.
+  int64_t rewrites_seen = -1;
 };
 
 struct Manifest {

@@ -22,6 +22,7 @@ Manifest Sample() {
   m.server_version_num = 150018;
   m.tool_version = "0.1.0";
   m.tables.push_back({"books", "public", "books", 380});
+  m.tables.push_back({"notes", "public", "notes", 0, "", 7});
   m.total_record_count = 380;
   m.size = 1234;
   m.checksum = std::string(64, 'a');
@@ -49,8 +50,11 @@ TEST(ManifestTest, RoundTrips) {
   auto back = DecodeManifest(json);
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->backup_id, m.backup_id);
-  EXPECT_EQ(back->tables.size(), 1u);
+  ASSERT_EQ(back->tables.size(), 2u);
   EXPECT_EQ(back->tables[0].record_count, 380);
+  EXPECT_EQ(back->tables[0].rewrites_seen, -1) << "unknown: left out";
+  EXPECT_EQ(back->tables[1].rewrites_seen, 7);
+  EXPECT_THAT(json, HasSubstr("\"rewritesSeen\": 7"));
   ASSERT_EQ(back->members.size(), 1u);
   EXPECT_EQ(back->members[0].rows, 380);
   EXPECT_EQ(back->members[0].copy_header_bytes, 42u);

@@ -118,6 +118,15 @@ absl::StatusOr<formats::ChangePoint> Catalog::GetChangePoint() {
   return point;
 }
 
+absl::StatusOr<std::map<uint32_t, int64_t>> Catalog::GetRewritesSeen() {
+  PGARK_ASSIGN_OR_RETURN(
+      PgResult r, conn_.Exec("SELECT relid, n_tup_upd + n_tup_del AS rewrites "
+                             "FROM pg_catalog.pg_stat_all_tables"));
+  std::map<uint32_t, int64_t> seen;
+  for (PgRow row : Rows(r)) seen[row.Oid("relid")] = row.Int("rewrites");
+  return seen;
+}
+
 absl::StatusOr<std::vector<TableRef>> Catalog::QueryTables(
     absl::string_view sql, const std::vector<std::string>& params) {
   PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.ExecParams(sql, params));

@@ -41,6 +41,9 @@ class Catalog {
   // The current transaction's snapshot and the database's identity (formats::ChangePoint).
   // Unknown (empty system identifier) when this role may not read pg_control_system().
   absl::StatusOr<formats::ChangePoint> GetChangePoint();
+  // Per table (by OID) of this database, the cumulative statistics' count of rows updated and
+  // deleted (formats::TableEntry::rewrites_seen).
+  absl::StatusOr<std::map<uint32_t, int64_t>> GetRewritesSeen();
 
   // Every user table (not in system schemas, not owned by an extension), sorted by schema and
   // name. Partitions are included as tables of their own, and so are foreign tables, whose

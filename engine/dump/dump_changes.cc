@@ -58,6 +58,7 @@ absl::Status Dumper::PlanChanges() {
     return absl::OkStatus();
   }
   PGARK_ASSIGN_OR_RETURN(manifest_.change_point, catalog_.GetChangePoint());
+  PGARK_ASSIGN_OR_RETURN(rewrites_seen_, catalog_.GetRewritesSeen());
   if (!base_) return absl::OkStatus();
   std::string why_not;
   PGARK_ASSIGN_OR_RETURN(change_scan_, PlanChangeScan(conn_, base_->parent_change_point(),
@@ -131,16 +132,31 @@ absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, forma
   return added;
 }
 
+bool Dumper::RewrittenPerStatistics(const TableDef& t, const formats::TableEntry& before) const {
+  auto now = rewrites_seen_.find(t.ref.oid);
+  const bool rewritten =
+      before.rewrites_seen >= 0 && now != rewrites_seen_.end() && now->second > before.rewrites_seen;
+  if (rewritten) {
+    log::Write(log::Level::kDebug, "backup",
+               absl::StrCat(t.ref.DisplayName(), ": rows updated or deleted since the parent "
+                            "(statistics): keys and written rows read without a count first"));
+  }
+  return rewritten;
+}
+
 absl::StatusOr<bool> Dumper::DataByChanges(const TableDef& t) {
   const formats::TableEntry& before = *base_->ParentTable(t);
   const bool keyed = !t.key_columns.empty();
   // A count first: an untouched table (the common case) costs that pass alone, and one that
   // only gained rows a pass for them; a keyed one that lost or rewrote rows then a pass for its
-  // keys and written rows (DiffByKey), one without a key has every row hashed.
-  PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
-  const PgRow row(r, 0);
-  std::optional<formats::KeyedChanges> added =
-      OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")});
+  // keys and written rows (DiffByKey), one without a key has every row hashed. A keyed table
+  // the statistics say rows of were updated or deleted since goes to that pass at once.
+  std::optional<formats::KeyedChanges> added;
+  if (!keyed || !RewrittenPerStatistics(t, before)) {
+    PGARK_ASSIGN_OR_RETURN(PgResult r, conn_.Exec(CountRowsSql(t, *change_scan_)));
+    const PgRow row(r, 0);
+    added = OnlyAdded(before, row.Int("rows"), {.rows = row.Int("written")});
+  }
   if (!added && !keyed) {
     manifest_.changes.hashed_tables.push_back(absl::StrCat(
         t.ref.DisplayName(), ": no key, and rows were deleted or rewritten since the base"));

@@ -136,6 +136,9 @@ class Dumper {
   // the parent's keys gone or rewritten in a ROW DELETES member by key. False, having written
   // nothing, for a table without a key that lost rows (its rows are then hashed).
   absl::StatusOr<bool> DataByChanges(const TableDef& t);
+  // Whether the cumulative statistics count more updated and deleted rows of `t` now than when
+  // the parent was made (a hint: they may lag or have been reset).
+  bool RewrittenPerStatistics(const TableDef& t, const formats::TableEntry& before) const;
   // Streams the written rows into the member and a KeyedDiff; then, unless rows were only
   // added, every key and the parent's rows.
   absl::StatusOr<formats::KeyedChanges> DiffByKey(const TableDef& t, formats::Sink& member,
@@ -161,6 +164,7 @@ class Dumper {
   ServerInfo server_;
   std::optional<IncrementalBase> base_;  // incrementals: the chain to diff against
   std::optional<ChangeScan> change_scan_;  // when the server can name the changed rows
+  std::map<uint32_t, int64_t> rewrites_seen_;  // by table OID, at the start
   std::vector<std::string> warnings_;
   std::unique_ptr<formats::NameReservation> reservation_;  // this backup's name, while it runs
   std::unique_ptr<formats::ArchiveWriter> writer_;

@@ -262,9 +262,11 @@ absl::StatusOr<Manifest> Dumper::Commit() {
     for (const TableDef& t : *list) {
       if (t.ref.relkind == 'f') continue;  // no rows here: only its definition is backed up
       auto digest = digests_.find(t.ref.oid);
+      auto rewrites = rewrites_seen_.find(t.ref.oid);
       manifest_.tables.push_back({t.ref.DisplayName(), t.ref.schema, t.ref.name,
                                   rows_[t.ref.oid],
-                                  digest == digests_.end() ? "" : digest->second.Encode()});
+                                  digest == digests_.end() ? "" : digest->second.Encode(),
+                                  rewrites == rewrites_seen_.end() ? -1 : rewrites->second});
     }
   }
   if (listener_.Cancelled()) return absl::CancelledError("cancelled");
