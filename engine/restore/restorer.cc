@@ -41,6 +41,10 @@ using formats::MemberEntry;
 
 using formats::MemberKind;
 
+// Over several connections, a table of at least this much COPY text is loaded frozen after a
+// TRUNCATE in its loading transaction; a smaller one's hint bits cost less than the TRUNCATE.
+constexpr uint64_t kFreezeAfterTruncateBytes = 1 << 20;
+
 // Restores the selected objects of one verified archive: in one transaction on one connection,
 // or, into a staged copy or a database made for the restore, spread over several.
 class Restorer {
@@ -347,10 +351,12 @@ absl::Status Restorer::DataAndIndexes(const std::vector<formats::TableEntry>& ta
     const bool direct = created || options_.on_conflict == OnConflict::kError;
     data_jobs[OwnerOf(*m)].push_back(jobs.size());
     Progress* p = &progress[OwnerOf(*m)];
+    // Over several connections only a table of some size is worth its TRUNCATE (a new file).
     const Freeze freeze = !created || m->extension_config ? Freeze::kNo
                           : conns.size() == 1             ? Freeze::kCreatedHere
-                          : p->parts == 1                 ? Freeze::kTruncateFirst
-                                                          : Freeze::kNo;
+                          : p->parts == 1 && m->raw_bytes >= kFreezeAfterTruncateBytes
+                              ? Freeze::kTruncateFirst
+                              : Freeze::kNo;
     jobs.push_back({.run = [this, table, m, direct, freeze, p](PgConnection& conn) {
       {
         absl::MutexLock lock(&result_mu_);
