@@ -270,8 +270,8 @@ TEST_F(ParallelRestoreTest, ADatabaseMadeForTheRestoreIsLoadedDirectlyUnderAPriv
   auto restored = engine::Restore(to_made, o, &look);
   ASSERT_THAT(restored, IsOk());
   EXPECT_EQ(seen_while_loading, "01") << "under a private name while it was loaded";
-  EXPECT_THAT(restored->warnings,
-              ElementsAre("the server warned: wal_level is insufficient to publish logical changes"));
+  EXPECT_THAT(restored->warnings, ElementsAre("the server warned: wal_level is insufficient to "
+                                              "publish logical changes"));
   EXPECT_EQ(Copies(), "0");
   EXPECT_EQ(SchemaDump(made), SchemaDump(src));
   EXPECT_EQ(DatabaseDigest(made), DatabaseDigest(src));

@@ -134,8 +134,8 @@ absl::StatusOr<formats::KeyedChanges> Dumper::AddedRows(const TableDef& t, forma
 
 bool Dumper::RewrittenPerStatistics(const TableDef& t, const formats::TableEntry& before) const {
   auto now = rewrites_seen_.find(t.ref.oid);
-  const bool rewritten =
-      before.rewrites_seen >= 0 && now != rewrites_seen_.end() && now->second > before.rewrites_seen;
+  const bool rewritten = before.rewrites_seen >= 0 && now != rewrites_seen_.end() &&
+                         now->second > before.rewrites_seen;
   if (rewritten) {
     log::Write(log::Level::kDebug, "backup",
                absl::StrCat(t.ref.DisplayName(), ": rows updated or deleted since the parent "

@@ -620,6 +620,25 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreateTarget(const ConnectOptio
                                  manifest.encoding, /*hidden=*/options.jobs > 1);
 }
 
+// --jobs N into a database that exists: the staged copy to restore into, or null (with a
+// warning saying why) when the target cannot be replaced and one connection restores it.
+absl::StatusOr<std::unique_ptr<StagedDatabase>> StageTarget(const ConnectOptions& target,
+                                                            std::vector<std::string>& warnings) {
+  absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(target);
+  if (absl::IsFailedPrecondition(made.status())) {
+    warnings.push_back(
+        absl::StrCat(made.status().message(), "; restored on one connection instead"));
+    return nullptr;
+  }
+  if (!made.ok()) return made.status();
+  for (const std::string& other : (*made)->others()) {
+    warnings.push_back(absl::StrCat(
+        "database \"", other, "\" is a copy left by an interrupted parallel restore (or one "
+        "still running); drop it when no restore is running"));
+  }
+  return made;
+}
+
 }  // namespace
 
 absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
@@ -668,20 +687,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   const bool fresh = options.fresh_target || (created && !created->existed());
   std::unique_ptr<StagedDatabase> staged;
   if (options.jobs > 1 && !fresh) {
-    absl::StatusOr<std::unique_ptr<StagedDatabase>> made = StagedDatabase::Create(target);
-    if (made.ok()) {
-      staged = *std::move(made);
-      for (const std::string& other : staged->others()) {
-        result.warnings.push_back(absl::StrCat(
-            "database \"", other, "\" is a copy left by an interrupted parallel restore (or "
-            "one still running); drop it when no restore is running"));
-      }
-    } else if (absl::IsFailedPrecondition(made.status())) {
-      result.warnings.push_back(absl::StrCat(made.status().message(),
-                                             "; restored on one connection instead"));
-    } else {
-      return made.status();
-    }
+    PGARK_ASSIGN_OR_RETURN(staged, StageTarget(target, result.warnings));
   }
   log::LoggedProgress logged(ListenerOr(listener), "restore");
   const int jobs = staged || fresh ? std::min(options.jobs, kMaxRestoreJobs) : 1;
