@@ -106,12 +106,24 @@ TEST_F(ParallelRestoreTest, ACopyLeftByAKilledRestoreIsReported) {
   Exec("postgres", "CREATE DATABASE pgark_restore_0123456789ab");
   std::string dst = NewDatabase("dst");
   auto restored = Restore(dst, file, 2);
+  // And by a restore that makes its database (--create), under a private name of its own.
+  engine::RestoreOptions o;
+  o.backup_dir = backup_dir_;
+  o.backup_file = file;
+  o.jobs = 2;
+  o.create_database = true;
+  engine::ConnectOptions to_made = Connect("postgres");
+  to_made.dbname = dst + "_made";
+  auto made = engine::Restore(to_made, o, nullptr);
   Exec("postgres", "DROP DATABASE pgark_restore_0123456789ab");
-  ASSERT_THAT(restored, IsOk());
-  EXPECT_THAT(restored->warnings,
-              Contains(HasSubstr("\"pgark_restore_0123456789ab\" is a copy left by an "
-                                 "interrupted parallel restore")));
+  for (const auto* r : {&restored, &made}) {
+    ASSERT_THAT(*r, IsOk());
+    EXPECT_THAT((*r)->warnings,
+                Contains(HasSubstr("\"pgark_restore_0123456789ab\" is a copy left by an "
+                                   "interrupted parallel restore")));
+  }
   EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
+  EXPECT_EQ(DatabaseDigest(to_made.dbname), DatabaseDigest(src));
 }
 
 TEST_F(ParallelRestoreTest, ABadRowLeavesTheTargetAsItWas) {
@@ -292,7 +304,8 @@ TEST_F(ParallelRestoreTest, ADatabaseMadeForTheRestoreIsLoadedDirectlyUnderAPriv
   auto raced = engine::Restore(to_made, o, &take);
   ASSERT_FALSE(raced.ok());
   EXPECT_THAT(std::string(raced.status().message()),
-              HasSubstr("naming the restored database \"" + made + "\" (it was dropped)"));
+              HasSubstr("naming the restored database \"" + made +
+                        "\" (the restored copy is dropped)"));
   EXPECT_EQ(Query("postgres", exists) + Copies(), "10");
   EXPECT_EQ(Query(made, "SELECT count(*) FROM pg_class WHERE oid >= 16384"), "0");
 }

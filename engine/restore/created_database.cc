@@ -32,11 +32,18 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreatedDatabase::Create(
     adopted->existed_ = true;
     return adopted;
   }
-  if (hidden) connect.dbname = PrivateRestoreName();
+  std::vector<std::string> others;
+  if (hidden) {
+    PGARK_ASSIGN_OR_RETURN(others, PrivateRestoreDatabases(admin));
+    connect.dbname = PrivateRestoreName();
+  }
   PGARK_RETURN_IF_ERROR(admin.Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(connect.dbname),
                                                 " TEMPLATE template0 ENCODING ",
                                                 QuoteLiteral(encoding))));
-  return std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect, name));
+  auto created =
+      std::unique_ptr<CreatedDatabase>(new CreatedDatabase(std::move(admin), connect, name));
+  created->others_ = std::move(others);
+  return created;
 }
 
 absl::Status CreatedDatabase::Keep() {
@@ -48,7 +55,7 @@ absl::Status CreatedDatabase::Keep() {
                                .status();
     if (!renamed.ok()) {
       return Annotate(renamed, absl::StrCat("naming the restored database \"", name_,
-                                            "\" (it was dropped)"));
+                                            "\" (the restored copy is dropped)"));
     }
     connect_.dbname = name_;
   }
@@ -58,8 +65,11 @@ absl::Status CreatedDatabase::Keep() {
 
 CreatedDatabase::~CreatedDatabase() {
   if (keep_) return;
-  // Best effort: the restore's own connections are closed by now.
-  (void)admin_.Exec(absl::StrCat("DROP DATABASE IF EXISTS ", QuoteIdent(connect_.dbname)));
+  // Best effort: the restore's own connections are closed by now. A private name is ours
+  // alone: sessions that found it anyway are ended (FORCE, PostgreSQL 13+).
+  const bool force = connect_.dbname != name_ && admin_.server_version_num() >= 130000;
+  (void)admin_.Exec(absl::StrCat("DROP DATABASE IF EXISTS ", QuoteIdent(connect_.dbname),
+                                 force ? " WITH (FORCE)" : ""));
 }
 
 }  // namespace pgark::engine

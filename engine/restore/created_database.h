@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/options.h"
@@ -38,6 +39,9 @@ class CreatedDatabase {
   // Keeps the database; a hidden one is renamed to its name first. REQUIRES: no connection to
   // it is open. On failure (a database of that name was made meanwhile) it is not kept.
   absl::Status Keep();
+  // Hidden: the databases of the private names' prefix that were there already (left by a
+  // killed parallel restore, or belonging to one running now).
+  const std::vector<std::string>& others() const { return others_; }
   bool existed() const { return existed_; }  // an empty database that was there before
 
  private:
@@ -47,6 +51,7 @@ class CreatedDatabase {
   PgConnection admin_;  // on the maintenance database
   ConnectOptions connect_;
   const std::string name_;  // the name asked for (connect_.dbname once kept)
+  std::vector<std::string> others_;
   bool keep_ = false;
   bool existed_ = false;
 };

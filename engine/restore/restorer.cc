@@ -620,6 +620,14 @@ absl::StatusOr<std::unique_ptr<CreatedDatabase>> CreateTarget(const ConnectOptio
                                  manifest.encoding, /*hidden=*/options.jobs > 1);
 }
 
+void WarnOfLeftCopies(const std::vector<std::string>& others, std::vector<std::string>& warnings) {
+  for (const std::string& other : others) {
+    warnings.push_back(absl::StrCat(
+        "database \"", other, "\" is a copy left by an interrupted parallel restore (or one "
+        "still running); drop it when no restore is running"));
+  }
+}
+
 // --jobs N into a database that exists: the staged copy to restore into, or null (with a
 // warning saying why) when the target cannot be replaced and one connection restores it.
 absl::StatusOr<std::unique_ptr<StagedDatabase>> StageTarget(const ConnectOptions& target,
@@ -631,11 +639,7 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StageTarget(const ConnectOptions
     return nullptr;
   }
   if (!made.ok()) return made.status();
-  for (const std::string& other : (*made)->others()) {
-    warnings.push_back(absl::StrCat(
-        "database \"", other, "\" is a copy left by an interrupted parallel restore (or one "
-        "still running); drop it when no restore is running"));
-  }
+  WarnOfLeftCopies((*made)->others(), warnings);
   return made;
 }
 
@@ -677,6 +681,7 @@ absl::StatusOr<RestoreResult> Restore(const ConnectOptions& connect,
   std::unique_ptr<CreatedDatabase> created;
   if (options.create_database) {
     PGARK_ASSIGN_OR_RETURN(created, CreateTarget(connect, options, manifest));
+    WarnOfLeftCopies(created->others(), result.warnings);
   }
   const ConnectOptions& target = created ? created->connect() : connect;
   // Into an older server: what it cannot take is named before anything is restored.

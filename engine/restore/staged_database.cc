@@ -54,8 +54,7 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   }
   std::unique_ptr<StagedDatabase> staged(
       new StagedDatabase(*std::move(admin), target, std::move(name), owner, std::move(fingerprint)));
-  PGARK_ASSIGN_OR_RETURN(staged->others_,
-                         Catalog(staged->admin_).ListDatabases(kStagedPrefix));
+  PGARK_ASSIGN_OR_RETURN(staged->others_, PrivateRestoreDatabases(staged->admin_));
   staged->staged_name_ = PrivateRestoreName();
   absl::Status s = staged->admin_
                        .Exec(absl::StrCat("CREATE DATABASE ", QuoteIdent(staged->staged_name_),
@@ -72,6 +71,10 @@ absl::StatusOr<std::unique_ptr<StagedDatabase>> StagedDatabase::Create(
   staged->staged_connect_ = target;
   staged->staged_connect_.dbname = staged->staged_name_;
   return staged;
+}
+
+absl::StatusOr<std::vector<std::string>> PrivateRestoreDatabases(PgConnection& admin) {
+  return Catalog(admin).ListDatabases(kStagedPrefix);
 }
 
 std::string PrivateRestoreName() {

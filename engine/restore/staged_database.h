@@ -65,6 +65,9 @@ class StagedDatabase {
 // A fresh private name for a database a restore loads before it carries the name asked for:
 // "pgark_restore_" and 48 random bits.
 std::string PrivateRestoreName();
+// The databases of such names there are now: left by a parallel restore that was killed (or
+// belonging to one running now).
+absl::StatusOr<std::vector<std::string>> PrivateRestoreDatabases(PgConnection& admin);
 
 // The swap ends by dropping the replaced database, and DROP DATABASE forces a checkpoint that
 // writes every buffer the restore dirtied (0.6-0.8 s after loading 400 MB on 2 cores). Called
