@@ -131,6 +131,10 @@ test('a drill passes a good backup, and list and the metrics show it', async () 
   assert.equal(chain.code, 0, chain.err);
   assert.match(JSON.parse(chain.out).backupFile, /^backup-incremental-/);
   assert.equal(JSON.parse(chain.out).passed, true);
+  // Over two connections, straight into the scratch database (no staged copy of it).
+  const parallel = await run(['--json', 'drill', '--jobs', '2']);
+  assert.equal(parallel.code, 0, parallel.err);
+  assert.equal(JSON.parse(parallel.out).passed, true);
 });
 
 // What the CLI runs sent (the scheduler's go to their own recipient and path).
