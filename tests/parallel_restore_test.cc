@@ -52,6 +52,19 @@ class ParallelRestoreTest : public testing::IntegrationTest {
     o.jobs = jobs;
     return engine::Restore(Connect(db), o, listener);
   }
+  // restore --create: makes database `name` (absent) and restores `file` into it.
+  absl::StatusOr<engine::RestoreResult> RestoreCreating(
+      const std::string& name, const std::string& file, int jobs,
+      engine::ProgressListener* listener = nullptr) {
+    engine::RestoreOptions o;
+    o.backup_dir = backup_dir_;
+    o.backup_file = file;
+    o.jobs = jobs;
+    o.create_database = true;
+    engine::ConnectOptions to = Connect("postgres");
+    to.dbname = name;
+    return engine::Restore(to, o, listener);
+  }
 
   std::string Oid(const std::string& db) {
     return Query("postgres", "SELECT oid FROM pg_database WHERE datname = '" + db + "'");
@@ -107,14 +120,7 @@ TEST_F(ParallelRestoreTest, ACopyLeftByAKilledRestoreIsReported) {
   std::string dst = NewDatabase("dst");
   auto restored = Restore(dst, file, 2);
   // And by a restore that makes its database (--create), under a private name of its own.
-  engine::RestoreOptions o;
-  o.backup_dir = backup_dir_;
-  o.backup_file = file;
-  o.jobs = 2;
-  o.create_database = true;
-  engine::ConnectOptions to_made = Connect("postgres");
-  to_made.dbname = dst + "_made";
-  auto made = engine::Restore(to_made, o, nullptr);
+  auto made = RestoreCreating(dst + "_made", file, 2);
   Exec("postgres", "DROP DATABASE pgark_restore_0123456789ab");
   for (const auto* r : {&restored, &made}) {
     ASSERT_THAT(*r, IsOk());
@@ -123,7 +129,7 @@ TEST_F(ParallelRestoreTest, ACopyLeftByAKilledRestoreIsReported) {
                                    "interrupted parallel restore")));
   }
   EXPECT_EQ(DatabaseDigest(dst), DatabaseDigest(src));
-  EXPECT_EQ(DatabaseDigest(to_made.dbname), DatabaseDigest(src));
+  EXPECT_EQ(DatabaseDigest(dst + "_made"), DatabaseDigest(src));
 }
 
 TEST_F(ParallelRestoreTest, ABadRowLeavesTheTargetAsItWas) {
@@ -270,16 +276,9 @@ TEST_F(ParallelRestoreTest, ADatabaseMadeForTheRestoreIsLoadedDirectlyUnderAPriv
   const std::string made = src + "_made";
   const std::string exists = "SELECT count(*) FROM pg_database WHERE datname = '" + made + "'";
   Exec("postgres", "DROP DATABASE IF EXISTS \"" + made + "\"");
-  engine::RestoreOptions o;
-  o.backup_dir = backup_dir_;
-  o.backup_file = file;
-  o.jobs = 3;
-  o.create_database = true;
-  engine::ConnectOptions to_made = Connect("postgres");
-  to_made.dbname = made;
   std::string seen_while_loading;  // [the name, private copies] when the first table is in
   OnFirstTableEnd look([&] { seen_while_loading = Query("postgres", exists) + Copies(); });
-  auto restored = engine::Restore(to_made, o, &look);
+  auto restored = RestoreCreating(made, file, 3, &look);
   ASSERT_THAT(restored, IsOk());
   EXPECT_EQ(seen_while_loading, "01") << "under a private name while it was loaded";
   EXPECT_THAT(restored->warnings, ElementsAre("the server warned: wal_level is insufficient to "
@@ -296,12 +295,12 @@ TEST_F(ParallelRestoreTest, ADatabaseMadeForTheRestoreIsLoadedDirectlyUnderAPriv
   // Stopped under way: nothing is left, under either name.
   Exec("postgres", "DROP DATABASE \"" + made + "\"");
   OnFirstTableEnd stop([] {}, /*then_stop=*/true);
-  EXPECT_TRUE(absl::IsCancelled(engine::Restore(to_made, o, &stop).status()));
+  EXPECT_TRUE(absl::IsCancelled(RestoreCreating(made, file, 3, &stop).status()));
   EXPECT_EQ(Query("postgres", exists) + Copies(), "00");
 
   // The name taken by another session while it was loaded: that database is left alone.
   OnFirstTableEnd take([&] { Exec("postgres", "CREATE DATABASE \"" + made + "\""); });
-  auto raced = engine::Restore(to_made, o, &take);
+  auto raced = RestoreCreating(made, file, 3, &take);
   ASSERT_FALSE(raced.ok());
   EXPECT_THAT(std::string(raced.status().message()),
               HasSubstr("naming the restored database \"" + made +
